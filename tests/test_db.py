@@ -1,0 +1,118 @@
+import shutil
+import threading
+
+import duckdb
+import pytest
+
+from twinmap import dates, db, seed
+
+
+def test_first_start_builds_the_database_from_the_shipped_files(tmp_path):
+    path = tmp_path / "new" / "twinmap.duckdb"
+    con = db.connect(path)
+    counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("cities", "partnerships", "events")}
+    assert counts == {"cities": 18, "partnerships": 14, "events": 49}
+    assert not list(path.parent.glob(".*building"))  # no temporary file left behind
+
+
+def test_sari_has_its_two_real_partners_with_the_sources_months(con):
+    rows = con.execute(
+        """SELECT c.name, p.signed_on, p.signed_precision, p.is_demo FROM partnerships p
+           JOIN cities h ON h.id = p.home_city_id JOIN cities c ON c.id = p.partner_city_id
+           WHERE h.name = 'Sari' AND NOT p.is_demo ORDER BY c.name"""
+    ).fetchall()
+    shown = [(name, dates.from_db(d, prec).display("jalali"), demo) for name, d, prec, demo in rows]
+    assert shown == [("Astrakhan", "Ordibehesht 1393", False), ("Montesilvano", "Mordad 1395", False)]
+
+
+def test_every_invented_row_is_marked_demo(con):
+    real = con.execute("SELECT count(*) FROM partnerships WHERE NOT is_demo AND source = 'demo data'").fetchone()
+    assert real == (0,)
+    for table in ("events", "contacts", "indicators"):
+        assert con.execute(f"SELECT count(*) FROM {table} WHERE NOT is_demo").fetchone() == (0,)
+
+
+def test_schema_version_is_recorded(con):
+    assert db.schema_version(con) == db.SCHEMA_VERSION
+
+
+def test_date_precision_survives_a_round_trip_through_the_file(con, tmp_path):
+    with db.write_transaction(con) as cur:
+        for i, text in enumerate(["1393/02", "2014-05", "2014", "2014-05-21"]):
+            p = dates.parse(text)
+            cur.execute(
+                "INSERT INTO indicators (city_id, indicator, period, period_precision, value) VALUES (1, ?, ?, ?, ?)",
+                [f"probe{i}", p.start, p.precision, i],
+            )
+    con.execute("CHECKPOINT")
+    back = con.execute("SELECT period, period_precision FROM indicators WHERE indicator LIKE 'probe%' ORDER BY value")
+    assert [dates.from_db(d, p).text() for d, p in back.fetchall()] == ["1393/02", "2014-05", "2014", "2014-05-21"]
+
+
+def test_a_write_bumps_the_data_version_and_a_failed_one_changes_nothing(con):
+    before = db.data_version(con)
+    with db.write_transaction(con) as cur:
+        cur.execute("UPDATE cities SET population = 1 WHERE name = 'Sari'")
+    assert db.data_version(con) == before + 1
+    with pytest.raises(duckdb.ConstraintException), db.write_transaction(con) as cur:
+        cur.execute("UPDATE cities SET population = 2 WHERE name = 'Sari'")
+        cur.execute("UPDATE cities SET lat = 500 WHERE name = 'Astrakhan'")  # violates CHECK
+    assert con.execute("SELECT population FROM cities WHERE name = 'Sari'").fetchone() == (1,)
+    assert db.data_version(con) == before + 1
+
+
+def test_migrations_bring_an_old_file_forward_and_refuse_a_newer_one(tmp_path):
+    con = duckdb.connect(str(tmp_path / "old.duckdb"))
+    steps = [(1, "CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)")]
+    assert db.migrate(con, steps) == 1
+    steps.append((2, "CREATE TABLE added (x INTEGER)"))
+    assert db.migrate(con, steps) == 2
+    assert con.execute("SELECT count(*) FROM added").fetchone() == (0,)
+    with pytest.raises(db.DatabaseError, match="newer than this twinmap"):
+        db.migrate(con, steps[:1])
+
+
+def test_a_failed_first_build_leaves_no_file(tmp_path, monkeypatch):
+    def broken(cur):
+        raise seed.SeedError("cities.csv, row 2, column lat: broken")
+
+    monkeypatch.setattr(seed, "load_shipped", broken)
+    path = tmp_path / "twinmap.duckdb"
+    with pytest.raises(seed.SeedError):
+        db.connect(path)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_second_process_gets_a_clear_message_when_the_file_is_in_use(shipped_db, tmp_path):
+    import subprocess
+    import sys
+
+    path = tmp_path / "busy.duckdb"
+    shutil.copy(shipped_db, path)
+    holder = db.connect(path)
+    code = f"from twinmap import db\ntry:\n    db.connect({str(path)!r})\nexcept db.DatabaseError as e:\n    print(e)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    holder.close()
+    assert "in use by another program" in out
+
+
+def test_concurrent_readers_never_see_half_a_write(con):
+    stop, seen = threading.Event(), set()
+
+    def read():
+        while not stop.is_set():
+            seen.add(con.cursor().execute("SELECT count(DISTINCT population) FROM cities").fetchone()[0])
+
+    readers = [threading.Thread(target=read) for _ in range(3)]
+    for t in readers:
+        t.start()
+    for n in range(20):
+        with db.write_transaction(con) as cur:
+            cur.execute("UPDATE cities SET population = ?", [n])
+            cur.execute("UPDATE cities SET population = ? WHERE name = 'Sari'", [n + 1000])
+    stop.set()
+    for t in readers:
+        t.join()
+    # Every committed write leaves two distinct populations; half of one would leave a single value.
+    assert 2 in seen
+    assert 1 not in seen

@@ -1,0 +1,1 @@
+"""twinmap: sister-city partnerships in DuckDB, on a map, a timeline and tourism charts."""

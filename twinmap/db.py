@@ -1,0 +1,250 @@
+"""The one way to reach the database: connections, schema, migrations, write transactions.
+
+DuckDB lets only one process open a file, so the Streamlit server owns it and shares one
+connection between sessions; every query runs on its own ``cursor()`` (cursors are
+thread-safe, the connection is not). Writes go through :func:`write_transaction`, which
+serialises writers, commits whole or not at all, and bumps the data version that read
+caches are keyed on.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+_SCHEMA_V1 = """
+CREATE SEQUENCE city_ids;
+CREATE SEQUENCE partnership_ids;
+CREATE SEQUENCE event_ids;
+CREATE SEQUENCE contact_ids;
+CREATE SEQUENCE indicator_ids;
+
+CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL);
+
+CREATE TABLE cities (
+    id INTEGER PRIMARY KEY DEFAULT nextval('city_ids'),
+    name VARCHAR NOT NULL,
+    local_name VARCHAR,
+    country_code VARCHAR NOT NULL,
+    region VARCHAR,
+    lat DOUBLE NOT NULL CHECK (lat BETWEEN -90 AND 90),
+    lon DOUBLE NOT NULL CHECK (lon BETWEEN -180 AND 180),
+    population BIGINT,
+    timezone VARCHAR,
+    geonameid BIGINT,
+    UNIQUE (name, country_code)
+);
+
+-- Dates are stored as the first day of their period plus a precision code (see dates.py).
+CREATE TABLE partnerships (
+    id INTEGER PRIMARY KEY DEFAULT nextval('partnership_ids'),
+    home_city_id INTEGER NOT NULL,
+    partner_city_id INTEGER NOT NULL,
+    kind VARCHAR NOT NULL,
+    status VARCHAR NOT NULL,
+    signed_on DATE,
+    signed_precision VARCHAR,
+    valid_until DATE,
+    valid_until_precision VARCHAR,
+    purpose VARCHAR,
+    areas VARCHAR[] NOT NULL DEFAULT [],
+    programmes VARCHAR,
+    obligations_home VARCHAR,
+    obligations_partner VARCHAR,
+    expected_results VARCHAR,
+    success_indicators VARCHAR,
+    notes VARCHAR,
+    source VARCHAR,
+    is_demo BOOLEAN NOT NULL DEFAULT false,
+    UNIQUE (home_city_id, partner_city_id)
+);
+
+CREATE TABLE events (
+    id INTEGER PRIMARY KEY DEFAULT nextval('event_ids'),
+    partnership_id INTEGER NOT NULL,
+    kind VARCHAR NOT NULL,
+    title VARCHAR NOT NULL,
+    starts_on DATE NOT NULL,
+    starts_precision VARCHAR NOT NULL DEFAULT 'day',
+    ends_on DATE,
+    ends_precision VARCHAR,
+    venue VARCHAR,
+    host_city_id INTEGER,
+    participants INTEGER,
+    participants_note VARCHAR,
+    status VARCHAR NOT NULL,
+    source VARCHAR,
+    is_demo BOOLEAN NOT NULL DEFAULT false
+);
+
+CREATE TABLE contacts (
+    id INTEGER PRIMARY KEY DEFAULT nextval('contact_ids'),
+    partnership_id INTEGER NOT NULL,
+    city_id INTEGER NOT NULL,
+    name VARCHAR NOT NULL,
+    role VARCHAR,
+    organisation VARCHAR,
+    email VARCHAR,
+    phone VARCHAR,
+    is_demo BOOLEAN NOT NULL DEFAULT false
+);
+
+-- An indicator measured in a city, broken down by the visitors' country of origin
+-- (origin_country NULL = all foreign visitors together).
+CREATE TABLE indicators (
+    id INTEGER PRIMARY KEY DEFAULT nextval('indicator_ids'),
+    city_id INTEGER NOT NULL,
+    origin_country VARCHAR,
+    indicator VARCHAR NOT NULL,
+    period DATE NOT NULL,
+    period_precision VARCHAR NOT NULL DEFAULT 'month',
+    value DOUBLE NOT NULL,
+    unit VARCHAR,
+    source VARCHAR,
+    is_demo BOOLEAN NOT NULL DEFAULT false
+);
+CREATE INDEX indicators_lookup ON indicators (city_id, indicator, period);
+CREATE INDEX events_by_partnership ON events (partnership_id, starts_on);
+"""
+
+# (version, SQL that brings a file from version-1 to version). Append, never edit, so that
+# every file ever written can be brought forward step by step.
+MIGRATIONS: list[tuple[int, str]] = [(1, _SCHEMA_V1)]
+SCHEMA_VERSION = MIGRATIONS[-1][0]
+
+_write_locks: dict[str, threading.Lock] = {}
+_locks_guard = threading.Lock()
+
+
+class DatabaseError(RuntimeError):
+    """A problem with the database file a person can act on (message says what to do)."""
+
+
+def connect(path: Path | str) -> duckdb.DuckDBPyConnection:
+    """Open (creating and filling it on first use) the database at ``path``, migrated.
+
+    A missing file is built from the shipped CSV files in a temporary file that is renamed
+    into place only when complete, so an interrupted first start leaves nothing half-built.
+    """
+    path = Path(path)
+    if not path.exists():
+        _build(path)
+    con = _open(path)
+    migrate(con)
+    return con
+
+
+def _open(path: Path) -> duckdb.DuckDBPyConnection:
+    try:
+        return duckdb.connect(str(path))
+    except duckdb.IOException as err:
+        if "lock" in str(err).lower():
+            raise DatabaseError(
+                f"The database {path} is in use by another program (usually the running app). "
+                "Stop it, or run this through the app, and try again."
+            ) from err
+        raise
+
+
+def _build(path: Path) -> None:
+    from twinmap import seed  # seed imports db; import here to keep the dependency one-way
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.building")
+    tmp.unlink(missing_ok=True)
+    con = duckdb.connect(str(tmp))
+    try:
+        migrate(con)
+        with write_transaction(con) as cur:
+            seed.load_shipped(cur)
+        con.execute("CHECKPOINT")
+    except BaseException:
+        con.close()
+        tmp.unlink(missing_ok=True)
+        raise
+    con.close()
+    os.replace(tmp, path)
+
+
+def schema_version(con: duckdb.DuckDBPyConnection) -> int:
+    """Schema version recorded in the file (0 for an empty file)."""
+    cur = con.cursor()
+    exists = cur.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'").fetchone()[0]
+    if not exists:
+        return 0
+    row = cur.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    return int(row[0]) if row else 0
+
+
+def migrate(con: duckdb.DuckDBPyConnection, migrations: list[tuple[int, str]] | None = None) -> int:
+    """Apply pending migrations, each in its own transaction; return the resulting version."""
+    steps = MIGRATIONS if migrations is None else migrations
+    target = steps[-1][0]
+    current = schema_version(con)
+    if current > target:
+        raise DatabaseError(
+            f"The database has schema version {current}, newer than this twinmap ({target}). "
+            "Upgrade twinmap instead of opening the file with an older version."
+        )
+    for version, sql in steps:
+        if version <= current:
+            continue
+        cur = con.cursor()
+        cur.execute("BEGIN TRANSACTION")
+        try:
+            cur.execute(sql)
+            _set_meta(cur, "schema_version", str(version))
+            cur.execute("COMMIT")
+        except BaseException:
+            cur.execute("ROLLBACK")
+            raise
+        current = version
+    return current
+
+
+def _set_meta(cur: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
+    cur.execute(
+        "INSERT INTO meta VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        [key, value],
+    )
+
+
+def data_version(con: duckdb.DuckDBPyConnection) -> int:
+    """A number that changes on every committed write: the key of every read cache."""
+    return _read_version(con.cursor())
+
+
+def _read_version(cur: duckdb.DuckDBPyConnection) -> int:
+    row = cur.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()
+    return int(row[0]) if row else 0
+
+
+def _lock_for(con: duckdb.DuckDBPyConnection) -> threading.Lock:
+    key = str(id(con))
+    with _locks_guard:
+        return _write_locks.setdefault(key, threading.Lock())
+
+
+@contextmanager
+def write_transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Run writes on one cursor in one transaction, one writer at a time.
+
+    Readers on other cursors keep seeing the last committed state until COMMIT.
+    """
+    with _lock_for(con):
+        cur = con.cursor()
+        cur.execute("BEGIN TRANSACTION")
+        try:
+            yield cur
+            _set_meta(cur, "data_version", str(_read_version(cur) + 1))
+            cur.execute("COMMIT")
+        except BaseException:
+            cur.execute("ROLLBACK")
+            raise
+        finally:
+            cur.close()
