@@ -1,0 +1,96 @@
+"""How the store, queries and map builder scale: a synthetic network of many partnerships.
+
+Run by hand: ``./dev bench`` (or ``python bench/bench_map.py --partners 20000``). Prints the
+time to build the database, to query it with and without filters, to build the folium map
+and the size of the map's HTML, so a regression shows as a figure, not a flaky test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import random
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from twinmap import db, maps, queries, reference
+
+
+def _timed(label: str, fn):
+    start = time.perf_counter()
+    out = fn()
+    print(f"{label:<44} {1000 * (time.perf_counter() - start):9.1f} ms")
+    return out
+
+
+def _fill(con, partners: int, events_per: int, rng: random.Random) -> None:
+    cities = pd.DataFrame(
+        {
+            "name": [f"City {i}" for i in range(partners + 50)],
+            "country_code": [
+                rng.choice(["IR", "RU", "IT", "TR", "KZ", "DE", "JP", "US"]) for _ in range(partners + 50)
+            ],
+            "lat": [rng.uniform(-60, 70) for _ in range(partners + 50)],
+            "lon": [rng.uniform(-180, 180) for _ in range(partners + 50)],
+        }
+    )
+    statuses = reference.codes(reference.STATUSES)
+    with db.write_transaction(con) as cur:
+        cur.register("c", cities)
+        cur.execute("INSERT INTO cities (name, country_code, lat, lon) SELECT * FROM c")
+        cur.execute(
+            """INSERT INTO partnerships (home_city_id, partner_city_id, kind, status, signed_on, signed_precision)
+               SELECT 1 + (i % 50), 51 + i, 'sister_city', list_extract($s, 1 + (i % 6)::INT),
+                      DATE '2000-01-01' + to_days((i * 37 % 9000)::INT), 'day'
+               FROM range($n) t(i)""",
+            {"n": partners, "s": list(statuses)},
+        )
+        cur.execute(
+            """INSERT INTO events (partnership_id, kind, title, starts_on, status)
+               SELECT 1 + (i % $n), 'festival', 'Event ' || i, DATE '2010-01-01' + to_days((i % 6000)::INT), 'held'
+               FROM range($m) t(i)""",
+            {"n": partners, "m": partners * events_per},
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--partners", type=int, default=20_000)
+    parser.add_argument("--events-per-partner", type=int, default=10)
+    args = parser.parse_args()
+    today = dt.date(2026, 11, 23)
+    with tempfile.TemporaryDirectory() as tmp:
+        con = duckdb.connect(str(Path(tmp) / "bench.duckdb"))
+        db.migrate(con)
+        print(f"{args.partners:,} partnerships, {args.partners * args.events_per_partner:,} events")
+        _timed("fill database", lambda: _fill(con, args.partners, args.events_per_partner, random.Random(1)))
+        frame = _timed(
+            "partnerships query (all public)", lambda: queries.partnerships(con, queries.PartnershipFilter(), today)
+        )
+        _timed(
+            "partnerships query (one home city)",
+            lambda: queries.partnerships(con, queries.PartnershipFilter(home_city_ids=(1,)), today),
+        )
+        _timed("headline figures", lambda: queries.headline(con, queries.PartnershipFilter(), today))
+        _timed("upcoming events", lambda: queries.upcoming_events(con, queries.PartnershipFilter(), today))
+        homes = queries.home_cities(con)
+        fmap = _timed(
+            f"build folium map ({len(frame):,} partners)", lambda: maps.partnership_map(frame, homes, tiles="none")
+        )
+        page = _timed("render map HTML", lambda: maps.to_html(fmap))
+        print(
+            f"{'map HTML size':<44} {len(page) / 1e6:9.1f} MB ({len(page) / max(len(frame), 1):.0f} bytes per partner)"
+        )
+        print(f"{'peak resident memory':<44} {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:9.0f} MB")
+
+
+if __name__ == "__main__":
+    main()

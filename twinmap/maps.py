@@ -1,0 +1,242 @@
+"""Folium map builders: partners, home cities and great-circle arcs, offline-first.
+
+Each kind of thing is *one* GeoJSON layer (not one Leaflet object per partner), so a map of
+thousands of partnerships stays small and fast. Every text that reaches a tooltip, popup or
+legend is HTML-escaped here, because Leaflet inserts them as HTML. Leaflet, jQuery and the
+country outlines are served from ``static/`` so the map draws with no internet; tiles, when
+they load, cover the outlines, and when they don't, the outlines are the base map.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Mapping
+from typing import Any, ClassVar
+
+import folium
+import pandas as pd
+from branca.element import Element, MacroElement
+from folium.elements import JSCSSMixin
+from jinja2 import Template
+
+from twinmap import dates, geo, reference
+from twinmap.config import STATIC_URL
+
+LOCAL_JS = [
+    ("leaflet", f"{STATIC_URL}/vendor/leaflet/leaflet.js"),
+    ("jquery", f"{STATIC_URL}/vendor/jquery/jquery.min.js"),
+]
+LOCAL_CSS = [("leaflet_css", f"{STATIC_URL}/vendor/leaflet/leaflet.css")]
+OSM_TILES = "OpenStreetMap"
+
+
+class CountryOutlines(JSCSSMixin, MacroElement):
+    """Country outlines drawn from the shipped TopoJSON, in a pane beneath the tiles."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+        (function (map) {
+            var pane = map.createPane("outlines");
+            pane.style.zIndex = 150;
+            pane.style.pointerEvents = "none";
+            fetch({{ this.url | tojson }})
+                .then(function (r) { return r.json(); })
+                .then(function (topo) {
+                    L.geoJSON(topojson.feature(topo, topo.objects.countries), {
+                        pane: "outlines", interactive: false,
+                        style: {color: "#8a8f98", weight: 0.7, fillColor: "#f4f1ea", fillOpacity: 1}
+                    }).addTo(map);
+                    map.getContainer().dataset.outlines = "drawn";
+                });
+        })({{ this._parent.get_name() }});
+        {% endmacro %}"""
+    )
+    default_js: ClassVar[list[tuple[str, str]]] = [
+        ("topojson", f"{STATIC_URL}/vendor/topojson-client/topojson-client.min.js")
+    ]
+
+    def __init__(self, url: str = f"{STATIC_URL}/vendor/world-atlas/countries-50m.json"):
+        super().__init__()
+        self._name = "CountryOutlines"
+        self.url = url
+
+
+class Legend(MacroElement):
+    """A Leaflet control listing colours and (escaped) labels."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+        (function (map) {
+            var legend = L.control({position: "bottomright"});
+            legend.onAdd = function () {
+                var div = L.DomUtil.create("div", "twinmap-legend");
+                div.innerHTML = {{ this.body | tojson }};
+                return div;
+            };
+            legend.addTo(map);
+        })({{ this._parent.get_name() }});
+        {% endmacro %}"""
+    )
+
+    def __init__(self, title: str, items: Iterable[tuple[str, str]]):
+        super().__init__()
+        self._name = "Legend"
+        rows = "".join(
+            f'<div><span class="swatch" style="background:{html.escape(colour)}"></span>{html.escape(text)}</div>'
+            for text, colour in items
+        )
+        self.body = f"<b>{html.escape(title)}</b>{rows}"
+
+
+_STYLE = """<style>
+.leaflet-container { background: #cfe0ee; font-family: "Source Sans Pro", "Noto Sans", system-ui, sans-serif; }
+.twinmap-legend { background: rgba(255,255,255,.92); padding: 6px 10px; border-radius: 6px;
+  font-size: 13px; line-height: 20px; box-shadow: 0 1px 4px rgba(0,0,0,.3); }
+.twinmap-legend .swatch { display: inline-block; width: 12px; height: 12px; border-radius: 50%;
+  margin-inline-end: 6px; vertical-align: -1px; }
+.twinmap-popup { font-size: 13px; line-height: 1.35; max-width: 280px; }
+.twinmap-popup b { font-size: 14px; }
+</style>"""
+
+
+def base_map(tiles: str = "osm", center: tuple[float, float] = (38.0, 45.0), zoom: int = 3) -> folium.Map:
+    """An empty map that needs nothing from the internet except (optional) tiles."""
+    fmap = folium.Map(
+        location=list(center),
+        zoom_start=zoom,
+        tiles=OSM_TILES if tiles == "osm" else None,
+        world_copy_jump=False,
+        control_scale=True,
+        prefer_canvas=True,
+    )
+    # Instance attributes shadow folium's CDN defaults (Leaflet, jQuery, Bootstrap, ...).
+    fmap.default_js = LOCAL_JS
+    fmap.default_css = LOCAL_CSS
+    fmap.get_root().header.add_child(Element(_STYLE), name="twinmap_style")
+    CountryOutlines().add_to(fmap)
+    return fmap
+
+
+def esc(value: object) -> str:
+    """HTML-escape any value for a tooltip, popup or legend (None becomes empty)."""
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    return html.escape(str(value), quote=True)
+
+
+def partner_popup(row: Mapping[str, Any], cal: str = "gregorian") -> str:
+    """The popup of one partnership: both cities, kind, status, signing date, purpose, activity."""
+    signed = dates.from_db(row.get("signed_on"), row.get("signed_precision"))
+    last = dates.from_db(row.get("last_event"), "day")
+    nxt = dates.from_db(row.get("next_event"), "day")
+    lines = [
+        f"<b>{esc(row['partner_name'])}</b> ({esc(geo.country_name(row['partner_country']))})",
+        f"Partner of {esc(row['home_name'])}",
+        f"{esc(reference.label(reference.PARTNERSHIP_KINDS, row['kind']))} · "
+        f"{esc(reference.label(reference.STATUSES, row['status']))}",
+        f"Signed: {esc(signed.display(cal)) if signed else '—'}",
+        f"Last event: {esc(last.display(cal)) if last else '—'}",
+        f"Next event: {esc(nxt.display(cal)) if nxt else '—'}",
+    ]
+    if row.get("purpose"):
+        lines.append(f"<i>{esc(row['purpose'])}</i>")
+    if row.get("is_demo"):
+        lines.append("<small>demo data</small>")
+    return '<div class="twinmap-popup">' + "<br>".join(lines) + "</div>"
+
+
+def _feature(geometry: dict, **props: object) -> dict:
+    return {"type": "Feature", "geometry": geometry, "properties": props}
+
+
+def partner_features(frame: pd.DataFrame, cal: str = "gregorian") -> dict:
+    """One point per partnership at the partner city; all string properties pre-escaped."""
+    feats = [
+        _feature(
+            {"type": "Point", "coordinates": [round(row["partner_lon"], 4), round(row["partner_lat"], 4)]},
+            id=int(row["id"]),
+            city_id=int(row["partner_city_id"]),
+            status=row["status"],
+            style={"fillColor": reference.colour(reference.STATUSES, row["status"]), "color": "#ffffff"},
+            tooltip=esc(
+                f"{row['partner_name']} ({geo.country_name(row['partner_country'])}) – "
+                f"{reference.label(reference.STATUSES, row['status'])}"
+            ),
+            popup=partner_popup(row, cal),
+        )
+        for row in frame.to_dict("records")
+    ]
+    return {"type": "FeatureCollection", "features": feats}
+
+
+def arc_features(frame: pd.DataFrame) -> dict:
+    """One great-circle arc per partnership, home to partner, coloured by status."""
+    ends = frame[["home_lat", "home_lon", "partner_lat", "partner_lon"]].to_numpy(dtype=float)
+    arcs = geo.great_circles(ends) if len(frame) else []
+    feats = [
+        _feature(
+            {"type": "LineString", "coordinates": [[round(lon, 3), round(lat, 3)] for lat, lon in arc.tolist()]},
+            id=int(row.id),
+            style={"color": reference.colour(reference.STATUSES, row.status), "weight": 2, "opacity": 0.75},
+            tooltip=esc(f"{row.home_name} – {row.partner_name}"),
+        )
+        for row, arc in zip(frame.itertuples(index=False), arcs, strict=True)
+    ]
+    return {"type": "FeatureCollection", "features": feats}
+
+
+def home_features(homes: pd.DataFrame) -> dict:
+    """One point per home city."""
+    feats = [
+        _feature(
+            {"type": "Point", "coordinates": [row.lon, row.lat]},
+            city_id=int(row.id),
+            style={"fillColor": "#c62828", "color": "#1a1a1a"},
+            tooltip=esc(f"{row.name} (home city)"),
+        )
+        for row in homes.itertuples(index=False)
+    ]
+    return {"type": "FeatureCollection", "features": feats}
+
+
+def partnership_map(
+    partners: pd.DataFrame, homes: pd.DataFrame, tiles: str = "osm", cal: str = "gregorian"
+) -> folium.Map:
+    """The partner map: arcs, partner points, home cities and a status legend."""
+    fmap = base_map(tiles)
+    if len(partners):
+        folium.GeoJson(
+            arc_features(partners),
+            name="arcs",
+            tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False),
+        ).add_to(fmap)
+        folium.GeoJson(
+            partner_features(partners, cal),
+            name="partners",
+            marker=folium.CircleMarker(radius=7, weight=1.5, fill=True, fill_opacity=0.95),
+            tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False),
+            popup=folium.GeoJsonPopup(fields=["popup"], labels=False),
+        ).add_to(fmap)
+    if len(homes):
+        folium.GeoJson(
+            home_features(homes),
+            name="homes",
+            marker=folium.CircleMarker(radius=9, weight=3, fill=True, fill_opacity=1),
+            tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False),
+        ).add_to(fmap)
+        points = [[r.lat, r.lon] for r in homes.itertuples()]
+        points += [[r.partner_lat, r.partner_lon] for r in partners.itertuples()]
+        fmap.fit_bounds(_bounds(points), padding=(20, 20))
+    shown = [t for t in reference.STATUSES if t.code in set(partners["status"])]
+    Legend("Status", [(t.label, t.colour) for t in shown] + [("Home city", "#c62828")]).add_to(fmap)
+    return fmap
+
+
+def _bounds(points: list[list[float]]) -> list[list[float]]:
+    lats, lons = [p[0] for p in points], [p[1] for p in points]
+    return [[min(lats), min(lons)], [max(lats), max(lons)]]
+
+
+def to_html(fmap: folium.Map) -> str:
+    """The whole standalone HTML of a map (what tests inspect)."""
+    return fmap.get_root().render()
