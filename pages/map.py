@@ -1,0 +1,67 @@
+"""Map: partners, great-circle arcs and status colours; click a partner for its details."""
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from twinmap import cache, config, maps, present, queries, reference, ui
+
+ui.inside_frame()
+
+today = config.today()
+first, last = cache.signing_years()
+with st.sidebar:
+    st.subheader("Map filters")
+    public = [t for t in reference.STATUSES if t.code not in reference.PRIVATE_STATUSES]
+    statuses = st.multiselect(
+        "Status",
+        [t.code for t in public],
+        format_func=lambda c: reference.label(reference.STATUSES, c),
+        key="map_status",
+    )
+    kinds = st.multiselect(
+        "Kind",
+        reference.codes(reference.PARTNERSHIP_KINDS),
+        format_func=lambda c: reference.label(reference.PARTNERSHIP_KINDS, c),
+        key="map_kind",
+    )
+    areas = st.multiselect(
+        "Area of cooperation",
+        reference.codes(reference.AREAS),
+        format_func=lambda c: reference.label(reference.AREAS, c),
+        key="map_area",
+    )
+    years = st.slider("Signed between", first, last, (first, last), key="map_years")
+
+full_range = years == (first, last)
+f = queries.PartnershipFilter(
+    home_city_ids=ui.home_filter().home_city_ids,
+    statuses=tuple(statuses),
+    kinds=tuple(kinds),
+    areas=tuple(areas),
+    signed_from=None if full_range else years[0],
+    signed_to=None if full_range else years[1],
+)
+partners = cache.partnerships(f, today)
+homes = cache.home_cities()
+homes = homes[homes["id"].isin(partners["home_city_id"])]
+
+st.title("Partner map")
+st.caption(f"{len(partners)} partnerships shown. Click a partner for its details.")
+left, right = st.columns([5, 2])
+with left:
+    fmap = maps.partnership_map(partners, homes, tiles=config.get("TWINMAP_TILES"))
+    clicked = st_folium(
+        fmap, key="partner_map", height=620, use_container_width=True, returned_objects=["last_active_drawing"]
+    )
+with right:
+    feature = (clicked or {}).get("last_active_drawing") or {}
+    chosen = partners[partners["id"] == feature.get("properties", {}).get("id")]
+    if chosen.empty:
+        st.info("Select a partner city on the map to see its partnership here.")
+    else:
+        row = chosen.iloc[0]
+        st.subheader(row["partner_name"])
+        if row["partner_local_name"] and row["partner_local_name"] != row["partner_name"]:
+            st.caption(row["partner_local_name"])
+        for name, text in present.partner_card(row):
+            st.markdown(f"**{name}:** {present.md_escape(text)}")

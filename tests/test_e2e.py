@@ -1,0 +1,156 @@
+"""End-to-end: the real app in Debian's Chromium, with every non-localhost request refused.
+
+Starts ``streamlit run app.py`` on a free localhost port with a database path that does not
+exist yet, so the first-start build is exercised too. Screenshots go to ``test-artifacts/``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from .conftest import ROOT, TODAY
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = ROOT / "test-artifacts"
+CHROME_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+
+pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    port = _free_port()
+    env = {
+        **os.environ,
+        "TWINMAP_DB": str(tmp_path_factory.mktemp("e2e") / "twinmap.duckdb"),
+        "TWINMAP_TODAY": TODAY.isoformat(),
+        "TWINMAP_TILES": "osm",  # tiles are refused below: the outlines must carry the map
+    }
+    cmd = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        "app.py",
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+    ]
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(f"{url}/_stcore/health", timeout=1)
+            break
+        except OSError:
+            time.sleep(0.3)
+    else:
+        proc.kill()
+        pytest.fail(f"the app did not start: {proc.stdout.read().decode()[-2000:]}")
+    yield url
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROME_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1600, "height": 1000})
+    outside: list[str] = []
+
+    def offline(route):
+        url = route.request.url
+        if url.startswith(("http://127.0.0.1", "http://localhost", "data:", "blob:")):
+            return route.continue_()
+        outside.append(url)
+        return route.abort()
+
+    context.route("**/*", offline)
+    pg = context.new_page()
+    pg.outside_requests = outside
+    yield pg
+    context.close()
+
+
+def _map_frame(page):
+    page.wait_for_selector('iframe[title="streamlit_folium.st_folium"]', timeout=60_000)
+    for _ in range(100):
+        frame = next((f for f in page.frames if "streamlit_folium" in f.url), None)
+        if frame:
+            return frame
+        page.wait_for_timeout(100)
+    raise AssertionError("no map frame")
+
+
+PARTNER_POINTS = """() => { let n = 0; window.map.eachLayer(l => {
+    if (l.feature && l.feature.geometry.type === 'Point' && l.feature.properties.status && l._point) n++; });
+    return n; }"""
+
+
+def test_map_page_draws_one_marker_per_partner_offline_and_shows_details_on_click(server, page):
+    page.goto(f"{server}/map")
+    page.wait_for_selector("text=partnerships shown", timeout=60_000)
+    caption = page.locator("text=partnerships shown").first.inner_text()
+    shown = int(caption.split()[0])
+    frame = _map_frame(page)
+    frame.wait_for_function("() => window.map && document.querySelector('[data-outlines=drawn]')", timeout=30_000)
+    frame.wait_for_function(f"() => ({PARTNER_POINTS})() === {shown}", timeout=30_000)
+    assert shown == 12
+    # The page ran inside app.py's frame: its navigation, not Streamlit's automatic page list.
+    links = [t.split()[-1] for t in page.locator("[data-testid=stSidebarNav] a").all_inner_texts()]
+    assert links == ["Overview", "Map", "Timeline", "Tourism"]
+
+    # Click Astrakhan's marker and read its card beside the map.
+    xy = frame.evaluate(
+        """() => { let p = null; window.map.eachLayer(l => { if (l.feature && l.feature.properties.status
+             && l.feature.properties.tooltip.startsWith('Astrakhan')) p = window.map.latLngToContainerPoint(l.getLatLng()); });
+             return [p.x, p.y]; }"""
+    )
+    box = page.locator('iframe[title="streamlit_folium.st_folium"]').bounding_box()
+    page.mouse.click(box["x"] + xy[0], box["y"] + xy[1])
+    page.wait_for_selector("h3:has-text('Astrakhan')", timeout=30_000)
+    # The signing month as the source gave it (a Jalali month), never an invented day.
+    assert page.locator("p:has-text('Signed:')").first.inner_text() == "Signed: April–May 2014"
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "map.png"), full_page=True)
+    assert {u.split("/")[2] for u in page.outside_requests} <= {"tile.openstreetmap.org"}
+
+
+@pytest.mark.parametrize("path", ["", "timeline", "tourism"])
+def test_pages_render_offline_with_their_charts(server, page, path):
+    page.goto(f"{server}/{path}")
+    page.wait_for_selector("h1", timeout=60_000)
+    page.wait_for_selector(".js-plotly-plot .main-svg", timeout=60_000)
+    assert page.locator("[data-testid=stException]").count() == 0
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{path or 'overview'}.png"), full_page=True)
+    assert {u.split("/")[2] for u in page.outside_requests} <= {"tile.openstreetmap.org"}
