@@ -112,12 +112,53 @@ CREATE INDEX indicators_lookup ON indicators (city_id, indicator, period);
 CREATE INDEX events_by_partnership ON events (partnership_id, starts_on);
 """
 
+# Version 2: recorded import batches (each can be undone) and the users who sign in.
+_SCHEMA_V2 = """
+CREATE SEQUENCE batch_ids;
+CREATE TABLE import_batches (
+    id INTEGER PRIMARY KEY DEFAULT nextval('batch_ids'),
+    table_name VARCHAR NOT NULL,
+    file_name VARCHAR NOT NULL,
+    file_hash VARCHAR NOT NULL,
+    user_name VARCHAR NOT NULL,
+    created_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
+    rows_read INTEGER NOT NULL DEFAULT 0,
+    inserted INTEGER NOT NULL DEFAULT 0,
+    updated INTEGER NOT NULL DEFAULT 0,
+    unchanged INTEGER NOT NULL DEFAULT 0,
+    cities_created INTEGER NOT NULL DEFAULT 0,
+    status VARCHAR NOT NULL DEFAULT 'committed',
+    undone_at TIMESTAMP,
+    undone_by VARCHAR
+);
+-- One row per row a batch inserted or updated, with the full previous values of an update
+-- (JSON text), so an undo restores exactly what was there.
+CREATE TABLE import_changes (
+    batch_id INTEGER NOT NULL,
+    seq INTEGER NOT NULL,
+    table_name VARCHAR NOT NULL,
+    row_id INTEGER NOT NULL,
+    action VARCHAR NOT NULL,
+    before VARCHAR,
+    PRIMARY KEY (batch_id, seq)
+);
+CREATE INDEX import_changes_row ON import_changes (table_name, row_id);
+CREATE TABLE users (
+    name VARCHAR PRIMARY KEY,
+    role VARCHAR NOT NULL,
+    password_hash VARCHAR NOT NULL,
+    created_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
+    failed_attempts INTEGER NOT NULL DEFAULT 0,
+    locked_until TIMESTAMP
+);
+"""
+
 # (version, SQL that brings a file from version-1 to version). Append, never edit, so that
 # every file ever written can be brought forward step by step.
-MIGRATIONS: list[tuple[int, str]] = [(1, _SCHEMA_V1)]
+MIGRATIONS: list[tuple[int, str]] = [(1, _SCHEMA_V1), (2, _SCHEMA_V2)]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
-_write_locks: dict[str, threading.Lock] = {}
+_write_locks: dict[str, threading.RLock] = {}
 _locks_guard = threading.Lock()
 
 
@@ -160,8 +201,7 @@ def _build(path: Path) -> None:
     con = duckdb.connect(str(tmp))
     try:
         migrate(con)
-        with write_transaction(con) as cur:
-            seed.load_shipped(cur)
+        seed.load_shipped(con)
         con.execute("CHECKPOINT")
     except BaseException:
         con.close()
@@ -224,10 +264,17 @@ def _read_version(cur: duckdb.DuckDBPyConnection) -> int:
     return int(row[0]) if row else 0
 
 
-def _lock_for(con: duckdb.DuckDBPyConnection) -> threading.Lock:
+def _lock_for(con: duckdb.DuckDBPyConnection) -> threading.RLock:
     key = str(id(con))
     with _locks_guard:
-        return _write_locks.setdefault(key, threading.Lock())
+        return _write_locks.setdefault(key, threading.RLock())
+
+
+@contextmanager
+def write_lock(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """Hold the writers' lock (re-entrant) across a read-then-write, e.g. re-planning an import."""
+    with _lock_for(con):
+        yield
 
 
 @contextmanager

@@ -1,0 +1,97 @@
+import threading
+
+import pytest
+
+from twinmap import batches, exporter, importer
+from twinmap.tables import LOAD_ORDER
+
+EV = "home_city,home_country,partner_city,partner_country,kind,title,starts_on,ends_on,venue,status\n"
+
+
+def _exports(con):
+    return {t: exporter.to_csv(exporter.table_frame(con, t), t) for t in LOAD_ORDER}
+
+
+def _commit(con, text, table, name="f.csv"):
+    plan = importer.plan_import(con, text.encode(), name, table)
+    assert plan.ok, plan.errors
+    return batches.commit(con, plan, "tester")
+
+
+def test_undo_restores_every_table_byte_for_byte(con):
+    before = _exports(con)
+    # Updates (status, dates, areas) and an insert that also creates a city from the gazetteer.
+    batch = _commit(
+        con,
+        "home_city,home_country,partner_city,partner_country,kind,status,signed_on,areas,notes\n"
+        "Sari,IR,Astrakhan,RU,sister_city,active,2014-05-15,youth,changed\n"
+        "Sari,IR,Kutaisi,GE,friendship,negotiating,,culture,new\n",
+        "partnerships",
+    )
+    assert _exports(con) != before
+    batches.undo(con, batch, "tester")
+    assert _exports(con) == before
+
+
+def test_undo_refuses_while_a_later_import_changed_the_same_rows(con):
+    first = _commit(con, "name,country_code,population\nSari,IR,1\n", "cities")
+    second = _commit(con, "name,country_code,population\nSari,IR,2\n", "cities")
+    with pytest.raises(batches.UndoRefused, match=f"later import\\(s\\) #{second}"):
+        batches.undo(con, first, "tester")
+    batches.undo(con, second, "tester")
+    batches.undo(con, first, "tester")
+    assert con.execute("SELECT population FROM cities WHERE name = 'Sari'").fetchone() == (255396,)
+
+
+def test_undo_refuses_to_orphan_rows_that_refer_to_what_it_created(con):
+    created = _commit(
+        con,
+        "home_city,home_country,partner_city,partner_country,kind,status\nSari,IR,Kutaisi,GE,friendship,active\n",
+        "partnerships",
+    )
+    _commit(con, EV + "Sari,IR,Kutaisi,GE,festival,Fest,2027-01-01,,Sari,planned\n", "events")
+    with pytest.raises(batches.UndoRefused, match="1 events row"):
+        batches.undo(con, created, "tester")
+
+
+def test_an_undone_batch_cannot_be_undone_twice(con):
+    batch = _commit(con, "name,country_code,population\nSari,IR,1\n", "cities")
+    batches.undo(con, batch, "tester")
+    with pytest.raises(batches.UndoRefused, match="already undone"):
+        batches.undo(con, batch, "tester")
+    assert batches.history(con).set_index("id").loc[batch, "undone_by"] == "tester"
+
+
+def test_two_imports_at_the_same_moment_both_land(con):
+    files = [EV + f"Sari,IR,Astrakhan,RU,festival,Fest {i},2027-0{i}-01,,Sari,planned\n" for i in (1, 2)]
+    plans = [importer.plan_import(con, f.encode(), f"f{i}.csv", "events") for i, f in enumerate(files)]
+    start, results, errors = threading.Barrier(2), [], []
+
+    def run(plan):
+        start.wait()
+        try:
+            results.append(batches.commit(con, plan, "tester"))
+        except Exception as err:
+            errors.append(err)
+
+    threads = [threading.Thread(target=run, args=(p,)) for p in plans]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == [] and len(set(results)) == 2
+    titles = {r[0] for r in con.execute("SELECT title FROM events WHERE title LIKE 'Fest %'").fetchall()}
+    assert titles == {"Fest 1", "Fest 2"}
+
+
+def test_every_commit_is_recorded_with_file_hash_user_and_counts(con):
+    batch = _commit(con, "name,country_code,population\nSari,IR,1\nGorgan,IR,\n", "cities", name="mine.csv")
+    row = batches.history(con).set_index("id").loc[batch]
+    assert (row["file_name"], row["user_name"], row["inserted"], row["updated"], row["status"]) == (
+        "mine.csv",
+        "tester",
+        1,
+        1,
+        "committed",
+    )
+    assert len(row["file_hash"]) == 64

@@ -1,0 +1,66 @@
+import json
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from .conftest import ROOT
+
+CORPUS = ROOT / "tests" / "fixtures" / "import"
+
+
+@pytest.fixture
+def cli(shipped_db, tmp_path):
+    path = tmp_path / "cli.duckdb"
+    shutil.copy(shipped_db, path)
+
+    def run(*args):
+        env = {"TWINMAP_DB": str(path), "PATH": "/usr/bin:/bin"}
+        return subprocess.run(
+            [sys.executable, "-m", "twinmap", *args], cwd=ROOT, env=env, capture_output=True, text=True
+        )
+
+    return run
+
+
+def test_import_commits_and_reports(cli, tmp_path):
+    report = tmp_path / "r.json"
+    done = cli("import", str(CORPUS / "events_ddmmyyyy.csv"), "--table", "events", "--report", str(report))
+    assert done.returncode == 0, done.stderr
+    assert json.loads(report.read_text())["status"] == "committed"
+    assert "inserted 1" in done.stdout
+    assert cli("import", str(CORPUS / "events_ddmmyyyy.csv"), "--table", "events").stdout.startswith(
+        "events_ddmmyyyy.csv: unchanged"
+    )
+
+
+def test_a_rejected_file_exits_1_with_row_and_column(cli, tmp_path):
+    report = tmp_path / "r.json"
+    done = cli("import", str(CORPUS / "events_end_before_start.csv"), "--table", "events", "--report", str(report))
+    assert done.returncode == 1
+    assert "row 2, column ends_on: the event ends before it starts" in done.stdout
+    assert json.loads(report.read_text())["errors"][0]["column"] == "ends_on"
+
+
+def test_dry_run_writes_nothing(cli):
+    assert cli("import", str(CORPUS / "events_ddmmyyyy.csv"), "--table", "events", "--dry-run").returncode == 0
+    assert "inserted 1" in cli("import", str(CORPUS / "events_ddmmyyyy.csv"), "--table", "events", "--dry-run").stdout
+
+
+def test_usage_errors_exit_2(cli):
+    assert cli("import", str(CORPUS / "events_ddmmyyyy.csv")).returncode == 2
+    assert cli("import", "no-such-file.csv", "--table", "events").returncode == 2
+
+
+def test_history_undo_and_export(cli, tmp_path):
+    cli("import", str(CORPUS / "events_ddmmyyyy.csv"), "--table", "events")
+    assert "events_ddmmyyyy.csv" in cli("history").stdout
+    assert cli("undo", "6").returncode == 0
+    refused = cli("undo", "6")
+    assert refused.returncode == 1 and "already undone" in refused.stderr
+    assert cli("export", str(tmp_path / "out")).returncode == 0
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "cities.csv", "contacts.csv", "events.csv", "indicators.csv", "partnerships.csv", "twinmap.xlsx",
+    ]  # fmt: skip
+    assert cli("template", "cities").stdout.startswith("\ufeffid,name,local_name,country_code")

@@ -1,0 +1,42 @@
+import io
+
+import openpyxl
+
+from twinmap import batches, exporter, importer
+
+from .conftest import ROOT
+
+
+def _import_formula_file(con):
+    data = (ROOT / "tests/fixtures/import/events_formula.csv").read_bytes()
+    batches.commit(con, importer.plan_import(con, data, "events_formula.csv", "events"), "tester")
+
+
+def test_exported_csv_cells_never_start_a_formula(con):
+    _import_formula_file(con)
+    text = exporter.to_csv(exporter.table_frame(con, "events"), "events").decode("utf-8-sig")
+    assert "'=HYPERLINK" in text and "'+1+1" in text
+    for line in text.splitlines()[1:]:
+        assert not any(cell.startswith(("=", "+", "@")) for cell in line.split(","))
+
+
+def test_the_workbook_stores_formula_like_text_as_text(con):
+    _import_formula_file(con)
+    book = openpyxl.load_workbook(io.BytesIO(exporter.workbook(con)))
+    cells = [c for row in book["events"].iter_rows() for c in row if str(c.value).startswith("=HYPERLINK")]
+    assert cells and all(c.data_type == "s" for c in cells)
+    assert book.sheetnames == ["cities", "partnerships", "events", "contacts", "indicators"]
+
+
+def test_an_export_imports_back_unchanged(con):
+    for table in ("cities", "partnerships", "events", "contacts", "indicators"):
+        data = exporter.to_csv(exporter.table_frame(con, table), table)
+        plan = importer.plan_import(con, data, f"{table}.csv", table)
+        assert plan.ok and not plan.new and not plan.changed, (table, plan.errors, plan.changed[:1])
+
+
+def test_templates_have_every_column_and_a_valid_example(con):
+    for table in ("cities", "partnerships", "events", "contacts", "indicators"):
+        data = exporter.template(table)
+        plan = importer.plan_import(con, data, f"{table}-template.csv", table)
+        assert plan.ok, (table, plan.errors)

@@ -1,0 +1,160 @@
+"""The import corpus: each awkward or broken file and exactly what must come of it."""
+
+import pytest
+
+from twinmap import batches, dates, importer, readers
+
+from .conftest import ROOT
+
+CORPUS = ROOT / "tests" / "fixtures" / "import"
+
+
+def _plan(con, name, table):
+    return importer.plan_import(con, (CORPUS / name).read_bytes(), name, table)
+
+
+# file, table, encoding read, (inserted, updated, cities created)
+GOOD = [
+    ("cities_utf8.csv", "cities", "UTF-8", (2, 0, 0)),
+    ("cities_utf8_bom_semicolon.csv", "cities", "UTF-8 (with BOM)", (0, 1, 0)),
+    ("cities_utf16_tab.csv", "cities", "UTF-16", (1, 0, 0)),
+    ("cities_cp1251_semicolon.csv", "cities", "Windows-1251 (Cyrillic)", (1, 0, 0)),  # Kazan exists and is unchanged
+    ("partnerships_cp1256_jalali.csv", "partnerships", "Windows-1256 (Persian/Arabic)", (1, 0, 1)),
+    ("events_fa_digits_utf8.csv", "events", "UTF-8", (1, 0, 0)),
+    ("events_ddmmyyyy.csv", "events", "UTF-8", (1, 0, 0)),
+    ("events_partial_dates.csv", "events", "UTF-8", (2, 0, 0)),
+    ("events_persian.xlsx", "events", "Excel workbook", (1, 0, 0)),
+    ("events_extra_column.csv", "events", "UTF-8", (1, 0, 0)),
+    ("events_xss.csv", "events", "UTF-8", (1, 0, 0)),
+    ("events_formula.csv", "events", "UTF-8", (1, 0, 0)),
+]
+
+
+@pytest.mark.parametrize(("name", "table", "encoding", "counts"), GOOD)
+def test_awkward_but_valid_files_import(con, name, table, encoding, counts):
+    plan = _plan(con, name, table)
+    assert plan.errors == []
+    assert plan.encoding == encoding
+    assert (len(plan.new), len(plan.changed), len(plan.new_cities)) == counts
+    assert batches.commit(con, plan, "tester") is not None
+
+
+# file, table, (row, column, start of the reason)
+BAD = [
+    ("events_missing_column.csv", "events", (1, "title", "the required column title is missing")),
+    (
+        "events_bad_status.csv",
+        "events",
+        (2, "status", "'postponed' is not one of: planned, confirmed, held, cancelled"),
+    ),
+    ("events_end_before_start.csv", "events", (2, "ends_on", "the event ends before it starts")),
+    ("events_unknown_partnership.csv", "events", (2, "partner_city", "there is no partnership Sari–Kazan")),
+    ("events_duplicate_rows.csv", "events", (3, "", "the same row (partnership_id, title, starts_on) as row 2")),
+    ("events_bad_date.csv", "events", (2, "starts_on", "'31.02.2027' is not a real date")),
+    (
+        "partnerships_typo_city.csv",
+        "partnerships",
+        (2, "partner_city", "no city 'Astrakhna' in RU in the database or the gazetteer; did you mean 'Astrakhan'"),
+    ),
+    ("cities_lat_out_of_range.csv", "cities", (2, "lat", "(123.4, 53.1) is not a point on Earth")),
+    ("indicators_bad_number.csv", "indicators", (2, "value", "'lots' is not a number")),
+    ("header_only.csv", "events", (None, "", "the file has a header but no rows")),
+    ("empty.csv", "events", (None, "", "the file is empty")),
+    ("binary.csv", "events", (None, "", "this is not a text (CSV) file")),
+]
+
+
+@pytest.mark.parametrize(("name", "table", "expected"), BAD)
+def test_broken_files_say_row_column_and_why_and_change_nothing(con, name, table, expected):
+    version = con.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()
+    plan = _plan(con, name, table)
+    row, column, reason = expected
+    assert [(p.row, p.column) for p in plan.errors] == [(row, column)]
+    assert plan.errors[0].reason.startswith(reason), plan.errors[0].reason
+    with pytest.raises(batches.ImportRejected):
+        batches.commit(con, plan, "tester")
+    assert con.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone() == version
+
+
+def test_an_oversize_file_is_refused_before_parsing(con):
+    data = b"name,country_code\n" + b"x" * (readers.MAX_BYTES + 1)
+    plan = importer.plan_import(con, data, "huge.csv", "cities")
+    assert plan.errors[0].reason.startswith("the file is 10.5 MB; files over 10 MB are refused")
+    assert plan.rows_read == 0
+
+
+def test_a_persian_excel_file_keeps_jalali_months_and_fills_the_new_city(con):
+    plan = _plan(con, "partnerships_cp1256_jalali.csv", "partnerships")
+    batches.commit(con, plan, "tester")
+    row = con.execute(
+        """SELECT c.name, c.lat, p.signed_on, p.signed_precision, p.purpose FROM partnerships p
+           JOIN cities c ON c.id = p.partner_city_id WHERE c.name = 'Kutaisi'"""
+    ).fetchone()
+    assert row[0] == "Kutaisi" and row[1] == pytest.approx(42.27, abs=0.01)  # coordinates from the gazetteer
+    assert dates.from_db(row[2], row[3]).display("jalali") == "Mehr 1402"
+    assert row[4] == "همکاري در گردشگري و فرهنگ"
+
+
+def test_persian_digits_and_an_excel_workbook_import_as_dates_and_numbers(con):
+    for name in ("events_fa_digits_utf8.csv", "events_persian.xlsx"):
+        batches.commit(con, _plan(con, name, "events"), "tester")
+    rows = dict(
+        con.execute(
+            "SELECT title, starts_on FROM events WHERE title LIKE '%گردشگری ساحلی' OR title = 'جشنواره فرهنگی'"
+        ).fetchall()
+    )
+    assert str(rows["جشنواره فرهنگی"]) == "2027-06-05"
+    seminar = con.execute(
+        "SELECT starts_precision, participants FROM events WHERE title = 'سمینار گردشگری ساحلی'"
+    ).fetchone()
+    assert seminar == ("jmonth", 120)
+
+
+def test_partial_dates_keep_their_precision(con):
+    batches.commit(con, _plan(con, "events_partial_dates.csv", "events"), "tester")
+    got = con.execute(
+        "SELECT title, starts_precision FROM events WHERE title IN ('Tourism forum', 'Youth camp') ORDER BY 1"
+    ).fetchall()
+    assert got == [("Tourism forum", "month"), ("Youth camp", "year")]
+
+
+def test_another_spelling_of_a_known_city_is_that_city(con):
+    data = b"home_city,home_country,partner_city,partner_country,kind,status\nSari,IR,Astrakan,RU,sister_city,active\n"
+    plan = importer.plan_import(con, data, "p.csv", "partnerships")
+    assert plan.errors == [] and plan.new_cities == []
+    assert [c.after for c in plan.changed] == [{"status": "active"}]
+
+
+def test_extra_columns_are_reported_not_dropped_silently(con):
+    plan = _plan(con, "events_extra_column.csv", "events")
+    assert plan.warnings == ["column 'budget_note' is not part of the events template and was not imported"]
+
+
+def test_reuploading_the_same_file_changes_nothing(con):
+    first = _plan(con, "events_ddmmyyyy.csv", "events")
+    assert batches.commit(con, first, "tester") is not None
+    again = _plan(con, "events_ddmmyyyy.csv", "events")
+    assert (len(again.new), len(again.changed), again.unchanged) == (0, 0, 1)
+    assert batches.commit(con, again, "tester") is None
+
+
+def test_a_changed_row_shows_old_and_new_values(con):
+    plan = _plan(con, "cities_utf8_bom_semicolon.csv", "cities")
+    (change,) = plan.changed
+    assert change.after == {"population": 309820}
+    assert change.before["population"] == 255396
+
+
+def test_a_stale_preview_is_refused(con):
+    plan = _plan(con, "events_ddmmyyyy.csv", "events")
+    batches.commit(con, _plan(con, "events_ddmmyyyy.csv", "events"), "someone else")
+    with pytest.raises(batches.StalePreview):
+        batches.commit(con, plan, "tester")
+
+
+def test_the_report_lists_counts_and_every_error(con):
+    report = _plan(con, "events_bad_status.csv", "events").report("rejected")
+    assert report["status"] == "rejected" and report["rows_read"] == 1
+    assert report["errors"] == [
+        {"row": 2, "column": "status", "reason": "'postponed' is not one of: planned, confirmed, held, cancelled"}
+    ]

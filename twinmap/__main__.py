@@ -1,0 +1,110 @@
+"""Command line: ``python -m twinmap import|template|history|undo|export``.
+
+Uses the database that ``TWINMAP_DB`` names, as the app does. Exit codes: 0 done (or valid,
+with ``--dry-run``); 1 rejected or refused, nothing changed; 2 usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import sys
+from pathlib import Path
+
+from twinmap import batches, config, db, exporter, importer
+from twinmap.tables import TABLES
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m twinmap", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    imp = sub.add_parser("import", help="validate a CSV or .xlsx file and commit it as one batch")
+    imp.add_argument("file", type=Path)
+    imp.add_argument("--table", required=True, choices=sorted(TABLES))
+    imp.add_argument("--dry-run", action="store_true", help="validate and show what would change; write nothing")
+    imp.add_argument("--report", type=Path, help="write the result as JSON to this file")
+    imp.add_argument("--user", default=getpass.getuser(), help="who is importing (recorded with the batch)")
+    tpl = sub.add_parser("template", help="write a table's template CSV to standard output")
+    tpl.add_argument("table", choices=sorted(TABLES))
+    sub.add_parser("history", help="list past imports")
+    und = sub.add_parser("undo", help="undo an import batch")
+    und.add_argument("batch", type=int)
+    und.add_argument("--user", default=getpass.getuser())
+    exp = sub.add_parser("export", help="write every table as CSV and one Excel workbook into DIR")
+    exp.add_argument("dir", type=Path)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command; return the exit code."""
+    args = _parser().parse_args(argv)
+    if args.command == "template":
+        sys.stdout.buffer.write(exporter.template(args.table))
+        return 0
+    try:
+        con = db.connect(config.db_path())
+    except db.DatabaseError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    try:
+        return _COMMANDS[args.command](con, args)
+    finally:
+        con.close()
+
+
+def _import(con, args) -> int:
+    if not args.file.is_file():
+        print(f"error: no file {args.file}", file=sys.stderr)
+        return 2
+    plan = importer.plan_import(con, args.file.read_bytes(), args.file.name, args.table)
+    status = "rejected" if not plan.ok else ("valid" if args.dry_run else "committed")
+    if plan.ok and not args.dry_run:
+        try:
+            batch = batches.commit(con, plan, args.user)
+        except (batches.StalePreview, batches.ImportRejected) as err:
+            print(f"error: {err}", file=sys.stderr)
+            return 1
+        status = "committed" if batch else "unchanged"
+    report = plan.report(status)
+    print(
+        f"{args.file.name}: {status} ({plan.encoding or 'unread'}); rows read {plan.rows_read}, "
+        f"inserted {report['inserted']}, updated {report['updated']}, unchanged {report['unchanged']}, "
+        f"cities created {report['cities_created']}"
+    )
+    for problem in plan.errors:
+        print(f"  error: {problem.text(args.file.name)}")
+    for warning in plan.warnings:
+        print(f"  note: {warning}")
+    if args.report:
+        args.report.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+    return 0 if plan.ok else 1
+
+
+def _history(con, args) -> int:
+    frame = batches.history(con)
+    cols = ["id", "created_at", "user_name", "table_name", "file_name", "inserted", "updated", "unchanged", "status"]
+    print(frame[cols].to_string(index=False) if len(frame) else "no imports yet")
+    return 0
+
+
+def _undo(con, args) -> int:
+    try:
+        batches.undo(con, args.batch, args.user)
+    except batches.UndoRefused as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    print(f"import #{args.batch} undone")
+    return 0
+
+
+def _export(con, args) -> int:
+    for path in exporter.export_dir(con, args.dir):
+        print(path)
+    return 0
+
+
+_COMMANDS = {"import": _import, "history": _history, "undo": _undo, "export": _export}
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,134 @@
+"""Exports and templates in the same form staff import, safe to open in Excel.
+
+Every table is written with its template's columns (cities by name and country, dates at their
+own precision), so an export can be edited and imported again. Text that Excel would run as a
+formula (a cell starting with ``=``, ``+``, ``-``, ``@``) is written with a leading apostrophe
+in CSV and as a plain string cell in the workbook.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from twinmap import dates
+from twinmap.tables import LOAD_ORDER, TABLES, TableSpec
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _select(spec: TableSpec) -> str:
+    """SQL that reads a table back into its template columns (identifiers come from the spec)."""
+    cols, joins = [], []
+    refs = {r.city: (i, r) for i, r in enumerate(spec.cities)}
+    for col in spec.columns:
+        if spec.partnership and col.name in {"home_city", "home_country", "partner_city", "partner_country"}:
+            side = "ph" if col.name.startswith("home") else "pc"
+            cols.append(f"{side}.{'name' if col.name.endswith('city') else 'country_code'} AS {col.name}")
+        elif col.name in refs:
+            i, ref = refs[col.name]
+            cols += [f"r{i}.name AS {ref.city}", f"r{i}.country_code AS {ref.country}"]
+            joins.append(f"LEFT JOIN cities r{i} ON r{i}.id = t.{ref.db}")
+        elif any(col.name == r.country for r in spec.cities):
+            continue
+        elif col.kind == "date":
+            cols += [f"t.{col.db_column} AS {col.name}", f"t.{col.precision} AS {col.name}__precision"]
+        elif col.kind == "side":
+            cols.append("CASE WHEN t.city_id = p.home_city_id THEN 'home' ELSE 'partner' END AS side")
+        else:
+            cols.append(f"t.{col.db_column} AS {col.name}")
+    if spec.partnership:
+        joins.append(
+            "JOIN partnerships p ON p.id = t.partnership_id JOIN cities ph ON ph.id = p.home_city_id "
+            "JOIN cities pc ON pc.id = p.partner_city_id"
+        )
+    return f"SELECT {', '.join(cols)} FROM {spec.name} t {' '.join(joins)} ORDER BY t.id"
+
+
+def table_frame(con: duckdb.DuckDBPyConnection, table: str) -> pd.DataFrame:
+    """A table as text in its template's columns, ordered by id."""
+    spec = TABLES[table]
+    raw = con.cursor().execute(_select(spec)).df()
+    out = pd.DataFrame(index=raw.index)
+    for col in spec.columns:
+        if col.kind == "date":
+            pairs = zip(raw[col.name], raw[f"{col.name}__precision"], strict=True)
+            out[col.name] = [p.text() if (p := dates.from_db(d, prec)) else "" for d, prec in pairs]
+        elif col.kind == "areas":
+            out[col.name] = [";".join(v) if v is not None else "" for v in raw[col.name]]
+        elif col.kind == "bool":
+            out[col.name] = ["true" if v else "false" for v in raw[col.name]]
+        else:
+            out[col.name] = [_text(v) for v in raw[col.name]]
+    return out
+
+
+def _text(value: object) -> str:
+    if value is None or (isinstance(value, float) and value != value) or str(value) in {"<NA>", "NaT", "nan"}:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def defuse(value: str) -> str:
+    """Make a text cell safe to open in Excel: never a formula."""
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+def _safe(frame: pd.DataFrame, spec: TableSpec) -> pd.DataFrame:
+    safe = frame.copy()
+    for col in spec.columns:
+        if col.text:
+            safe[col.name] = [defuse(v) for v in safe[col.name]]
+    return safe
+
+
+def to_csv(frame: pd.DataFrame, table: str) -> bytes:
+    """CSV bytes (UTF-8 with BOM, so Excel in any language reads the letters right)."""
+    buf = io.StringIO()
+    _safe(frame, TABLES[table]).to_csv(buf, index=False, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    return buf.getvalue().encode("utf-8-sig")
+
+
+def template(table: str) -> bytes:
+    """The table's template: its header and example rows."""
+    spec = TABLES[table]
+    frame = pd.DataFrame([{c.name: ex.get(c.name, "") for c in spec.columns} for ex in spec.examples])
+    return to_csv(frame, table)
+
+
+def workbook(con: duckdb.DuckDBPyConnection) -> bytes:
+    """Every table as a sheet of one .xlsx workbook, text cells written as text, never formulas."""
+    import openpyxl
+
+    book = openpyxl.Workbook(write_only=False)
+    book.remove(book.active)
+    for table in LOAD_ORDER:
+        sheet = book.create_sheet(table)
+        frame = table_frame(con, table)
+        sheet.append(list(frame.columns))
+        for values in frame.itertuples(index=False):
+            sheet.append(list(values))
+            for cell in sheet[sheet.max_row]:
+                cell.data_type = "s"  # openpyxl would otherwise store "=..." as a formula
+    buf = io.BytesIO()
+    book.save(buf)
+    return buf.getvalue()
+
+
+def export_dir(con: duckdb.DuckDBPyConnection, directory: Path) -> list[Path]:
+    """Write every table as CSV and all of them as one workbook into ``directory``."""
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    for table in LOAD_ORDER:
+        path = directory / f"{table}.csv"
+        path.write_bytes(to_csv(table_frame(con, table), table))
+        written.append(path)
+    path = directory / "twinmap.xlsx"
+    path.write_bytes(workbook(con))
+    return [*written, path]

@@ -1,0 +1,353 @@
+"""The one import pipeline: read a file, validate every row, and plan what would change.
+
+:func:`plan_import` never writes. It returns a :class:`Plan`: the rows that are new, changed
+(old -> new) or unchanged, cities to be created from the gazetteer, and every problem with its
+row and column. Any problem rejects the whole file; :mod:`twinmap.batches` commits a clean plan
+in one transaction and can undo it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any
+
+import duckdb
+
+from twinmap import convert, dates, gazetteer, readers
+from twinmap.gazetteer import fold
+from twinmap.tables import TABLES, CityRef, Column, TableSpec
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One reason a file is rejected; ``row`` is the line number as Excel shows it."""
+
+    row: int | None
+    column: str
+    reason: str
+
+    def text(self, filename: str) -> str:
+        """The problem as one sentence naming file, row and column."""
+        where = ", ".join(
+            p
+            for p in (filename, f"row {self.row}" if self.row else "", f"column {self.column}" if self.column else "")
+            if p
+        )
+        return f"{where}: {self.reason}"
+
+
+@dataclass
+class Change:
+    """A row that exists and would change: its id, full old values and the new values that differ."""
+
+    id: int
+    before: dict[str, Any]
+    after: dict[str, Any]
+    row: int
+
+
+@dataclass
+class Plan:
+    """What importing a file would do."""
+
+    table: str
+    filename: str
+    data: bytes = field(repr=False)
+    file_hash: str = ""
+    encoding: str = ""
+    delimiter: str = ""
+    rows_read: int = 0
+    new: list[dict[str, Any]] = field(default_factory=list)
+    new_rows: list[int] = field(default_factory=list)
+    changed: list[Change] = field(default_factory=list)
+    unchanged: int = 0
+    new_cities: list[dict[str, Any]] = field(default_factory=list)
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when the file can be committed."""
+        return not self.errors
+
+    def fingerprint(self) -> tuple:
+        """What a commit would do, to check that nothing moved between preview and commit."""
+        return (self.file_hash, len(self.new), [(c.id, sorted(c.after)) for c in self.changed], len(self.new_cities))
+
+    def report(self, status: str) -> dict[str, Any]:
+        """The machine-readable report (command line ``--report`` and tests)."""
+        return {
+            "status": status, "table": self.table, "file": self.filename, "encoding": self.encoding,
+            "rows_read": self.rows_read, "inserted": len(self.new), "updated": len(self.changed),
+            "unchanged": self.unchanged, "cities_created": len(self.new_cities),
+            "errors": [{"row": p.row, "column": p.column, "reason": p.reason} for p in self.errors],
+            "warnings": self.warnings,
+        }  # fmt: skip
+
+
+def plan_import(con: duckdb.DuckDBPyConnection, data: bytes, filename: str, table: str) -> Plan:
+    """Read and validate a file for ``table`` against the current database; write nothing."""
+    spec = TABLES[table]
+    plan = Plan(table, filename, data, hashlib.sha256(data).hexdigest())
+    try:
+        sheet = readers.read(data, filename)
+    except readers.FileProblem as err:
+        plan.errors.append(Problem(None, "", str(err).removeprefix(f"{filename}: ")))
+        return plan
+    plan.encoding, plan.delimiter, plan.warnings = sheet.encoding, sheet.delimiter, list(sheet.notes)
+    columns = _map_header(spec, sheet.header, plan)
+    if plan.errors:
+        return plan
+    plan.rows_read = len(sheet.rows)
+    if not sheet.rows:
+        plan.errors.append(Problem(None, "", "the file has a header but no rows"))
+        return plan
+    _Planner(con.cursor(), spec, plan, columns).run(sheet.rows)
+    return plan
+
+
+def _map_header(spec: TableSpec, header: list[str], plan: Plan) -> dict[int, Column]:
+    """Match header cells to template columns by name or alias (English, Russian, Persian)."""
+    lookup = {
+        fold(alias): col for col in spec.columns for alias in (col.name, col.name.replace("_", " "), *col.aliases)
+    }
+    mapped: dict[int, Column] = {}
+    for i, cell in enumerate(header):
+        col = lookup.get(fold(cell))
+        if col is None:
+            if cell.strip():
+                plan.warnings.append(f"column {cell!r} is not part of the {spec.name} template and was not imported")
+            continue
+        if col in mapped.values():
+            plan.errors.append(Problem(1, cell, f"the column {col.name} appears twice in the header"))
+        mapped[i] = col
+    present = {c.name for c in mapped.values()}
+    for col in spec.columns:
+        if col.required and col.name not in present:
+            plan.errors.append(Problem(1, col.name, f"the required column {col.name} is missing from the header"))
+    return mapped
+
+
+_CONVERT = {
+    "text": convert.text, "int": convert.integer, "float": convert.decimal, "bool": convert.boolean,
+    "date": convert.date, "country": convert.country, "side": convert.side, "id": convert.integer,
+}  # fmt: skip
+
+
+class _Planner:
+    """Validates rows one by one, resolving cities and partnerships, and sorts them into the plan."""
+
+    def __init__(self, cur: duckdb.DuckDBPyConnection, spec: TableSpec, plan: Plan, columns: dict[int, Column]):
+        self.cur, self.spec, self.plan, self.columns = cur, spec, plan, columns
+        self.present = {c.name for c in columns.values()}
+        cities = cur.execute("SELECT id, name, local_name, country_code, geonameid FROM cities").fetchall()
+        self.cities = {(fold(n), c): i for i, n, _, c, _ in cities} | {
+            (fold(ln), c): i for i, _, ln, c, _ in cities if ln
+        }
+        self.by_geonameid = {g: i for i, *_, g in cities if g is not None}
+        self.display = {(fold(n), c): n for _, n, _, c, _ in cities}
+        self.partnerships = {
+            (h, p): (i, h, p)
+            for i, h, p in cur.execute("SELECT id, home_city_id, partner_city_id FROM partnerships").fetchall()
+        }
+        self.existing = self._existing_rows()
+        self.seen: dict[tuple, int] = {}
+        self.created: dict[tuple[str, str], int] = {}  # gazetteer cities planned, by (folded name, country)
+
+    def _existing_rows(self) -> dict[str, dict[Any, dict[str, Any]]]:
+        frame = self.cur.execute(f"SELECT * FROM {self.spec.name}").df()  # table name from the spec, not from input
+        rows = [{k: _plain(v) for k, v in r.items()} for r in frame.to_dict("records")]
+        return {"id": {r["id"]: r for r in rows}, "key": {tuple(r[k] for k in self.spec.key): r for r in rows}}
+
+    def run(self, rows: list[tuple[int, list[str]]]) -> None:
+        for line, cells in rows:
+            values = self._row(line, cells)
+            if values is not None:
+                self._classify(line, values)
+
+    def error(self, line: int | None, column: str, reason: str) -> None:
+        self.plan.errors.append(Problem(line, column, reason))
+
+    def _row(self, line: int, cells: list[str]) -> dict[str, Any] | None:
+        raw = {col.name: (cells[i] if i < len(cells) else "") for i, col in self.columns.items()}
+        before = len(self.plan.errors)
+        out: dict[str, Any] = {}
+        for name, cell in raw.items():
+            col = self.spec.column(name)
+            self._cell(line, col, cell, out)
+        self._references(line, raw, out)
+        _RULES[self.spec.name](self, line, raw, out)
+        return out if len(self.plan.errors) == before else None
+
+    def _cell(self, line: int, col: Column, cell: str, out: dict[str, Any]) -> None:
+        if col.name in self._ref_columns():
+            return
+        try:
+            if col.kind == "code":
+                value = convert.code(cell, col.vocab)
+            elif col.kind == "areas":
+                value = convert.codes(cell, col.vocab)
+            else:
+                value = _CONVERT[col.kind](cell)
+        except convert.CellError as err:
+            return self.error(line, col.name, str(err))
+        if col.required and value in (None, []):
+            return self.error(line, col.name, "a value is required")
+        if col.kind == "date":
+            out[col.db_column], out[col.precision] = (value.start, value.precision) if value else (None, None)
+        elif col.kind == "side":
+            out["_side"] = value
+        else:
+            out[col.db_column] = value
+        return None
+
+    def _ref_columns(self) -> set[str]:
+        refs = {n for r in self.spec.cities for n in (r.city, r.country)}
+        if self.spec.partnership:
+            refs |= {"home_city", "home_country", "partner_city", "partner_country"}
+        return refs
+
+    def _references(self, line: int, raw: dict[str, str], out: dict[str, Any]) -> None:
+        for ref in self.spec.cities:
+            if ref.city in raw:
+                out[ref.db] = self._city(line, ref, raw)
+        if self.spec.partnership:
+            home = self._city(line, CityRef("home_city", "home_country", "", from_gazetteer=False), raw)
+            partner = self._city(line, CityRef("partner_city", "partner_country", "", from_gazetteer=False), raw)
+            found = self.partnerships.get((home, partner)) if home and partner else None
+            if home and partner and not found:
+                self.error(
+                    line,
+                    "partner_city",
+                    f"there is no partnership {raw['home_city']}–{raw['partner_city']}; import it first",
+                )
+            if found:
+                out["partnership_id"] = found[0]
+                if "_side" in out:
+                    out["city_id"] = found[1] if out.pop("_side") == "home" else found[2]
+
+    def _city(self, line: int, ref: CityRef, raw: dict[str, str]) -> int | None:
+        name, country_raw = raw.get(ref.city, "").strip(), raw.get(ref.country, "")
+        if not name:
+            if ref.required:
+                self.error(line, ref.city, "a value is required")
+            return None
+        try:
+            country = convert.country(country_raw)
+        except convert.CellError as err:
+            return self.error(line, ref.country, str(err))
+        if not country:
+            return self.error(line, ref.country, f"give the country of {name!r} (ISO code, e.g. IR)")
+        key = (fold(name), country)
+        if key in self.cities:
+            return self.cities[key]
+        if key in self.created:
+            return self.created[key]
+        place = gazetteer.find(name, country) if ref.from_gazetteer else None
+        if place is None:
+            known = {n: shown for (n, c), shown in self.display.items() if c == country}
+            close = difflib.get_close_matches(fold(name), list(known), n=3, cutoff=0.7)
+            hint = [known[n] for n in close] or gazetteer.suggest(name, country)
+            tail = f"; did you mean {', '.join(repr(h) for h in hint)}?" if hint else ""
+            where = (
+                "in the database or the gazetteer"
+                if ref.from_gazetteer
+                else "in the database (import it in cities first)"
+            )
+            return self.error(line, ref.city, f"no city {name!r} in {country} {where}{tail}")
+        if place.geonameid in self.by_geonameid:  # another spelling of a city we hold
+            self.plan.warnings.append(f"row {line}: {name!r} was read as the known city {place.name!r}")
+            return self.by_geonameid[place.geonameid]
+        temp_id = -(len(self.plan.new_cities) + 1)
+        self.plan.new_cities.append(
+            {"id": temp_id, "name": name, "country_code": country, "lat": place.lat, "lon": place.lon,
+             "population": place.population, "timezone": place.timezone, "geonameid": place.geonameid}
+        )  # fmt: skip
+        self.created[key] = temp_id
+        return temp_id
+
+    def _classify(self, line: int, values: dict[str, Any]) -> None:
+        key = tuple(values.get(k) for k in self.spec.key)
+        if key in self.seen:
+            keys = ", ".join(self.spec.key)
+            return self.error(line, "", f"the same row ({keys}) as row {self.seen[key]}: remove one of them")
+        self.seen[key] = line
+        row_id = values.pop("id", None)
+        old = self.existing["id"].get(row_id) if row_id is not None else self.existing["key"].get(key)
+        if row_id is not None and old is None:
+            return self.error(line, "id", f"there is no {self.spec.name} row with id {row_id}")
+        if old is None:
+            self.plan.new.append(values)
+            self.plan.new_rows.append(line)
+            return None
+        diff = {k: v for k, v in values.items() if _plain(old.get(k)) != _plain(v)}
+        if diff:
+            self.plan.changed.append(Change(old["id"], old, diff, line))
+        else:
+            self.plan.unchanged += 1
+        return None
+
+
+def _plain(value: Any) -> Any:
+    """Values as Python compares them (numpy and pandas scalars, NaN/NaT as None, lists)."""
+    if value is None:
+        return None
+    if hasattr(value, "tolist"):
+        value = value.tolist()
+    if hasattr(value, "to_pydatetime"):
+        value = value.to_pydatetime().date()
+    if isinstance(value, float) and value != value:
+        return None
+    if str(value) == "NaT":
+        return None
+    return value
+
+
+def _rules_cities(p: _Planner, line: int, raw: dict[str, str], out: dict[str, Any]) -> None:
+    lat, lon = out.get("lat"), out.get("lon")
+    if (lat is None) != (lon is None):
+        return p.error(line, "lat" if lat is None else "lon", "give both latitude and longitude, or neither")
+    if lat is not None and not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        column = "lat" if not -90 <= lat <= 90 else "lon"
+        return p.error(line, column, f"({lat}, {lon}) is not a point on Earth: latitude -90..90, longitude -180..180")
+    if lat is None and out.get("name") and out.get("country_code"):
+        place = gazetteer.find(out["name"], out["country_code"])
+        if place is None:
+            hint = gazetteer.suggest(out["name"], out["country_code"])
+            tail = f"; did you mean {', '.join(repr(h) for h in hint)}?" if hint else ""
+            return p.error(
+                line,
+                "lat",
+                f"no coordinates given and {out['name']!r} is not in the gazetteer for {out['country_code']}{tail}",
+            )
+        out.update(lat=place.lat, lon=place.lon)
+        for k, v in (("population", place.population), ("timezone", place.timezone), ("geonameid", place.geonameid)):
+            if out.get(k) is None:
+                out[k] = v
+    return None
+
+
+def _rules_partnerships(p: _Planner, line: int, raw: dict[str, str], out: dict[str, Any]) -> None:
+    if out.get("home_city_id") is not None and out.get("home_city_id") == out.get("partner_city_id"):
+        p.error(line, "partner_city", "a city cannot be its own partner")
+    signed = dates.from_db(out.get("signed_on"), out.get("signed_precision"))
+    until = dates.from_db(out.get("valid_until"), out.get("valid_until_precision"))
+    if signed and until and until.end < signed.start:
+        p.error(line, "valid_until", "the agreement expires before it was signed")
+
+
+def _rules_events(p: _Planner, line: int, raw: dict[str, str], out: dict[str, Any]) -> None:
+    start = dates.from_db(out.get("starts_on"), out.get("starts_precision"))
+    end = dates.from_db(out.get("ends_on"), out.get("ends_precision"))
+    if start and end and end.end < start.start:
+        p.error(line, "ends_on", "the event ends before it starts")
+
+
+def _no_rules(p: _Planner, line: int, raw: dict[str, str], out: dict[str, Any]) -> None:
+    return None
+
+
+_RULES = {"cities": _rules_cities, "partnerships": _rules_partnerships, "events": _rules_events,
+          "contacts": _no_rules, "indicators": _no_rules}  # fmt: skip

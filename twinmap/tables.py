@@ -1,0 +1,263 @@
+"""The importable tables, defined once: columns, kinds, headers in three languages, keys, examples.
+
+The importer validates against these specs, the templates and exports are written from them,
+and the Data page documents them, so a column is added here and nowhere else. Rows are
+matched by an ``id`` column when the file has one, else by the natural key in ``key``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from twinmap import reference
+from twinmap.reference import Term
+
+SIDES = (Term("home", "Home city"), Term("partner", "Partner city"))
+BOOLEANS = (Term("true", "Yes"), Term("false", "No"))
+
+
+@dataclass(frozen=True)
+class Column:
+    """One template column: its English header, kind, whether required, and its aliases."""
+
+    name: str
+    kind: str  # text, int, float, bool, date, code, areas, country, city, side, id
+    required: bool = False
+    vocab: tuple[Term, ...] = ()
+    aliases: tuple[str, ...] = ()
+    help: str = ""
+    db: str = ""  # database column; for dates the precision goes to ``precision``
+    precision: str = ""
+    text: bool = False  # free text typed by people: exported with formula protection
+
+    @property
+    def db_column(self) -> str:
+        """The database column this template column is stored in."""
+        return self.db or self.name
+
+
+@dataclass(frozen=True)
+class CityRef:
+    """Two template columns (city name, country code) that name a city, stored as its id."""
+
+    city: str
+    country: str
+    db: str
+    required: bool = True
+    from_gazetteer: bool = True  # a city not yet known may be created from the gazetteer
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """An importable table."""
+
+    name: str
+    label: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]  # database columns that identify a row
+    cities: tuple[CityRef, ...] = ()
+    partnership: bool = False  # rows name a partnership by its two cities
+    examples: tuple[dict[str, str], ...] = field(default_factory=tuple)
+    help: str = ""
+
+    def column(self, name: str) -> Column:
+        """The column of that template name."""
+        return next(c for c in self.columns if c.name == name)
+
+
+def _t(name: str, *aliases: str, required: bool = False, help: str = "", db: str = "") -> Column:  # noqa: A002
+    return Column(name, "text", required, aliases=aliases, help=help, db=db, text=True)
+
+
+_ID = Column("id", "id", aliases=("ид", "شناسه"), help="Row id from an export; leave empty for new rows.")
+_DEMO = Column("is_demo", "bool", vocab=BOOLEANS, aliases=("демо", "نمایشی"), help="true for invented demo rows.")
+_PARTNER_COLS = (
+    _t("home_city", "домашний город", "город", "شهر مبدا", "شهر", required=True, help="Home city name."),
+    Column("home_country", "country", True, aliases=("страна города", "کشور مبدا"), help="ISO code, e.g. IR."),
+    _t("partner_city", "город-партнёр", "город-партнер", "партнёр", "شهر خواهرخوانده", "شهر همکار", required=True),
+    Column("partner_country", "country", True, aliases=("страна партнёра", "страна", "کشور همکار", "کشور")),
+)
+_PARTNER_REFS = (
+    CityRef("home_city", "home_country", "home_city_id"),
+    CityRef("partner_city", "partner_country", "partner_city_id"),
+)
+_PARTNER_EXAMPLE = {"home_city": "Sari", "home_country": "IR", "partner_city": "Astrakhan", "partner_country": "RU"}
+
+CITIES = TableSpec(
+    "cities",
+    "Cities",
+    (
+        _ID,
+        _t(
+            "name", "название", "город", "نام", "نام شهر", "شهر", required=True, help="Name in English (Latin letters)."
+        ),
+        _t("local_name", "местное название", "نام محلی", help="Name in the city's own script."),
+        Column(
+            "country_code",
+            "country",
+            True,
+            aliases=("страна", "код страны", "کشور", "کد کشور"),
+            help="ISO 3166 code, e.g. IR.",
+        ),
+        _t("region", "регион", "область", "استان", "منطقه"),
+        Column(
+            "lat", "float", aliases=("широта", "عرض جغرافیایی"), help="Latitude; filled from the gazetteer when empty."
+        ),
+        Column(
+            "lon",
+            "float",
+            aliases=("долгота", "طول جغرافیایی"),
+            help="Longitude; filled from the gazetteer when empty.",
+        ),
+        Column("population", "int", aliases=("население", "جمعیت")),
+        Column("timezone", "text", aliases=("часовой пояс", "منطقه زمانی")),
+        Column("geonameid", "int", aliases=("geonames",)),
+    ),
+    key=("name", "country_code"),
+    examples=({"name": "Astrakhan", "local_name": "Астрахань", "country_code": "RU", "region": "Astrakhan Oblast"},),
+    help="One row per city. Matched by name and country; coordinates come from the gazetteer when left empty.",
+)
+
+PARTNERSHIPS = TableSpec(
+    "partnerships",
+    "Partnerships",
+    (
+        _ID,
+        *_PARTNER_COLS,
+        Column("kind", "code", True, reference.PARTNERSHIP_KINDS, ("вид", "тип", "نوع")),
+        Column("status", "code", True, reference.STATUSES, ("статус", "стадия", "وضعیت")),
+        Column(
+            "signed_on", "date", aliases=("дата подписания", "подписано", "تاریخ امضا"), precision="signed_precision"
+        ),
+        Column("valid_until", "date", aliases=("действует до", "срок", "اعتبار تا"), precision="valid_until_precision"),
+        _t("purpose", "цель", "هدف"),
+        Column(
+            "areas",
+            "areas",
+            vocab=reference.AREAS,
+            aliases=("направления", "сферы", "زمینه ها", "زمینه‌ها"),
+            help="Codes separated by ;",
+        ),
+        _t("programmes", "программы", "برنامه ها", "برنامه‌ها"),
+        _t("obligations_home", "обязательства города", "تعهدات شهر"),
+        _t("obligations_partner", "обязательства партнёра", "تعهدات طرف مقابل"),
+        _t("expected_results", "ожидаемые результаты", "نتایج مورد انتظار"),
+        _t("success_indicators", "показатели успеха", "شاخص های موفقیت", "شاخص‌های موفقیت"),
+        _t("notes", "заметки", "примечания", "یادداشت", help="Internal notes: never shown to the public."),
+        _t("source", "источник", "منبع"),
+        _DEMO,
+    ),
+    key=("home_city_id", "partner_city_id"),
+    cities=_PARTNER_REFS,
+    examples=(
+        {
+            **_PARTNER_EXAMPLE,
+            "kind": "sister_city",
+            "status": "signed",
+            "signed_on": "1393/02",
+            "areas": "culture;tourism",
+        },
+    ),
+    help="One row per partnership, matched by its two cities. "
+    "Dates: 2014-05-21, 2014-05, 2014, 21.05.2014 or Jalali 1393/02.",
+)
+
+EVENTS = TableSpec(
+    "events",
+    "Events",
+    (
+        _ID,
+        *_PARTNER_COLS,
+        Column("kind", "code", True, reference.EVENT_KINDS, ("вид", "тип", "نوع")),
+        _t("title", "название", "мероприятие", "عنوان", required=True),
+        Column("starts_on", "date", True, aliases=("начало", "дата", "شروع", "تاریخ"), precision="starts_precision"),
+        Column("ends_on", "date", aliases=("окончание", "конец", "پایان"), precision="ends_precision"),
+        _t("venue", "место", "مکان"),
+        _t("host_city", "город проведения", "شهر میزبان"),
+        Column("host_country", "country", aliases=("страна проведения", "کشور میزبان")),
+        Column("participants", "int", aliases=("участники", "число участников", "شرکت کنندگان", "شرکت‌کنندگان")),
+        _t("participants_note", "об участниках", "توضیح شرکت کنندگان"),
+        Column("status", "code", True, reference.EVENT_STATUSES, ("статус", "وضعیت")),
+        _t("source", "источник", "منبع"),
+        _DEMO,
+    ),
+    key=("partnership_id", "title", "starts_on"),
+    cities=(CityRef("host_city", "host_country", "host_city_id", required=False),),
+    partnership=True,
+    examples=(
+        {
+            **_PARTNER_EXAMPLE,
+            "kind": "festival",
+            "title": "Cultural-heritage festival",
+            "starts_on": "2026-06-12",
+            "ends_on": "2026-06-15",
+            "venue": "City park",
+            "host_city": "Sari",
+            "host_country": "IR",
+            "status": "held",
+        },
+    ),
+    help="One row per event of an existing partnership, matched by partnership, title and start date.",
+)
+
+CONTACTS = TableSpec(
+    "contacts",
+    "Contacts",
+    (
+        _ID,
+        *_PARTNER_COLS,
+        Column("side", "side", True, SIDES, ("сторона", "طرف")),
+        _t("name", "имя", "фио", "نام", required=True),
+        _t("role", "должность", "سمت"),
+        _t("organisation", "организация", "سازمان"),
+        _t("email", "почта", "эл. почта", "ایمیل"),
+        _t("phone", "телефон", "تلفن"),
+        _DEMO,
+    ),
+    key=("partnership_id", "city_id", "name"),
+    partnership=True,
+    examples=(
+        {**_PARTNER_EXAMPLE, "side": "partner", "name": "Head of external relations", "email": "relations@example.org"},
+    ),
+    help="Coordinators of a partnership (private data), matched by partnership, side and name.",
+)
+
+INDICATORS = TableSpec(
+    "indicators",
+    "Indicators",
+    (
+        _ID,
+        _t("city", "город", "شهر", required=True, help="Where it was measured."),
+        Column("country", "country", True, aliases=("страна", "کشور")),
+        Column(
+            "origin_country",
+            "country",
+            aliases=("страна происхождения", "کشور مبدا گردشگر"),
+            help="Visitors' country; empty = all foreign visitors.",
+        ),
+        Column("indicator", "code", True, reference.INDICATORS, ("показатель", "شاخص")),
+        Column("period", "date", True, aliases=("период", "месяц", "دوره", "ماه"), precision="period_precision"),
+        Column("value", "float", True, aliases=("значение", "مقدار")),
+        _t("unit", "единица", "واحد"),
+        _t("source", "источник", "منبع"),
+        _DEMO,
+    ),
+    key=("city_id", "origin_country", "indicator", "period"),
+    cities=(CityRef("city", "country", "city_id", from_gazetteer=False),),
+    examples=(
+        {
+            "city": "Sari",
+            "country": "IR",
+            "origin_country": "RU",
+            "indicator": "tourist_arrivals",
+            "period": "2026-09",
+            "value": "748",
+            "unit": "persons",
+        },
+    ),
+    help="Monthly (or yearly) values, matched by city, origin country, indicator and period.",
+)
+
+TABLES: dict[str, TableSpec] = {t.name: t for t in (CITIES, PARTNERSHIPS, EVENTS, CONTACTS, INDICATORS)}
+# Order in which tables refer to each other (cities before partnerships before events...).
+LOAD_ORDER = ("cities", "partnerships", "events", "contacts", "indicators")
