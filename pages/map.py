@@ -11,7 +11,7 @@ today = config.today()
 first, last = cache.signing_years()
 with st.sidebar:
     st.subheader("Map filters")
-    public = [t for t in reference.STATUSES if t.code not in reference.PRIVATE_STATUSES]
+    public = [t for t in reference.STATUSES if ui.is_staff() or t.code not in reference.PRIVATE_STATUSES]
     statuses = st.multiselect(
         "Status",
         [t.code for t in public],
@@ -35,6 +35,7 @@ with st.sidebar:
 full_range = years == (first, last)
 f = queries.PartnershipFilter(
     home_city_ids=ui.home_filter().home_city_ids,
+    include_private=ui.is_staff(),
     statuses=tuple(statuses),
     kinds=tuple(kinds),
     areas=tuple(areas),
@@ -63,5 +64,8 @@ with right:
         st.subheader(row["partner_name"])
         if row["partner_local_name"] and row["partner_local_name"] != row["partner_name"]:
             st.caption(row["partner_local_name"])
-        for name, text in present.partner_card(row):
+        for name, text in present.partner_card(row, private=ui.is_staff()):
             st.markdown(f"**{name}:** {present.md_escape(text)}")
+        if ui.is_staff():
+            st.caption("Contacts (staff only)")
+            st.dataframe(cache.contacts(int(row["id"])), hide_index=True, key="map_contacts")

@@ -19,6 +19,7 @@ import pytest
 
 from .conftest import ROOT, TODAY
 
+ADMIN_PASSWORD = "e2e admin password"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = ROOT / "test-artifacts"
 CHROME_ARGS = [
@@ -43,6 +44,7 @@ def server(tmp_path_factory):
         "TWINMAP_DB": str(tmp_path_factory.mktemp("e2e") / "twinmap.duckdb"),
         "TWINMAP_TODAY": TODAY.isoformat(),
         "TWINMAP_TILES": "osm",  # tiles are refused below: the outlines must carry the map
+        "TWINMAP_ADMIN_PASSWORD": ADMIN_PASSWORD,
     }
     cmd = [
         sys.executable,
@@ -126,8 +128,8 @@ def test_map_page_draws_one_marker_per_partner_offline_and_shows_details_on_clic
     frame.wait_for_function(f"() => ({PARTNER_POINTS})() === {shown}", timeout=30_000)
     assert shown == 12
     # The page ran inside app.py's frame: its navigation, not Streamlit's automatic page list.
-    links = [t.split()[-1] for t in page.locator("[data-testid=stSidebarNav] a").all_inner_texts()]
-    assert links == ["Overview", "Map", "Timeline", "Tourism"]
+    links = [t.splitlines()[-1] for t in page.locator("[data-testid=stSidebarNav] a").all_inner_texts()]
+    assert links == ["Overview", "Map", "Timeline", "Tourism", "Sign in"]
 
     # Click Astrakhan's marker and read its card beside the map.
     xy = frame.evaluate(
@@ -154,3 +156,19 @@ def test_pages_render_offline_with_their_charts(server, page, path):
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{path or 'overview'}.png"), full_page=True)
     assert {u.split("/")[2] for u in page.outside_requests} <= {"tile.openstreetmap.org"}
+
+
+def test_staff_sign_in_and_import_a_file_through_the_data_page(server, page):
+    page.goto(f"{server}/account")
+    page.get_by_role("textbox", name="User name").fill("admin")
+    page.get_by_role("textbox", name="Password").fill(ADMIN_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_selector("text=Signed in as", timeout=30_000)
+    page.locator("[data-testid=stSidebarNav] a", has_text="Data").click()
+    page.wait_for_selector("h1:has-text('Data')", timeout=30_000)
+    page.set_input_files("input[type=file]", str(ROOT / "tests/fixtures/import/cities_utf8.csv"))
+    page.wait_for_selector("[data-testid=stMetricValue]:has-text('2')", timeout=30_000)
+    page.get_by_role("button", name="Commit this import").click()
+    page.wait_for_selector("text=Committed as import #", timeout=30_000)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "data-import.png"), full_page=True)

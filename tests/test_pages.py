@@ -88,3 +88,64 @@ def test_tourism_compares_before_and_after_signing(app_env):
     assert table.loc["Sari – Astrakhan", "Signed"] == "April–May 2014"
     assert table.loc["Sari – Astrakhan", "From"] == "Russia"
     assert len(table) == 8
+
+
+def _as(role: str | None) -> AppTest:
+    from twinmap import auth
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.session_state["user"] = auth.User("leila", role) if role else None
+    at.run()
+    return at
+
+
+@pytest.mark.parametrize("role", [None, "viewer"])
+def test_the_data_and_users_pages_do_not_exist_for_visitors_and_viewers(app_env, role):
+    at = _as(role)
+    for page in ("pages/data.py", "pages/users.py"):
+        with pytest.raises(ValueError, match="Could not find a navigation page"):
+            at.switch_page(page)
+
+
+def test_the_data_page_refuses_on_its_own_without_a_signed_in_editor(app_env):
+    at = AppTest.from_file(str(ROOT / "pages/data.py"), default_timeout=60)
+    at.session_state["user"] = None
+    at.run()
+    assert at.error[0].value.startswith("This page is for signed-in staff with the editor role")
+    assert not at.file_uploader
+
+
+def test_an_editor_previews_then_commits_an_import(app_env):
+    at = _as("editor")
+    at.switch_page("pages/data.py").run()
+    at.selectbox(key="data_table").set_value("events").run()
+    data = (ROOT / "tests/fixtures/import/events_ddmmyyyy.csv").read_bytes()
+    at.file_uploader(key="data_file").set_value(("events_ddmmyyyy.csv", data, "text/csv")).run()
+    assert _metrics(at)["New"] == "1" and _metrics(at)["Rows read"] == "1"
+    assert at.dataframe[0].value["title"].iloc[0] == "Chess match"
+    at.button(key="data_commit").click().run()
+    assert at.success[0].value.startswith("Committed as import #6")
+    from twinmap import cache
+
+    assert cache.connection().execute("SELECT count(*) FROM events WHERE title = 'Chess match'").fetchone() == (1,)
+
+
+def test_an_editor_sees_why_a_file_is_rejected(app_env):
+    at = _as("editor")
+    at.switch_page("pages/data.py").run()
+    at.selectbox(key="data_table").set_value("events").run()
+    data = (ROOT / "tests/fixtures/import/events_end_before_start.csv").read_bytes()
+    at.file_uploader(key="data_file").set_value(("bad.csv", data, "text/csv")).run()
+    assert at.error[0].value.startswith("Rejected: 1 problem(s). Nothing will change.")
+    problems = at.dataframe[0].value
+    assert problems.iloc[0].to_dict() == {"Row": 2, "Column": "ends_on", "Problem": "the event ends before it starts"}
+    assert not [b for b in at.button if b.key == "data_commit"]
+
+
+def test_staff_see_private_stages_on_the_map_visitors_do_not(app_env):
+    visitor = _as(None)
+    visitor.switch_page("pages/map.py").run()
+    editor = _as("editor")
+    editor.switch_page("pages/map.py").run()
+    assert "Turkmenbashi" not in _map_script(visitor)
+    assert "Turkmenbashi" in _map_script(editor)

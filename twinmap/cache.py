@@ -14,12 +14,14 @@ from typing import Any
 import duckdb
 import streamlit as st
 
-from twinmap import config, db, queries
+from twinmap import auth, batches, config, db, exporter, queries
 
 
 @st.cache_resource(show_spinner=False)
 def _connection(path: str) -> duckdb.DuckDBPyConnection:
-    return db.connect(path)
+    con = db.connect(path)
+    auth.ensure_admin(con)  # first start: an admin with a one-time password in the server log
+    return con
 
 
 def connection() -> duckdb.DuckDBPyConnection:
@@ -32,18 +34,23 @@ def data_version() -> int:
     return db.data_version(connection())
 
 
+_READERS: dict[str, Callable] = {}
+
+
 @st.cache_data(show_spinner=False, max_entries=512)
 def _read(name: str, path: str, version: int, *args: Any) -> Any:
     # ``path`` and ``version`` are only cache keys: a new version is a new entry.
-    return getattr(queries, name)(connection(), *args)
+    return _READERS[name](connection(), *args)
 
 
 def _cached(query: Callable) -> Callable:
-    """Wrap a ``queries`` function (first argument: the connection) in the version-keyed cache."""
+    """Wrap a read function (first argument: the connection) in the version-keyed cache."""
+    name = f"{query.__module__}.{query.__name__}"
+    _READERS[name] = query
 
     @functools.wraps(query)
     def read(*args: Any) -> Any:
-        return _read(query.__name__, str(config.db_path()), data_version(), *args)
+        return _read(name, str(config.db_path()), data_version(), *args)
 
     return read
 
@@ -57,3 +64,7 @@ headline = _cached(queries.headline)
 indicator_series = _cached(queries.indicator_series)
 indicator_cities = _cached(queries.indicator_cities)
 before_after = _cached(queries.before_after)
+contacts = _cached(queries.contacts)
+history = _cached(batches.history)
+table_frame = _cached(exporter.table_frame)
+workbook = _cached(exporter.workbook)

@@ -42,6 +42,12 @@ SETTINGS: tuple[Setting, ...] = (
         "or 'none' (outlines only, fully offline).",
     ),
     Setting(
+        "TWINMAP_ADMIN_PASSWORD",
+        "",
+        "Password of the first admin, created when there are no users; empty = a random one, "
+        "written once to the server log.",
+    ),
+    Setting(
         "TWINMAP_TODAY",
         "",
         "Pretend today is this ISO date (for demos and reproducible screenshots); empty = real date.",

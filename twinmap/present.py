@@ -43,8 +43,8 @@ def expiring_table(frame: pd.DataFrame, today: dt.date) -> pd.DataFrame:
     )
 
 
-def partner_card(row: pd.Series, cal: str = "gregorian") -> list[tuple[str, str]]:
-    """The essentials of one partnership as (label, text) pairs for a details panel."""
+def partner_card(row: pd.Series, cal: str = "gregorian", private: bool = False) -> list[tuple[str, str]]:
+    """The essentials of one partnership as (label, text) pairs; internal notes only if ``private``."""
     km = geo.distance_km(row["home_lat"], row["home_lon"], row["partner_lat"], row["partner_lon"])
     direction = geo.compass(geo.bearing_deg(row["home_lat"], row["home_lon"], row["partner_lat"], row["partner_lon"]))
     population = row.get("partner_population")
@@ -66,6 +66,8 @@ def partner_card(row: pd.Series, cal: str = "gregorian") -> list[tuple[str, str]
         ("Next event", date_text(row.get("next_event"), "day", cal)),
         ("Source", row.get("source") or "—"),
     ]
+    if private:
+        pairs.append(("Internal notes", row.get("notes") or "—"))
     return pairs
 
 
@@ -90,3 +92,37 @@ _MD_SPECIAL = set("\\`*_{}[]()#+-.!|<>~$:")
 def md_escape(text: object) -> str:
     """Escape Markdown so data shows as typed (no links, emphasis or HTML from a cell)."""
     return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in str(text))
+
+
+def _show(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return ";".join(map(str, value))
+    return str(value)
+
+
+def plan_tables(plan: object) -> dict[str, pd.DataFrame]:
+    """An import preview as tables: problems, new rows, changes (old → new), new cities."""
+    problems = pd.DataFrame(
+        [{"Row": p.row or "", "Column": p.column, "Problem": p.reason} for p in plan.errors],
+        columns=["Row", "Column", "Problem"],
+    )
+    new = pd.DataFrame(
+        [
+            {"Row": line, **{k: _show(v) for k, v in values.items()}}
+            for line, values in zip(plan.new_rows, plan.new, strict=True)
+        ]
+    )
+    changes = pd.DataFrame(
+        [
+            {"Row": c.row, "Id": c.id, "Column": col, "Old": _show(c.before.get(col)), "New": _show(new_value)}
+            for c in plan.changed
+            for col, new_value in c.after.items()
+        ],
+        columns=["Row", "Id", "Column", "Old", "New"],
+    )
+    cities = pd.DataFrame(
+        [{k: _show(v) for k, v in c.items() if k != "id"} for c in plan.new_cities],
+    )
+    return {"problems": problems, "new": new, "changes": changes, "cities": cities}

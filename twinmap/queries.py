@@ -42,6 +42,7 @@ WITH ev AS (
 SELECT p.id, p.kind, p.status, p.signed_on, p.signed_precision, p.valid_until,
        p.valid_until_precision, p.purpose, p.areas, p.programmes, p.obligations_home,
        p.obligations_partner, p.expected_results, p.success_indicators, p.source, p.is_demo,
+       CASE WHEN $private THEN p.notes END AS notes,
        p.home_city_id, h.name AS home_name, h.local_name AS home_local_name,
        h.country_code AS home_country, h.lat AS home_lat, h.lon AS home_lon,
        p.partner_city_id, c.name AS partner_name, c.local_name AS partner_local_name,
@@ -80,7 +81,7 @@ def _filter_params(f: PartnershipFilter) -> dict:
 
 def partnerships(con: duckdb.DuckDBPyConnection, f: PartnershipFilter, today: dt.date) -> pd.DataFrame:
     """One row per partnership with both cities and its activity (last, next, events held)."""
-    params = {**_filter_params(f), "today": today}
+    params = {**_filter_params(f), "today": today, "private": f.include_private}
     return con.cursor().execute(_PARTNERSHIPS_SQL, params).df()
 
 
@@ -271,3 +272,11 @@ def before_after(
     out["change_pct"] = (out["after"] / out["before"] - 1) * 100
     out = out.merge(overall[["id", "all_foreign_change_pct"]], on="id", how="left")
     return out.reset_index(drop=True)
+
+
+def contacts(con: duckdb.DuckDBPyConnection, partnership_id: int) -> pd.DataFrame:
+    """Coordinators of one partnership (private: only for signed-in staff)."""
+    sql = """SELECT c.name, c.role, c.organisation, c.email, c.phone, ci.name AS city
+             FROM contacts c JOIN cities ci ON ci.id = c.city_id
+             WHERE c.partnership_id = ? ORDER BY ci.name, c.name"""
+    return con.cursor().execute(sql, [partnership_id]).df()

@@ -1,0 +1,69 @@
+import datetime as dt
+
+import pytest
+
+from twinmap import auth
+
+
+def test_passwords_are_stored_only_as_argon2_hashes(con):
+    auth.create_user(con, "leila", "correct horse battery", "editor")
+    (stored,) = con.execute("SELECT password_hash FROM users WHERE name = 'leila'").fetchone()
+    assert stored.startswith("$argon2id$") and "correct horse" not in stored
+
+
+def test_sign_in_gives_the_role(con):
+    auth.create_user(con, "leila", "correct horse battery", "editor")
+    user = auth.sign_in(con, "leila", "correct horse battery")
+    assert user == auth.User("leila", "editor")
+    assert user.can("viewer") and user.can("editor") and not user.can("admin")
+
+
+@pytest.mark.parametrize(("name", "password"), [("leila", "wrong password!"), ("nobody", "correct horse battery")])
+def test_wrong_name_or_password_gets_the_same_message(con, name, password):
+    auth.create_user(con, "leila", "correct horse battery", "editor")
+    with pytest.raises(auth.AuthError, match=r"^wrong user name or password$"):
+        auth.sign_in(con, name, password)
+
+
+def test_repeated_failures_lock_the_name_for_a_growing_time(con, monkeypatch):
+    auth.create_user(con, "leila", "correct horse battery", "editor")
+    for _ in range(auth.FREE_FAILURES):
+        with pytest.raises(auth.AuthError, match="wrong"):
+            auth.sign_in(con, "leila", "guess guess guess")
+    with pytest.raises(auth.AuthError, match=r"try again in [1-5] seconds"):
+        auth.sign_in(con, "leila", "correct horse battery")  # even the right password waits
+    later = dt.datetime.now(dt.UTC).replace(tzinfo=None) + dt.timedelta(seconds=6)
+    monkeypatch.setattr(auth, "_now", lambda: later)
+    with pytest.raises(auth.AuthError, match="wrong"):
+        auth.sign_in(con, "leila", "guess guess guess")
+    assert con.execute("SELECT locked_until FROM users").fetchone()[0] > later + dt.timedelta(seconds=9)
+
+
+def test_first_start_creates_an_admin_with_a_random_password_logged_once(con, caplog):
+    password = auth.ensure_admin(con)
+    assert password and len(password) >= 12
+    assert password in caplog.text
+    assert auth.sign_in(con, "admin", password).role == "admin"
+    assert auth.ensure_admin(con) is None  # only when there are no users
+
+
+def test_the_first_admin_password_can_come_from_the_environment(con, monkeypatch, caplog):
+    monkeypatch.setenv("TWINMAP_ADMIN_PASSWORD", "from the environment")
+    assert auth.ensure_admin(con) is None
+    assert "from the environment" not in caplog.text
+    assert auth.sign_in(con, "admin", "from the environment").role == "admin"
+
+
+def test_short_passwords_and_odd_names_are_refused(con):
+    with pytest.raises(auth.AuthError, match="at least 10"):
+        auth.create_user(con, "leila", "short", "editor")
+    with pytest.raises(auth.AuthError, match="user name"):
+        auth.create_user(con, "<b>x</b>", "correct horse battery", "editor")
+
+
+def test_an_admin_cannot_lock_themselves_out(con):
+    auth.create_user(con, "boss", "correct horse battery", "admin")
+    with pytest.raises(auth.AuthError):
+        auth.set_role(con, "boss", "editor", by="boss")
+    with pytest.raises(auth.AuthError):
+        auth.delete_user(con, "boss", by="boss")
