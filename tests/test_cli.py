@@ -1,4 +1,5 @@
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -21,6 +22,7 @@ def cli(shipped_db, tmp_path):
             [sys.executable, "-m", "twinmap", *args], cwd=ROOT, env=env, capture_output=True, text=True
         )
 
+    run.db = str(path)
     return run
 
 
@@ -64,3 +66,18 @@ def test_history_undo_and_export(cli, tmp_path):
         "cities.csv", "contacts.csv", "events.csv", "indicators.csv", "partnerships.csv", "twinmap.xlsx",
     ]  # fmt: skip
     assert cli("template", "cities").stdout.startswith("\ufeffid,name,local_name,country_code")
+
+
+def test_password_gives_a_user_a_new_password_that_signs_in(cli, tmp_path):
+    out = cli("password", "leila", "--role", "editor")
+    assert out.returncode == 0
+    password = out.stdout.strip().rsplit(": ", 1)[1]
+    check = f"from twinmap import auth, db, config\nprint(auth.sign_in(db.connect(config.db_path()), 'leila', {password!r}).role)"
+    done = subprocess.run(
+        [sys.executable, "-c", check],
+        cwd=ROOT,
+        env={**os.environ, "TWINMAP_DB": cli.db},
+        capture_output=True,
+        text=True,
+    )
+    assert done.stdout.strip() == "editor", done.stderr

@@ -24,6 +24,22 @@ def test_every_page_runs_without_exception(app_env, page):
     assert at.title, "each page has a title"
 
 
+@pytest.mark.parametrize(
+    ("page", "role"),
+    [
+        ("pages/data.py", "editor"),
+        ("pages/users.py", "admin"),
+        ("pages/account.py", None),
+        ("pages/account.py", "viewer"),
+    ],
+)
+def test_every_staff_page_runs_for_its_role(app_env, page, role):
+    at = _as(role)
+    at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title
+
+
 def _metrics(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 

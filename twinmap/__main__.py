@@ -9,10 +9,11 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
+import secrets
 import sys
 from pathlib import Path
 
-from twinmap import batches, config, db, exporter, importer
+from twinmap import auth, batches, config, db, exporter, importer
 from twinmap.tables import TABLES
 
 
@@ -33,6 +34,9 @@ def _parser() -> argparse.ArgumentParser:
     und.add_argument("--user", default=getpass.getuser())
     exp = sub.add_parser("export", help="write every table as CSV and one Excel workbook into DIR")
     exp.add_argument("dir", type=Path)
+    pwd = sub.add_parser("password", help="give a user a new random password (adding the user if needed)")
+    pwd.add_argument("name")
+    pwd.add_argument("--role", choices=auth.ROLES, help="role for a new user (default editor) or a new role")
     return parser
 
 
@@ -104,7 +108,23 @@ def _export(con, args) -> int:
     return 0
 
 
-_COMMANDS = {"import": _import, "history": _history, "undo": _undo, "export": _export}
+def _password(con, args) -> int:
+    password = secrets.token_urlsafe(12)
+    try:
+        if args.name in set(auth.users(con)["name"]):
+            auth.set_password(con, args.name, password)
+            if args.role:
+                auth.set_role(con, args.name, args.role, by="command line")
+        else:
+            auth.create_user(con, args.name, password, args.role or "editor")
+    except auth.AuthError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    print(f"new password for {args.name}: {password}")
+    return 0
+
+
+_COMMANDS = {"import": _import, "history": _history, "undo": _undo, "export": _export, "password": _password}
 
 if __name__ == "__main__":
     sys.exit(main())
