@@ -5,26 +5,27 @@ import streamlit as st
 from twinmap import auth, cache, present, ui
 
 ui.inside_frame()
+_ = ui.translator()
 
 current = ui.user()
 if current:
-    st.title("Account")
-    st.markdown(f"Signed in as **{present.md_escape(current.name)}** ({current.role}).")
-    if st.button("Sign out", key="account_sign_out"):
+    st.title(_("Account"))
+    st.markdown(_("Signed in as **{name}** ({role}).", name=present.md_escape(current.name), role=_(current.role)))
+    if st.button(_("Sign out"), key="account_sign_out"):
         st.session_state.user = None
         st.rerun()
     st.stop()
 
-st.title("Sign in")
-st.caption("For the staff of the international unit. The dashboards are open to everyone.")
+st.title(_("Sign in"))
+st.caption(_("For the staff of the international unit. The dashboards are open to everyone."))
 with st.form("account_sign_in"):
-    name = st.text_input("User name", key="account_name")
-    password = st.text_input("Password", type="password", key="account_password")
-    submitted = st.form_submit_button("Sign in")
+    name = st.text_input(_("User name"), key="account_name")
+    password = st.text_input(_("Password"), type="password", key="account_password")
+    submitted = st.form_submit_button(_("Sign in"))
 if submitted:
     try:
         st.session_state.user = auth.sign_in(cache.connection(), name.strip(), password)
     except auth.AuthError as err:
-        st.error(str(err).capitalize())
+        st.error(_(err.msgid, **err.values).capitalize())
     else:
         st.rerun()

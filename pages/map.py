@@ -6,31 +6,26 @@ from streamlit_folium import st_folium
 from twinmap import cache, config, maps, present, queries, reference, ui
 
 ui.inside_frame()
-
+_ = ui.translator()
 today = config.today()
 first, last = cache.signing_years()
 with st.sidebar:
-    st.subheader("Map filters")
-    public = [t for t in reference.STATUSES if ui.is_staff() or t.code not in reference.PRIVATE_STATUSES]
-    statuses = st.multiselect(
-        "Status",
-        [t.code for t in public],
-        format_func=lambda c: reference.label(reference.STATUSES, c),
-        key="map_status",
-    )
+    st.subheader(_("Map filters"))
+    shown = [t.code for t in reference.STATUSES if ui.is_staff() or t.code not in reference.PRIVATE_STATUSES]
+    statuses = st.multiselect(_("Status"), shown, format_func=lambda c: _.term(reference.STATUSES, c), key="map_status")
     kinds = st.multiselect(
-        "Kind",
+        _("Kind"),
         reference.codes(reference.PARTNERSHIP_KINDS),
-        format_func=lambda c: reference.label(reference.PARTNERSHIP_KINDS, c),
+        format_func=lambda c: _.term(reference.PARTNERSHIP_KINDS, c),
         key="map_kind",
     )
     areas = st.multiselect(
-        "Area of cooperation",
+        _("Area of cooperation"),
         reference.codes(reference.AREAS),
-        format_func=lambda c: reference.label(reference.AREAS, c),
+        format_func=lambda c: _.term(reference.AREAS, c),
         key="map_area",
     )
-    years = st.slider("Signed between", first, last, (first, last), key="map_years")
+    years = st.slider(_("Signed between"), first, last, (first, last), key="map_years")
 
 full_range = years == (first, last)
 f = queries.PartnershipFilter(
@@ -46,11 +41,11 @@ partners = cache.partnerships(f, today)
 homes = cache.home_cities()
 homes = homes[homes["id"].isin(partners["home_city_id"])]
 
-st.title("Partner map")
-st.caption(f"{len(partners)} partnerships shown. Click a partner for its details.")
+st.title(_("Partner map"))
+st.caption(_("{n} partnerships shown. Click a partner for its details.", n=len(partners)))
 left, right = st.columns([5, 2])
 with left:
-    fmap = maps.partnership_map(partners, homes, tiles=config.get("TWINMAP_TILES"))
+    fmap = maps.partnership_map(partners, homes, tiles=config.get("TWINMAP_TILES"), tr=_)
     clicked = st_folium(
         fmap, key="partner_map", height=620, use_container_width=True, returned_objects=["last_active_drawing"]
     )
@@ -58,14 +53,14 @@ with right:
     feature = (clicked or {}).get("last_active_drawing") or {}
     chosen = partners[partners["id"] == feature.get("properties", {}).get("id")]
     if chosen.empty:
-        st.info("Select a partner city on the map to see its partnership here.")
+        st.info(_("Select a partner city on the map to see its partnership here."))
     else:
         row = chosen.iloc[0]
-        st.subheader(row["partner_name"])
+        st.subheader(_.city(row["partner_name"], row["partner_local_name"]))
         if row["partner_local_name"] and row["partner_local_name"] != row["partner_name"]:
             st.caption(row["partner_local_name"])
-        for name, text in present.partner_card(row, private=ui.is_staff()):
-            st.markdown(f"**{name}:** {present.md_escape(text)}")
+        for name, text in present.partner_card(row, _, private=ui.is_staff()):
+            st.markdown(f"**{present.md_escape(name)}:** {present.md_escape(text)}")
         if ui.is_staff():
-            st.caption("Contacts (staff only)")
+            st.caption(_("Contacts (staff only)"))
             st.dataframe(cache.contacts(int(row["id"])), hide_index=True, key="map_contacts")

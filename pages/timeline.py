@@ -7,39 +7,53 @@ import streamlit as st
 from twinmap import cache, charts, config, present, queries, reference, ui
 
 ui.inside_frame()
-
+_ = ui.translator()
 today = config.today()
 base = ui.home_filter()
 all_partners = cache.partnerships(base, today)
-labels = dict(zip(all_partners["id"], charts.pair_labels(all_partners), strict=True))
-first, _ = cache.signing_years()
+labels = dict(zip(all_partners["id"], charts.pair_labels(all_partners, _), strict=True))
+first, _last = cache.signing_years()
 
 with st.sidebar:
-    st.subheader("Timeline filters")
+    st.subheader(_("Timeline filters"))
     chosen = st.multiselect(
-        "Partnerships", list(labels), format_func=labels.get, key="timeline_partners", placeholder="All partnerships"
+        _("Partnerships"),
+        list(labels),
+        format_func=labels.get,
+        key="timeline_partners",
+        placeholder=_("All partnerships"),
     )
     kinds = st.multiselect(
-        "Event kinds",
+        _("Event kinds"),
         reference.codes(reference.EVENT_KINDS),
-        format_func=lambda c: reference.label(reference.EVENT_KINDS, c),
+        format_func=lambda c: _.term(reference.EVENT_KINDS, c),
         key="timeline_kinds",
-        placeholder="All kinds",
+        placeholder=_("All kinds"),
     )
     years = st.slider(
-        "Years", first, today.year + 2, (max(first, today.year - 12), today.year + 1), key="timeline_years"
+        _("Years"), first, today.year + 2, (max(first, today.year - 12), today.year + 1), key="timeline_years"
     )
 
-f = queries.PartnershipFilter(home_city_ids=base.home_city_ids, partnership_ids=tuple(chosen))
+f = queries.PartnershipFilter(
+    home_city_ids=base.home_city_ids, partnership_ids=tuple(chosen), include_private=base.include_private
+)
 start, end = dt.date(years[0], 1, 1), dt.date(years[1], 12, 31)
 partners = cache.partnerships(f, today)
 events = cache.events(f, tuple(kinds), start, end)
 
-st.title("Timeline")
-st.caption(f"{len(events)} events of {len(partners)} partnerships, {years[0]}–{years[1]}.")
-fig = charts.timeline(partners, events, today)
+st.title(_("Timeline"))
+st.caption(
+    _(
+        "{events} events of {partners} partnerships, {first}–{last}.",
+        events=len(events),
+        partners=len(partners),
+        first=_.digits(str(years[0])),
+        last=_.digits(str(years[1])),
+    )
+)
+fig = charts.timeline(partners, events, today, _)
 fig.update_xaxes(range=[start, end])
 st.plotly_chart(fig, key="timeline_chart")
 
-st.subheader("Upcoming events")
-st.dataframe(present.events_table(cache.upcoming_events(f, today, 20)), hide_index=True, key="timeline_upcoming")
+st.subheader(_("Upcoming events"))
+st.dataframe(present.events_table(cache.upcoming_events(f, today, 20), _), hide_index=True, key="timeline_upcoming")

@@ -7,42 +7,49 @@ import streamlit as st
 from twinmap import auth, cache, ui
 
 ui.inside_frame()
+_ = ui.translator()
 admin = ui.require("admin")
 con = cache.connection()
 
-st.title("Users")
+st.title(_("Users"))
 st.dataframe(auth.users(con), hide_index=True, key="users_table")
 
 left, right = st.columns(2)
 with left, st.form("users_add", clear_on_submit=True):
-    st.subheader("Add a user")
-    name = st.text_input("User name", key="users_new_name")
-    role = st.selectbox("Role", auth.ROLES, index=1, key="users_new_role")
-    if st.form_submit_button("Add with a new password"):
+    st.subheader(_("Add a user"))
+    name = st.text_input(_("User name"), key="users_new_name")
+    role = st.selectbox(_("Role"), auth.ROLES, index=1, format_func=_, key="users_new_role")
+    if st.form_submit_button(_("Add with a new password")):
         password = secrets.token_urlsafe(12)
         try:
             auth.create_user(con, name.strip(), password, role)
-            st.success(f"Added {name}. Their password, shown only now: {password}")
+            st.success(_("Added {name}. Their password, shown only now: {password}", name=name, password=password))
         except auth.AuthError as err:
-            st.error(str(err).capitalize())
+            st.error(_(err.msgid, **err.values).capitalize())
 
 with right, st.form("users_change"):
-    st.subheader("Change a user")
+    st.subheader(_("Change a user"))
     names = list(auth.users(con)["name"])
-    who = st.selectbox("User", names, key="users_who")
-    new_role = st.selectbox("Role", auth.ROLES, key="users_role")
-    action = st.radio("Action", ["Set role", "New password", "Delete"], horizontal=True, key="users_action")
-    if st.form_submit_button("Apply"):
+    who = st.selectbox(_("User"), names, key="users_who")
+    new_role = st.selectbox(_("Role"), auth.ROLES, format_func=_, key="users_role")
+    action = st.radio(
+        _("Action"),
+        ["role", "password", "delete"],
+        format_func=lambda a: {"role": _("Set role"), "password": _("New password"), "delete": _("Delete")}[a],
+        horizontal=True,
+        key="users_action",
+    )
+    if st.form_submit_button(_("Apply")):
         try:
-            if action == "Set role":
+            if action == "role":
                 auth.set_role(con, who, new_role, by=admin.name)
-                st.success(f"{who} is now {new_role}.")
-            elif action == "New password":
+                st.success(_("{name} is now {role}.", name=who, role=_(new_role)))
+            elif action == "password":
                 password = secrets.token_urlsafe(12)
                 auth.set_password(con, who, password)
-                st.success(f"New password for {who}, shown only now: {password}")
+                st.success(_("New password for {name}, shown only now: {password}", name=who, password=password))
             else:
                 auth.delete_user(con, who, by=admin.name)
-                st.success(f"Deleted {who}.")
+                st.success(_("Deleted {name}.", name=who))
         except auth.AuthError as err:
-            st.error(str(err).capitalize())
+            st.error(_(err.msgid, **err.values).capitalize())

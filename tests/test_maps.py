@@ -4,6 +4,7 @@ import pandas as pd
 import pytest
 
 from twinmap import maps
+from twinmap.i18n import Translator
 
 
 def _partners(**overrides):
@@ -65,7 +66,7 @@ def test_one_point_per_partner_in_a_single_layer():
 def test_popup_shows_the_signing_month_as_the_source_gave_it():
     popup = maps.partner_popup(_partners().iloc[0])
     assert "April–May 2014" in popup
-    assert "Ordibehesht 1393" in maps.partner_popup(_partners().iloc[0], cal="jalali")
+    assert "Ordibehesht 1393" in maps.partner_popup(_partners().iloc[0], Translator("en", "jalali"))
 
 
 def test_legend_lists_only_the_statuses_shown():

@@ -20,8 +20,9 @@ import duckdb
 import pandas as pd
 
 from twinmap import config, db
+from twinmap.reference import N_
 
-ROLES = ("viewer", "editor", "admin")
+ROLES = (N_("viewer"), N_("editor"), N_("admin"))
 FREE_FAILURES = 3
 BASE_LOCK_SECONDS = 5
 MAX_LOCK_SECONDS = 15 * 60
@@ -32,7 +33,11 @@ log = logging.getLogger("twinmap.auth")
 
 
 class AuthError(ValueError):
-    """Sign-in or user management refused (the message is safe to show)."""
+    """Sign-in or user management refused; ``msgid`` and ``values`` let pages translate it."""
+
+    def __init__(self, msgid: str, **values: object):
+        super().__init__(msgid.format(**values))
+        self.msgid, self.values = msgid, values
 
 
 @dataclass(frozen=True)
@@ -54,13 +59,13 @@ def _now() -> dt.datetime:
 def create_user(con: duckdb.DuckDBPyConnection, name: str, password: str, role: str) -> None:
     """Add a user; the name is letters, digits, dot, dash or underscore."""
     if not re.fullmatch(r"[\w.-]{2,40}", name):
-        raise AuthError("a user name is 2-40 letters, digits, dots, dashes or underscores")
+        raise AuthError(N_("a user name is 2-40 letters, digits, dots, dashes or underscores"))
     _check_password(password)
     if role not in ROLES:
-        raise AuthError(f"the role must be one of {', '.join(ROLES)}")
+        raise AuthError(N_("the role must be one of {roles}"), roles=", ".join(ROLES))
     with db.write_transaction(con) as cur:
         if cur.execute("SELECT 1 FROM users WHERE name = ?", [name]).fetchone():
-            raise AuthError(f"there is already a user {name!r}")
+            raise AuthError(N_("there is already a user {name}"), name=name)
         cur.execute(
             "INSERT INTO users (name, role, password_hash) VALUES (?, ?, ?)", [name, role, _hasher.hash(password)]
         )
@@ -68,7 +73,7 @@ def create_user(con: duckdb.DuckDBPyConnection, name: str, password: str, role: 
 
 def _check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD:
-        raise AuthError(f"a password has at least {MIN_PASSWORD} characters")
+        raise AuthError(N_("a password has at least {n} characters"), n=MIN_PASSWORD)
 
 
 def ensure_admin(con: duckdb.DuckDBPyConnection) -> str | None:
@@ -94,14 +99,14 @@ def sign_in(con: duckdb.DuckDBPyConnection, name: str, password: str) -> User:
     )
     if row is None:
         _verify(_DUMMY_HASH, password)  # same work as for a real user: no timing hint
-        raise AuthError("wrong user name or password")
+        raise AuthError(N_("wrong user name or password"))
     role, stored, failures, locked_until = row
     if locked_until is not None and locked_until > _now():
         wait = int((locked_until - _now()).total_seconds()) + 1
-        raise AuthError(f"too many failed sign-ins: try again in {wait} seconds")
+        raise AuthError(N_("too many failed sign-ins: try again in {n} seconds"), n=wait)
     if not _verify(stored, password):
         _failed(con, name, failures + 1)
-        raise AuthError("wrong user name or password")
+        raise AuthError(N_("wrong user name or password"))
     with db.write_transaction(con) as cur:
         new_hash = _hasher.hash(password) if _hasher.check_needs_rehash(stored) else stored
         cur.execute(
@@ -149,9 +154,9 @@ def set_password(con: duckdb.DuckDBPyConnection, name: str, password: str) -> No
 def set_role(con: duckdb.DuckDBPyConnection, name: str, role: str, by: str) -> None:
     """Change a user's role; an admin cannot demote themselves (someone must stay admin)."""
     if role not in ROLES:
-        raise AuthError(f"the role must be one of {', '.join(ROLES)}")
+        raise AuthError(N_("the role must be one of {roles}"), roles=", ".join(ROLES))
     if name == by and role != "admin":
-        raise AuthError("you cannot take the admin role from yourself")
+        raise AuthError(N_("you cannot take the admin role from yourself"))
     with db.write_transaction(con) as cur:
         cur.execute("UPDATE users SET role = ? WHERE name = ?", [role, name])
 
@@ -159,6 +164,6 @@ def set_role(con: duckdb.DuckDBPyConnection, name: str, role: str, by: str) -> N
 def delete_user(con: duckdb.DuckDBPyConnection, name: str, by: str) -> None:
     """Remove a user (not oneself)."""
     if name == by:
-        raise AuthError("you cannot delete yourself")
+        raise AuthError(N_("you cannot delete yourself"))
     with db.write_transaction(con) as cur:
         cur.execute("DELETE FROM users WHERE name = ?", [name])

@@ -14,7 +14,7 @@ from typing import Any
 import duckdb
 import streamlit as st
 
-from twinmap import auth, batches, config, db, exporter, queries
+from twinmap import auth, batches, config, db, exporter, kiosk, queries
 
 
 @st.cache_resource(show_spinner=False)
@@ -68,3 +68,5 @@ contacts = _cached(queries.contacts)
 history = _cached(batches.history)
 table_frame = _cached(exporter.table_frame)
 workbook = _cached(exporter.workbook)
+kiosk_partners = _cached(kiosk.partners)
+partner_events = _cached(kiosk.partner_events)

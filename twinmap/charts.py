@@ -11,47 +11,50 @@ import html
 import pandas as pd
 import plotly.graph_objects as go
 
-from twinmap import dates, geo, reference
+from twinmap import dates, reference
+from twinmap.i18n import ENGLISH, Translator
 
 _SYMBOLS = ("circle", "diamond", "square", "triangle-up", "star", "cross", "x", "pentagon", "hexagon")
 _LAYOUT = {"margin": {"l": 10, "r": 10, "t": 40, "b": 10}, "legend": {"orientation": "h", "y": -0.15}}
 
 
-def pair_label(home: str, partner: str) -> str:
-    """The y-axis label of a partnership."""
-    return f"{home} – {partner}"
+def pair_labels(frame: pd.DataFrame, tr: Translator = ENGLISH) -> list[str]:
+    """Labels ("Home – Partner") of many partnerships, in frame order, in the reader's script."""
+    local = {
+        side: frame[f"{side}_local_name"] if f"{side}_local_name" in frame else [None] * len(frame)
+        for side in ("home", "partner")
+    }
+    return [
+        f"{tr.city(h, hl)} – {tr.city(p, pl)}"
+        for h, hl, p, pl in zip(frame["home_name"], local["home"], frame["partner_name"], local["partner"], strict=True)
+    ]
 
 
-def pair_labels(frame: pd.DataFrame) -> list[str]:
-    """Labels of many partnerships, in frame order."""
-    return [pair_label(h, p) for h, p in zip(frame["home_name"], frame["partner_name"], strict=True)]
-
-
-def agreement_spans(frame: pd.DataFrame, today: dt.date) -> pd.DataFrame:
+def agreement_spans(frame: pd.DataFrame, today: dt.date, tr: Translator = ENGLISH) -> pd.DataFrame:
     """Start and end of each agreement in force: signing to expiry, or to today when open-ended."""
     rows = []
-    for r in frame.itertuples(index=False):
+    for r, label in zip(frame.itertuples(index=False), pair_labels(frame, tr), strict=True):
         signed = dates.from_db(r.signed_on, r.signed_precision)
         if signed is None:
             continue
         until = dates.from_db(r.valid_until, r.valid_until_precision)
         rows.append(
             {
-                "label": pair_label(r.home_name, r.partner_name),
+                "label": label,
                 "status": r.status,
                 "start": signed.start,
                 "end": until.end if until else max(today, signed.end),
                 "open_ended": until is None,
-                "signed_text": signed.display(),
+                "signed_text": tr.partial(signed),
             }
         )
     return pd.DataFrame(rows, columns=["label", "status", "start", "end", "open_ended", "signed_text"])
 
 
-def timeline(partners: pd.DataFrame, events: pd.DataFrame, today: dt.date) -> go.Figure:
+def timeline(partners: pd.DataFrame, events: pd.DataFrame, today: dt.date, tr: Translator = ENGLISH) -> go.Figure:
     """Agreements as spans from signing to expiry, events as markers by kind, and today."""
     fig = go.Figure()
-    spans = agreement_spans(partners, today)
+    spans = agreement_spans(partners, today, tr)
     for term in reference.STATUSES:
         part = spans[spans["status"] == term.code]
         if part.empty:
@@ -65,10 +68,10 @@ def timeline(partners: pd.DataFrame, events: pd.DataFrame, today: dt.date) -> go
                 ],
                 y=part["label"],
                 orientation="h",
-                name=f"Agreement: {term.label}",
+                name=tr("Agreement: {status}", status=tr(term.label)),
                 marker={"color": term.colour, "opacity": 0.35},
                 hovertext=[
-                    html.escape(f"{lbl}: signed {txt}")
+                    html.escape(tr("{pair}: signed {date}", pair=lbl, date=txt))
                     for lbl, txt in zip(part["label"], part["signed_text"], strict=True)
                 ],
                 hoverinfo="text",
@@ -81,24 +84,21 @@ def timeline(partners: pd.DataFrame, events: pd.DataFrame, today: dt.date) -> go
         fig.add_trace(
             go.Scatter(
                 x=pd.to_datetime(part["starts_on"]),
-                y=[pair_label(h, p) for h, p in zip(part["home_name"], part["partner_name"], strict=True)],
+                y=pair_labels(part, tr),
                 mode="markers",
-                name=term.label,
+                name=tr(term.label),
                 marker={
                     "symbol": _SYMBOLS[i % len(_SYMBOLS)],
                     "size": 11,
                     "color": term.colour,
                     "line": {"width": 1, "color": "#ffffff"},
                 },
-                hovertext=[_event_hover(r) for r in part.itertuples(index=False)],
+                hovertext=[_event_hover(r, tr) for r in part.itertuples(index=False)],
                 hoverinfo="text",
             )
         )
     fig.add_vline(x=pd.Timestamp(today).value / 1e6, line_dash="dot", line_color="#444")
-    labels = sorted(
-        set(spans["label"])
-        | {pair_label(h, p) for h, p in zip(events["home_name"], events["partner_name"], strict=True)}
-    )
+    labels = sorted(set(spans["label"]) | set(pair_labels(events, tr)))
     fig.update_layout(
         barmode="overlay",
         height=max(320, 38 * len(labels) + 140),
@@ -106,17 +106,16 @@ def timeline(partners: pd.DataFrame, events: pd.DataFrame, today: dt.date) -> go
         xaxis={"type": "date", "title": None},
         **_LAYOUT,
     )
-    return fig
+    return direction(fig, tr)
 
 
-def _event_hover(r: object) -> str:
-    start = dates.from_db(r.starts_on, r.starts_precision)
-    who = f" · {r.participants} participants" if pd.notna(r.participants) else ""
-    text = f"{r.title}\n{start.display() if start else ''} · {r.venue or ''}{who}"
+def _event_hover(r: object, tr: Translator) -> str:
+    who = " · " + tr("{n} participants", n=int(r.participants)) if pd.notna(r.participants) else ""
+    text = f"{r.title}\n{tr.date(r.starts_on, r.starts_precision)} · {r.venue or ''}{who}"
     return html.escape(text).replace("\n", "<br>")
 
 
-def tourism(series: pd.DataFrame, signings: pd.DataFrame, indicator_label: str) -> go.Figure:
+def tourism(series: pd.DataFrame, signings: pd.DataFrame, indicator_label: str, tr: Translator = ENGLISH) -> go.Figure:
     """Indicator over time, one line per origin country, signing periods shaded.
 
     A signing known only to a month is drawn as a band covering that month, not a line on an
@@ -124,7 +123,7 @@ def tourism(series: pd.DataFrame, signings: pd.DataFrame, indicator_label: str) 
     """
     fig = go.Figure()
     for origin, part in series.groupby("origin", sort=True):
-        name = "All foreign visitors" if origin == "" else geo.country_name(origin)
+        name = tr("All foreign visitors") if origin == "" else tr.country(origin)
         fig.add_trace(go.Scatter(x=part["period"], y=part["value"], mode="lines", name=html.escape(name)))
     for r in signings.itertuples(index=False):
         signed = dates.from_db(r.signed_on, r.signed_precision)
@@ -138,34 +137,46 @@ def tourism(series: pd.DataFrame, signings: pd.DataFrame, indicator_label: str) 
             opacity=0.25,
             line_width=1,
             line_color="#d62728",
-            annotation_text=html.escape(f"{r.partner_name} signed"),
+            annotation_text=html.escape(
+                tr("{city} signed", city=tr.city(r.partner_name, getattr(r, "partner_local_name", None)))
+            ),
             annotation_position="top left",
             annotation_textangle=-90,
         )
     fig.update_layout(height=460, yaxis_title=html.escape(indicator_label), xaxis={"type": "date"}, **_LAYOUT)
+    return direction(fig, tr)
+
+
+def direction(fig: go.Figure, tr: Translator) -> go.Figure:
+    """Right-to-left readers get the value axis and the legend on the right."""
+    if tr.rtl:
+        fig.update_layout(yaxis={"side": "right"}, legend={"x": 1, "xanchor": "right"})
+        fig.update_layout(font={"family": "Vazirmatn, Noto Naskh Arabic, Noto Sans Arabic, sans-serif"})
     return fig
 
 
-def status_bar(by_status: dict[str, int]) -> go.Figure:
+def status_bar(by_status: dict[str, int], tr: Translator = ENGLISH) -> go.Figure:
     """Partnerships by lifecycle stage, in lifecycle order, coloured as on the map."""
     terms = [t for t in reference.STATUSES if by_status.get(t.code)]
     fig = go.Figure(
         go.Bar(
             x=[by_status[t.code] for t in terms],
-            y=[t.label for t in terms],
+            y=[tr(t.label) for t in terms],
             orientation="h",
             marker={"color": [t.colour for t in terms]},
-            text=[by_status[t.code] for t in terms],
+            text=[tr.number(by_status[t.code]) for t in terms],
             textposition="auto",
             hoverinfo="skip",
         )
     )
     fig.update_layout(
-        title="Partnerships by status",
+        title=tr("Partnerships by status"),
         height=380,
         yaxis={"autorange": "reversed"},
         xaxis={"dtick": 1},
         showlegend=False,
         margin={"l": 10, "r": 10, "t": 40, "b": 10},
     )
-    return fig
+    if tr.rtl:  # bars grow from the right, next to their labels
+        fig.update_xaxes(autorange="reversed")
+    return direction(fig, tr)

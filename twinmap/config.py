@@ -47,6 +47,9 @@ SETTINGS: tuple[Setting, ...] = (
         "Password of the first admin, created when there are no users; empty = a random one, "
         "written once to the server log.",
     ),
+    Setting("TWINMAP_KIOSK", "", "1 = this server shows only the public kiosk (no staff pages at all)."),
+    Setting("TWINMAP_KIOSK_LANG", "en", "Kiosk language when the URL does not say: en, ru or fa."),
+    Setting("TWINMAP_KIOSK_SECONDS", "20", "Seconds each kiosk slide stays on screen (2-600)."),
     Setting(
         "TWINMAP_TODAY",
         "",

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 import jdatetime
+from babel import Locale
 
 GREGORIAN_MONTHS = tuple(calendar.month_name)[1:]
 JALALI_MONTHS = (
@@ -30,6 +31,10 @@ JALALI_MONTHS = (
     "Bahman",
     "Esfand",
 )
+JALALI_MONTHS_RU = (
+    "Фарвардин", "Ордибехешт", "Хордад", "Тир", "Мордад", "Шахривар",
+    "Мехр", "Абан", "Азар", "Дей", "Бахман", "Эсфанд",
+)  # fmt: skip
 JALALI_MONTHS_FA = (
     "فروردین",
     "اردیبهشت",
@@ -97,11 +102,10 @@ class PartialDate:
         j = jdatetime.date.fromgregorian(date=s)
         return f"{j.year}/{j.month:02d}" if self.precision == "jmonth" else f"{j.year}"
 
-    def display(self, cal: str = "gregorian") -> str:
-        """Human text in the chosen calendar, never showing a day the source did not give."""
-        if cal == "jalali":
-            return _display_jalali(self)
-        return _display_gregorian(self)
+    def display(self, cal: str = "gregorian", lang: str = "en") -> str:
+        """Human text in the chosen calendar and language, never showing a day the source did not give."""
+        text = _display_jalali(self, lang) if cal == "jalali" else _display_gregorian(self, lang)
+        return text[:1].upper() + text[1:]
 
 
 def normalise_digits(text: str) -> str:
@@ -182,34 +186,45 @@ def from_db(start: object, precision: str | None) -> PartialDate | None:
     return PartialDate(start, precision or "day")
 
 
-def _display_gregorian(p: PartialDate) -> str:
+def _months(lang: str, cal: str, form: str = "stand-alone") -> tuple[str, ...]:
+    """Month names: Jalali ones from our tables, Gregorian ones from CLDR (Babel)."""
+    if cal == "jalali":
+        return {"fa": JALALI_MONTHS_FA, "ru": JALALI_MONTHS_RU}.get(lang, JALALI_MONTHS)
+    if lang == "en":
+        return GREGORIAN_MONTHS
+    names = Locale.parse(lang).months[form]["wide"]
+    return tuple(names[i] for i in range(1, 13))
+
+
+def _span(first: str, y1: int, last: str, y2: int) -> str:
+    return f"{first}–{last} {y1}" if y1 == y2 else f"{first} {y1} – {last} {y2}"
+
+
+def _display_gregorian(p: PartialDate, lang: str) -> str:
     s, e = p.start, p.end
     if p.precision == "day":
-        return f"{s.day} {GREGORIAN_MONTHS[s.month - 1][:3]} {s.year}"
+        day_month = _months(lang, "gregorian", "format")[s.month - 1]
+        return f"{s.day} {day_month[:3] if lang == 'en' else day_month} {s.year}"
+    months = _months(lang, "gregorian")
     if p.precision == "month":
-        return f"{GREGORIAN_MONTHS[s.month - 1]} {s.year}"
+        return f"{months[s.month - 1]} {s.year}"
     if p.precision == "year":
         return str(s.year)
     if p.precision == "jyear":
         return f"{s.year}–{e.year}"
-    first, last = GREGORIAN_MONTHS[s.month - 1], GREGORIAN_MONTHS[e.month - 1]
-    if s.year == e.year:
-        return f"{first}–{last} {s.year}"
-    return f"{first} {s.year} – {last} {e.year}"
+    return _span(months[s.month - 1], s.year, months[e.month - 1], e.year)
 
 
-def _display_jalali(p: PartialDate) -> str:
+def _display_jalali(p: PartialDate, lang: str) -> str:
     js = jdatetime.date.fromgregorian(date=p.start)
     je = jdatetime.date.fromgregorian(date=p.end)
+    months = _months(lang, "jalali")
     if p.precision == "day":
-        return f"{js.day} {JALALI_MONTHS[js.month - 1]} {js.year}"
+        return f"{js.day} {months[js.month - 1]} {js.year}"
     if p.precision == "jmonth":
-        return f"{JALALI_MONTHS[js.month - 1]} {js.year}"
+        return f"{months[js.month - 1]} {js.year}"
     if p.precision == "jyear":
         return str(js.year)
     if p.precision == "year":
         return f"{js.year}–{je.year}"
-    first, last = JALALI_MONTHS[js.month - 1], JALALI_MONTHS[je.month - 1]
-    if js.year == je.year:
-        return f"{first}–{last} {js.year}"
-    return f"{first} {js.year} – {last} {je.year}"
+    return _span(months[js.month - 1], js.year, months[je.month - 1], je.year)

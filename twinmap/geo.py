@@ -18,10 +18,11 @@ from babel import Locale
 from shapely.geometry import Point
 
 from twinmap.config import STATIC_DIR
+from twinmap.reference import N_
 
 EARTH_RADIUS_KM = 6371.0088
 OUTLINES_FILE = STATIC_DIR / "vendor" / "world-atlas" / "countries-50m.json"
-_COMPASS = ("N", "NE", "E", "SE", "S", "SW", "W", "NW")
+_COMPASS = (N_("N"), N_("NE"), N_("E"), N_("SE"), N_("S"), N_("SW"), N_("W"), N_("NW"))
 
 
 def great_circle(lat1: float, lon1: float, lat2: float, lon2: float, points: int = 24) -> list[list[float]]:

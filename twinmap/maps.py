@@ -19,8 +19,9 @@ from branca.element import Element, MacroElement
 from folium.elements import JSCSSMixin
 from jinja2 import Template
 
-from twinmap import dates, geo, reference
+from twinmap import geo, reference
 from twinmap.config import STATIC_URL
+from twinmap.i18n import ENGLISH, Translator
 
 LOCAL_JS = [
     ("leaflet", f"{STATIC_URL}/vendor/leaflet/leaflet.js"),
@@ -70,6 +71,7 @@ class Legend(MacroElement):
             var legend = L.control({position: "bottomright"});
             legend.onAdd = function () {
                 var div = L.DomUtil.create("div", "twinmap-legend");
+                div.dir = {{ this.direction | tojson }};
                 div.innerHTML = {{ this.body | tojson }};
                 return div;
             };
@@ -78,14 +80,33 @@ class Legend(MacroElement):
         {% endmacro %}"""
     )
 
-    def __init__(self, title: str, items: Iterable[tuple[str, str]]):
+    def __init__(self, title: str, items: Iterable[tuple[str, str]], rtl: bool = False):
         super().__init__()
         self._name = "Legend"
+        self.direction = "rtl" if rtl else "ltr"
         rows = "".join(
             f'<div><span class="swatch" style="background:{html.escape(colour)}"></span>{html.escape(text)}</div>'
             for text, colour in items
         )
         self.body = f"<b>{html.escape(title)}</b>{rows}"
+
+
+class FlyTo(MacroElement):
+    """Fly the map from where it starts to a place once it has drawn (the kiosk's partner tour)."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+        setTimeout(function () {
+            {{ this._parent.get_name() }}.flyTo(
+                {{ this.target | tojson }}, {{ this.zoom }}, {duration: {{ this.duration }}});
+        }, 700);
+        {% endmacro %}"""
+    )
+
+    def __init__(self, lat: float, lon: float, zoom: int = 5, duration: float = 4.0):
+        super().__init__()
+        self._name = "FlyTo"
+        self.target, self.zoom, self.duration = [lat, lon], zoom, duration
 
 
 _STYLE = """<style>
@@ -124,32 +145,32 @@ def esc(value: object) -> str:
     return html.escape(str(value), quote=True)
 
 
-def partner_popup(row: Mapping[str, Any], cal: str = "gregorian") -> str:
+def partner_popup(row: Mapping[str, Any], tr: Translator = ENGLISH) -> str:
     """The popup of one partnership: both cities, kind, status, signing date, purpose, activity."""
-    signed = dates.from_db(row.get("signed_on"), row.get("signed_precision"))
-    last = dates.from_db(row.get("last_event"), "day")
-    nxt = dates.from_db(row.get("next_event"), "day")
+    partner = tr.city(row["partner_name"], row.get("partner_local_name"))
+    home = tr.city(row["home_name"], row.get("home_local_name"))
     lines = [
-        f"<b>{esc(row['partner_name'])}</b> ({esc(geo.country_name(row['partner_country']))})",
-        f"Partner of {esc(row['home_name'])}",
-        f"{esc(reference.label(reference.PARTNERSHIP_KINDS, row['kind']))} · "
-        f"{esc(reference.label(reference.STATUSES, row['status']))}",
-        f"Signed: {esc(signed.display(cal)) if signed else '—'}",
-        f"Last event: {esc(last.display(cal)) if last else '—'}",
-        f"Next event: {esc(nxt.display(cal)) if nxt else '—'}",
+        f"<b>{esc(partner)}</b> ({esc(tr.country(row['partner_country']))})",
+        esc(tr("Partner of {city}", city=home)),
+        f"{esc(tr.term(reference.PARTNERSHIP_KINDS, row['kind']))} · {esc(tr.term(reference.STATUSES, row['status']))}",
+        esc(f"{tr('Signed')}: {tr.date(row.get('signed_on'), row.get('signed_precision'))}"),
+        esc(f"{tr('Last event')}: {tr.date(row.get('last_event'), 'day')}"),
+        esc(f"{tr('Next event')}: {tr.date(row.get('next_event'), 'day')}"),
     ]
     if row.get("purpose"):
         lines.append(f"<i>{esc(row['purpose'])}</i>")
     if row.get("is_demo"):
-        lines.append("<small>demo data</small>")
-    return '<div class="twinmap-popup">' + "<br>".join(lines) + "</div>"
+        demo = tr("demo data")
+        lines.append(f"<small>{esc(demo)}</small>")
+    direction = "rtl" if tr.rtl else "ltr"
+    return f'<div class="twinmap-popup" dir="{direction}">' + "<br>".join(lines) + "</div>"
 
 
 def _feature(geometry: dict, **props: object) -> dict:
     return {"type": "Feature", "geometry": geometry, "properties": props}
 
 
-def partner_features(frame: pd.DataFrame, cal: str = "gregorian") -> dict:
+def partner_features(frame: pd.DataFrame, tr: Translator = ENGLISH) -> dict:
     """One point per partnership at the partner city; all string properties pre-escaped."""
     feats = [
         _feature(
@@ -159,17 +180,17 @@ def partner_features(frame: pd.DataFrame, cal: str = "gregorian") -> dict:
             status=row["status"],
             style={"fillColor": reference.colour(reference.STATUSES, row["status"]), "color": "#ffffff"},
             tooltip=esc(
-                f"{row['partner_name']} ({geo.country_name(row['partner_country'])}) – "
-                f"{reference.label(reference.STATUSES, row['status'])}"
+                f"{tr.city(row['partner_name'], row.get('partner_local_name'))} ({tr.country(row['partner_country'])})"
+                f" – {tr.term(reference.STATUSES, row['status'])}"
             ),
-            popup=partner_popup(row, cal),
+            popup=partner_popup(row, tr),
         )
         for row in frame.to_dict("records")
     ]
     return {"type": "FeatureCollection", "features": feats}
 
 
-def arc_features(frame: pd.DataFrame) -> dict:
+def arc_features(frame: pd.DataFrame, tr: Translator = ENGLISH) -> dict:
     """One great-circle arc per partnership, home to partner, coloured by status."""
     ends = frame[["home_lat", "home_lon", "partner_lat", "partner_lon"]].to_numpy(dtype=float)
     arcs = geo.great_circles(ends) if len(frame) else []
@@ -178,21 +199,27 @@ def arc_features(frame: pd.DataFrame) -> dict:
             {"type": "LineString", "coordinates": [[round(lon, 3), round(lat, 3)] for lat, lon in arc.tolist()]},
             id=int(row.id),
             style={"color": reference.colour(reference.STATUSES, row.status), "weight": 2, "opacity": 0.75},
-            tooltip=esc(f"{row.home_name} – {row.partner_name}"),
+            tooltip=esc(
+                f"{tr.city(row.home_name, _local(row, 'home'))} – {tr.city(row.partner_name, _local(row, 'partner'))}"
+            ),
         )
         for row, arc in zip(frame.itertuples(index=False), arcs, strict=True)
     ]
     return {"type": "FeatureCollection", "features": feats}
 
 
-def home_features(homes: pd.DataFrame) -> dict:
+def _local(row: Any, side: str) -> str | None:
+    return getattr(row, f"{side}_local_name", None)
+
+
+def home_features(homes: pd.DataFrame, tr: Translator = ENGLISH) -> dict:
     """One point per home city."""
     feats = [
         _feature(
             {"type": "Point", "coordinates": [row.lon, row.lat]},
             city_id=int(row.id),
             style={"fillColor": "#c62828", "color": "#1a1a1a"},
-            tooltip=esc(f"{row.name} (home city)"),
+            tooltip=esc(tr("{city} (home city)", city=tr.city(row.name, getattr(row, "local_name", None)))),
         )
         for row in homes.itertuples(index=False)
     ]
@@ -200,18 +227,18 @@ def home_features(homes: pd.DataFrame) -> dict:
 
 
 def partnership_map(
-    partners: pd.DataFrame, homes: pd.DataFrame, tiles: str = "osm", cal: str = "gregorian"
+    partners: pd.DataFrame, homes: pd.DataFrame, tiles: str = "osm", tr: Translator = ENGLISH
 ) -> folium.Map:
     """The partner map: arcs, partner points, home cities and a status legend."""
     fmap = base_map(tiles)
     if len(partners):
         folium.GeoJson(
-            arc_features(partners),
+            arc_features(partners, tr),
             name="arcs",
             tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False),
         ).add_to(fmap)
         folium.GeoJson(
-            partner_features(partners, cal),
+            partner_features(partners, tr),
             name="partners",
             marker=folium.CircleMarker(radius=7, weight=1.5, fill=True, fill_opacity=0.95),
             tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False),
@@ -219,7 +246,7 @@ def partnership_map(
         ).add_to(fmap)
     if len(homes):
         folium.GeoJson(
-            home_features(homes),
+            home_features(homes, tr),
             name="homes",
             marker=folium.CircleMarker(radius=9, weight=3, fill=True, fill_opacity=1),
             tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False),
@@ -228,7 +255,8 @@ def partnership_map(
         points += [[r.partner_lat, r.partner_lon] for r in partners.itertuples()]
         fmap.fit_bounds(_bounds(points), padding=(20, 20))
     shown = [t for t in reference.STATUSES if t.code in set(partners["status"])]
-    Legend("Status", [(t.label, t.colour) for t in shown] + [("Home city", "#c62828")]).add_to(fmap)
+    items = [(tr(t.label), t.colour) for t in shown] + [(tr("Home city"), "#c62828")]
+    Legend(tr("Status"), items, rtl=tr.rtl).add_to(fmap)
     return fmap
 
 
@@ -240,3 +268,13 @@ def _bounds(points: list[list[float]]) -> list[list[float]]:
 def to_html(fmap: folium.Map) -> str:
     """The whole standalone HTML of a map (what tests inspect)."""
     return fmap.get_root().render()
+
+
+def flight_map(
+    partners: pd.DataFrame, homes: pd.DataFrame, focus: Mapping[str, Any], tiles: str, tr: Translator
+) -> folium.Map:
+    """The kiosk map: the whole network, then a flight from the home city to one partner."""
+    fmap = partnership_map(partners, homes, tiles=tiles, tr=tr)
+    fmap.location = [focus["home_lat"], focus["home_lon"]]
+    FlyTo(focus["partner_lat"], focus["partner_lon"], zoom=5).add_to(fmap)
+    return fmap

@@ -1,89 +1,118 @@
-"""Turn query frames into what a person reads: formatted dates, labels, partner cards.
+"""Turn query frames into what a person reads: formatted dates, labels, partner cards, previews.
 
-No Streamlit here, so the wording of every table and card is testable with plain pytest.
+No Streamlit here, so the wording of every table and card is testable with plain pytest. Every
+function takes a :class:`~twinmap.i18n.Translator`; right-to-left readers get the columns of a
+table in reverse order, so the first column stands on the right.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 
 import pandas as pd
 
-from twinmap import dates, geo, reference
+from twinmap import geo, reference
+from twinmap.i18n import ENGLISH, Translator
 
 
-def date_text(value: object, precision: str | None, cal: str = "gregorian") -> str:
-    """A stored date shown at its own precision ('—' when unknown)."""
-    p = dates.from_db(value, precision)
-    return p.display(cal) if p else "—"
+def _pairs(tr: Translator, frame: pd.DataFrame) -> list[str]:
+    homes = [tr.city(n, ln) for n, ln in zip(frame["home_name"], _locals(frame, "home"), strict=True)]
+    partners = [tr.city(n, ln) for n, ln in zip(frame["partner_name"], _locals(frame, "partner"), strict=True)]
+    return [f"{h} – {p}" for h, p in zip(homes, partners, strict=True)]
 
 
-def events_table(frame: pd.DataFrame, cal: str = "gregorian") -> pd.DataFrame:
-    """Events as a readable table: when, what, which partnership, where, who, status."""
-    return pd.DataFrame(
+def _locals(frame: pd.DataFrame, side: str) -> list:
+    col = f"{side}_local_name"
+    return list(frame[col]) if col in frame else [None] * len(frame)
+
+
+def _ordered(frame: pd.DataFrame, tr: Translator) -> pd.DataFrame:
+    return frame[frame.columns[::-1]] if tr.rtl else frame
+
+
+def events_table(frame: pd.DataFrame, tr: Translator = ENGLISH) -> pd.DataFrame:
+    """Events as a readable table: when, what, which partnership, where, status."""
+    out = pd.DataFrame(
         {
-            "Date": [date_text(d, p, cal) for d, p in zip(frame["starts_on"], frame["starts_precision"], strict=True)],
-            "Event": frame["title"],
-            "Kind": [reference.label(reference.EVENT_KINDS, k) for k in frame["kind"]],
-            "Partnership": [f"{h} – {p}" for h, p in zip(frame["home_name"], frame["partner_name"], strict=True)],
-            "Venue": frame["venue"].fillna(""),
-            "Status": [reference.label(reference.EVENT_STATUSES, s) for s in frame["status"]],
+            tr("Date"): [tr.date(d, p) for d, p in zip(frame["starts_on"], frame["starts_precision"], strict=True)],
+            tr("Event"): list(frame["title"]),
+            tr("Kind"): [tr.term(reference.EVENT_KINDS, k) for k in frame["kind"]],
+            tr("Partnership"): _pairs(tr, frame),
+            tr("Venue"): list(frame["venue"].fillna("")),
+            tr("Status"): [tr.term(reference.EVENT_STATUSES, s) for s in frame["status"]],
         }
     )
+    return _ordered(out, tr)
 
 
-def expiring_table(frame: pd.DataFrame, today: dt.date) -> pd.DataFrame:
+def expiring_table(frame: pd.DataFrame, today: dt.date, tr: Translator = ENGLISH) -> pd.DataFrame:
     """Agreements about to expire, with the days left."""
-    return pd.DataFrame(
+    out = pd.DataFrame(
         {
-            "Partnership": [f"{h} – {p}" for h, p in zip(frame["home_name"], frame["partner_name"], strict=True)],
-            "Expires": [e.strftime("%d %b %Y") for e in frame["expires_on"]],
-            "Days left": [(e - today).days for e in frame["expires_on"]],
+            tr("Partnership"): _pairs(tr, frame),
+            tr("Expires"): [tr.date(e, "day") for e in frame["expires_on"]],
+            tr("Days left"): [tr.number((e - today).days) for e in frame["expires_on"]],
         }
     )
+    return _ordered(out, tr)
 
 
-def partner_card(row: pd.Series, cal: str = "gregorian", private: bool = False) -> list[tuple[str, str]]:
+def local_time(timezone: str | None, now: dt.datetime | None = None) -> str:
+    """The time of day now in a city's time zone (HH:MM), or '' when unknown."""
+    if not timezone:
+        return ""
+    try:
+        zone = zoneinfo.ZoneInfo(timezone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return ""
+    return (now or dt.datetime.now(dt.UTC)).astimezone(zone).strftime("%H:%M")
+
+
+def partner_card(row: pd.Series, tr: Translator = ENGLISH, private: bool = False) -> list[tuple[str, str]]:
     """The essentials of one partnership as (label, text) pairs; internal notes only if ``private``."""
     km = geo.distance_km(row["home_lat"], row["home_lon"], row["partner_lat"], row["partner_lon"])
     direction = geo.compass(geo.bearing_deg(row["home_lat"], row["home_lon"], row["partner_lat"], row["partner_lon"]))
     population = row.get("partner_population")
     areas = row.get("areas")
     areas = list(areas) if areas is not None and len(areas) else []
+    home = tr.city(row["home_name"], row.get("home_local_name"))
     pairs = [
-        ("Country", geo.country_name(row["partner_country"])),
-        ("Region", row.get("partner_region") or "—"),
-        ("Population", f"{int(population):,}" if pd.notna(population) else "—"),
-        ("Home city", row["home_name"]),
-        ("Distance", f"{km:,.0f} km {direction} of {row['home_name']}"),
-        ("Kind", reference.label(reference.PARTNERSHIP_KINDS, row["kind"])),
-        ("Status", reference.label(reference.STATUSES, row["status"])),
-        ("Signed", date_text(row.get("signed_on"), row.get("signed_precision"), cal)),
-        ("Valid until", date_text(row.get("valid_until"), row.get("valid_until_precision"), cal)),
-        ("Areas", ", ".join(reference.label(reference.AREAS, a) for a in areas) or "—"),
-        ("Purpose", row.get("purpose") or "—"),
-        ("Last event", date_text(row.get("last_event"), "day", cal)),
-        ("Next event", date_text(row.get("next_event"), "day", cal)),
-        ("Source", row.get("source") or "—"),
+        (tr("Country"), tr.country(row["partner_country"])),
+        (tr("Region"), row.get("partner_region") or "—"),
+        (tr("Population"), tr.number(population) if pd.notna(population) else "—"),
+        (tr("Home city"), home),
+        (tr("Distance"), tr("{km} km {direction} of {city}", km=round(km), direction=tr(direction), city=home)),
+        (tr("Local time"), tr.digits(local_time(row.get("partner_timezone"))) or "—"),
+        (tr("Kind"), tr.term(reference.PARTNERSHIP_KINDS, row["kind"])),
+        (tr("Status"), tr.term(reference.STATUSES, row["status"])),
+        (tr("Signed"), tr.date(row.get("signed_on"), row.get("signed_precision"))),
+        (tr("Valid until"), tr.date(row.get("valid_until"), row.get("valid_until_precision"))),
+        (tr("Areas"), ", ".join(tr.term(reference.AREAS, a) for a in areas) or "—"),
+        (tr("Purpose"), row.get("purpose") or "—"),
+        (tr("Last event"), tr.date(row.get("last_event"), "day")),
+        (tr("Next event"), tr.date(row.get("next_event"), "day")),
+        (tr("Source"), row.get("source") or "—"),
     ]
     if private:
-        pairs.append(("Internal notes", row.get("notes") or "—"))
+        pairs.append((tr("Internal notes"), row.get("notes") or "—"))
     return pairs
 
 
-def before_after_table(frame: pd.DataFrame) -> pd.DataFrame:
+def before_after_table(frame: pd.DataFrame, tr: Translator = ENGLISH) -> pd.DataFrame:
     """The before/after-signing comparison as a table, with the general trend beside it."""
-    return pd.DataFrame(
+    out = pd.DataFrame(
         {
-            "Partnership": [f"{h} – {p}" for h, p in zip(frame["home_name"], frame["partner_name"], strict=True)],
-            "From": [geo.country_name(c) for c in frame["partner_country"]],
-            "Signed": [date_text(d, p) for d, p in zip(frame["signed_on"], frame["signed_precision"], strict=True)],
-            "Monthly mean before": frame["before"].round(0),
-            "Monthly mean after": frame["after"].round(0),
-            "Change %": frame["change_pct"].round(1),
-            "All foreign, change %": frame["all_foreign_change_pct"].round(1),
+            tr("Partnership"): _pairs(tr, frame),
+            tr("From"): [tr.country(c) for c in frame["partner_country"]],
+            tr("Signed"): [tr.date(d, p) for d, p in zip(frame["signed_on"], frame["signed_precision"], strict=True)],
+            tr("Monthly mean before"): frame["before"].round(0),
+            tr("Monthly mean after"): frame["after"].round(0),
+            tr("Change %"): frame["change_pct"].round(1),
+            tr("All foreign, change %"): frame["all_foreign_change_pct"].round(1),
         }
     )
+    return _ordered(out, tr)
 
 
 _MD_SPECIAL = set("\\`*_{}[]()#+-.!|<>~$:")
@@ -102,27 +131,25 @@ def _show(value: object) -> str:
     return str(value)
 
 
-def plan_tables(plan: object) -> dict[str, pd.DataFrame]:
+def plan_tables(plan: object, tr: Translator = ENGLISH) -> dict[str, pd.DataFrame]:
     """An import preview as tables: problems, new rows, changes (old → new), new cities."""
     problems = pd.DataFrame(
-        [{"Row": p.row or "", "Column": p.column, "Problem": p.reason} for p in plan.errors],
-        columns=["Row", "Column", "Problem"],
+        [{tr("Row"): p.row or "", tr("Column"): p.column, tr("Problem"): p.reason} for p in plan.errors],
+        columns=[tr("Row"), tr("Column"), tr("Problem")],
     )
     new = pd.DataFrame(
         [
-            {"Row": line, **{k: _show(v) for k, v in values.items()}}
+            {tr("Row"): line, **{k: _show(v) for k, v in values.items()}}
             for line, values in zip(plan.new_rows, plan.new, strict=True)
         ]
-    )
+    ).fillna("")
     changes = pd.DataFrame(
         [
-            {"Row": c.row, "Id": c.id, "Column": col, "Old": _show(c.before.get(col)), "New": _show(new_value)}
+            {tr("Row"): c.row, "id": c.id, tr("Column"): col, tr("Old"): _show(c.before.get(col)), tr("New"): _show(v)}
             for c in plan.changed
-            for col, new_value in c.after.items()
+            for col, v in c.after.items()
         ],
-        columns=["Row", "Id", "Column", "Old", "New"],
+        columns=[tr("Row"), "id", tr("Column"), tr("Old"), tr("New")],
     )
-    cities = pd.DataFrame(
-        [{k: _show(v) for k, v in c.items() if k != "id"} for c in plan.new_cities],
-    )
+    cities = pd.DataFrame([{k: _show(v) for k, v in c.items() if k != "id"} for c in plan.new_cities])
     return {"problems": problems, "new": new, "changes": changes, "cities": cities}

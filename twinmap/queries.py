@@ -102,6 +102,7 @@ _EVENTS_SQL = """
 SELECT e.id, e.partnership_id, e.kind, e.title, e.starts_on, e.starts_precision, e.ends_on,
        e.ends_precision, e.venue, e.participants, e.participants_note, e.status, e.is_demo,
        hc.name AS host_name, h.name AS home_name, c.name AS partner_name,
+       h.local_name AS home_local_name, c.local_name AS partner_local_name,
        c.country_code AS partner_country
 FROM events e
 JOIN partnerships p ON p.id = e.partnership_id

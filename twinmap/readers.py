@@ -17,6 +17,8 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 
+from twinmap.reference import N_
+
 MAX_BYTES = 10 * 1024 * 1024  # 10 MB: a year of monthly indicators for every partner is far smaller
 _CYRILLIC = re.compile(r"[\u0400-\u04FF]")
 _ARABIC = re.compile(r"[\u0600-\u06FF]")
@@ -98,7 +100,7 @@ def _read_csv(text: str, encoding: str, filename: str) -> Sheet:
     if not records:
         raise FileProblem(f"{filename}: the file is empty.")
     (_, header), body = records[0], records[1:]
-    names = {",": "comma", ";": "semicolon", "\t": "tab"}
+    names = {",": N_("comma-separated"), ";": N_("semicolon-separated"), "\t": N_("tab-separated")}
     return Sheet(header=header, rows=body, encoding=encoding, delimiter=names[delimiter])
 
 

@@ -9,6 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
+def N_(message: str) -> str:
+    """Mark a label for the message catalogues; it is translated where it is shown."""
+    return message
+
+
 @dataclass(frozen=True)
 class Term:
     """A reference value: the code stored in the database and its English label."""
@@ -20,12 +25,12 @@ class Term:
 
 # Lifecycle stages of a partnership, in the order the Russian guide describes them.
 STATUSES: tuple[Term, ...] = (
-    Term("candidate", "Candidate", "#9e9e9e"),
-    Term("negotiating", "Negotiating", "#f2a900"),
-    Term("signed", "Signed", "#1f78b4"),
-    Term("active", "Active", "#2e9d3a"),
-    Term("dormant", "Dormant", "#d95f02"),
-    Term("ended", "Ended", "#6a3d9a"),
+    Term("candidate", N_("Candidate"), "#9e9e9e"),
+    Term("negotiating", N_("Negotiating"), "#f2a900"),
+    Term("signed", N_("Signed"), "#1f78b4"),
+    Term("active", N_("Active"), "#2e9d3a"),
+    Term("dormant", N_("Dormant"), "#d95f02"),
+    Term("ended", N_("Ended"), "#6a3d9a"),
 )
 
 # Stages that are internal work in progress: never shown to the public (kiosk, signed-out visitors).
@@ -35,46 +40,46 @@ PRIVATE_STATUSES: frozenset[str] = frozenset({"candidate", "negotiating"})
 AGREEMENT_STATUSES: frozenset[str] = frozenset({"signed", "active", "dormant"})
 
 PARTNERSHIP_KINDS: tuple[Term, ...] = (
-    Term("sister_city", "Sister city"),
-    Term("friendship", "Friendship agreement"),
-    Term("cooperation_mou", "Cooperation MoU"),
+    Term("sister_city", N_("Sister city")),
+    Term("friendship", N_("Friendship agreement")),
+    Term("cooperation_mou", N_("Cooperation MoU")),
 )
 
 EVENT_KINDS: tuple[Term, ...] = (
-    Term("delegation_visit", "Delegation visit", "#1f78b4"),
-    Term("festival", "Festival", "#e7298a"),
-    Term("sport", "Sport", "#2e9d3a"),
-    Term("exhibition", "Exhibition", "#7570b3"),
-    Term("seminar", "Seminar / conference", "#a6761d"),
-    Term("youth_exchange", "Youth exchange", "#66a61e"),
-    Term("student_exchange", "Student exchange", "#e6ab02"),
-    Term("expert_exchange", "Expert exchange", "#1b9e77"),
-    Term("business_mission", "Business mission", "#d95f02"),
+    Term("delegation_visit", N_("Delegation visit"), "#1f78b4"),
+    Term("festival", N_("Festival"), "#e7298a"),
+    Term("sport", N_("Sport"), "#2e9d3a"),
+    Term("exhibition", N_("Exhibition"), "#7570b3"),
+    Term("seminar", N_("Seminar / conference"), "#a6761d"),
+    Term("youth_exchange", N_("Youth exchange"), "#66a61e"),
+    Term("student_exchange", N_("Student exchange"), "#e6ab02"),
+    Term("expert_exchange", N_("Expert exchange"), "#1b9e77"),
+    Term("business_mission", N_("Business mission"), "#d95f02"),
 )
 
 EVENT_STATUSES: tuple[Term, ...] = (
-    Term("planned", "Planned"),
-    Term("confirmed", "Confirmed"),
-    Term("held", "Held"),
-    Term("cancelled", "Cancelled"),
+    Term("planned", N_("Planned")),
+    Term("confirmed", N_("Confirmed")),
+    Term("held", N_("Held")),
+    Term("cancelled", N_("Cancelled")),
 )
 
 AREAS: tuple[Term, ...] = (
-    Term("tourism", "Tourism"),
-    Term("culture", "Culture"),
-    Term("sport", "Sport"),
-    Term("education", "Education"),
-    Term("science", "Science and technology"),
-    Term("economy", "Economy and trade"),
-    Term("youth", "Youth"),
-    Term("health", "Health"),
-    Term("environment", "Environment"),
-    Term("urban", "Urban management"),
+    Term("tourism", N_("Tourism")),
+    Term("culture", N_("Culture")),
+    Term("sport", N_("Sport")),
+    Term("education", N_("Education")),
+    Term("science", N_("Science and technology")),
+    Term("economy", N_("Economy and trade")),
+    Term("youth", N_("Youth")),
+    Term("health", N_("Health")),
+    Term("environment", N_("Environment")),
+    Term("urban", N_("Urban management")),
 )
 
 INDICATORS: tuple[Term, ...] = (
-    Term("tourist_arrivals", "Tourist arrivals"),
-    Term("overnight_stays", "Overnight stays"),
+    Term("tourist_arrivals", N_("Tourist arrivals")),
+    Term("overnight_stays", N_("Overnight stays")),
 )
 
 # Date precisions: Gregorian day / month / year, and Solar Hijri (Jalali) month / year, because

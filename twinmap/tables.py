@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from twinmap import reference
-from twinmap.reference import Term
+from twinmap.reference import N_, Term
 
-SIDES = (Term("home", "Home city"), Term("partner", "Partner city"))
-BOOLEANS = (Term("true", "Yes"), Term("false", "No"))
+SIDES = (Term("home", N_("Home city")), Term("partner", N_("Partner city")))
+BOOLEANS = (Term("true", N_("Yes")), Term("false", N_("No")))
 
 
 @dataclass(frozen=True)
@@ -85,7 +85,7 @@ _PARTNER_EXAMPLE = {"home_city": "Sari", "home_country": "IR", "partner_city": "
 
 CITIES = TableSpec(
     "cities",
-    "Cities",
+    N_("Cities"),
     (
         _ID,
         _t(
@@ -115,12 +115,12 @@ CITIES = TableSpec(
     ),
     key=("name", "country_code"),
     examples=({"name": "Astrakhan", "local_name": "Астрахань", "country_code": "RU", "region": "Astrakhan Oblast"},),
-    help="One row per city. Matched by name and country; coordinates come from the gazetteer when left empty.",
+    help=N_("One row per city. Matched by name and country; coordinates come from the gazetteer when left empty."),
 )
 
 PARTNERSHIPS = TableSpec(
     "partnerships",
-    "Partnerships",
+    N_("Partnerships"),
     (
         _ID,
         *_PARTNER_COLS,
@@ -158,13 +158,15 @@ PARTNERSHIPS = TableSpec(
             "areas": "culture;tourism",
         },
     ),
-    help="One row per partnership, matched by its two cities. "
-    "Dates: 2014-05-21, 2014-05, 2014, 21.05.2014 or Jalali 1393/02.",
+    help=N_(
+        "One row per partnership, matched by its two cities. "
+        "Dates: 2014-05-21, 2014-05, 2014, 21.05.2014 or Jalali 1393/02."
+    ),
 )
 
 EVENTS = TableSpec(
     "events",
-    "Events",
+    N_("Events"),
     (
         _ID,
         *_PARTNER_COLS,
@@ -197,12 +199,12 @@ EVENTS = TableSpec(
             "status": "held",
         },
     ),
-    help="One row per event of an existing partnership, matched by partnership, title and start date.",
+    help=N_("One row per event of an existing partnership, matched by partnership, title and start date."),
 )
 
 CONTACTS = TableSpec(
     "contacts",
-    "Contacts",
+    N_("Contacts"),
     (
         _ID,
         *_PARTNER_COLS,
@@ -219,12 +221,12 @@ CONTACTS = TableSpec(
     examples=(
         {**_PARTNER_EXAMPLE, "side": "partner", "name": "Head of external relations", "email": "relations@example.org"},
     ),
-    help="Coordinators of a partnership (private data), matched by partnership, side and name.",
+    help=N_("Coordinators of a partnership (private data), matched by partnership, side and name."),
 )
 
 INDICATORS = TableSpec(
     "indicators",
-    "Indicators",
+    N_("Indicators"),
     (
         _ID,
         _t("city", "город", "شهر", required=True, help="Where it was measured."),
@@ -255,7 +257,7 @@ INDICATORS = TableSpec(
             "unit": "persons",
         },
     ),
-    help="Monthly (or yearly) values, matched by city, origin country, indicator and period.",
+    help=N_("Monthly (or yearly) values, matched by city, origin country, indicator and period."),
 )
 
 TABLES: dict[str, TableSpec] = {t.name: t for t in (CITIES, PARTNERSHIPS, EVENTS, CONTACTS, INDICATORS)}
