@@ -4,6 +4,7 @@ import streamlit as st
 
 from twinmap import cache, i18n, kiosk, ui
 
+ui.as_main_script()
 st.set_page_config(page_title="twinmap", page_icon="🌐", layout="wide")
 st.session_state.setdefault("user", None)
 

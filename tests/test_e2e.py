@@ -172,3 +172,21 @@ def test_staff_sign_in_and_import_a_file_through_the_data_page(server, page):
     page.wait_for_selector("text=Committed as import #", timeout=30_000)
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "data-import.png"), full_page=True)
+
+
+def test_kiosk_in_persian_offline_is_right_to_left_and_draws_the_map(server, page):
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    page.goto(f"{server}/?kiosk=1&lang=fa&seconds=3")
+    page.wait_for_selector("h1", timeout=60_000)
+    direction = page.evaluate("getComputedStyle(document.querySelector('[data-testid=stAppViewContainer]')).direction")
+    assert direction == "rtl"
+    assert page.locator("[data-testid=stSidebar]:visible").count() == 0
+    assert page.locator("input, textarea, select").count() == 0
+    # Within three slides the partner map comes round: Leaflet and the offline outlines draw.
+    frame = _map_frame(page)
+    frame.wait_for_function("() => window.map && document.querySelector('[data-outlines=drawn]')", timeout=30_000)
+    page.wait_for_timeout(1500)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "kiosk-fa.png"))
+    assert page.locator("[data-testid=stException]").count() == 0
+    assert {u.split("/")[2] for u in page.outside_requests} <= {"tile.openstreetmap.org"}

@@ -165,3 +165,29 @@ def test_staff_see_private_stages_on_the_map_visitors_do_not(app_env):
     editor.switch_page("pages/map.py").run()
     assert "Turkmenbashi" not in _map_script(visitor)
     assert "Turkmenbashi" in _map_script(editor)
+
+
+@pytest.mark.parametrize(
+    ("page", "title"),
+    [
+        ("pages/overview.py", "همکاری‌های خواهرخواندگی"),
+        ("pages/map.py", "نقشه شهرهای همکار"),
+        ("pages/timeline.py", "گاه‌شمار"),
+        ("pages/tourism.py", "شاخص‌های گردشگری"),
+    ],
+)
+def test_every_page_reads_in_persian(app_env, page, title):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params["lang"] = "fa"
+    at.run()
+    at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title[0].value == title
+
+
+def test_the_language_choice_survives_a_page_change(app_env):
+    at = _app()
+    at.selectbox(key="lang").set_value("ru").run()
+    assert at.title[0].value == "Побратимские связи"
+    at.switch_page("pages/timeline.py").run()
+    assert at.title[0].value == "Хронология"

@@ -89,7 +89,7 @@ def partner_map(tr: Translator, today: dt.date, index: int) -> None:
         tr.city(row["home_name"], row["home_local_name"]),
         tr.city(row["partner_name"], row["partner_local_name"]),
     )
-    st.title(f"{home} → {partner}")
+    st.title(f"{home} {'←' if tr.rtl else '→'} {partner}")
     fmap = maps.flight_map(frame, homes, row, config.get("TWINMAP_TILES"), tr)
     st_folium(fmap, key="kiosk_map", height=760, use_container_width=True, returned_objects=[])
 

@@ -6,6 +6,7 @@ import runpy
 
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
+from streamlit.runtime.scriptrunner_utils.script_run_context import ThreadState, get_script_run_ctx
 
 from twinmap import auth, config, i18n, queries
 
@@ -24,6 +25,18 @@ def inside_frame() -> None:
         # this stand-alone execution of the page: the frame has run the page itself.
         runpy.run_path(str(config.ROOT / "app.py"), run_name="__main__")
         st.stop()
+
+
+def as_main_script() -> None:
+    """Give app.py's widgets the ids they have in an ordinary run, even in the run above.
+
+    Streamlit folds the running page into every widget id; in the old multipage mode app.py
+    runs as a page, and its sidebar widgets (language, filters) would lose the reader's choice
+    on the next run.
+    """
+    ctx = get_script_run_ctx()
+    if ctx is not None:
+        ThreadState.update(active_script_hash=ctx.pages_manager.main_script_hash)
 
 
 def user() -> auth.User | None:

@@ -1,0 +1,102 @@
+"""The public kiosk: no navigation or inputs, public data only, every slide drawn, failures skipped."""
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from twinmap import auth, kiosk, slides
+
+from .conftest import ROOT
+
+PRIVATE = ("Turkmenbashi", "Lankaran", "intl.astrakhan@example.org", "Signed by the mayor", "Internal:")
+
+
+def _kiosk(params=None, user=None) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params.update({"kiosk": "1", **(params or {})})
+    at.session_state["user"] = user
+    at.run()
+    return at
+
+
+def _everything_drawn(at: AppTest) -> str:
+    parts = [e.value for e in (*at.title, *at.markdown, *at.caption)]
+    parts += [f"{m.label} {m.value}" for m in at.metric]
+    parts += [el.proto.json_args for el in at.get("component_instance")]
+    parts += [str(el.proto) for el in at.get("plotly_chart")]
+    return "\n".join(parts)
+
+
+def test_kiosk_has_no_sidebar_navigation_or_inputs(app_env):
+    at = _kiosk()
+    assert not at.exception
+    assert not at.sidebar.children or not list(at.sidebar)
+    for widgets in (
+        at.text_input,
+        at.selectbox,
+        at.multiselect,
+        at.button,
+        at.slider,
+        at.checkbox,
+        at.radio,
+        at.file_uploader,
+    ):
+        assert len(widgets) == 0
+
+
+def test_every_slide_of_a_full_rotation_draws_and_shows_nothing_private(app_env):
+    # A signed-in editor on the kiosk screen, and a URL asking for private stages, change nothing.
+    at = _kiosk({"status": "candidate", "include_private": "1"}, user=auth.User("leila", "admin"))
+    order = kiosk.cycle(7)
+    seen = set()
+    for slot in range(len(order)):
+        at.session_state["kiosk_slot"] = slot - 1
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        assert at.title, f"slide {order[slot]} drew nothing"
+        seen.add(order[slot][0])
+        drawn = _everything_drawn(at)
+        for secret in PRIVATE:
+            assert secret not in drawn, (order[slot], secret)
+    assert seen == {"headline", "upcoming", "growth", "map", "card"}
+
+
+def test_a_failing_slide_is_skipped_without_a_traceback(app_env, monkeypatch):
+    def broken(tr, today):
+        raise RuntimeError("boom")
+
+    monkeypatch.setitem(slides.SLIDES, "headline", broken)
+    at = _kiosk()
+    at.session_state["kiosk_slot"] = -1  # the next run shows slot 0: the headline
+    at.run()
+    assert not at.exception
+    assert "boom" not in _everything_drawn(at)
+    assert at.title[0].value != "Our sister cities"  # the next slide took its place
+
+
+def test_kiosk_speaks_the_language_in_the_url(app_env):
+    at = _kiosk({"lang": "fa"})
+    at.session_state["kiosk_slot"] = -1
+    at.run()
+    assert at.title[0].value == "شهرهای خواهرخوانده ما"
+    assert at.metric[0].value == "۱۲"
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({}, ("en", 20)),
+        ({"lang": "ru", "seconds": "5"}, ("ru", 5)),
+        ({"lang": "xx", "seconds": "1"}, ("en", 2)),
+        ({"seconds": "abc"}, ("en", 20)),
+    ],
+)
+def test_kiosk_settings_from_the_url(params, expected):
+    s = kiosk.settings(params)
+    assert (s.lang, s.seconds) == expected
+
+
+def test_the_rotation_shows_every_partner_map_and_card():
+    order = kiosk.cycle(4)
+    assert {i for kind, i in order if kind == "map"} == {0, 1, 2, 3}
+    assert {i for kind, i in order if kind == "card"} == {0, 1, 2, 3}
+    assert kiosk.slide_at(0, 20, 4) == order[0] and kiosk.slide_at(20 * len(order), 20, 4) == order[0]
