@@ -31,6 +31,17 @@ class PartnershipFilter:
     include_private: bool = False
 
 
+# The partnership filter (alias p), the same for every query; values are bound parameters.
+_PARTNERSHIP_FILTER = """WHERE NOT list_contains($hidden::VARCHAR[], p.status)
+  AND (len($homes::INTEGER[]) = 0 OR list_contains($homes::INTEGER[], p.home_city_id))
+  AND (len($ids::INTEGER[]) = 0 OR list_contains($ids::INTEGER[], p.id))
+  AND (len($statuses::VARCHAR[]) = 0 OR list_contains($statuses::VARCHAR[], p.status))
+  AND (len($kinds::VARCHAR[]) = 0 OR list_contains($kinds::VARCHAR[], p.kind))
+  AND (len($areas::VARCHAR[]) = 0 OR list_has_any(p.areas, $areas::VARCHAR[]))
+  AND ($y0::INTEGER IS NULL OR year(p.signed_on) >= $y0::INTEGER)
+  AND ($y1::INTEGER IS NULL OR year(p.signed_on) <= $y1::INTEGER)
+"""
+
 _PARTNERSHIPS_SQL = """
 WITH ev AS (
     SELECT partnership_id,
@@ -54,16 +65,8 @@ FROM partnerships p
 JOIN cities h ON h.id = p.home_city_id
 JOIN cities c ON c.id = p.partner_city_id
 LEFT JOIN ev ON ev.partnership_id = p.id
-WHERE NOT list_contains($hidden::VARCHAR[], p.status)
-  AND (len($homes::INTEGER[]) = 0 OR list_contains($homes::INTEGER[], p.home_city_id))
-  AND (len($ids::INTEGER[]) = 0 OR list_contains($ids::INTEGER[], p.id))
-  AND (len($statuses::VARCHAR[]) = 0 OR list_contains($statuses::VARCHAR[], p.status))
-  AND (len($kinds::VARCHAR[]) = 0 OR list_contains($kinds::VARCHAR[], p.kind))
-  AND (len($areas::VARCHAR[]) = 0 OR list_has_any(p.areas, $areas::VARCHAR[]))
-  AND ($y0::INTEGER IS NULL OR year(p.signed_on) >= $y0::INTEGER)
-  AND ($y1::INTEGER IS NULL OR year(p.signed_on) <= $y1::INTEGER)
-ORDER BY h.name, c.name
-"""
+{partnership_filter}ORDER BY h.name, c.name
+""".replace("{partnership_filter}", _PARTNERSHIP_FILTER)
 
 
 def _filter_params(f: PartnershipFilter) -> dict:
@@ -109,19 +112,11 @@ JOIN partnerships p ON p.id = e.partnership_id
 JOIN cities h ON h.id = p.home_city_id
 JOIN cities c ON c.id = p.partner_city_id
 LEFT JOIN cities hc ON hc.id = e.host_city_id
-WHERE NOT list_contains($hidden::VARCHAR[], p.status)
-  AND (len($homes::INTEGER[]) = 0 OR list_contains($homes::INTEGER[], p.home_city_id))
-  AND (len($ids::INTEGER[]) = 0 OR list_contains($ids::INTEGER[], p.id))
-  AND (len($statuses::VARCHAR[]) = 0 OR list_contains($statuses::VARCHAR[], p.status))
-  AND (len($kinds::VARCHAR[]) = 0 OR list_contains($kinds::VARCHAR[], p.kind))
-  AND (len($areas::VARCHAR[]) = 0 OR list_has_any(p.areas, $areas::VARCHAR[]))
-  AND ($y0::INTEGER IS NULL OR year(p.signed_on) >= $y0::INTEGER)
-  AND ($y1::INTEGER IS NULL OR year(p.signed_on) <= $y1::INTEGER)
-  AND (len($event_kinds::VARCHAR[]) = 0 OR list_contains($event_kinds::VARCHAR[], e.kind))
+{partnership_filter}  AND (len($event_kinds::VARCHAR[]) = 0 OR list_contains($event_kinds::VARCHAR[], e.kind))
   AND ($from::DATE IS NULL OR coalesce(e.ends_on, e.starts_on) >= $from::DATE)
   AND ($to::DATE IS NULL OR e.starts_on <= $to::DATE)
 ORDER BY e.starts_on, e.id
-"""
+""".replace("{partnership_filter}", _PARTNERSHIP_FILTER)
 
 
 def events(
