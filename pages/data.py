@@ -48,7 +48,7 @@ with imports:
         ):
             col.metric(label, _.number(value))
         for warning in plan.warnings:
-            st.warning(present.md_escape(warning))
+            st.warning(present.md_escape(_(warning.msgid, **warning.values)))
         if not plan.ok:
             st.error(
                 _(
@@ -75,8 +75,8 @@ with imports:
                 try:
                     batch = batches.commit(con, plan, user.name)
                     st.success(_("Committed as import #{batch}. It can be undone under Past imports.", batch=batch))
-                except batches.StalePreview as err:
-                    st.warning(str(err).capitalize())
+                except batches.StalePreview:
+                    st.warning(_("The data changed since this preview was made: check the preview again, then commit."))
 
 with past:
     history = cache.history()
@@ -90,7 +90,7 @@ with past:
                 batches.undo(con, batch, user.name)
                 st.success(_("Import #{batch} undone.", batch=batch))
             except batches.UndoRefused as err:
-                st.error(str(err).capitalize())
+                st.error(_(err.msgid, **err.values).capitalize())
 
 with files:
     st.subheader(_("Templates"))

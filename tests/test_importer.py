@@ -127,7 +127,9 @@ def test_another_spelling_of_a_known_city_is_that_city(con):
 
 def test_extra_columns_are_reported_not_dropped_silently(con):
     plan = _plan(con, "events_extra_column.csv", "events")
-    assert plan.warnings == ["column 'budget_note' is not part of the events template and was not imported"]
+    assert [w.reason for w in plan.warnings] == [
+        "column 'budget_note' is not part of the events template and was not imported"
+    ]
 
 
 def test_reuploading_the_same_file_changes_nothing(con):
@@ -158,3 +160,14 @@ def test_the_report_lists_counts_and_every_error(con):
     assert report["errors"] == [
         {"row": 2, "column": "status", "reason": "'postponed' is not one of: planned, confirmed, held, cancelled"}
     ]
+
+
+def test_problems_read_in_the_staff_members_language(con):
+    from twinmap import present
+    from twinmap.i18n import Translator
+
+    plan = _plan(con, "events_end_before_start.csv", "events")
+    fa = present.plan_tables(plan, Translator("fa"))["problems"]
+    ru = present.plan_tables(plan, Translator("ru"))["problems"]
+    assert fa.iloc[0]["مشکل"] == "رویداد پیش از شروع پایان می‌یابد"
+    assert ru.iloc[0]["Проблема"] == "мероприятие заканчивается раньше, чем начинается"

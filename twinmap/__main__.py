@@ -79,7 +79,7 @@ def _import(con, args) -> int:
     for problem in plan.errors:
         print(f"  error: {problem.text(args.file.name)}")
     for warning in plan.warnings:
-        print(f"  note: {warning}")
+        print(f"  note: {warning.reason}")
     if args.report:
         args.report.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
     return 0 if plan.ok else 1

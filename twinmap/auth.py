@@ -20,7 +20,7 @@ import duckdb
 import pandas as pd
 
 from twinmap import config, db
-from twinmap.reference import N_
+from twinmap.reference import N_, Explained
 
 ROLES = (N_("viewer"), N_("editor"), N_("admin"))
 FREE_FAILURES = 3
@@ -32,12 +32,8 @@ _DUMMY_HASH = _hasher.hash("twinmap-timing-equaliser")
 log = logging.getLogger("twinmap.auth")
 
 
-class AuthError(ValueError):
+class AuthError(Explained):
     """Sign-in or user management refused; ``msgid`` and ``values`` let pages translate it."""
-
-    def __init__(self, msgid: str, **values: object):
-        super().__init__(msgid.format(**values))
-        self.msgid, self.values = msgid, values
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ import pandas as pd
 
 from twinmap import db
 from twinmap.importer import Plan, plan_import
+from twinmap.reference import N_, Explained
 
 # Which columns refer to a row of each table (an undo may not orphan them).
 _REFERENCES = {
@@ -36,7 +37,7 @@ class StalePreview(RuntimeError):
     """The database changed between preview and commit; preview again."""
 
 
-class UndoRefused(RuntimeError):
+class UndoRefused(Explained):
     """The batch cannot be undone (the message says why and what to do)."""
 
 
@@ -111,9 +112,9 @@ def undo(con: duckdb.DuckDBPyConnection, batch: int, user: str) -> None:
     with db.write_transaction(con) as cur:
         row = cur.execute("SELECT status FROM import_batches WHERE id = ?", [batch]).fetchone()
         if row is None:
-            raise UndoRefused(f"there is no import #{batch}")
+            raise UndoRefused(N_("there is no import #{batch}"), batch=batch)
         if row[0] != "committed":
-            raise UndoRefused(f"import #{batch} was already undone")
+            raise UndoRefused(N_("import #{batch} was already undone"), batch=batch)
         _check_later_batches(cur, batch)
         changes = cur.execute(
             "SELECT table_name, row_id, action, before FROM import_changes WHERE batch_id = ? ORDER BY seq DESC",
@@ -141,7 +142,9 @@ def _check_later_batches(cur: duckdb.DuckDBPyConnection, batch: int) -> None:
     ).fetchall()
     if later:
         newer = ", ".join(f"#{b}" for (b,) in later)
-        raise UndoRefused(f"later import(s) {newer} changed the same rows: undo those first, newest first")
+        raise UndoRefused(
+            N_("later import(s) {newer} changed the same rows: undo those first, newest first"), newer=newer
+        )
 
 
 def _check_references(cur: duckdb.DuckDBPyConnection, batch: int, changes: list[tuple]) -> None:
@@ -158,8 +161,13 @@ def _check_references(cur: duckdb.DuckDBPyConnection, batch: int, changes: list[
             ).fetchone()[0]
             if used:
                 raise UndoRefused(
-                    f"{used} {ref_table} row(s) added since then refer to {table} this import created: "
-                    "undo or change those first"
+                    N_(
+                        "{n} {table} row(s) added since then refer to {created} this import created: "
+                        "undo or change those first"
+                    ),
+                    n=used,
+                    table=ref_table,
+                    created=table,
                 )
 
 

@@ -16,13 +16,13 @@ from babel import Locale
 from twinmap import dates, reference
 from twinmap.dates import PartialDate
 from twinmap.gazetteer import fold
-from twinmap.reference import Term
+from twinmap.reference import N_, Explained, Term
 
 _TRUE = {"true", "yes", "y", "1", "да", "بله", "آری", "x"}
 _FALSE = {"false", "no", "n", "0", "нет", "خیر", ""}
 
 
-class CellError(ValueError):
+class CellError(Explained):
     """A cell's value cannot be stored (the message says why)."""
 
 
@@ -45,7 +45,7 @@ def integer(raw: str) -> int | None:
         return None
     if re.fullmatch(r"[-+]?\d+(\.0+)?", clean):
         return int(float(clean))
-    raise CellError(f"{raw!r} is not a whole number")
+    raise CellError(N_("{value} is not a whole number"), value=repr(raw))
 
 
 def decimal(raw: str) -> float | None:
@@ -58,7 +58,7 @@ def decimal(raw: str) -> float | None:
     try:
         return float(clean.replace(",", ""))
     except ValueError:
-        raise CellError(f"{raw!r} is not a number") from None
+        raise CellError(N_("{value} is not a number"), value=repr(raw)) from None
 
 
 def boolean(raw: str) -> bool:
@@ -68,7 +68,7 @@ def boolean(raw: str) -> bool:
         return True
     if value in _FALSE:
         return False
-    raise CellError(f"{raw!r} is not true or false")
+    raise CellError(N_("{value} is not true or false"), value=repr(raw))
 
 
 def date(raw: str) -> PartialDate | None:
@@ -76,7 +76,7 @@ def date(raw: str) -> PartialDate | None:
     try:
         return dates.parse(raw)
     except dates.DateParseError as err:
-        raise CellError(str(err)) from None
+        raise CellError(err.msgid, **err.values) from None
 
 
 def code(raw: str, terms: tuple[Term, ...]) -> str | None:
@@ -87,7 +87,9 @@ def code(raw: str, terms: tuple[Term, ...]) -> str | None:
     for term in terms:
         if value in {fold(term.code), fold(term.label)}:
             return term.code
-    raise CellError(f"{raw.strip()!r} is not one of: {', '.join(reference.codes(terms))}")
+    raise CellError(
+        N_("{value} is not one of: {allowed}"), value=repr(raw.strip()), allowed=", ".join(reference.codes(terms))
+    )
 
 
 def codes(raw: str, terms: tuple[Term, ...]) -> list[str]:
@@ -115,7 +117,9 @@ def country(raw: str) -> str | None:
     found = _country_names().get(fold(value))
     if found:
         return found
-    raise CellError(f"{value!r} is not a country code (write the two-letter ISO code, e.g. IR, RU, IT)")
+    raise CellError(
+        N_("{value} is not a country code (write the two-letter ISO code, e.g. IR, RU, IT)"), value=repr(value)
+    )
 
 
 def side(raw: str) -> str | None:
@@ -127,4 +131,4 @@ def side(raw: str) -> str | None:
         return None
     if value in aliases:
         return aliases[value]
-    raise CellError(f"{raw!r} is not 'home' or 'partner'")
+    raise CellError(N_("{value} is not 'home' or 'partner'"), value=repr(raw))

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 import jdatetime
 from babel import Locale
 
+from twinmap.reference import N_, Explained
+
 GREGORIAN_MONTHS = tuple(calendar.month_name)[1:]
 JALALI_MONTHS = (
     "Farvardin",
@@ -62,7 +64,7 @@ _Y = re.compile(r"^(\d{4})$")
 _NAMED_MONTH = re.compile(r"^(\D+?)\s+(\d{4})$")
 
 
-class DateParseError(ValueError):
+class DateParseError(Explained):
     """Raised with a message a staff member can act on."""
 
 
@@ -130,11 +132,13 @@ def parse(text: str | None) -> PartialDate | None:
     except ValueError as err:
         if isinstance(err, DateParseError):
             raise
-        raise DateParseError(f"{text!r} is not a real date ({err})") from None
+        raise DateParseError(N_("{value} is not a real date ({why})"), value=repr(text), why=str(err)) from None
 
 
 def _fail(text: str) -> PartialDate:
-    raise DateParseError(f"{text!r} is not a date; write 2014-05-21, 2014-05, 2014, 21.05.2014 or 1393/02/31")
+    raise DateParseError(
+        N_("{value} is not a date; write 2014-05-21, 2014-05, 2014, 21.05.2014 or 1393/02/31"), value=repr(text)
+    )
 
 
 def _parse_numeric(raw: str) -> PartialDate | None:

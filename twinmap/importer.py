@@ -17,16 +17,27 @@ import duckdb
 
 from twinmap import convert, dates, gazetteer, readers
 from twinmap.gazetteer import fold
+from twinmap.reference import N_
 from twinmap.tables import TABLES, CityRef, Column, TableSpec
 
 
 @dataclass(frozen=True)
 class Problem:
-    """One reason a file is rejected; ``row`` is the line number as Excel shows it."""
+    """One reason a file is rejected; ``row`` is the line number as Excel shows it.
+
+    The reason is a catalogue message with values, so the Data page shows it in the reader's
+    language; ``reason`` is the English text (reports, the command line).
+    """
 
     row: int | None
     column: str
-    reason: str
+    msgid: str
+    values: dict = field(default_factory=dict, compare=False)
+
+    @property
+    def reason(self) -> str:
+        """The reason in English."""
+        return self.msgid.format(**self.values)
 
     def text(self, filename: str) -> str:
         """The problem as one sentence naming file, row and column."""
@@ -65,7 +76,7 @@ class Plan:
     unchanged: int = 0
     new_cities: list[dict[str, Any]] = field(default_factory=list)
     errors: list[Problem] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -83,7 +94,7 @@ class Plan:
             "rows_read": self.rows_read, "inserted": len(self.new), "updated": len(self.changed),
             "unchanged": self.unchanged, "cities_created": len(self.new_cities),
             "errors": [{"row": p.row, "column": p.column, "reason": p.reason} for p in self.errors],
-            "warnings": self.warnings,
+            "warnings": [w.reason for w in self.warnings],
         }  # fmt: skip
 
 
@@ -94,15 +105,16 @@ def plan_import(con: duckdb.DuckDBPyConnection, data: bytes, filename: str, tabl
     try:
         sheet = readers.read(data, filename)
     except readers.FileProblem as err:
-        plan.errors.append(Problem(None, "", str(err).removeprefix(f"{filename}: ")))
+        plan.errors.append(Problem(None, "", err.msgid, err.values))
         return plan
-    plan.encoding, plan.delimiter, plan.warnings = sheet.encoding, sheet.delimiter, list(sheet.notes)
+    plan.encoding, plan.delimiter = sheet.encoding, sheet.delimiter
+    plan.warnings = [Problem(None, "", N_("read the first sheet, {name}"), {"name": repr(n)}) for n in sheet.notes]
     columns = _map_header(spec, sheet.header, plan)
     if plan.errors:
         return plan
     plan.rows_read = len(sheet.rows)
     if not sheet.rows:
-        plan.errors.append(Problem(None, "", "the file has a header but no rows"))
+        plan.errors.append(Problem(None, "", N_("the file has a header but no rows")))
         return plan
     _Planner(con.cursor(), spec, plan, columns).run(sheet.rows)
     return plan
@@ -118,15 +130,20 @@ def _map_header(spec: TableSpec, header: list[str], plan: Plan) -> dict[int, Col
         col = lookup.get(fold(cell))
         if col is None:
             if cell.strip():
-                plan.warnings.append(f"column {cell!r} is not part of the {spec.name} template and was not imported")
+                msgid = N_("column {name} is not part of the {table} template and was not imported")
+                plan.warnings.append(Problem(1, cell, msgid, {"name": repr(cell), "table": spec.name}))
             continue
         if col in mapped.values():
-            plan.errors.append(Problem(1, cell, f"the column {col.name} appears twice in the header"))
+            plan.errors.append(
+                Problem(1, cell, N_("the column {name} appears twice in the header"), {"name": col.name})
+            )
         mapped[i] = col
     present = {c.name for c in mapped.values()}
     for col in spec.columns:
         if col.required and col.name not in present:
-            plan.errors.append(Problem(1, col.name, f"the required column {col.name} is missing from the header"))
+            plan.errors.append(
+                Problem(1, col.name, N_("the required column {name} is missing from the header"), {"name": col.name})
+            )
     return mapped
 
 
@@ -167,8 +184,8 @@ class _Planner:
             if values is not None:
                 self._classify(line, values)
 
-    def error(self, line: int | None, column: str, reason: str) -> None:
-        self.plan.errors.append(Problem(line, column, reason))
+    def error(self, line: int | None, column: str, msgid: str, **values: object) -> None:
+        self.plan.errors.append(Problem(line, column, msgid, values))
 
     def _row(self, line: int, cells: list[str]) -> dict[str, Any] | None:
         raw = {col.name: (cells[i] if i < len(cells) else "") for i, col in self.columns.items()}
@@ -192,9 +209,9 @@ class _Planner:
             else:
                 value = _CONVERT[col.kind](cell)
         except convert.CellError as err:
-            return self.error(line, col.name, str(err))
+            return self.error(line, col.name, err.msgid, **err.values)
         if col.required and value in (None, []):
-            return self.error(line, col.name, "a value is required")
+            return self.error(line, col.name, N_("a value is required"))
         if col.kind == "date":
             out[col.db_column], out[col.precision] = (value.start, value.precision) if value else (None, None)
         elif col.kind == "side":
@@ -218,11 +235,8 @@ class _Planner:
             partner = self._city(line, CityRef("partner_city", "partner_country", "", from_gazetteer=False), raw)
             found = self.partnerships.get((home, partner)) if home and partner else None
             if home and partner and not found:
-                self.error(
-                    line,
-                    "partner_city",
-                    f"there is no partnership {raw['home_city']}–{raw['partner_city']}; import it first",
-                )
+                msgid = N_("there is no partnership {home}–{partner}; import it first")
+                self.error(line, "partner_city", msgid, home=raw["home_city"], partner=raw["partner_city"])
             if found:
                 out["partnership_id"] = found[0]
                 if "_side" in out:
@@ -232,14 +246,14 @@ class _Planner:
         name, country_raw = raw.get(ref.city, "").strip(), raw.get(ref.country, "")
         if not name:
             if ref.required:
-                self.error(line, ref.city, "a value is required")
+                self.error(line, ref.city, N_("a value is required"))
             return None
         try:
             country = convert.country(country_raw)
         except convert.CellError as err:
-            return self.error(line, ref.country, str(err))
+            return self.error(line, ref.country, err.msgid, **err.values)
         if not country:
-            return self.error(line, ref.country, f"give the country of {name!r} (ISO code, e.g. IR)")
+            return self.error(line, ref.country, N_("give the country of {name} (ISO code, e.g. IR)"), name=repr(name))
         key = (fold(name), country)
         if key in self.cities:
             return self.cities[key]
@@ -250,15 +264,14 @@ class _Planner:
             known = {n: shown for (n, c), shown in self.display.items() if c == country}
             close = difflib.get_close_matches(fold(name), list(known), n=3, cutoff=0.7)
             hint = [known[n] for n in close] or gazetteer.suggest(name, country)
-            tail = f"; did you mean {', '.join(repr(h) for h in hint)}?" if hint else ""
-            where = (
-                "in the database or the gazetteer"
-                if ref.from_gazetteer
-                else "in the database (import it in cities first)"
-            )
-            return self.error(line, ref.city, f"no city {name!r} in {country} {where}{tail}")
+            names = ", ".join(repr(h) for h in hint)
+            msgid = _no_city(ref.from_gazetteer, hint)
+            return self.error(line, ref.city, msgid, name=repr(name), country=country, hint=names)
         if place.geonameid in self.by_geonameid:  # another spelling of a city we hold
-            self.plan.warnings.append(f"row {line}: {name!r} was read as the known city {place.name!r}")
+            msgid = N_("row {row}: {name} was read as the known city {known}")
+            self.plan.warnings.append(
+                Problem(line, "", msgid, {"row": line, "name": repr(name), "known": repr(place.name)})
+            )
             return self.by_geonameid[place.geonameid]
         temp_id = -(len(self.plan.new_cities) + 1)
         self.plan.new_cities.append(
@@ -272,12 +285,14 @@ class _Planner:
         key = tuple(values.get(k) for k in self.spec.key)
         if key in self.seen:
             keys = ", ".join(self.spec.key)
-            return self.error(line, "", f"the same row ({keys}) as row {self.seen[key]}: remove one of them")
+            return self.error(
+                line, "", N_("the same row ({keys}) as row {row}: remove one of them"), keys=keys, row=self.seen[key]
+            )
         self.seen[key] = line
         row_id = values.pop("id", None)
         old = self.existing["id"].get(row_id) if row_id is not None else self.existing["key"].get(key)
         if row_id is not None and old is None:
-            return self.error(line, "id", f"there is no {self.spec.name} row with id {row_id}")
+            return self.error(line, "id", N_("there is no {table} row with id {id}"), table=self.spec.name, id=row_id)
         if old is None:
             self.plan.new.append(values)
             self.plan.new_rows.append(line)
@@ -288,6 +303,23 @@ class _Planner:
         else:
             self.plan.unchanged += 1
         return None
+
+
+def _no_city(from_gazetteer: bool, hint: list[str]) -> str:
+    """The message for a city not found, with "did you mean" when there are near misses."""
+    if from_gazetteer:
+        msgid = (
+            N_("no city {name} in {country} in the database or the gazetteer; did you mean {hint}?")
+            if hint
+            else N_("no city {name} in {country} in the database or the gazetteer")
+        )
+    else:
+        msgid = (
+            N_("no city {name} in {country} in the database (import it in cities first); did you mean {hint}?")
+            if hint
+            else N_("no city {name} in {country} in the database (import it in cities first)")
+        )
+    return msgid
 
 
 def _plain(value: Any) -> Any:
@@ -308,20 +340,22 @@ def _plain(value: Any) -> Any:
 def _rules_cities(p: _Planner, line: int, raw: dict[str, str], out: dict[str, Any]) -> None:
     lat, lon = out.get("lat"), out.get("lon")
     if (lat is None) != (lon is None):
-        return p.error(line, "lat" if lat is None else "lon", "give both latitude and longitude, or neither")
+        return p.error(line, "lat" if lat is None else "lon", N_("give both latitude and longitude, or neither"))
     if lat is not None and not (-90 <= lat <= 90 and -180 <= lon <= 180):
         column = "lat" if not -90 <= lat <= 90 else "lon"
-        return p.error(line, column, f"({lat}, {lon}) is not a point on Earth: latitude -90..90, longitude -180..180")
+        msgid = N_("({lat}, {lon}) is not a point on Earth: latitude -90..90, longitude -180..180")
+        return p.error(line, column, msgid, lat=str(lat), lon=str(lon))
     if lat is None and out.get("name") and out.get("country_code"):
         place = gazetteer.find(out["name"], out["country_code"])
         if place is None:
             hint = gazetteer.suggest(out["name"], out["country_code"])
-            tail = f"; did you mean {', '.join(repr(h) for h in hint)}?" if hint else ""
-            return p.error(
-                line,
-                "lat",
-                f"no coordinates given and {out['name']!r} is not in the gazetteer for {out['country_code']}{tail}",
+            msgid = (
+                N_("no coordinates given and {name} is not in the gazetteer for {country}; did you mean {hint}?")
+                if hint
+                else N_("no coordinates given and {name} is not in the gazetteer for {country}")
             )
+            names = ", ".join(repr(h) for h in hint)
+            return p.error(line, "lat", msgid, name=repr(out["name"]), country=out["country_code"], hint=names)
         out.update(lat=place.lat, lon=place.lon)
         for k, v in (("population", place.population), ("timezone", place.timezone), ("geonameid", place.geonameid)):
             if out.get(k) is None:
@@ -331,18 +365,18 @@ def _rules_cities(p: _Planner, line: int, raw: dict[str, str], out: dict[str, An
 
 def _rules_partnerships(p: _Planner, line: int, raw: dict[str, str], out: dict[str, Any]) -> None:
     if out.get("home_city_id") is not None and out.get("home_city_id") == out.get("partner_city_id"):
-        p.error(line, "partner_city", "a city cannot be its own partner")
+        p.error(line, "partner_city", N_("a city cannot be its own partner"))
     signed = dates.from_db(out.get("signed_on"), out.get("signed_precision"))
     until = dates.from_db(out.get("valid_until"), out.get("valid_until_precision"))
     if signed and until and until.end < signed.start:
-        p.error(line, "valid_until", "the agreement expires before it was signed")
+        p.error(line, "valid_until", N_("the agreement expires before it was signed"))
 
 
 def _rules_events(p: _Planner, line: int, raw: dict[str, str], out: dict[str, Any]) -> None:
     start = dates.from_db(out.get("starts_on"), out.get("starts_precision"))
     end = dates.from_db(out.get("ends_on"), out.get("ends_precision"))
     if start and end and end.end < start.start:
-        p.error(line, "ends_on", "the event ends before it starts")
+        p.error(line, "ends_on", N_("the event ends before it starts"))
 
 
 def _no_rules(p: _Planner, line: int, raw: dict[str, str], out: dict[str, Any]) -> None:

@@ -134,7 +134,7 @@ def _show(value: object) -> str:
 def plan_tables(plan: object, tr: Translator = ENGLISH) -> dict[str, pd.DataFrame]:
     """An import preview as tables: problems, new rows, changes (old → new), new cities."""
     problems = pd.DataFrame(
-        [{tr("Row"): p.row or "", tr("Column"): p.column, tr("Problem"): p.reason} for p in plan.errors],
+        [{tr("Row"): p.row or "", tr("Column"): p.column, tr("Problem"): tr(p.msgid, **p.values)} for p in plan.errors],
         columns=[tr("Row"), tr("Column"), tr("Problem")],
     )
     new = pd.DataFrame(

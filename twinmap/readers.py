@@ -17,7 +17,7 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 
-from twinmap.reference import N_
+from twinmap.reference import N_, Explained
 
 MAX_BYTES = 10 * 1024 * 1024  # 10 MB: a year of monthly indicators for every partner is far smaller
 _CYRILLIC = re.compile(r"[\u0400-\u04FF]")
@@ -25,7 +25,7 @@ _ARABIC = re.compile(r"[\u0600-\u06FF]")
 _DELIMITERS = (",", ";", "\t")
 
 
-class FileProblem(ValueError):
+class FileProblem(Explained):
     """The file as a whole cannot be read (message says why and what to do)."""
 
 
@@ -44,11 +44,12 @@ def read(data: bytes, filename: str) -> Sheet:
     """Read an uploaded file's bytes (CSV or .xlsx) into a :class:`Sheet`."""
     if len(data) > MAX_BYTES:
         raise FileProblem(
-            f"{filename}: the file is {len(data) / 1e6:.1f} MB; files over {MAX_BYTES // (1024 * 1024)} MB "
-            "are refused. Split it into smaller files."
+            N_("the file is {size} MB; files over {limit} MB are refused. Split it into smaller files."),
+            size=f"{len(data) / 1e6:.1f}",
+            limit=MAX_BYTES // (1024 * 1024),
         )
     if not data.strip():
-        raise FileProblem(f"{filename}: the file is empty.")
+        raise FileProblem(N_("the file is empty."))
     if data[:4] == b"PK\x03\x04":
         return _read_xlsx(data, filename)
     text, encoding = decode(data, filename)
@@ -65,7 +66,7 @@ def decode(data: bytes, filename: str) -> tuple[str, str]:
         enc = "utf-16-le" if data[1:2] == b"\x00" else "utf-16-be"
         return data.decode(enc), "UTF-16"
     if b"\x00" in data or _control_ratio(data) > 0.02:
-        raise FileProblem(f"{filename}: this is not a text (CSV) file. Save it from Excel as CSV or .xlsx.")
+        raise FileProblem(N_("this is not a text (CSV) file. Save it from Excel as CSV or .xlsx."))
     try:
         return data.decode("utf-8"), "UTF-8"
     except UnicodeDecodeError:
@@ -95,10 +96,12 @@ def _read_csv(text: str, encoding: str, filename: str) -> Sheet:
     try:
         records = [(reader.line_num, row) for row in reader]
     except csv.Error as err:
-        raise FileProblem(f"{filename}, line {reader.line_num}: the CSV is malformed ({err}).") from None
+        raise FileProblem(
+            N_("line {line}: the CSV is malformed ({why})."), line=reader.line_num, why=str(err)
+        ) from None
     records = [(n, [c.strip() for c in row]) for n, row in records if any(c.strip() for c in row)]
     if not records:
-        raise FileProblem(f"{filename}: the file is empty.")
+        raise FileProblem(N_("the file is empty."))
     (_, header), body = records[0], records[1:]
     names = {",": N_("comma-separated"), ";": N_("semicolon-separated"), "\t": N_("tab-separated")}
     return Sheet(header=header, rows=body, encoding=encoding, delimiter=names[delimiter])
@@ -110,7 +113,7 @@ def _read_xlsx(data: bytes, filename: str) -> Sheet:
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as err:
-        raise FileProblem(f"{filename}: not a readable Excel workbook ({err}).") from None
+        raise FileProblem(N_("not a readable Excel workbook ({why})."), why=str(err)) from None
     sheet = book.worksheets[0]
     records = []
     for n, values in enumerate(sheet.iter_rows(values_only=True), start=1):
@@ -119,9 +122,9 @@ def _read_xlsx(data: bytes, filename: str) -> Sheet:
             records.append((n, row))
     book.close()
     if not records:
-        raise FileProblem(f"{filename}: the first sheet is empty.")
+        raise FileProblem(N_("the first sheet is empty."))
     (_, header), body = records[0], records[1:]
-    notes = [f"read the first sheet, '{sheet.title}'"] if len(book.sheetnames) > 1 else []
+    notes = [sheet.title] if len(book.sheetnames) > 1 else []  # the sheet read, when there are several
     return Sheet(header=header, rows=body, encoding="Excel workbook", notes=notes)
 
 

@@ -14,6 +14,14 @@ def N_(message: str) -> str:
     return message
 
 
+class Explained(ValueError):
+    """An error whose message is a catalogue message plus values, so each reader gets it in their language."""
+
+    def __init__(self, msgid: str, **values: object):
+        super().__init__(msgid.format(**values))
+        self.msgid, self.values = msgid, values
+
+
 @dataclass(frozen=True)
 class Term:
     """A reference value: the code stored in the database and its English label."""
