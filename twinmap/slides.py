@@ -140,8 +140,9 @@ def show(kind: str, index: int | None, tr: Translator, today: dt.date) -> bool:
 
 
 # Runs in the browser for days: reloads the page when the rotation has stalled (for example
-# after the server restarted) and once a night, to start fresh; reloads only when the server
-# answers, so a server that is down never leaves the browser on an error page.
+# after the server restarted), once a night and after six hours at most (bench_kiosk.py measured
+# the page's JS heap growing about 2 MB a minute at 2-second slides); reloads only when the
+# server answers, so a server that is down never leaves the browser on an error page.
 _WATCHDOG = """<script>
 (function () {
   var p = window.parent, started = Date.now(), lastTick = null, lastChange = Date.now(), limit = LIMIT * 1000;
@@ -154,8 +155,10 @@ _WATCHDOG = """<script>
     var bar = p.document.querySelector(".tm-progress"), tick = bar ? bar.dataset.tick : null;
     if (tick !== lastTick) { lastTick = tick; lastChange = Date.now(); }
     var stalled = Date.now() - lastChange > limit;
-    var night = new Date().getHours() === 3 && Date.now() - started > 3600 * 1000;
-    if (stalled || night) { reload(); }
+    var up = Date.now() - started;
+    var night = new Date().getHours() === 3 && up > 3600 * 1000;
+    var stale = up > 6 * 3600 * 1000;  // the browser's memory grows with every slide: start afresh
+    if (stalled || night || stale) { reload(); }
   }, 10000);
 })();
 </script>"""
