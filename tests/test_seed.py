@@ -13,7 +13,7 @@ def data_copy(tmp_path):
     return target
 
 
-def _build(data_dir, tmp_path):
+def _build(data_dir):
     con = duckdb.connect()
     db.migrate(con)
     seed.load_shipped(con, data_dir)
@@ -68,9 +68,9 @@ def test_a_broken_shipped_file_names_file_row_and_column(data_copy, tmp_path, fi
     assert find in text
     path.write_text(text.replace(find, replace, 1), encoding="utf-8")
     with pytest.raises(seed.SeedError, match=message):
-        _build(data_copy, tmp_path)
+        _build(data_copy)
 
 
 def test_the_shipped_files_load(data_copy, tmp_path):
-    con = _build(data_copy, tmp_path)
+    con = _build(data_copy)
     assert con.execute("SELECT count(*) FROM indicators").fetchone()[0] > 2000

@@ -57,11 +57,6 @@ def great_circles(ends: np.ndarray, points: int = 24) -> np.ndarray:
     return np.stack([lat, lon], axis=-1)
 
 
-def _unit(lat: float, lon: float) -> np.ndarray:
-    la, lo = math.radians(lat), math.radians(lon)
-    return np.array([math.cos(la) * math.cos(lo), math.cos(la) * math.sin(lo), math.sin(la)])
-
-
 def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """Great-circle distance in kilometres (haversine)."""
     la1, la2 = math.radians(lat1), math.radians(lat2)

@@ -1,8 +1,9 @@
 """The public kiosk: settings, the order of the slides, and the data each slide shows.
 
-The slide on screen is a pure function of the clock (``slide_at``), so every screen shows the
-same rotation, and a restarted server or reloaded browser carries on where the rotation is
-rather than starting over. Only public data is read here, whatever the URL says.
+A session's rotation starts at the slide the clock gives (``slide_at``) and then moves one slide
+per tick, so screens started together stay in step and a reloaded browser or restarted server
+picks up near where the rotation was instead of starting over. Only public data is read here,
+whatever the URL says.
 """
 
 from __future__ import annotations
