@@ -94,9 +94,9 @@ with past:
 
 with files:
     st.subheader(_("Templates"))
-    cols = st.columns(len(LOAD_ORDER))
-    for col, name in zip(cols, LOAD_ORDER, strict=True):
-        col.download_button(
+    cols = st.columns(5)
+    for i, name in enumerate(LOAD_ORDER):
+        cols[i % 5].download_button(
             _(TABLES[name].label),
             exporter.template(name),
             f"{name}-template.csv",
@@ -104,11 +104,11 @@ with files:
             key=f"data_template_{name}",
         )
     st.subheader(_("Exports"))
-    cols = st.columns(len(LOAD_ORDER) + 1)
-    for col, name in zip(cols[:-1], LOAD_ORDER, strict=True):
+    cols = st.columns(5)
+    for i, name in enumerate(LOAD_ORDER):
         data = exporter.to_csv(cache.table_frame(name), name)
-        col.download_button(
+        cols[i % 5].download_button(
             _("{table} (CSV)", table=_(TABLES[name].label)), data, f"{name}.csv", "text/csv", key=f"data_export_{name}"
         )
     xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    cols[-1].download_button(_("All (Excel)"), cache.workbook(), "twinmap.xlsx", xlsx, key="data_export_xlsx")
+    st.download_button(_("All (Excel)"), cache.workbook(), "twinmap.xlsx", xlsx, key="data_export_xlsx")

@@ -19,6 +19,8 @@ KEYS = ["home_city", "home_country", "partner_city", "partner_country"]
 
 SARI, SHIRAZ = ("Sari", "IR"), ("Shiraz", "IR")
 P = {
+    "turkmenbashi": (*SARI, "Turkmenbashi", "TM"),
+    "lankaran": (*SARI, "Lankaran", "AZ"),
     "astrakhan": (*SARI, "Astrakhan", "RU"),
     "montesilvano": (*SARI, "Montesilvano", "IT"),
     "aktau": (*SARI, "Aktau", "KZ"),
@@ -123,15 +125,20 @@ def _factor(month: dt.date, signed: str | None, uplift: float) -> float:
     return season * trend * covid * lift
 
 
-def write_indicators(rng: random.Random) -> None:
-    """Monthly arrivals by origin country, and the all-foreign total, for each home city."""
+def write_indicators(rng: random.Random) -> dict[tuple[str, str, int], float]:
+    """Monthly arrivals by origin country, and the all-foreign total, for each home city.
+
+    Returns yearly arrivals by (city, origin, year), which the demo targets are set from.
+    """
     rows = []
+    yearly: dict[tuple[str, str, int], float] = {}
     for city, origins in ORIGINS.items():
         for month in _months("2012-01", "2026-09"):
             total = OTHERS[city] * _factor(month, None, 0) * rng.uniform(0.9, 1.1)
             for cc, (base, signed, uplift) in origins.items():
                 value = round(base * _factor(month, signed, uplift) * rng.uniform(0.85, 1.15))
                 total += value
+                yearly[(city, cc, month.year)] = yearly.get((city, cc, month.year), 0) + value
                 rows.append([city, "IR", cc, "tourist_arrivals", month.strftime("%Y-%m"), value])
             rows.append([city, "IR", "", "tourist_arrivals", month.strftime("%Y-%m"), round(total)])
             rows.append([city, "IR", "", "overnight_stays", month.strftime("%Y-%m"), round(total * 2.6)])
@@ -141,6 +148,24 @@ def write_indicators(rng: random.Random) -> None:
         for r in rows:
             unit = "nights" if r[3] == "overnight_stays" else "persons"
             w.writerow([*r, unit, "demo data (synthetic series)", "true"])
+    return yearly
+
+
+FUNDING = ["city_budget", "partner", "grant", "sponsor", "mixed"]
+
+
+def _grant_fields(i: int, keys: tuple, host: str, start: str, n: int | None) -> list:
+    """Women, men, participants by country, funding, budget, currency of events from 2024 on."""
+    if not n or start < "2024-01-01":
+        return ["", "", "", "", "", ""]
+    women = round(n * (0.35 + 0.05 * (i % 4)))
+    host_share = round(n * 0.6)
+    home_cc, partner_cc = keys[1], keys[3]
+    hosts, guests = (home_cc, partner_cc) if host == "home" else (partner_cc, home_cc)
+    by_country = f"{hosts}:{host_share};{guests}:{n - host_share}"
+    funding = FUNDING[i % len(FUNDING)]
+    budget = 1500 + 250 * n
+    return [women, n - women, by_country, funding, budget, "EUR"]
 
 
 def write_events() -> None:
@@ -148,8 +173,10 @@ def write_events() -> None:
     with open(DATA / "events.csv", "w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh, lineterminator="\n")
         w.writerow([*KEYS, "kind", "title", "starts_on", "ends_on", "venue", "host_city", "host_country",
-                    "participants", "participants_note", "status", "source", "is_demo"])  # fmt: skip
-        for key, kind, title, start, end, venue, host, n, note, status in EVENTS:
+                    "participants", "participants_note", "participants_female", "participants_male",
+                    "participants_by_country", "funding_source", "budget", "currency", "status", "source",
+                    "is_demo"])  # fmt: skip
+        for i, (key, kind, title, start, end, venue, host, n, note, status) in enumerate(EVENTS):
             keys = P[key]
             host_city = keys[:2] if host == "home" else keys[2:]
             source = (
@@ -157,9 +184,133 @@ def write_events() -> None:
                 if title in GUIDE_TITLES
                 else "demo data"
             )
+            grant = _grant_fields(i, keys, host, start, n)
             w.writerow(
-                [*keys, kind, title, start, end, venue, *host_city, n if n else "", note, status, source, "true"]
-            )
+                [*keys, kind, title, start, end, venue, *host_city, n if n else "", note, *grant, status, source,
+                 "true"]
+            )  # fmt: skip
+
+
+# When each partnership entered each stage. The two signings the Persian article dates are
+# not demo; everything else is.
+STAGES = [
+    ("astrakhan", "signed", "1393/02", "signing date from the Persian article", "false"),
+    ("astrakhan", "active", "2015-03-10", "demo data", "true"),
+    ("montesilvano", "analysis", "2015-12", "demo data", "true"),
+    ("montesilvano", "signed", "1395/05", "signing date from the Persian article", "false"),
+    ("aktau", "candidate", "2016-03-01", "demo data", "true"),
+    ("aktau", "analysis", "2016-09-15", "demo data", "true"),
+    ("aktau", "contacts", "2017-04-10", "demo data", "true"),
+    ("aktau", "negotiating", "2017-11-20", "demo data", "true"),
+    ("aktau", "signed", "2018-09-12", "demo data", "true"),
+    ("aktau", "active", "2019-07-08", "demo data", "true"),
+    ("batumi", "contacts", "2018-05-02", "demo data", "true"),
+    ("batumi", "negotiating", "2019-02-11", "demo data", "true"),
+    ("batumi", "signed", "2019-10-14", "demo data", "true"),
+    ("batumi", "active", "2020-02-10", "demo data", "true"),
+    ("turkmenbashi", "candidate", "2025-01-15", "demo data", "true"),
+    ("turkmenbashi", "analysis", "2025-06-01", "demo data", "true"),
+    ("turkmenbashi", "contacts", "2025-11-20", "demo data", "true"),
+    ("turkmenbashi", "negotiating", "2026-06-10", "demo data", "true"),
+    ("lankaran", "candidate", "2026-09-01", "demo data", "true"),
+    ("trabzon", "signed", "2015-06-03", "demo data", "true"),
+    ("trabzon", "active", "2015-10-06", "demo data", "true"),
+    ("trabzon", "dormant", "2021-01-10", "demo data", "true"),
+    ("varna", "negotiating", "2023-10-01", "demo data", "true"),
+    ("varna", "signed", "2024-05-20", "demo data", "true"),
+    ("makhachkala", "signed", "2011-11-10", "demo data", "true"),
+    ("makhachkala", "active", "2012-06-15", "demo data", "true"),
+    ("makhachkala", "dormant", "2014-09-01", "demo data", "true"),
+    ("makhachkala", "ended", "2016-11-09", "demo data", "true"),
+    ("samarkand", "signed", "2021-04-07", "demo data", "true"),
+    ("samarkand", "active", "2021-09-20", "demo data", "true"),
+    ("weimar", "active", "2019-10-14", "demo data", "true"),
+    ("kazan", "signed", "2022-10-18", "demo data", "true"),
+    ("kazan", "active", "2023-02-06", "demo data", "true"),
+]
+
+# (title, destination, country, start, end, travellers, purpose, outcomes, status, partnership or None)
+MISSIONS = [
+    ("Visit to the Mangystau tourism fair", "Aktau", "KZ", "2024-04-17", "2024-04-21", "Deputy mayor, 3 staff",
+     "Promote Sari at the fair", "Two tour operators agreed Caspian packages", "done", "aktau"),
+    ("Delegation to Astrakhan city day", "Astrakhan", "RU", "2025-09-11", "2025-09-15",
+     "Mayor of Sari, head of international affairs, 7 staff", "City day; youth forum talks",
+     "Caspian youth forum agreed for May 2027", "done", "astrakhan"),
+    ("Exploratory visit to Turkmenbashi", "Turkmenbashi", "TM", "2025-11-18", "2025-11-21",
+     "Head of international affairs, 2 staff", "First contacts; port and ferry tourism",
+     "Both sides to draft a memorandum", "done", "turkmenbashi"),
+    ("ITB tourism fair", "Berlin", "DE", "2026-03-03", "2026-03-07", "2 staff of the tourism office",
+     "Meet tour operators; look for partner cities", "Contacts with 6 operators", "done", None),
+    ("First visit to Lankaran", "Lankaran", "AZ", "2027-01-19", "2027-01-22", "Head of international affairs",
+     "Analyse Lankaran as a partner", "", "planned", "lankaran"),
+    ("Adriatic tourism fair", "Pescara", "IT", "2027-04-13", "2027-04-18", "Deputy mayor, 2 staff",
+     "Joint stand with Montesilvano", "", "planned", "montesilvano"),
+]  # fmt: skip
+
+# (partnership, action, owner, due, status, done)
+FOLLOW_UPS = [
+    ("astrakhan", "Report on the city-day visit to the council", "International unit", "2025-10-31", "done",
+     "2025-10-20"),
+    ("astrakhan", "Agree the programme of the Nowruz delegation", "International unit", "2026-11-01", "open", ""),
+    ("astrakhan", "Send the youth forum programme to Astrakhan", "Youth department", "2026-12-15", "open", ""),
+    ("montesilvano", "Translate the tourism brochure into Italian", "Tourism office", "2025-12-31", "done",
+     "2026-02-15"),
+    ("montesilvano", "Package-tour offer with Montesilvano hotels", "Tourism office", "2026-06-30", "open", ""),
+    ("aktau", "Youth camp 2025 report", "Youth department", "2025-09-30", "done", "2025-09-25"),
+    ("aktau", "Propose renewal of the agreement", "International unit", "2027-01-31", "open", ""),
+    ("batumi", "Budget of the 2027 volleyball cup", "Sport department", "2026-10-31", "done", "2026-11-15"),
+    ("trabzon", "Propose a revival programme to Trabzon", "International unit", "2026-03-31", "open", ""),
+    ("varna", "Set up the 2025 student exchange", "University liaison", "2025-05-31", "done", "2025-05-10"),
+    ("samarkand", "Invite the Samarkand delegation for Nowruz", "International unit", "2027-01-15", "open", ""),
+    ("turkmenbashi", "Draft the memorandum text", "Legal department", "2026-12-20", "open", ""),
+    ("kazan", "Annual report of the partnership", "Shiraz international office", "2026-01-31", "done",
+     "2026-01-28"),
+]  # fmt: skip
+
+# (partnership, origin country, year, factor of the year's actual arrivals): a target a little
+# below what came is met, one above is missed.
+TARGETS = [
+    ("astrakhan", "RU", 2025, 0.95), ("montesilvano", "IT", 2025, 1.4), ("aktau", "KZ", 2025, 0.9),
+    ("batumi", "GE", 2025, 1.25), ("samarkand", "UZ", 2026, 1.1), ("kazan", "RU", 2025, 0.97),
+]  # fmt: skip
+
+# Other cities' twinnings for the network view (illustrative: marked demo).
+TIES = [
+    ("Weimar", "DE", "Blois", "FR"), ("Weimar", "DE", "Siena", "IT"), ("Weimar", "DE", "Trier", "DE"),
+    ("Weimar", "DE", "Hämeenlinna", "FI"), ("Weimar", "DE", "Zamość", "PL"), ("Astrakhan", "RU", "Aktau", "KZ"),
+    ("Astrakhan", "RU", "Atyrau", "KZ"), ("Astrakhan", "RU", "Baku", "AZ"), ("Montesilvano", "IT", "Pescara", "IT"),
+    ("Batumi", "GE", "Varna", "BG"), ("Batumi", "GE", "Trabzon", "TR"), ("Kazan", "RU", "Istanbul", "TR"),
+    ("Samarkand", "UZ", "Bukhara", "UZ"), ("Aktau", "KZ", "Baku", "AZ"),
+]  # fmt: skip
+
+
+def _write(name: str, header: list[str], rows: list[list]) -> None:
+    with open(DATA / name, "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow(header)
+        w.writerows(rows)
+
+
+def write_lifecycle(arrivals: dict[tuple[str, str, int], float]) -> None:
+    """Stage history, missions, follow-up actions, targets and other cities' ties."""
+    _write("stages.csv", [*KEYS, "status", "entered_on", "source", "is_demo"],
+           [[*P[k], s, d, src, demo] for k, s, d, src, demo in STAGES])  # fmt: skip
+    _write(
+        "missions.csv",
+        ["title", "destination", "destination_country", "starts_on", "ends_on", "travellers", "purpose", "outcomes",
+         "status", *KEYS, "is_demo"],
+        [[*m[:9], *(P[m[9]] if m[9] else ("", "", "", "")), "true"] for m in MISSIONS],
+    )  # fmt: skip
+    _write("follow_ups.csv", [*KEYS, "action", "owner", "due_on", "status", "done_on", "is_demo"],
+           [[*P[k], *rest, "true"] for k, *rest in FOLLOW_UPS])  # fmt: skip
+    rows = []
+    for key, origin, year, factor in TARGETS:
+        home = P[key][0]
+        target = round(arrivals[(home, origin, year)] * factor, -2)
+        rows.append([*P[key], "tourist_arrivals", target, str(year), f"Visitors from {origin} in {year}", "true"])
+    _write("targets.csv", [*KEYS, "indicator", "target_value", "due_on", "description", "is_demo"], rows)
+    _write("ties.csv", ["city", "country", "other_city", "other_country", "source", "is_demo"],
+           [[*t, "demo data (illustrative)", "true"] for t in TIES])  # fmt: skip
 
 
 def write_contacts() -> None:
@@ -168,6 +319,8 @@ def write_contacts() -> None:
         w = csv.writer(fh, lineterminator="\n")
         w.writerow([*KEYS, "side", "name", "role", "organisation", "email", "phone", "is_demo"])
         for key, keys in P.items():
+            if key in {"turkmenbashi", "lankaran"}:  # no agreement yet, no coordinators
+                continue
             w.writerow([*keys, "home", f"Coordinator for {keys[2]} (demo)", "International affairs officer",
                         f"{keys[0]} Municipality", f"intl.{key}@example.org", "+98 11 0000 0000", "true"])  # fmt: skip
             w.writerow([*keys, "partner", f"Coordinator for {keys[0]} (demo)", "Head of external relations",
@@ -177,5 +330,5 @@ def write_contacts() -> None:
 if __name__ == "__main__":
     write_events()
     write_contacts()
-    write_indicators(random.Random(2026))
-    print("wrote events.csv, contacts.csv, indicators.csv in", DATA)
+    write_lifecycle(write_indicators(random.Random(2026)))
+    print("wrote events, contacts, indicators, stages, missions, follow_ups, targets, ties in", DATA)

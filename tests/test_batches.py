@@ -95,3 +95,51 @@ def test_every_commit_is_recorded_with_file_hash_user_and_counts(con):
         "committed",
     )
     assert len(row["file_hash"]) == 64
+
+
+def _stages(con, partner):
+    return con.execute(
+        """SELECT s.status, s.entered_on FROM stages s JOIN partnerships p ON p.id = s.partnership_id
+           JOIN cities c ON c.id = p.partner_city_id WHERE c.name = ? ORDER BY s.id""",
+        [partner],
+    ).fetchall()
+
+
+def test_a_stage_change_is_recorded_with_the_day_and_undone_with_the_import(con, monkeypatch):
+    monkeypatch.setenv("TWINMAP_TODAY", "2026-11-23")
+    before = _stages(con, "Lankaran")
+    batch = _commit(
+        con,
+        "home_city,home_country,partner_city,partner_country,kind,status\nSari,IR,Lankaran,AZ,sister_city,analysis\n",
+        "partnerships",
+    )
+    after = _stages(con, "Lankaran")
+    assert after[:-1] == before and after[-1][0] == "analysis" and str(after[-1][1]) == "2026-11-23"
+    batches.undo(con, batch, "tester")
+    assert _stages(con, "Lankaran") == before
+
+
+def test_a_new_candidate_gets_its_first_stage_but_a_historical_signed_row_does_not(con, monkeypatch):
+    monkeypatch.setenv("TWINMAP_TODAY", "2026-11-23")
+    _commit(
+        con,
+        "home_city,home_country,partner_city,partner_country,kind,status,signed_on\n"
+        "Sari,IR,Rasht,IR,friendship,candidate,\nSari,IR,Kutaisi,GE,friendship,signed,2010-05-01\n",
+        "partnerships",
+    )
+    assert [s for s, _ in _stages(con, "Rasht")] == ["candidate"]
+    assert _stages(con, "Kutaisi") == []
+
+
+def test_lifecycle_tables_import_and_undo_byte_for_byte(con):
+    before = _exports(con)
+    batch = _commit(
+        con,
+        "title,destination,destination_country,starts_on,status,home_city,home_country,partner_city,partner_country\n"
+        "Trip to Tbilisi,Tbilisi,GE,2026-12-01,planned,,,,\n"
+        "Trip to Aktau,Aktau,KZ,2026-12-05,planned,Sari,IR,Aktau,KZ\n",
+        "missions",
+    )
+    assert con.execute("SELECT count(*) FROM missions WHERE partnership_id IS NULL").fetchone()[0] == 2
+    batches.undo(con, batch, "tester")
+    assert _exports(con) == before

@@ -171,3 +171,48 @@ def test_problems_read_in_the_staff_members_language(con):
     ru = present.plan_tables(plan, Translator("ru"))["problems"]
     assert fa.iloc[0]["مشکل"] == "رویداد پیش از شروع پایان می‌یابد"
     assert ru.iloc[0]["Проблема"] == "мероприятие заканчивается раньше, чем начинается"
+
+
+def _plan_text(con, text, table):
+    return importer.plan_import(con, text.encode(), "f.csv", table)
+
+
+EVENT_HEAD = "home_city,home_country,partner_city,partner_country,kind,title,starts_on,status,participants,"
+
+
+def test_participants_by_country_are_read_in_any_language_and_checked_against_the_total(con):
+    plan = _plan_text(
+        con,
+        EVENT_HEAD + "participants_female,participants_male,participants_by_country\n"
+        'Sari,IR,Astrakhan,RU,festival,A,2026-06-01,held,30,12,18,"Iran: 20; Россия: 10"\n'
+        "Sari,IR,Astrakhan,RU,festival,B,2026-06-02,held,10,8,8,\n"
+        "Sari,IR,Astrakhan,RU,festival,C,2026-06-03,held,10,,,IR:8;RU:5\n"
+        "Sari,IR,Astrakhan,RU,festival,D,2026-06-04,held,10,,,IR-8\n",
+        "events",
+    )
+    assert [r["participants_by_country"] for r in plan.new] == ["IR:20;RU:10"]
+    reasons = {(p.row, p.column): p.reason for p in plan.errors}
+    assert reasons == {
+        (3, "participants_female"): "women and men add up to 16, more than the 10 participants",
+        (4, "participants_by_country"): "the countries add up to 13, more than the 10 participants",
+        (5, "participants_by_country"): "'IR-8' is not country:number (e.g. IR:20; RU:15)",
+    }
+
+
+def test_a_done_follow_up_needs_its_date_and_a_mission_half_naming_a_partnership_is_refused(con):
+    plan = _plan_text(
+        con,
+        "home_city,home_country,partner_city,partner_country,action,due_on,status,done_on\n"
+        "Sari,IR,Astrakhan,RU,Send the letter,2026-01-01,done,\n",
+        "follow_ups",
+    )
+    assert [(p.row, p.column, p.reason) for p in plan.errors] == [
+        (2, "done_on", "a done action needs the date it was done")
+    ]
+    plan = _plan_text(
+        con,
+        "title,destination,destination_country,starts_on,status,home_city,home_country\n"
+        "Trip,Tbilisi,GE,2026-12-01,planned,Sari,IR\n",
+        "missions",
+    )
+    assert [(p.row, p.column, p.reason) for p in plan.errors] == [(2, "partner_city", "a value is required")]

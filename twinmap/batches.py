@@ -15,18 +15,22 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from twinmap import db
+from twinmap import config, db
 from twinmap.importer import Plan, plan_import
-from twinmap.reference import N_, Explained
+from twinmap.reference import N_, PRIVATE_STATUSES, Explained
 
 # Which columns refer to a row of each table (an undo may not orphan them).
 _REFERENCES = {
     "cities": (("partnerships", "home_city_id"), ("partnerships", "partner_city_id"), ("events", "host_city_id"),
-               ("contacts", "city_id"), ("indicators", "city_id")),
-    "partnerships": (("events", "partnership_id"), ("contacts", "partnership_id")),
+               ("contacts", "city_id"), ("indicators", "city_id"), ("missions", "destination_city_id"),
+               ("ties", "city_id"), ("ties", "other_city_id")),
+    "partnerships": tuple((t, "partnership_id") for t in ("events", "contacts", "stages", "missions", "follow_ups",
+                                                            "targets")),
 }  # fmt: skip
 _SEQUENCES = {"cities": "city_ids", "partnerships": "partnership_ids", "events": "event_ids",
-              "contacts": "contact_ids", "indicators": "indicator_ids"}  # fmt: skip
+              "contacts": "contact_ids", "indicators": "indicator_ids", "stages": "stage_ids",
+              "missions": "mission_ids", "follow_ups": "follow_up_ids", "targets": "target_ids",
+              "ties": "tie_ids"}  # fmt: skip
 
 
 class ImportRejected(ValueError):
@@ -41,8 +45,14 @@ class UndoRefused(Explained):
     """The batch cannot be undone (the message says why and what to do)."""
 
 
-def commit(con: duckdb.DuckDBPyConnection, plan: Plan, user: str) -> int | None:
-    """Apply a clean plan in one transaction; return the batch id (None when nothing changes)."""
+def commit(con: duckdb.DuckDBPyConnection, plan: Plan, user: str, record_stages: bool = True) -> int | None:
+    """Apply a clean plan in one transaction; return the batch id (None when nothing changes).
+
+    A partnership whose stage changes (or that is created in a pre-agreement stage) gets a
+    stage-history row dated today in the same batch, so the pipeline knows when each stage
+    began and an undo takes the history back too. Loading historical files passes
+    ``record_stages=False``: their stage dates are not today.
+    """
     if not plan.ok:
         raise ImportRejected(f"{plan.filename} has {len(plan.errors)} problem(s); nothing was changed")
     with db.write_lock(con):
@@ -52,10 +62,10 @@ def commit(con: duckdb.DuckDBPyConnection, plan: Plan, user: str) -> int | None:
         if not (fresh.new or fresh.changed or fresh.new_cities):
             return None
         with db.write_transaction(con) as cur:
-            return _apply(cur, fresh, user)
+            return _apply(cur, fresh, user, record_stages)
 
 
-def _apply(cur: duckdb.DuckDBPyConnection, plan: Plan, user: str) -> int:
+def _apply(cur: duckdb.DuckDBPyConnection, plan: Plan, user: str, record_stages: bool = True) -> int:
     batch = cur.execute(
         """INSERT INTO import_batches (table_name, file_name, file_hash, user_name, rows_read, inserted, updated,
                                        unchanged, cities_created)
@@ -66,16 +76,36 @@ def _apply(cur: duckdb.DuckDBPyConnection, plan: Plan, user: str) -> int:
     log: list[tuple] = []
     city_ids = dict(zip((c["id"] for c in plan.new_cities), _insert(cur, "cities", plan.new_cities, log), strict=True))
     rows = [{k: city_ids.get(v, v) if k.endswith("city_id") else v for k, v in r.items()} for r in plan.new]
-    _insert(cur, plan.table, rows, log)
+    ids = _insert(cur, plan.table, rows, log)
     for change in plan.changed:
         sets = ", ".join(f"{col} = ?" for col in change.after)
         cur.execute(f"UPDATE {plan.table} SET {sets} WHERE id = ?", [*change.after.values(), change.id])
         log.append((plan.table, change.id, "update", json.dumps(change.before, default=_json)))
+    if plan.table == "partnerships" and record_stages:
+        _record_stages(cur, batch, plan, ids, log)
     cur.executemany(
         "INSERT INTO import_changes VALUES (?, ?, ?, ?, ?, ?)",
         [(batch, seq, table, row_id, action, before) for seq, (table, row_id, action, before) in enumerate(log)],
     )
     return batch
+
+
+def _record_stages(cur: duckdb.DuckDBPyConnection, batch: int, plan: Plan, ids: list[int], log: list[tuple]) -> None:
+    """Stage-history rows for the stage changes of a partnerships import, dated today."""
+    today = config.today()
+    entered = [(i, r["status"]) for i, r in zip(ids, plan.new, strict=True) if r.get("status") in PRIVATE_STATUSES]
+    entered += [(c.id, c.after["status"]) for c in plan.changed if "status" in c.after]
+    rows = [
+        {
+            "partnership_id": i,
+            "status": s,
+            "entered_on": today,
+            "entered_precision": "day",
+            "source": f"import #{batch}",
+        }
+        for i, s in entered
+    ]
+    _insert(cur, "stages", rows, log)
 
 
 def _insert(cur: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str, Any]], log: list[tuple]) -> list[int]:

@@ -132,3 +132,31 @@ def side(raw: str) -> str | None:
     if value in aliases:
         return aliases[value]
     raise CellError(N_("{value} is not 'home' or 'partner'"), value=repr(raw))
+
+
+def counts(raw: str) -> str | None:
+    """Participants by country, "IR:20; RU:15" (names or codes), stored canonically as "IR:20;RU:15".
+
+    Grant forms ask for participants per country; one cell keeps the template one row per event.
+    """
+    parts = [p.strip() for p in re.split(r"[;،\n]", raw) if p.strip()]
+    if not parts:
+        return None
+    out: dict[str, int] = {}
+    for part in parts:
+        name, sep, number = part.rpartition(":")
+        if not sep:
+            raise CellError(N_("{value} is not country:number (e.g. IR:20; RU:15)"), value=repr(part))
+        code_ = country(name)
+        value = integer(number)
+        if not code_ or value is None or value < 0:
+            raise CellError(N_("{value} is not country:number (e.g. IR:20; RU:15)"), value=repr(part))
+        out[code_] = out.get(code_, 0) + value
+    return ";".join(f"{c}:{n}" for c, n in out.items())
+
+
+def parse_counts(stored: str | None) -> dict[str, int]:
+    """The stored "IR:20;RU:15" as a dict (empty when none)."""
+    if not stored:
+        return {}
+    return {c: int(n) for c, _, n in (p.partition(":") for p in stored.split(";"))}

@@ -153,9 +153,84 @@ CREATE TABLE users (
 );
 """
 
+# Version 3: the lifecycle (stage history, missions, follow-up actions, indicator targets), other
+# cities' ties for the network view, and what grant reports ask of an event.
+_SCHEMA_V3 = """
+CREATE SEQUENCE stage_ids;
+CREATE SEQUENCE mission_ids;
+CREATE SEQUENCE follow_up_ids;
+CREATE SEQUENCE target_ids;
+CREATE SEQUENCE tie_ids;
+ALTER TABLE events ADD COLUMN participants_female INTEGER;
+ALTER TABLE events ADD COLUMN participants_male INTEGER;
+ALTER TABLE events ADD COLUMN participants_by_country VARCHAR;
+ALTER TABLE events ADD COLUMN funding_source VARCHAR;
+ALTER TABLE events ADD COLUMN budget DOUBLE;
+ALTER TABLE events ADD COLUMN currency VARCHAR;
+CREATE TABLE stages (
+    id INTEGER PRIMARY KEY DEFAULT nextval('stage_ids'),
+    partnership_id INTEGER NOT NULL,
+    status VARCHAR NOT NULL,
+    entered_on DATE NOT NULL,
+    entered_precision VARCHAR NOT NULL DEFAULT 'day',
+    note VARCHAR,
+    source VARCHAR,
+    is_demo BOOLEAN NOT NULL DEFAULT false
+);
+CREATE TABLE missions (
+    id INTEGER PRIMARY KEY DEFAULT nextval('mission_ids'),
+    title VARCHAR NOT NULL,
+    destination_city_id INTEGER NOT NULL,
+    starts_on DATE NOT NULL,
+    starts_precision VARCHAR NOT NULL DEFAULT 'day',
+    ends_on DATE,
+    ends_precision VARCHAR,
+    travellers VARCHAR,
+    purpose VARCHAR,
+    outcomes VARCHAR,
+    status VARCHAR NOT NULL,
+    partnership_id INTEGER,
+    is_demo BOOLEAN NOT NULL DEFAULT false
+);
+CREATE TABLE follow_ups (
+    id INTEGER PRIMARY KEY DEFAULT nextval('follow_up_ids'),
+    partnership_id INTEGER NOT NULL,
+    action VARCHAR NOT NULL,
+    owner VARCHAR,
+    due_on DATE NOT NULL,
+    due_precision VARCHAR NOT NULL DEFAULT 'day',
+    status VARCHAR NOT NULL,
+    done_on DATE,
+    done_precision VARCHAR,
+    notes VARCHAR,
+    is_demo BOOLEAN NOT NULL DEFAULT false
+);
+-- A success indicator with a number: visitors from the partner's country to the home city
+-- in the due period (usually a year) reach target_value.
+CREATE TABLE targets (
+    id INTEGER PRIMARY KEY DEFAULT nextval('target_ids'),
+    partnership_id INTEGER NOT NULL,
+    indicator VARCHAR NOT NULL,
+    target_value DOUBLE NOT NULL,
+    due_on DATE NOT NULL,
+    due_precision VARCHAR NOT NULL DEFAULT 'year',
+    description VARCHAR,
+    is_demo BOOLEAN NOT NULL DEFAULT false
+);
+CREATE TABLE ties (
+    id INTEGER PRIMARY KEY DEFAULT nextval('tie_ids'),
+    city_id INTEGER NOT NULL,
+    other_city_id INTEGER NOT NULL,
+    source VARCHAR,
+    is_demo BOOLEAN NOT NULL DEFAULT false
+);
+CREATE INDEX stages_by_partnership ON stages (partnership_id, entered_on);
+CREATE INDEX follow_ups_by_partnership ON follow_ups (partnership_id, due_on);
+"""
+
 # (version, SQL that brings a file from version-1 to version). Append, never edit, so that
 # every file ever written can be brought forward step by step.
-MIGRATIONS: list[tuple[int, str]] = [(1, _SCHEMA_V1), (2, _SCHEMA_V2)]
+MIGRATIONS: list[tuple[int, str]] = [(1, _SCHEMA_V1), (2, _SCHEMA_V2), (3, _SCHEMA_V3)]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
 _write_locks: dict[str, threading.RLock] = {}

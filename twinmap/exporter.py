@@ -42,9 +42,10 @@ def _select(spec: TableSpec) -> str:
         else:
             cols.append(f"t.{col.db_column} AS {col.name}")
     if spec.partnership:
+        join = "JOIN" if spec.partnership_required else "LEFT JOIN"
         joins.append(
-            "JOIN partnerships p ON p.id = t.partnership_id JOIN cities ph ON ph.id = p.home_city_id "
-            "JOIN cities pc ON pc.id = p.partner_city_id"
+            f"{join} partnerships p ON p.id = t.partnership_id {join} cities ph ON ph.id = p.home_city_id "
+            f"{join} cities pc ON pc.id = p.partner_city_id"
         )
     return f"SELECT {', '.join(cols)} FROM {spec.name} t {' '.join(joins)} ORDER BY t.id"
 

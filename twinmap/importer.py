@@ -150,6 +150,7 @@ def _map_header(spec: TableSpec, header: list[str], plan: Plan) -> dict[int, Col
 _CONVERT = {
     "text": convert.text, "int": convert.integer, "float": convert.decimal, "bool": convert.boolean,
     "date": convert.date, "country": convert.country, "side": convert.side, "id": convert.integer,
+    "counts": convert.counts,
 }  # fmt: skip
 
 
@@ -230,7 +231,13 @@ class _Planner:
         for ref in self.spec.cities:
             if ref.city in raw:
                 out[ref.db] = self._city(line, ref, raw)
-        if self.spec.partnership:
+        if (
+            self.spec.partnership
+            and not self.spec.partnership_required
+            and not any(raw.get(c, "").strip() for c in ("home_city", "partner_city"))
+        ):
+            out["partnership_id"] = None
+        elif self.spec.partnership:
             home = self._city(line, CityRef("home_city", "home_country", "", from_gazetteer=False), raw)
             partner = self._city(line, CityRef("partner_city", "partner_country", "", from_gazetteer=False), raw)
             found = self.partnerships.get((home, partner)) if home and partner else None
@@ -379,9 +386,35 @@ def _rules_events(p: _Planner, line: int, raw: dict[str, str], out: dict[str, An
         p.error(line, "ends_on", N_("the event ends before it starts"))
 
 
+def _rules_events_people(p: _Planner, line: int, raw: dict[str, str], out: dict[str, Any]) -> None:
+    _rules_events(p, line, raw, out)
+    total = out.get("participants")
+    if total is None:
+        return
+    women_men = (out.get("participants_female") or 0) + (out.get("participants_male") or 0)
+    if women_men > total:
+        p.error(line, "participants_female", N_("women and men add up to {n}, more than the {total} participants"),
+                n=women_men, total=total)  # fmt: skip
+    by_country = sum(convert.parse_counts(out.get("participants_by_country")).values())
+    if by_country > total:
+        p.error(line, "participants_by_country", N_("the countries add up to {n}, more than the {total} participants"),
+                n=by_country, total=total)  # fmt: skip
+
+
+def _rules_follow_ups(p: _Planner, line: int, raw: dict[str, str], out: dict[str, Any]) -> None:
+    if out.get("status") == "done" and out.get("done_on") is None:
+        p.error(line, "done_on", N_("a done action needs the date it was done"))
+
+
+def _rules_ties(p: _Planner, line: int, raw: dict[str, str], out: dict[str, Any]) -> None:
+    if out.get("city_id") is not None and out.get("city_id") == out.get("other_city_id"):
+        p.error(line, "other_city", N_("a city cannot be its own partner"))
+
+
 def _no_rules(p: _Planner, line: int, raw: dict[str, str], out: dict[str, Any]) -> None:
     return None
 
 
-_RULES = {"cities": _rules_cities, "partnerships": _rules_partnerships, "events": _rules_events,
-          "contacts": _no_rules, "indicators": _no_rules}  # fmt: skip
+_RULES = {"cities": _rules_cities, "partnerships": _rules_partnerships, "events": _rules_events_people,
+          "contacts": _no_rules, "indicators": _no_rules, "stages": _no_rules, "missions": _rules_events,
+          "follow_ups": _rules_follow_ups, "targets": _no_rules, "ties": _rules_ties}  # fmt: skip

@@ -34,6 +34,8 @@ class Term:
 # Lifecycle stages of a partnership, in the order the Russian guide describes them.
 STATUSES: tuple[Term, ...] = (
     Term("candidate", N_("Candidate"), "#9e9e9e"),
+    Term("analysis", N_("Analysis"), "#8c8cbf"),
+    Term("contacts", N_("First contacts"), "#c994c7"),
     Term("negotiating", N_("Negotiating"), "#f2a900"),
     Term("signed", N_("Signed"), "#1f78b4"),
     Term("active", N_("Active"), "#2e9d3a"),
@@ -42,7 +44,7 @@ STATUSES: tuple[Term, ...] = (
 )
 
 # Stages that are internal work in progress: never shown to the public (kiosk, signed-out visitors).
-PRIVATE_STATUSES: frozenset[str] = frozenset({"candidate", "negotiating"})
+PRIVATE_STATUSES: frozenset[str] = frozenset({"candidate", "analysis", "contacts", "negotiating"})
 
 # Stages in which an agreement exists and can expire.
 AGREEMENT_STATUSES: frozenset[str] = frozenset({"signed", "active", "dormant"})
@@ -88,6 +90,36 @@ AREAS: tuple[Term, ...] = (
 INDICATORS: tuple[Term, ...] = (
     Term("tourist_arrivals", N_("Tourist arrivals")),
     Term("overnight_stays", N_("Overnight stays")),
+)
+
+# Official trips of the municipality's managers and staff (the Sari unit organises them).
+MISSION_STATUSES: tuple[Term, ...] = (
+    Term("planned", N_("Planned")),
+    Term("done", N_("Done")),
+    Term("cancelled", N_("Cancelled")),
+)
+
+# Follow-up actions of a memorandum: the secretariat's to-do list.
+FOLLOW_UP_STATUSES: tuple[Term, ...] = (
+    Term("open", N_("Open")),
+    Term("done", N_("Done")),
+    Term("cancelled", N_("Cancelled")),
+)
+
+# Where an event's money came from (the guide: grants, sponsors, city budget, partners' funds).
+FUNDING_SOURCES: tuple[Term, ...] = (
+    Term("city_budget", N_("City budget")),
+    Term("partner", N_("Partner city")),
+    Term("grant", N_("Grant")),
+    Term("sponsor", N_("Sponsors")),
+    Term("mixed", N_("Mixed")),
+)
+
+# Health classes of a partnership, computed from its activity (see health.py).
+HEALTH_CLASSES: tuple[Term, ...] = (
+    Term("active", N_("Alive"), "#2e9d3a"),
+    Term("at_risk", N_("At risk"), "#f2a900"),
+    Term("dormant", N_("Dormant"), "#d95f02"),
 )
 
 # Date precisions: Gregorian day / month / year, and Solar Hijri (Jalali) month / year, because

@@ -29,4 +29,4 @@ def load_shipped(con: duckdb.DuckDBPyConnection, data_dir: Path = DATA_DIR) -> N
         plan = importer.plan_import(con, path.read_bytes(), path.name, table)
         if not plan.ok:
             raise SeedError("; ".join(p.text(path.name) for p in plan.errors[:5]))
-        batches.commit(con, plan, SHIPPED_USER)
+        batches.commit(con, plan, SHIPPED_USER, record_stages=False)

@@ -57,6 +57,7 @@ class TableSpec:
     key: tuple[str, ...]  # database columns that identify a row
     cities: tuple[CityRef, ...] = ()
     partnership: bool = False  # rows name a partnership by its two cities
+    partnership_required: bool = True  # False: the partnership columns may be left empty
     examples: tuple[dict[str, str], ...] = field(default_factory=tuple)
     help: str = ""
 
@@ -71,12 +72,20 @@ def _t(name: str, *aliases: str, required: bool = False, help: str = "", db: str
 
 _ID = Column("id", "id", aliases=("ид", "شناسه"), help="Row id from an export; leave empty for new rows.")
 _DEMO = Column("is_demo", "bool", vocab=BOOLEANS, aliases=("демо", "نمایشی"), help="true for invented demo rows.")
-_PARTNER_COLS = (
-    _t("home_city", "домашний город", "город", "شهر مبدا", "شهر", required=True, help="Home city name."),
-    Column("home_country", "country", True, aliases=("страна города", "کشور مبدا"), help="ISO code, e.g. IR."),
-    _t("partner_city", "город-партнёр", "город-партнер", "партнёр", "شهر خواهرخوانده", "شهر همکار", required=True),
-    Column("partner_country", "country", True, aliases=("страна партнёра", "страна", "کشور همکار", "کشور")),
-)
+
+
+def _partner_cols(required: bool = True) -> tuple[Column, ...]:
+    """The four columns that name a partnership by its two cities (optional for missions)."""
+    return (
+        _t("home_city", "домашний город", "город", "شهر مبدا", "شهر", required=required, help="Home city name."),
+        Column("home_country", "country", required, aliases=("страна города", "کشور مبدا"), help="ISO code, e.g. IR."),
+        _t("partner_city", "город-партнёр", "город-партнер", "партнёр", "شهر خواهرخوانده", "شهر همکار",
+           required=required),
+        Column("partner_country", "country", required, aliases=("страна партнёра", "страна", "کشور همکار", "کشور")),
+    )  # fmt: skip
+
+
+_PARTNER_COLS = _partner_cols()
 _PARTNER_REFS = (
     CityRef("home_city", "home_country", "home_city_id"),
     CityRef("partner_city", "partner_country", "partner_city_id"),
@@ -179,6 +188,17 @@ EVENTS = TableSpec(
         Column("host_country", "country", aliases=("страна проведения", "کشور میزبان")),
         Column("participants", "int", aliases=("участники", "число участников", "شرکت کنندگان", "شرکت‌کنندگان")),
         _t("participants_note", "об участниках", "توضیح شرکت کنندگان"),
+        Column("participants_female", "int", aliases=("женщины", "زنان"), help="Women among the participants."),
+        Column("participants_male", "int", aliases=("мужчины", "مردان"), help="Men among the participants."),
+        Column(
+            "participants_by_country",
+            "counts",
+            aliases=("участники по странам", "شرکت کنندگان به تفکیک کشور"),
+            help="Country:number separated by ;, e.g. IR:20;RU:15.",
+        ),
+        Column("funding_source", "code", False, reference.FUNDING_SOURCES, ("финансирование", "منبع مالی")),
+        Column("budget", "float", aliases=("бюджет", "بودجه")),
+        Column("currency", "text", aliases=("валюта", "واحد پول"), help="ISO code, e.g. EUR, IRR."),
         Column("status", "code", True, reference.EVENT_STATUSES, ("статус", "وضعیت")),
         _t("source", "источник", "منبع"),
         _DEMO,
@@ -260,6 +280,129 @@ INDICATORS = TableSpec(
     help=N_("Monthly (or yearly) values, matched by city, origin country, indicator and period."),
 )
 
-TABLES: dict[str, TableSpec] = {t.name: t for t in (CITIES, PARTNERSHIPS, EVENTS, CONTACTS, INDICATORS)}
+_STATUS = ("статус", "стадия", "وضعیت")
+
+STAGES = TableSpec(
+    "stages",
+    N_("Stage history"),
+    (
+        _ID,
+        *_PARTNER_COLS,
+        Column("status", "code", True, reference.STATUSES, _STATUS),
+        Column("entered_on", "date", True, aliases=("дата", "с", "تاریخ"), precision="entered_precision"),
+        _t("note", "заметка", "یادداشت"),
+        _t("source", "источник", "منبع"),
+        _DEMO,
+    ),
+    key=("partnership_id", "status", "entered_on"),
+    partnership=True,
+    examples=({**_PARTNER_EXAMPLE, "status": "signed", "entered_on": "1393/02"},),
+    help=N_("When a partnership entered each stage. Stage changes made by import are recorded here by themselves."),
+)
+
+MISSIONS = TableSpec(
+    "missions",
+    N_("Missions"),
+    (
+        _ID,
+        _t("title", "название", "عنوان", required=True),
+        _t("destination", "куда", "город", "مقصد", required=True, help="City visited."),
+        Column("destination_country", "country", True, aliases=("страна", "کشور مقصد")),
+        Column("starts_on", "date", True, aliases=("начало", "дата", "شروع", "تاریخ"), precision="starts_precision"),
+        Column("ends_on", "date", aliases=("окончание", "پایان"), precision="ends_precision"),
+        _t("travellers", "участники", "кто", "اعضای هیئت", help="Who travelled."),
+        _t("purpose", "цель", "هدف"),
+        _t("outcomes", "результаты", "نتایج"),
+        Column("status", "code", True, reference.MISSION_STATUSES, _STATUS),
+        *_partner_cols(required=False),
+        _DEMO,
+    ),
+    key=("title", "starts_on"),
+    cities=(CityRef("destination", "destination_country", "destination_city_id"),),
+    partnership=True,
+    partnership_required=False,
+    examples=(
+        {
+            "title": "Visit to Astrakhan city day",
+            "destination": "Astrakhan",
+            "destination_country": "RU",
+            "starts_on": "2025-09-12",
+            "status": "done",
+            **_PARTNER_EXAMPLE,
+        },
+    ),
+    help=N_("Official trips abroad: who, where, when, purpose, outcomes; the partnership columns may stay empty."),
+)
+
+FOLLOW_UPS = TableSpec(
+    "follow_ups",
+    N_("Follow-up actions"),
+    (
+        _ID,
+        *_PARTNER_COLS,
+        _t("action", "действие", "задача", "اقدام", required=True),
+        _t("owner", "ответственный", "مسئول"),
+        Column("due_on", "date", True, aliases=("срок", "مهلت"), precision="due_precision"),
+        Column("status", "code", True, reference.FOLLOW_UP_STATUSES, _STATUS),
+        Column("done_on", "date", aliases=("выполнено", "انجام شده در"), precision="done_precision"),
+        _t("notes", "заметки", "یادداشت"),
+        _DEMO,
+    ),
+    key=("partnership_id", "action"),
+    partnership=True,
+    examples=(
+        {
+            **_PARTNER_EXAMPLE,
+            "action": "Send the draft programme for 2027",
+            "due_on": "2026-12-31",
+            "status": "open",
+            "owner": "International unit",
+        },
+    ),
+    help=N_("What was promised in a memorandum and who follows it up, matched by partnership and action."),
+)
+
+TARGETS = TableSpec(
+    "targets",
+    N_("Targets"),
+    (
+        _ID,
+        *_PARTNER_COLS,
+        Column("indicator", "code", True, reference.INDICATORS, ("показатель", "شاخص")),
+        Column("target_value", "float", True, aliases=("цель", "целевое значение", "مقدار هدف")),
+        Column("due_on", "date", True, aliases=("срок", "период", "مهلت"), precision="due_precision"),
+        _t("description", "описание", "شرح"),
+        _DEMO,
+    ),
+    key=("partnership_id", "indicator", "due_on"),
+    partnership=True,
+    examples=({**_PARTNER_EXAMPLE, "indicator": "tourist_arrivals", "target_value": "8000", "due_on": "2026"},),
+    help=N_(
+        "Success indicators with a number: visitors from the partner's country to the home city "
+        "in the period given (usually a year)."
+    ),
+)
+
+TIES = TableSpec(
+    "ties",
+    N_("Other cities' ties"),
+    (
+        _ID,
+        _t("city", "город", "شهر", required=True),
+        Column("country", "country", True, aliases=("страна", "کشور")),
+        _t("other_city", "другой город", "شهر دیگر", required=True),
+        Column("other_country", "country", True, aliases=("страна другого", "کشور دیگر")),
+        _t("source", "источник", "منبع"),
+        _DEMO,
+    ),
+    key=("city_id", "other_city_id"),
+    cities=(CityRef("city", "country", "city_id"), CityRef("other_city", "other_country", "other_city_id")),
+    examples=({"city": "Weimar", "country": "DE", "other_city": "Blois", "other_country": "FR"},),
+    help=N_("Twinnings between other cities (our partners' own partners), for the network view."),
+)
+
+TABLES: dict[str, TableSpec] = {
+    t.name: t for t in (CITIES, PARTNERSHIPS, EVENTS, CONTACTS, INDICATORS, STAGES, MISSIONS, FOLLOW_UPS, TARGETS, TIES)
+}
 # Order in which tables refer to each other (cities before partnerships before events...).
-LOAD_ORDER = ("cities", "partnerships", "events", "contacts", "indicators")
+LOAD_ORDER = tuple(TABLES)
