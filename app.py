@@ -35,9 +35,17 @@ DASHBOARDS = [
     st.Page("pages/map.py", title=_("Map"), icon=":material/map:", url_path="map"),
     st.Page("pages/timeline.py", title=_("Timeline"), icon=":material/timeline:", url_path="timeline"),
     st.Page("pages/tourism.py", title=_("Tourism"), icon=":material/travel_explore:", url_path="tourism"),
+    st.Page("pages/register.py", title=_("Register"), icon=":material/list_alt:", url_path="register"),
+    st.Page("pages/pipeline.py", title=_("Pipeline"), icon=":material/view_kanban:", url_path="pipeline"),
+    st.Page("pages/network.py", title=_("Network"), icon=":material/hub:", url_path="network"),
 ]
 staff = []
+if ui.user():
+    staff.append(st.Page("pages/missions.py", title=_("Missions and follow-ups"), icon=":material/flight_takeoff:",
+                         url_path="missions"))  # fmt: skip
 if ui.is_staff():
+    staff.append(st.Page("pages/finder.py", title=_("Partner finder"), icon=":material/person_search:",
+                         url_path="finder"))  # fmt: skip
     staff.append(st.Page("pages/data.py", title=_("Data"), icon=":material/upload_file:", url_path="data"))
 if ui.user() and ui.user().can("admin"):
     staff.append(st.Page("pages/users.py", title=_("Users"), icon=":material/group:", url_path="users"))

@@ -4,7 +4,7 @@ import datetime as dt
 
 import streamlit as st
 
-from twinmap import cache, charts, config, present, queries, reference, ui
+from twinmap import cache, charts, config, ics, present, queries, reference, ui
 
 ui.inside_frame()
 _ = ui.translator()
@@ -53,7 +53,17 @@ st.caption(
 )
 fig = charts.timeline(partners, events, today, _)
 fig.update_xaxes(range=[start, end])
-st.plotly_chart(fig, key="timeline_chart")
+ui.chart(fig, key="timeline_chart")
+st.download_button(
+    _("Add these events to a calendar (.ics)"),
+    ics.events_calendar(events, _, name=_("Sister-city events")),
+    "twinmap-events.ics",
+    "text/calendar",
+    key="timeline_ics",
+    icon=":material/event:",
+)
 
 st.subheader(_("Upcoming events"))
-st.dataframe(present.events_table(cache.upcoming_events(f, today, 20), _), hide_index=True, key="timeline_upcoming")
+ui.table_downloads(present.events_table(cache.upcoming_events(f, today, 20), _), "upcoming-events", "timeline_upcoming")
+st.subheader(_("All events shown"))
+ui.table_downloads(present.events_table(events, _), "events", "timeline_events")

@@ -1,4 +1,4 @@
-"""Tourism: indicators by origin country over time, signing periods marked, before/after."""
+"""Tourism: indicators by origin country over time, signing periods marked, impact against the trend."""
 
 import streamlit as st
 
@@ -37,16 +37,22 @@ label = _.term(reference.INDICATORS, indicator)
 if series.empty:
     st.info(_("No data for the chosen countries of origin. Choose other countries or tick all foreign visitors."))
 else:
-    st.plotly_chart(charts.tourism(series, signings, label, _), key="tourism_chart")
+    ui.chart(charts.tourism(series, signings, label, _), key="tourism_chart")
 
-st.subheader(_("Before and after signing"))
+st.subheader(_("Did tourism from partner countries grow beyond the general trend?"))
+months = (
+    st.segmented_control(_("Months before and after signing"), [12, 24, 36], default=24, key="tourism_months") or 24
+)
 st.caption(
     _(
-        "Indicative only. For each partnership: the mean monthly value from the partner's country over the "
-        "12 whole months before the signing period and the 12 whole months after it (a signing known only to "
-        "a month leaves that month out). The last column is the same change for all foreign visitors over the "
-        "same months: a partnership is credited only with growth above that general trend."
+        "Indicative only, not proof of cause. For each partnership: the mean monthly value from the partner's "
+        "country over the {months} whole months before the signing period and the {months} whole months after it "
+        "(a signing known only to a month leaves that month out), and the same change for all foreign visitors "
+        "over the same months. A partnership is credited only with the difference, in percentage points; within "
+        "±5 points is the general trend. Windows with under three quarters of their months recorded show as not "
+        "enough data.",
+        months=_.number(months),
     )
 )
-table = present.before_after_table(cache.before_after(f, indicator, today), _)
-st.dataframe(table, hide_index=True, key="tourism_before_after")
+table = present.before_after_table(cache.impact(f, indicator, today, months), _)
+ui.table_downloads(table, "tourism-impact", key="tourism_impact")

@@ -12,7 +12,7 @@ def test_first_start_builds_the_database_from_the_shipped_files(tmp_path):
     con = db.connect(path)
     tables = ("cities", "partnerships", "events", "stages", "missions", "follow_ups", "targets", "ties")
     counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
-    assert counts == {"cities": 29, "partnerships": 14, "events": 49, "stages": 33, "missions": 6, "follow_ups": 13,
+    assert counts == {"cities": 29, "partnerships": 14, "events": 52, "stages": 33, "missions": 6, "follow_ups": 13,
                       "targets": 6, "ties": 14}  # fmt: skip
     assert con.execute("SELECT count(*) FROM events WHERE participants_by_country IS NOT NULL").fetchone()[0] > 10
     assert not list(path.parent.glob(".*building"))  # no temporary file left behind

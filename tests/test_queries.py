@@ -51,7 +51,7 @@ def test_headline_figures_for_the_shipped_data(con):
     assert head.partners == 12
     assert head.by_status == {"signed": 3, "active": 5, "dormant": 3, "ended": 1}
     assert head.countries == 10
-    assert head.events_this_year == 5
+    assert head.events_this_year == 7
     assert head.upcoming_events == 10
     assert head.expiring_12_months == 3
 

@@ -14,7 +14,21 @@ from typing import Any
 import duckdb
 import streamlit as st
 
-from twinmap import auth, batches, config, db, exporter, kiosk, queries
+from twinmap import (
+    auth,
+    batches,
+    config,
+    db,
+    exporter,
+    finder,
+    health,
+    impact,
+    kiosk,
+    lifecycle,
+    network,
+    queries,
+    register,
+)
 
 
 @st.cache_resource(show_spinner=False)
@@ -63,7 +77,16 @@ upcoming_events = _cached(queries.upcoming_events)
 headline = _cached(queries.headline)
 indicator_series = _cached(queries.indicator_series)
 indicator_cities = _cached(queries.indicator_cities)
-before_after = _cached(queries.before_after)
+impact = _cached(impact.impact)
+register_table = _cached(register.table)
+health = _cached(health.assess_all)
+board = _cached(lifecycle.board)
+stages = _cached(lifecycle.stages)
+missions = _cached(lifecycle.missions)
+follow_ups = _cached(lifecycle.follow_ups)
+targets = _cached(lifecycle.targets)
+network_edges = _cached(network.edges)
+finder_rank = _cached(finder.rank)
 contacts = _cached(queries.contacts)
 history = _cached(batches.history)
 table_frame = _cached(exporter.table_frame)

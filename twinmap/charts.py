@@ -180,3 +180,19 @@ def status_bar(by_status: dict[str, int], tr: Translator = ENGLISH) -> go.Figure
     if tr.rtl:  # bars grow from the right, next to their labels
         fig.update_xaxes(autorange="reversed")
     return direction(fig, tr)
+
+
+def funnel(board: pd.DataFrame, tr: Translator = ENGLISH) -> go.Figure:
+    """Partnerships per lifecycle stage, in the guide's order (dormant and ended at the end)."""
+    counts = board["status"].value_counts()
+    terms = [t for t in reference.STATUSES if t.code in counts]
+    fig = go.Figure(
+        go.Funnel(
+            y=[tr(t.label) for t in terms],
+            x=[int(counts[t.code]) for t in terms],
+            marker={"color": [t.colour for t in terms]},
+            textinfo="value",
+        )
+    )
+    fig.update_layout(height=60 + 45 * len(terms), margin={"l": 10, "r": 10, "t": 10, "b": 10})
+    return direction(fig, tr)

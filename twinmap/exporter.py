@@ -133,3 +133,40 @@ def export_dir(con: duckdb.DuckDBPyConnection, directory: Path) -> list[Path]:
     path = directory / "twinmap.xlsx"
     path.write_bytes(workbook(con))
     return [*written, path]
+
+
+def frame_csv(frame: pd.DataFrame) -> bytes:
+    """Any shown table as CSV (BOM, every text cell defused): what a reader downloads."""
+    buf = io.StringIO()
+    frame.map(lambda v: defuse(v) if isinstance(v, str) else v).to_csv(buf, index=False, lineterminator="\r\n")
+    return buf.getvalue().encode("utf-8-sig")
+
+
+def frame_xlsx(frames: dict[str, pd.DataFrame]) -> bytes:
+    """Tables as sheets of one workbook; text is stored as text, numbers as numbers, never formulas."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for name, frame in frames.items():
+        sheet = book.create_sheet(name[:31])
+        sheet.append([str(c) for c in frame.columns])
+        for values in frame.itertuples(index=False):
+            sheet.append([_cell(v) for v in values])
+            for cell in sheet[sheet.max_row]:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"
+    buf = io.BytesIO()
+    book.save(buf)
+    return buf.getvalue()
+
+
+def _cell(value: object) -> object:
+    """A value openpyxl can store: numbers stay numbers, lists and dates become text."""
+    if value is None or (isinstance(value, float) and value != value) or str(value) in {"<NA>", "NaT", "nan"}:
+        return None
+    if isinstance(value, bool | int | float):
+        return value
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    return str(value)

@@ -278,3 +278,74 @@ def flight_map(
     fmap.location = [focus["home_lat"], focus["home_lon"]]
     FlyTo(focus["partner_lat"], focus["partner_lon"], zoom=5).add_to(fmap)
     return fmap
+
+
+def _points(rows: list[dict], **layer: Any) -> folium.GeoJson:
+    """One GeoJSON layer of circle markers; ``rows`` carry lat, lon, colour, radius and an escaped tooltip."""
+    feats = [
+        _feature(
+            {"type": "Point", "coordinates": [round(r["lon"], 4), round(r["lat"], 4)]},
+            style={"fillColor": r["colour"], "color": "#1a1a1a", "radius": r.get("radius", 7)},
+            tooltip=r["tooltip"],
+        )
+        for r in rows
+    ]
+    return folium.GeoJson(
+        {"type": "FeatureCollection", "features": feats},
+        marker=folium.CircleMarker(radius=7, weight=1, fill=True, fill_opacity=0.9),
+        tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False),
+        **layer,
+    )
+
+
+def candidate_map(
+    home: Mapping[str, Any], found: pd.DataFrame, tiles: str = "osm", tr: Translator = ENGLISH
+) -> folium.Map:
+    """The finder's candidates (darker green = higher score) around the home city."""
+    fmap = base_map(tiles)
+    rows = [
+        {"lat": r["lat"], "lon": r["lon"], "colour": _score_colour(r["score"]),
+         "tooltip": esc(f"{i + 1}. {r['name']} ({tr.country(r['country_code'])}) – {tr.number(r['score'])}")}
+        for i, r in enumerate(found.to_dict("records"))
+    ]  # fmt: skip
+    _points(rows, name="candidates").add_to(fmap)
+    me = {"lat": home["lat"], "lon": home["lon"], "colour": "#c62828", "radius": 9,
+          "tooltip": esc(tr("{city} (home city)", city=tr.city(home["name"], home.get("local_name"))))}  # fmt: skip
+    _points([me], name="home").add_to(fmap)
+    fmap.fit_bounds(_bounds([[home["lat"], home["lon"]], *found[["lat", "lon"]].to_numpy().tolist()]), padding=(20, 20))
+    Legend(tr("Score"), [(tr("high"), _score_colour(100)), (tr("low"), _score_colour(40)),
+                         (tr("Home city"), "#c62828")], rtl=tr.rtl).add_to(fmap)  # fmt: skip
+    return fmap
+
+
+def _score_colour(score: float) -> str:
+    shade = int(max(0, min(1, (score - 40) / 60)) * 155)
+    return f"#{200 - shade:02x}{230 - shade // 2:02x}{200 - shade:02x}"
+
+
+def network_map(links: pd.DataFrame, cities: pd.DataFrame, tiles: str = "osm", tr: Translator = ENGLISH) -> folium.Map:
+    """Links (ours solid blue, other cities' ties grey) and cities sized by their number of twins."""
+    fmap = base_map(tiles)
+    ends = links[["a_lat", "a_lon", "b_lat", "b_lon"]].to_numpy(dtype=float)
+    arcs = geo.great_circles(ends) if len(links) else []
+    feats = [
+        _feature({"type": "LineString", "coordinates": [[round(lon, 3), round(lat, 3)] for lat, lon in arc.tolist()]},
+                 style={"color": "#1f78b4" if r.kind == "partnership" else "#888888", "weight": 2,
+                        "dashArray": None if r.kind == "partnership" else "4 4"},
+                 tooltip=esc(f"{tr.city(r.a_name)} – {tr.city(r.b_name)}"))
+        for r, arc in zip(links.itertuples(index=False), arcs, strict=True)
+    ]  # fmt: skip
+    folium.GeoJson({"type": "FeatureCollection", "features": feats}, name="links",
+                   tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False)).add_to(fmap)  # fmt: skip
+    rows = [
+        {"lat": r["lat"], "lon": r["lon"], "colour": "#c62828" if r["is_home"] else "#1f78b4",
+         "radius": 4 + 2 * min(int(r["degree"]), 8),
+         "tooltip": esc(tr("{city}: {n} twin cities", city=tr.city(r["name"]), n=int(r["degree"])))}
+        for r in cities.to_dict("records")
+    ]  # fmt: skip
+    _points(rows, name="cities").add_to(fmap)
+    if len(cities):
+        fmap.fit_bounds(_bounds(cities[["lat", "lon"]].to_numpy().tolist()), padding=(20, 20))
+    Legend(tr("Network"), [(tr("Our partnerships"), "#1f78b4"), (tr("Partners' own ties"), "#888888"),
+                           (tr("Home city"), "#c62828")], rtl=tr.rtl).add_to(fmap)  # fmt: skip
+    return fmap

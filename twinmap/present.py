@@ -14,6 +14,7 @@ import pandas as pd
 
 from twinmap import geo, reference
 from twinmap.i18n import ENGLISH, Translator
+from twinmap.impact import VERDICTS
 
 
 def _pairs(tr: Translator, frame: pd.DataFrame) -> list[str]:
@@ -100,7 +101,7 @@ def partner_card(row: pd.Series, tr: Translator = ENGLISH, private: bool = False
 
 
 def before_after_table(frame: pd.DataFrame, tr: Translator = ENGLISH) -> pd.DataFrame:
-    """The before/after-signing comparison as a table, with the general trend beside it."""
+    """The before/after-signing comparison as a table, with the general trend and the verdict beside it."""
     out = pd.DataFrame(
         {
             tr("Partnership"): _pairs(tr, frame),
@@ -110,6 +111,8 @@ def before_after_table(frame: pd.DataFrame, tr: Translator = ENGLISH) -> pd.Data
             tr("Monthly mean after"): frame["after"].round(0),
             tr("Change %"): frame["change_pct"].round(1),
             tr("All foreign, change %"): frame["all_foreign_change_pct"].round(1),
+            tr("Beyond the trend, points"): frame["beyond_pp"].round(1),
+            tr("Verdict"): [tr.term(VERDICTS, v) for v in frame["verdict"]],
         }
     )
     return _ordered(out, tr)

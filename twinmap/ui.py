@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import runpy
 
+import pandas as pd
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.runtime.scriptrunner_utils.script_run_context import ThreadState, get_script_run_ctx
 
-from twinmap import auth, config, i18n, queries
+from twinmap import auth, config, exporter, i18n, queries
 
 
 def inside_frame() -> None:
@@ -91,3 +92,23 @@ def apply_direction(tr: i18n.Translator) -> None:
     """Lay the page out right to left for Persian."""
     if tr.rtl:
         st.html(_RTL_CSS)
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def table_downloads(frame: pd.DataFrame, name: str, key: str, **dataframe_args: object) -> None:
+    """Show a table with CSV and Excel downloads of exactly what is shown."""
+    tr = translator()
+    st.dataframe(frame, hide_index=True, key=key, **dataframe_args)
+    left, right, _ = st.columns([1, 1, 4])
+    left.download_button(tr("CSV"), exporter.frame_csv(frame), f"{name}.csv", "text/csv", key=f"{key}_csv",
+                         icon=":material/download:")  # fmt: skip
+    right.download_button(tr("Excel"), exporter.frame_xlsx({name: frame}), f"{name}.xlsx", XLSX, key=f"{key}_xlsx",
+                          icon=":material/download:")  # fmt: skip
+
+
+def chart(fig: object, key: str) -> None:
+    """Draw a plotly chart whose camera button saves a PNG named after the chart (in the browser, offline)."""
+    config = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "filename": key, "scale": 2}}
+    st.plotly_chart(fig, key=key, config=config)

@@ -1,0 +1,57 @@
+"""Partner finder: rank candidate cities for a home city by a weighted, explained score; add one as a candidate."""
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from twinmap import cache, config, finder, forms, maps, present, reference, ui
+
+ui.inside_frame()
+_ = ui.translator()
+user = ui.require("editor")
+homes = cache.home_cities()
+names = {int(i): _.city(n, ln) for i, n, ln in zip(homes["id"], homes["name"], homes["local_name"], strict=True)}
+
+st.title(_("Partner finder"))
+st.caption(_("Stage 1 of the guide: cities like ours, from an offline gazetteer of 34,000 cities. Set what matters."))
+with st.sidebar:
+    st.subheader(_("Finder settings"))
+    home_id = st.selectbox(_("Find partners for"), list(names), format_func=names.get, key="finder_home")
+    themes = st.multiselect(_("Themes"), list(finder.THEMES), format_func=lambda t: _.term(reference.AREAS, t),
+                            key="finder_themes")  # fmt: skip
+    minimum = st.number_input(_("Smallest population"), 15_000, 5_000_000, 50_000, step=10_000, key="finder_min")
+    st.caption(_("Weights (0 = ignore)"))
+    weights = finder.Weights(**{k: st.slider(_(label), 0, 5, getattr(finder.Weights(), k), key=f"finder_w_{k}")
+                                for k, label in finder.PARTS.items()})  # fmt: skip
+
+found = cache.finder_rank(home_id, weights, tuple(themes), int(minimum), 25)
+home = homes[homes["id"] == home_id].iloc[0].to_dict()
+fmap = maps.candidate_map(home, found, tiles=config.get("TWINMAP_TILES"), tr=_)
+st_folium(fmap, key="finder_map", height=420, use_container_width=True, returned_objects=[])
+
+rows = found.to_dict("records")
+table = {
+    _("Rank"): list(range(1, len(rows) + 1)),
+    _("City"): [r["name"] for r in rows],
+    _("Country"): [_.country(r["country_code"]) for r in rows],
+    _("Score"): [round(r["score"], 1) for r in rows],
+    _("Why"): ["; ".join(f"{_(m, **v)} (+{_.number(p, 1)})" for m, v, p in finder.explain(r, weights)) for r in rows],
+}
+ui.table_downloads(present.pd.DataFrame(table), "partner-candidates", "finder_table")
+with st.expander(_("How the score is made")):
+    st.markdown(present.md_escape(_("Each part scores 0 to 1; the total is the weighted mean × 100.")))
+    st.code(finder.__doc__.split("=========  ", 1)[1] if finder.__doc__ else "", language=None)
+
+st.subheader(_("Add as a candidate"))
+labels = {i: f"{r['name']} ({_.country(r['country_code'])})" for i, r in enumerate(rows)}
+pick = st.selectbox(_("Candidate"), list(labels), format_func=labels.get, key="finder_pick")
+if st.button(_("Add to the pipeline as a candidate"), key="finder_add") and pick is not None:
+    r = rows[pick]
+    values = {"home_city": home["name"], "home_country": home["country_code"], "partner_city": r["name"],
+              "partner_country": r["country_code"], "kind": "sister_city", "status": "candidate",
+              "notes": _("Found by the partner finder (score {score}).", score=round(r["score"], 1))}  # fmt: skip
+    plan, batch = forms.submit(cache.connection(), "partnerships", values, user.name, "partner finder")
+    if batch is None:
+        st.error("; ".join(f"{p.column}: {_(p.msgid, **p.values)}" for p in plan.errors))
+    else:
+        st.success(_("{city} is now a candidate (import #{batch}; undo on the Data page).", city=r["name"],
+                     batch=batch))  # fmt: skip

@@ -1,0 +1,33 @@
+"""Pipeline: partnerships by lifecycle stage, as a funnel and as a board with the date each stage began."""
+
+import streamlit as st
+
+from twinmap import cache, charts, config, present, reference, ui
+
+ui.inside_frame()
+_ = ui.translator()
+today = config.today()
+f = ui.home_filter()
+board = cache.board(f, today)
+
+st.title(_("Lifecycle pipeline"))
+if not ui.is_staff():
+    st.caption(_("Candidates and partnerships still in talks are shown to signed-in staff only."))
+shown = [t for t in reference.STATUSES if t.code in set(board["status"])]
+ui.chart(charts.funnel(board, _), key="pipeline_funnel")
+
+labels = dict(zip(board["id"], present._pairs(_, board), strict=True))
+columns = st.columns(len(shown) or 1)
+for column, term in zip(columns, shown, strict=False):
+    rows = board[board["status"] == term.code].sort_values("entered_on", na_position="first")
+    column.markdown(f"**{present.md_escape(_(term.label))}** · {_.number(len(rows))}")
+    for r in rows.to_dict("records"):
+        since = r["entered_on"]
+        with column.container(border=True):
+            st.markdown(present.md_escape(labels[r["id"]]))
+            if since is None or since != since:
+                st.caption(_("Date not recorded"))
+            else:
+                days = (today - since.date()).days
+                st.caption(_("Since {date} ({days} days)", date=_.date(since, r["entered_precision"]),
+                             days=_.number(days)))  # fmt: skip

@@ -1,0 +1,118 @@
+"""The lifecycle pages under AppTest: register, pipeline, health alerts, missions, finder, network."""
+
+from streamlit.testing.v1 import AppTest
+
+from .conftest import ROOT
+
+
+def _as(role: str | None, page: str) -> AppTest:
+    from twinmap import auth
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    at.session_state["user"] = auth.User("leila", role) if role else None
+    at.run()
+    at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_the_public_register_lists_partnerships_without_health(app_env):
+    at = _as(None, "pages/register.py")
+    table = at.dataframe[0].value
+    assert "Health" not in table.columns
+    assert "Sari – Lankaran" not in set(table["Partnership"])  # a candidate is internal
+    assert len(table) == 12
+
+
+def test_the_register_shows_what_an_agreement_lacks_and_its_health(app_env):
+    at = _as("viewer", "pages/register.py")
+    table = at.dataframe[0].value.set_index("Partnership")
+    assert table.loc["Sari – Trabzon", "Health"] == "0 · Dormant"
+    assert table.loc["Sari – Aktau", "Agreement complete, %"] == 100
+
+
+def test_choosing_a_partnership_shows_its_missing_elements_and_reasons(app_env):
+    at = _as("viewer", "pages/register.py")
+    at.text_input(key="register_search").set_value("montesilvano").run()
+    assert at.header[0].value == "Sari – Montesilvano"
+    warning = at.warning[0].value
+    assert warning.startswith("Missing: ") and "Term of validity" in warning
+    reasons = [m.value for m in at.markdown]
+    assert any("1 follow\\-up action\\(s\\) overdue" in r for r in reasons)
+
+
+def test_the_search_finds_a_city_by_its_local_name(app_env):
+    at = _as(None, "pages/register.py")
+    at.text_input(key="register_search").set_value("астрахань").run()
+    assert list(at.dataframe[0].value["Partnership"]) == ["Sari – Astrakhan"]
+
+
+def test_the_pipeline_shows_candidates_to_staff_only(app_env):
+    public = _as(None, "pages/pipeline.py")
+    staff = _as("editor", "pages/pipeline.py")
+    public_text = " ".join(m.value for m in public.markdown)
+    staff_text = " ".join(m.value for m in staff.markdown)
+    assert "Lankaran" not in public_text and "Sari – Lankaran" in staff_text
+    assert "Since 1 Sep 2026" in " ".join(c.value for c in staff.caption) or "Since Sep 1, 2026" in " ".join(
+        c.value for c in staff.caption
+    )
+
+
+def test_the_overview_tells_a_signed_in_reader_what_needs_attention(app_env):
+    at = _as("viewer", "pages/overview.py")
+    assert "What needs attention" in [h.value for h in at.header]
+    health = next(d.value for d in at.dataframe if "Why" in d.value.columns).set_index("Partnership")
+    assert "no events or exchanges in the last 24 months" in health.loc["Sari – Trabzon", "Why"]
+    overdue = next(d.value for d in at.dataframe if "Action" in d.value.columns)
+    assert "Propose a revival programme to Trabzon" in set(overdue["Action"])
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Grew beyond the general trend"] != "0"
+
+
+def test_the_public_overview_has_no_internal_assessment(app_env):
+    at = _as(None, "pages/overview.py")
+    assert "What needs attention" not in [h.value for h in at.header]
+
+
+def test_an_editor_adds_a_follow_up_through_the_form(app_env):
+    at = _as("editor", "pages/missions.py")
+    before = len(at.dataframe[0].value)
+    form_inputs = at.text_input
+    form_inputs[0].set_value("Send the 2027 calendar")
+    form_inputs[1].set_value("International unit")
+    at.button[0].click().run()  # the first form's submit button
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.success and at.success[0].value.startswith("Recorded as import #")
+    at.run()
+    assert len(at.dataframe[0].value) == before + 1
+
+
+def test_the_finder_ranks_and_adds_a_candidate(app_env):
+    at = _as("editor", "pages/finder.py")
+    from twinmap import cache
+
+    sari = int(cache.home_cities().query("name == 'Sari'")["id"].iloc[0])  # the app's own connection
+    at.selectbox(key="finder_home").set_value(sari).run()
+    table = at.dataframe[0].value
+    assert len(table) == 25 and list(table["Rank"])[:3] == [1, 2, 3]
+    assert all("people" in why for why in table["Why"])
+    first = table["City"].iloc[0]
+    at.button(key="finder_add").click().run()
+    assert at.success[0].value.startswith(f"{first} is now a candidate")
+    at.switch_page("pages/pipeline.py").run()
+    assert f"Sari – {first}" in " ".join(m.value for m in at.markdown)
+
+
+def test_the_network_lists_our_partners_own_partners(app_env):
+    at = _as(None, "pages/network.py")
+    second = at.dataframe[0].value
+    assert {"Blois", "Siena", "Trier"} <= set(second["Its partner"])
+    degree = at.dataframe[-1].value.set_index("City")
+    assert degree.loc["Sari", "Twin cities"] == 7
+
+
+def test_the_tourism_page_gives_a_verdict_against_the_trend(app_env):
+    at = _as(None, "pages/tourism.py")
+    table = at.dataframe[0].value.set_index("Partnership")
+    assert table.loc["Sari – Aktau", "Verdict"] == "Grew beyond the general trend"
+    assert table.loc["Sari – Trabzon", "Verdict"] in {"In line with the general trend", "Below the general trend"}
