@@ -4,7 +4,7 @@ import datetime as dt
 
 import streamlit as st
 
-from twinmap import cache, charts, config, ics, present, queries, reference, ui
+from twinmap import cache, charts, config, grant, ics, present, queries, reference, ui
 
 ui.inside_frame()
 _ = ui.translator()
@@ -67,3 +67,14 @@ st.subheader(_("Upcoming events"))
 ui.table_downloads(present.events_table(cache.upcoming_events(f, today, 20), _), "upcoming-events", "timeline_upcoming")
 st.subheader(_("All events shown"))
 ui.table_downloads(present.events_table(events, _), "events", "timeline_events")
+
+if ui.user() is not None:
+    st.subheader(_("Grant report"))
+    st.caption(
+        _("A year's held events with participants by country and gender, funding and budget, as grant forms ask.")
+    )
+    year = st.selectbox(_("Year"), list(range(today.year, first - 1, -1)), key="timeline_grant_year")
+    sheets = grant.report(cache.grant_events(f, int(year)), int(year), _)
+    st.dataframe(next(iter(sheets.values())), hide_index=True, key="timeline_grant_summary")
+    st.download_button(_("Grant report (Excel)"), grant.workbook(sheets), f"grant-report-{year}.xlsx", ui.XLSX,
+                       key="timeline_grant_xlsx", icon=":material/download:")  # fmt: skip

@@ -41,3 +41,13 @@ def test_templates_have_every_column_and_a_valid_example(con):
         data = exporter.template(table)
         plan = importer.plan_import(con, data, f"{table}-template.csv", table)
         assert plan.ok, (table, plan.errors)
+
+
+def test_a_shown_table_downloads_safely_as_csv_and_excel():
+    import pandas as pd
+
+    frame = pd.DataFrame({"Event": ['=HYPERLINK("http://x")', "Festival"], "Participants": [12, None]})
+    text = exporter.frame_csv(frame).decode("utf-8-sig")
+    assert text.splitlines() == ["Event,Participants", '"\'=HYPERLINK(""http://x"")",12.0', "Festival,"]
+    book = openpyxl.load_workbook(io.BytesIO(exporter.frame_xlsx({"t": frame})))
+    assert book["t"]["A2"].data_type == "s" and book["t"]["B2"].value == 12

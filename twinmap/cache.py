@@ -21,6 +21,7 @@ from twinmap import (
     db,
     exporter,
     finder,
+    grant,
     health,
     impact,
     kiosk,
@@ -87,6 +88,7 @@ follow_ups = _cached(lifecycle.follow_ups)
 targets = _cached(lifecycle.targets)
 network_edges = _cached(network.edges)
 finder_rank = _cached(finder.rank)
+grant_events = _cached(grant.held_events)
 contacts = _cached(queries.contacts)
 history = _cached(batches.history)
 table_frame = _cached(exporter.table_frame)

@@ -104,6 +104,8 @@ def signing_years(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
 _EVENTS_SQL = """
 SELECT e.id, e.partnership_id, e.kind, e.title, e.starts_on, e.starts_precision, e.ends_on,
        e.ends_precision, e.venue, e.participants, e.participants_note, e.status, e.is_demo,
+       e.participants_female, e.participants_male, e.participants_by_country, e.funding_source, e.budget,
+       e.currency, e.host_city_id,
        hc.name AS host_name, h.name AS home_name, c.name AS partner_name,
        h.local_name AS home_local_name, c.local_name AS partner_local_name,
        c.country_code AS partner_country

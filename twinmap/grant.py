@@ -1,0 +1,92 @@
+"""The grant report of a year's events, in the form twinning grant programmes ask for.
+
+The EU's citizens' programme and national funds ask for each event, participants by country and
+by gender, the funding source and the budget.
+
+Numbers that were not recorded stay empty and are counted as "not recorded", never as zero.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import pandas as pd
+
+from twinmap import convert, exporter, queries, reference
+from twinmap.i18n import ENGLISH, Translator
+from twinmap.present import _ordered, _pairs
+
+
+def held_events(con: duckdb.DuckDBPyConnection, f: queries.PartnershipFilter, year: int) -> pd.DataFrame:
+    """Events held in the year (those that started in it)."""
+    frame = queries.events(con, f, start=dt.date(year, 1, 1), end=dt.date(year, 12, 31))
+    return frame[(frame["status"] == "held") & (frame["starts_on"].dt.year == year)].reset_index(drop=True)
+
+
+def by_country(frame: pd.DataFrame) -> pd.Series:
+    """Participants per country over all events (only where the breakdown was recorded)."""
+    totals: dict[str, int] = {}
+    for stored in frame["participants_by_country"]:
+        for code, n in convert.parse_counts(stored if isinstance(stored, str) else None).items():
+            totals[code] = totals.get(code, 0) + n
+    return pd.Series(totals, dtype="int64").sort_values(ascending=False)
+
+
+def _int(v: object) -> object:
+    return None if v is None or pd.isna(v) else int(v)
+
+
+def report(frame: pd.DataFrame, year: int, tr: Translator = ENGLISH) -> dict[str, pd.DataFrame]:
+    """The report's sheets: summary, events, participants by country."""
+    counted = frame["participants"].notna()
+    gendered = frame["participants_female"].notna() | frame["participants_male"].notna()
+    summary = [
+        (tr("Year"), str(year)),
+        (tr("Events held"), len(frame)),
+        (tr("Participants"), int(frame.loc[counted, "participants"].sum())),
+        (tr("Events without a participant count"), int((~counted).sum())),
+        (tr("Women"), int(frame["participants_female"].fillna(0).sum())),
+        (tr("Men"), int(frame["participants_male"].fillna(0).sum())),
+        (tr("Events without a gender breakdown"), int((~gendered).sum())),
+    ]
+    for currency, total in frame.groupby("currency")["budget"].sum().items():
+        summary.append((tr("Budget, {currency}", currency=currency), float(total)))
+    for code, n in frame["funding_source"].value_counts().items():
+        summary.append((tr("Funded by: {source}", source=tr.term(reference.FUNDING_SOURCES, code)), int(n)))
+    events = pd.DataFrame(
+        {
+            tr("Date"): [tr.date(d, p) for d, p in zip(frame["starts_on"], frame["starts_precision"], strict=True)],
+            tr("Event"): list(frame["title"]),
+            tr("Kind"): [tr.term(reference.EVENT_KINDS, k) for k in frame["kind"]],
+            tr("Partnership"): _pairs(tr, frame),
+            tr("Venue"): list(frame["venue"].fillna("")),
+            tr("Participants"): [_int(v) for v in frame["participants"]],
+            tr("Women"): [_int(v) for v in frame["participants_female"]],
+            tr("Men"): [_int(v) for v in frame["participants_male"]],
+            tr("By country"): [
+                ", ".join(
+                    f"{tr.country(c)}: {n}" for c, n in convert.parse_counts(v if isinstance(v, str) else None).items()
+                )
+                for v in frame["participants_by_country"]
+            ],
+            tr("Funding"): [
+                tr.term(reference.FUNDING_SOURCES, s) if isinstance(s, str) else "" for s in frame["funding_source"]
+            ],
+            tr("Budget"): [None if pd.isna(b) else float(b) for b in frame["budget"]],
+            tr("Currency"): list(frame["currency"].fillna("")),
+        }
+    )
+    countries = by_country(frame)
+    per_country = pd.DataFrame({tr("Country"): [tr.country(c) for c in countries.index],
+                                tr("Participants"): countries.to_numpy()})  # fmt: skip
+    return {
+        tr("Summary"): pd.DataFrame(summary, columns=[tr("Item"), tr("Value")]),
+        tr("Events"): _ordered(events, tr),
+        tr("By country"): _ordered(per_country, tr),
+    }
+
+
+def workbook(frames: dict[str, pd.DataFrame]) -> bytes:
+    """The report as an Excel workbook."""
+    return exporter.frame_xlsx(frames)
