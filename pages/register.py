@@ -35,7 +35,7 @@ ui.table_downloads(pr.register_table(frame, _, with_health=signed_in), "partners
 
 labels = dict(zip(frame["id"], present._pairs(_, frame), strict=True))
 pid = st.selectbox(_("Partnership"), list(labels), format_func=labels.get, key="register_pick")
-row = frame[frame["id"] == pid].iloc[0].to_dict()
+row = present.plain_row(frame[frame["id"] == pid].iloc[0])
 found = row["health"] if signed_in and isinstance(row.get("klass"), str) else None
 
 st.header(labels[pid])

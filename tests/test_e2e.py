@@ -190,3 +190,55 @@ def test_kiosk_in_persian_offline_is_right_to_left_and_draws_the_map(server, pag
     page.screenshot(path=str(ARTIFACTS / "kiosk-fa.png"))
     assert page.locator("[data-testid=stException]").count() == 0
     assert {u.split("/")[2] for u in page.outside_requests} <= {"tile.openstreetmap.org"}
+
+
+def _sign_in(server, page):
+    page.goto(f"{server}/account")
+    page.get_by_role("textbox", name="User name").fill("admin")
+    page.get_by_role("textbox", name="Password").fill(ADMIN_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_selector("text=Signed in as", timeout=30_000)
+
+
+def _open(page, link: str, heading: str) -> None:
+    page.locator("[data-testid=stSidebarNav] a", has_text=link).first.click()
+    page.wait_for_selector(f"h1:has-text('{heading}')", timeout=60_000)
+    page.wait_for_timeout(1500)
+    assert page.locator("[data-testid=stException]").count() == 0
+
+
+def test_the_head_of_unit_sees_what_lives_what_is_dying_and_why(server, page):
+    page.set_viewport_size({"width": 1440, "height": 1000})
+    _sign_in(server, page)
+    _open(page, "Overview", "Sister-city partnerships")
+    page.wait_for_selector("h2:has-text('What needs attention')", timeout=30_000)
+    page.wait_for_selector("text=Dying or at risk, and why", timeout=30_000)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "overview-attention.png"), full_page=True)
+    _open(page, "Register", "Partnership register")
+    page.screenshot(path=str(ARTIFACTS / "register.png"), full_page=True)
+    _open(page, "Pipeline", "Lifecycle pipeline")
+    assert page.locator("text=Sari – Lankaran").count() == 1  # staff see the candidate on the board
+    page.screenshot(path=str(ARTIFACTS / "pipeline.png"), full_page=True)
+    _open(page, "Network", "Twinning network")
+    _map_frame(page).wait_for_function("() => window.map && document.querySelector('[data-outlines=drawn]')",
+                                       timeout=30_000)  # fmt: skip
+    page.screenshot(path=str(ARTIFACTS / "network.png"), full_page=True)
+    _open(page, "Partner finder", "Partner finder")
+    _map_frame(page).wait_for_function("() => window.map && document.querySelector('[data-outlines=drawn]')",
+                                       timeout=30_000)  # fmt: skip
+    page.screenshot(path=str(ARTIFACTS / "finder.png"), full_page=True)
+    assert {u.split("/")[2] for u in page.outside_requests} <= {"tile.openstreetmap.org"}
+
+
+def test_a_chart_downloads_as_png_and_events_as_a_calendar_offline(server, page):
+    page.goto(f"{server}/timeline")
+    page.wait_for_selector(".js-plotly-plot .main-svg", timeout=60_000)
+    page.locator(".js-plotly-plot").first.hover()
+    with page.expect_download(timeout=30_000) as png:
+        page.locator(".js-plotly-plot .modebar-btn[data-title='Download plot as a PNG']").first.click()
+    assert png.value.suggested_filename == "timeline_chart.png"
+    assert Path(png.value.path()).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    with page.expect_download(timeout=30_000) as cal:
+        page.get_by_role("button", name="Add these events to a calendar (.ics)").click()
+    assert Path(cal.value.path()).read_bytes().startswith(b"BEGIN:VCALENDAR")

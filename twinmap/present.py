@@ -121,6 +121,11 @@ def before_after_table(frame: pd.DataFrame, tr: Translator = ENGLISH) -> pd.Data
 _MD_SPECIAL = set("\\`*_{}[]()#+-.!|<>~$:")
 
 
+def plain_row(row: pd.Series) -> dict:
+    """A frame row as a dict with missing values as None (so "or '—'" shows a dash, not "nan")."""
+    return {k: None if pd.api.types.is_scalar(v) and pd.isna(v) else v for k, v in row.items()}
+
+
 def md_escape(text: object) -> str:
     """Escape Markdown so data shows as typed (no links, emphasis or HTML from a cell)."""
     return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in str(text))
