@@ -21,7 +21,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from twinmap import db, maps, queries, reference
+from twinmap import db, finder, health, maps, network, queries, reference, register
 
 
 def _timed(label: str, fn):
@@ -48,7 +48,7 @@ def _fill(con, partners: int, events_per: int, rng: random.Random) -> None:
         cur.execute("INSERT INTO cities (name, country_code, lat, lon) SELECT * FROM c")
         cur.execute(
             """INSERT INTO partnerships (home_city_id, partner_city_id, kind, status, signed_on, signed_precision)
-               SELECT 1 + (i % 50), 51 + i, 'sister_city', list_extract($s, 1 + (i % 6)::INT),
+               SELECT 1 + (i % 50), 51 + i, 'sister_city', list_extract($s, 1 + (i % len($s))::INT),
                       DATE '2000-01-01' + to_days((i * 37 % 9000)::INT), 'day'
                FROM range($n) t(i)""",
             {"n": partners, "s": list(statuses)},
@@ -58,6 +58,19 @@ def _fill(con, partners: int, events_per: int, rng: random.Random) -> None:
                SELECT 1 + (i % $n), 'festival', 'Event ' || i, DATE '2010-01-01' + to_days((i % 6000)::INT), 'held'
                FROM range($m) t(i)""",
             {"n": partners, "m": partners * events_per},
+        )
+        cur.execute(
+            """INSERT INTO follow_ups (partnership_id, action, due_on, status, done_on)
+               SELECT 1 + (i % $n), 'Action ' || i, DATE '2024-01-01' + to_days((i % 1200)::INT),
+                      CASE WHEN i % 3 = 0 THEN 'open' ELSE 'done' END,
+                      CASE WHEN i % 3 = 0 THEN NULL ELSE DATE '2024-01-05' + to_days((i % 1200)::INT) END
+               FROM range($m) t(i)""",
+            {"n": partners, "m": partners * 2},
+        )
+        cur.execute(
+            """INSERT INTO targets (partnership_id, indicator, target_value, due_on)
+               SELECT 1 + i, 'tourist_arrivals', 1000, DATE '2025-01-01' FROM range($n) t(i)""",
+            {"n": partners},
         )
 
 
@@ -81,6 +94,14 @@ def main() -> None:
         )
         _timed("headline figures", lambda: queries.headline(con, queries.PartnershipFilter(), today))
         _timed("upcoming events", lambda: queries.upcoming_events(con, queries.PartnershipFilter(), today))
+        f = queries.PartnershipFilter(include_private=True)
+        scored = _timed("health of every agreement in force", lambda: health.assess_all(con, f, today))
+        print(f"{'  partnerships assessed':<44} {len(scored):9,}")
+        _timed("register table (stage, completeness, health)", lambda: register.table(con, f, today))
+        links = _timed("network edges", lambda: network.edges(con, include_private=True))
+        _timed("network degrees", lambda: network.degrees(links, set(range(1, 51))))
+        _timed("partner finder, first call (coast distances)", lambda: finder.rank(con, 1, finder.Weights()))
+        _timed("partner finder, next call", lambda: finder.rank(con, 2, finder.Weights(), ("tourism",)))
         homes = queries.home_cities(con)
         fmap = _timed(
             f"build folium map ({len(frame):,} partners)", lambda: maps.partnership_map(frame, homes, tiles="none")
