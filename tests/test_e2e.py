@@ -129,7 +129,7 @@ def test_map_page_draws_one_marker_per_partner_offline_and_shows_details_on_clic
     assert shown == 12
     # The page ran inside app.py's frame: its navigation, not Streamlit's automatic page list.
     links = [t.splitlines()[-1] for t in page.locator("[data-testid=stSidebarNav] a").all_inner_texts()]
-    assert links == ["Overview", "Map", "Timeline", "Tourism", "Sign in"]
+    assert links == ["Overview", "Map", "Timeline", "Tourism", "Register", "Pipeline", "Network", "Sign in"]
 
     # Click Astrakhan's marker and read its card beside the map.
     xy = frame.evaluate(

@@ -96,7 +96,7 @@ def test_timeline_counts_events_in_the_chosen_years(app_env):
     at = _app("pages/timeline.py")
     assert at.caption[0].value == "50 events of 12 partnerships, 2014–2027."
     at.slider(key="timeline_years").set_value((2026, 2026)).run()
-    assert at.caption[0].value == "5 events of 12 partnerships, 2026–2026."
+    assert at.caption[0].value == "7 events of 12 partnerships, 2026–2026."
 
 
 def test_tourism_compares_before_and_after_signing(app_env):
