@@ -62,7 +62,7 @@ c2.download_button(_("Its events in a calendar (.ics)"), ics.events_calendar(eve
                    f"partnership-{pid}.ics", "text/calendar", key="register_ics", icon=":material/event:")  # fmt: skip
 
 tabs = [_("Events")] + ([_("Health"), _("Stage history"), _("Missions"), _("Follow-ups"), _("Targets")]
-                        if signed_in else [])  # fmt: skip
+                        if signed_in else []) + ([_("Contact persons")] if staff else [])  # fmt: skip
 drawn = st.tabs(tabs)
 with drawn[0]:
     ui.table_downloads(present.events_table(events, _), f"events-{pid}", "register_events")
@@ -84,6 +84,9 @@ if signed_in:
     with drawn[5]:
         ui.table_downloads(pr.targets_table(cache.targets(today, (int(pid),)), _), f"targets-{pid}",
                            "register_targets")  # fmt: skip
+if staff:
+    with drawn[6]:
+        ui.table_downloads(cache.contacts(int(pid)), f"contacts-{pid}", "register_contacts")
 
 if ui.user() is not None and ui.user().can("editor"):
     st.subheader(_("Move to another stage"))

@@ -35,4 +35,5 @@ def test_the_persian_summary_runs_right_to_left(con):
     events = queries.events(con, queries.PartnershipFilter(partnership_ids=(int(row["id"]),)))
     page = summary.partnership_html(row, events, TODAY, i18n.Translator("fa", "jalali"), found=row["health"])
     assert page.startswith('<!doctype html><html lang="fa" dir="rtl">')
+    assert "<h2>توافق‌نامه</h2>" in page and "<h2>رویدادهای پیش رو</h2>" in page  # headings translated too
     assert isinstance(row["health"], health.Health)
