@@ -1,5 +1,6 @@
 """Partner finder: rank candidate cities for a home city by a weighted, explained score; add one as a candidate."""
 
+import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
@@ -36,10 +37,13 @@ table = {
     _("Score"): [round(r["score"], 1) for r in rows],
     _("Why"): ["; ".join(f"{_(m, **v)} (+{_.number(p, 1)})" for m, v, p in finder.explain(r, weights)) for r in rows],
 }
-ui.table_downloads(present.pd.DataFrame(table), "partner-candidates", "finder_table")
+ui.table_downloads(pd.DataFrame(table), "partner-candidates", "finder_table")
 with st.expander(_("How the score is made")):
     st.markdown(present.md_escape(_("Each part scores 0 to 1; the total is the weighted mean × 100.")))
-    st.code(finder.__doc__.split("=========  ", 1)[1] if finder.__doc__ else "", language=None)
+    method = {_("Part"): [_(label) for label in finder.PARTS.values()],
+              _("Weight"): [getattr(weights, k) for k in finder.PARTS],
+              _("Full marks when"): [_(finder.RULES[k]) for k in finder.PARTS]}  # fmt: skip
+    st.dataframe(pd.DataFrame(method), hide_index=True, key="finder_method")
 
 st.subheader(_("Add as a candidate"))
 labels = {i: f"{r['name']} ({_.country(r['country_code'])})" for i, r in enumerate(rows)}

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from twinmap import cache, config, forms, ics, present, reference, summary, ui
+from twinmap import cache, config, forms, ics, present, queries, reference, summary, ui
 from twinmap import present_register as pr
 from twinmap.gazetteer import fold
 
@@ -51,7 +51,7 @@ if row["missing"]:
 for label, value in present.partner_card(row, _, private=staff):
     st.markdown(f"**{present.md_escape(label)}:** {present.md_escape(value)}")
 
-events = cache.events(type(f)(partnership_ids=(int(pid),), include_private=True))
+events = cache.events(queries.PartnershipFilter(partnership_ids=(int(pid),), include_private=True))
 html = summary.partnership_html(
     row, events, today, _, found=found, contacts=cache.contacts(int(pid)) if staff else None
 )

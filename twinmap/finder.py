@@ -42,6 +42,15 @@ PARTS = {
     "distance": N_("Near"),
     "ties": N_("Existing ties"),
 }
+# What earns a part full marks, in words for the page (the module docstring says the same).
+RULES = {
+    "size": N_("1 at the home city's population, 0 at ten times larger or smaller"),
+    "coast": N_("1 when both are coastal (within 30 km of the sea; the Caspian counts) or both inland (200 km+)"),
+    "climate": N_("1 at the same distance from the equator, 0 at 15 degrees of latitude apart"),
+    "themes": N_("tourism: coastal; culture, sport, education, economy: a large centre (1 at 250,000 people)"),
+    "distance": N_("1 next door, 0 at 6,000 km: delegations and exchanges cost less"),
+    "ties": N_("1 if twinned with one of our partners, 0.5 if in the same country as one, else 0"),
+}
 THEMES = ("tourism", "culture", "sport", "education", "economy")
 COASTAL_KM, INLAND_KM = 30.0, 200.0
 
