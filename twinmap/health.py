@@ -188,7 +188,9 @@ def activity(con: duckdb.DuckDBPyConnection, f: PartnershipFilter, today: dt.dat
 def assess_all(con: duckdb.DuckDBPyConnection, f: PartnershipFilter, today: dt.date) -> pd.DataFrame:
     """Agreements in force with score, class and reasons (``health`` holds the :class:`Health`)."""
     frame = activity(con, f, today)
-    found = [assess(r, today) for r in frame.to_dict("records")]
+    needed = ["events_24m", "sent", "received", "fu_due", "fu_on_time", "fu_overdue", "fu_late", "targets_judged",
+              "targets_met", "last_contact"]  # fmt: skip
+    found = [assess(r, today) for r in frame[needed].to_dict("records")]
     frame["health"] = found
     frame["score"] = [h.score for h in found]
     frame["klass"] = [h.klass for h in found]

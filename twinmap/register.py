@@ -57,12 +57,14 @@ def completeness(row: dict) -> tuple[int, list[str]]:
 
 
 _EXTRAS_SQL = """
-SELECT p.id,
-       (SELECT count(*) FROM targets t WHERE t.partnership_id = p.id) AS n_targets,
-       (SELECT count(*) FROM contacts k WHERE k.partnership_id = p.id AND k.city_id = p.home_city_id) AS home_contacts,
-       (SELECT count(*) FROM contacts k WHERE k.partnership_id = p.id AND k.city_id = p.partner_city_id)
-           AS partner_contacts
-FROM partnerships p WHERE list_contains($ids::INTEGER[], p.id)
+WITH t AS (SELECT partnership_id, count(*) AS n FROM targets GROUP BY ALL),
+     k AS (SELECT partnership_id, city_id, count(*) AS n FROM contacts GROUP BY ALL)
+SELECT p.id, coalesce(t.n, 0) AS n_targets, coalesce(kh.n, 0) AS home_contacts, coalesce(kp.n, 0) AS partner_contacts
+FROM partnerships p
+LEFT JOIN t ON t.partnership_id = p.id
+LEFT JOIN k kh ON kh.partnership_id = p.id AND kh.city_id = p.home_city_id
+LEFT JOIN k kp ON kp.partnership_id = p.id AND kp.city_id = p.partner_city_id
+WHERE list_contains($ids::INTEGER[], p.id)
 """
 
 
@@ -71,7 +73,8 @@ def table(con: duckdb.DuckDBPyConnection, f: PartnershipFilter, today: dt.date) 
     frame = lifecycle.board(con, f, today)
     extras = con.cursor().execute(_EXTRAS_SQL, {"ids": [int(i) for i in frame["id"]]}).df()
     frame = frame.merge(extras, on="id", how="left")
-    found = [completeness(r) for r in frame.to_dict("records")]
+    needed = ["partner_name", *_TEXT, "n_targets", "signed_on", "valid_until", "home_contacts", "partner_contacts"]
+    found = [completeness(r) for r in frame[needed].to_dict("records")]
     frame["completeness"] = [c for c, _ in found]
     frame["missing"] = [m for _, m in found]
     assessed = health.assess_all(con, f, today)[["id", "score", "klass", "health"]]
