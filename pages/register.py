@@ -92,9 +92,15 @@ if ui.user() is not None and ui.user().can("editor"):
     st.subheader(_("Move to another stage"))
     with st.form("register_stage_form", clear_on_submit=True):
         codes = reference.codes(reference.STATUSES)
-        status = st.selectbox(_("New stage"), codes, index=codes.index(row["status"]),
-                              format_func=lambda s: _.term(reference.STATUSES, s))  # fmt: skip
-        if st.form_submit_button(_("Record the new stage")) and status != row["status"]:
+        status = st.selectbox(
+            _("New stage"),
+            codes,
+            index=codes.index(row["status"]),
+            format_func=lambda s: _.term(reference.STATUSES, s),
+            key="register_new_stage",
+        )
+        submitted = st.form_submit_button(_("Record the new stage"), key="register_stage_submit")
+        if submitted and status != row["status"]:
             values = {**forms.partnership_keys(row), "kind": row["kind"], "status": status}
             plan, batch = forms.submit(cache.connection(), "partnerships", values, ui.user().name, "stage")
             if batch is None:

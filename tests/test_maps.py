@@ -72,3 +72,21 @@ def test_popup_shows_the_signing_month_as_the_source_gave_it():
 def test_legend_lists_only_the_statuses_shown():
     page = maps.to_html(maps.partnership_map(_partners(status="dormant"), HOMES, tiles="none"))
     assert "Dormant" in page and "Active" not in page
+
+
+EVIL = "<img src=x onerror=alert(1)>"
+
+
+def test_finder_and_network_maps_escape_city_names_and_load_nothing_from_a_cdn():
+    found = pd.DataFrame([{"name": EVIL, "country_code": "IT", "lat": 42.46, "lon": 14.21, "score": 91.0}])
+    home = {"name": "Sari", "local_name": None, "lat": 36.56, "lon": 53.06}
+    links = pd.DataFrame([{"a": 1, "b": 2, "kind": "tie", "a_name": EVIL, "b_name": "Blois", "a_lat": 50.98,
+                           "a_lon": 11.33, "b_lat": 47.59, "b_lon": 1.33}])  # fmt: skip
+    cities = pd.DataFrame([{"id": 1, "name": EVIL, "country": "DE", "lat": 50.98, "lon": 11.33, "degree": 6,
+                            "is_home": False}])  # fmt: skip
+    for fmap in (maps.candidate_map(home, found, tiles="none"), maps.network_map(links, cities, tiles="none")):
+        page = maps.to_html(fmap)
+        # Escaped for HTML, then JSON-encoded ("&" as \u0026): the tooltip shows the text, never an element.
+        assert EVIL not in page and "\\u0026lt;img src=x onerror=alert(1)\\u0026gt;" in page
+        urls = re.findall(r"""(?:src|href)=["']([^"']+)""", page)
+        assert all(u.startswith("/app/static/") for u in urls), urls

@@ -116,3 +116,14 @@ def test_the_tourism_page_gives_a_verdict_against_the_trend(app_env):
     table = at.dataframe[0].value.set_index("Partnership")
     assert table.loc["Sari – Aktau", "Verdict"] == "Grew beyond the general trend"
     assert table.loc["Sari – Trabzon", "Verdict"] in {"In line with the general trend", "Below the general trend"}
+
+
+def test_an_editor_moves_a_partnership_to_another_stage_and_the_pipeline_dates_it(app_env):
+    at = _as("editor", "pages/register.py")
+    at.text_input(key="register_search").set_value("lankaran").run()
+    at.selectbox(key="register_new_stage").set_value("analysis")
+    at.button(key="register_stage_submit").click().run()
+    assert at.success and at.success[0].value.startswith("Recorded as import #")
+    at.switch_page("pages/pipeline.py").run()
+    captions = " ".join(c.value for c in at.caption)
+    assert "Since 23 Nov 2026 (0 days)" in captions or "Since Nov 23, 2026 (0 days)" in captions
