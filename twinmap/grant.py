@@ -15,7 +15,7 @@ import pandas as pd
 
 from twinmap import convert, exporter, queries, reference
 from twinmap.i18n import ENGLISH, Translator
-from twinmap.present import _ordered, _pairs
+from twinmap.present import _ordered, event_columns
 
 
 def held_events(con: duckdb.DuckDBPyConnection, f: queries.PartnershipFilter, year: int) -> pd.DataFrame:
@@ -56,11 +56,7 @@ def report(frame: pd.DataFrame, year: int, tr: Translator = ENGLISH) -> dict[str
         summary.append((tr("Funded by: {source}", source=tr.term(reference.FUNDING_SOURCES, code)), int(n)))
     events = pd.DataFrame(
         {
-            tr("Date"): [tr.date(d, p) for d, p in zip(frame["starts_on"], frame["starts_precision"], strict=True)],
-            tr("Event"): list(frame["title"]),
-            tr("Kind"): [tr.term(reference.EVENT_KINDS, k) for k in frame["kind"]],
-            tr("Partnership"): _pairs(tr, frame),
-            tr("Venue"): list(frame["venue"].fillna("")),
+            **event_columns(frame, tr),
             tr("Participants"): [_int(v) for v in frame["participants"]],
             tr("Women"): [_int(v) for v in frame["participants_female"]],
             tr("Men"): [_int(v) for v in frame["participants_male"]],

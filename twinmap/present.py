@@ -32,15 +32,22 @@ def _ordered(frame: pd.DataFrame, tr: Translator) -> pd.DataFrame:
     return frame[frame.columns[::-1]] if tr.rtl else frame
 
 
+def event_columns(frame: pd.DataFrame, tr: Translator = ENGLISH) -> dict[str, list]:
+    """When, what, kind, which partnership, where: the columns every table of events starts with."""
+    return {
+        tr("Date"): [tr.date(d, p) for d, p in zip(frame["starts_on"], frame["starts_precision"], strict=True)],
+        tr("Event"): list(frame["title"]),
+        tr("Kind"): [tr.term(reference.EVENT_KINDS, k) for k in frame["kind"]],
+        tr("Partnership"): _pairs(tr, frame),
+        tr("Venue"): list(frame["venue"].fillna("")),
+    }
+
+
 def events_table(frame: pd.DataFrame, tr: Translator = ENGLISH) -> pd.DataFrame:
     """Events as a readable table: when, what, which partnership, where, status."""
     out = pd.DataFrame(
         {
-            tr("Date"): [tr.date(d, p) for d, p in zip(frame["starts_on"], frame["starts_precision"], strict=True)],
-            tr("Event"): list(frame["title"]),
-            tr("Kind"): [tr.term(reference.EVENT_KINDS, k) for k in frame["kind"]],
-            tr("Partnership"): _pairs(tr, frame),
-            tr("Venue"): list(frame["venue"].fillna("")),
+            **event_columns(frame, tr),
             tr("Status"): [tr.term(reference.EVENT_STATUSES, s) for s in frame["status"]],
         }
     )
