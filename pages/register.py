@@ -58,7 +58,7 @@ html = summary.partnership_html(
 c1, c2 = st.columns(2)
 c1.download_button(_("Printable summary for a meeting"), html, f"partnership-{pid}.html", "text/html",
                    key="register_summary", icon=":material/print:")  # fmt: skip
-c2.download_button(_("Its events in a calendar (.ics)"), ics.events_calendar(events, _, name=labels[pid]),
+c2.download_button(_("Its events in a calendar (.ics)"), lambda: ics.events_calendar(events, _, name=labels[pid]),
                    f"partnership-{pid}.ics", "text/calendar", key="register_ics", icon=":material/event:")  # fmt: skip
 
 tabs = [_("Events")] + ([_("Health"), _("Stage history"), _("Missions"), _("Follow-ups"), _("Targets")]

@@ -56,7 +56,7 @@ fig.update_xaxes(range=[start, end])
 ui.chart(fig, key="timeline_chart")
 st.download_button(
     _("Add these events to a calendar (.ics)"),
-    ics.events_calendar(events, _, name=_("Sister-city events")),
+    lambda: ics.events_calendar(events, _, name=_("Sister-city events")),
     "twinmap-events.ics",
     "text/calendar",
     key="timeline_ics",
@@ -76,5 +76,5 @@ if ui.user() is not None:
     year = st.selectbox(_("Year"), list(range(today.year, first - 1, -1)), key="timeline_grant_year")
     sheets = grant.report(cache.grant_events(f, int(year)), int(year), _)
     st.dataframe(next(iter(sheets.values())), hide_index=True, key="timeline_grant_summary")
-    st.download_button(_("Grant report (Excel)"), grant.workbook(sheets), f"grant-report-{year}.xlsx", ui.XLSX,
+    st.download_button(_("Grant report (Excel)"), lambda: grant.workbook(sheets), f"grant-report-{year}.xlsx", ui.XLSX,
                        key="timeline_grant_xlsx", icon=":material/download:")  # fmt: skip

@@ -256,3 +256,7 @@ def test_a_chart_downloads_as_png_and_events_as_a_calendar_offline(server, page)
     with page.expect_download(timeout=30_000) as cal:
         page.get_by_role("button", name="Add these events to a calendar (.ics)").click()
     assert Path(cal.value.path()).read_bytes().startswith(b"BEGIN:VCALENDAR")
+    with page.expect_download(timeout=30_000) as table:  # a shown table, made only when asked for
+        page.locator("[data-testid=stDownloadButton] button", has_text="CSV").first.click()
+    assert table.value.suggested_filename == "upcoming-events.csv"
+    assert Path(table.value.path()).read_text(encoding="utf-8-sig").startswith("Date,Event,Kind,Partnership")

@@ -98,14 +98,21 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def table_downloads(frame: pd.DataFrame, name: str, key: str, **dataframe_args: object) -> None:
-    """Show a table with CSV and Excel downloads of exactly what is shown."""
+    """Show a table with CSV and Excel downloads of exactly what is shown.
+
+    The files are made when a button is pressed (deferred data), not on every rerun: a
+    20,000-row register would otherwise build a workbook each time a widget moves.
+    """
     tr = translator()
     st.dataframe(frame, hide_index=True, key=key, **dataframe_args)
     left, right, _ = st.columns([1, 1, 4])
-    left.download_button(tr("CSV"), exporter.frame_csv(frame), f"{name}.csv", "text/csv", key=f"{key}_csv",
-                         icon=":material/download:")  # fmt: skip
-    right.download_button(tr("Excel"), exporter.frame_xlsx({name: frame}), f"{name}.xlsx", XLSX, key=f"{key}_xlsx",
-                          icon=":material/download:")  # fmt: skip
+    icon = ":material/download:"
+    left.download_button(
+        tr("CSV"), lambda: exporter.frame_csv(frame), f"{name}.csv", "text/csv", key=f"{key}_csv", icon=icon
+    )
+    right.download_button(
+        tr("Excel"), lambda: exporter.frame_xlsx({name: frame}), f"{name}.xlsx", XLSX, key=f"{key}_xlsx", icon=icon
+    )
 
 
 def chart(fig: object, key: str) -> None:
