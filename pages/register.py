@@ -52,14 +52,26 @@ for label, value in present.partner_card(row, _, private=staff):
     st.markdown(f"**{present.md_escape(label)}:** {present.md_escape(value)}")
 
 events = cache.events(queries.PartnershipFilter(partnership_ids=(int(pid),), include_private=True))
-html = summary.partnership_html(
-    row, events, today, _, found=found, contacts=cache.contacts(int(pid)) if staff else None
-)
+contacts = cache.contacts(int(pid)) if staff else None
 c1, c2 = st.columns(2)
-c1.download_button(_("Printable summary for a meeting"), html, f"partnership-{pid}.html", "text/html",
-                   key="register_summary", icon=":material/print:")  # fmt: skip
-c2.download_button(_("Its events in a calendar (.ics)"), lambda: ics.events_calendar(events, _, name=labels[pid]),
-                   f"partnership-{pid}.ics", "text/calendar", key="register_ics", icon=":material/event:")  # fmt: skip
+c1.download_button(
+    _("Printable summary for a meeting"),
+    lambda: summary.partnership_html(row, events, today, _, found=found, contacts=contacts),
+    f"partnership-{pid}.html",
+    "text/html",
+    key="register_summary",
+    icon=":material/print:",
+    on_click="ignore",
+)
+c2.download_button(
+    _("Its events in a calendar (.ics)"),
+    lambda: ics.events_calendar(events, _, name=labels[pid]),
+    f"partnership-{pid}.ics",
+    "text/calendar",
+    key="register_ics",
+    icon=":material/event:",
+    on_click="ignore",
+)
 
 tabs = [_("Events")] + ([_("Health"), _("Stage history"), _("Missions"), _("Follow-ups"), _("Targets")]
                         if signed_in else []) + ([_("Contact persons")] if staff else [])  # fmt: skip

@@ -60,6 +60,7 @@ st.download_button(
     "twinmap-events.ics",
     "text/calendar",
     key="timeline_ics",
+    on_click="ignore",
     icon=":material/event:",
 )
 
@@ -77,4 +78,4 @@ if ui.user() is not None:
     sheets = grant.report(cache.grant_events(f, int(year)), int(year), _)
     st.dataframe(next(iter(sheets.values())), hide_index=True, key="timeline_grant_summary")
     st.download_button(_("Grant report (Excel)"), lambda: grant.workbook(sheets), f"grant-report-{year}.xlsx", ui.XLSX,
-                       key="timeline_grant_xlsx", icon=":material/download:")  # fmt: skip
+                       key="timeline_grant_xlsx", icon=":material/download:", on_click="ignore")  # fmt: skip

@@ -101,17 +101,30 @@ def table_downloads(frame: pd.DataFrame, name: str, key: str, **dataframe_args: 
     """Show a table with CSV and Excel downloads of exactly what is shown.
 
     The files are made when a button is pressed (deferred data), not on every rerun: a
-    20,000-row register would otherwise build a workbook each time a widget moves.
+    20,000-row register would otherwise build a workbook each time a widget moves. A press does
+    not rerun the page (``on_click="ignore"``), which would race the deferred request.
     """
     tr = translator()
     st.dataframe(frame, hide_index=True, key=key, **dataframe_args)
     left, right, _ = st.columns([1, 1, 4])
     icon = ":material/download:"
     left.download_button(
-        tr("CSV"), lambda: exporter.frame_csv(frame), f"{name}.csv", "text/csv", key=f"{key}_csv", icon=icon
+        tr("CSV"),
+        lambda: exporter.frame_csv(frame),
+        f"{name}.csv",
+        "text/csv",
+        key=f"{key}_csv",
+        icon=icon,
+        on_click="ignore",
     )
     right.download_button(
-        tr("Excel"), lambda: exporter.frame_xlsx({name: frame}), f"{name}.xlsx", XLSX, key=f"{key}_xlsx", icon=icon
+        tr("Excel"),
+        lambda: exporter.frame_xlsx({name: frame}),
+        f"{name}.xlsx",
+        XLSX,
+        key=f"{key}_xlsx",
+        icon=icon,
+        on_click="ignore",
     )
 
 
