@@ -176,11 +176,7 @@ def test_pages_render_offline_with_their_charts(server, page, path):
 
 
 def test_staff_sign_in_and_import_a_file_through_the_data_page(server, page):
-    page.goto(f"{server}/account")
-    page.get_by_role("textbox", name="User name").fill("admin")
-    page.get_by_role("textbox", name="Password").fill(ADMIN_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_selector("text=Signed in as", timeout=30_000)
+    _sign_in(server, page)
     page.locator("[data-testid=stSidebarNav] a", has_text="Data").click()
     page.wait_for_selector("h1:has-text('Data')", timeout=30_000)
     page.set_input_files("input[type=file]", str(ROOT / "tests/fixtures/import/cities_utf8.csv"))
