@@ -191,8 +191,9 @@ def test_kiosk_in_persian_offline_is_right_to_left_and_draws_the_map(server, pag
     page.set_viewport_size({"width": 1920, "height": 1080})
     page.goto(f"{server}/?kiosk=1&lang=fa&seconds=3")
     page.wait_for_selector("h1", timeout=60_000)
-    direction = page.evaluate("getComputedStyle(document.querySelector('[data-testid=stAppViewContainer]')).direction")
-    assert direction == "rtl"
+    # The right-to-left stylesheet arrives with the page's elements, possibly just after the title.
+    rtl = "getComputedStyle(document.querySelector('[data-testid=stAppViewContainer]')).direction === 'rtl'"
+    page.wait_for_function(f"() => {rtl}", timeout=30_000)
     assert page.locator("[data-testid=stSidebar]:visible").count() == 0
     assert page.locator("input, textarea, select").count() == 0
     # Within three slides the partner map comes round: Leaflet and the offline outlines draw.
