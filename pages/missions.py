@@ -4,7 +4,7 @@ import datetime as dt
 
 import streamlit as st
 
-from twinmap import cache, config, dates, forms, present, reference, ui
+from twinmap import cache, charts, config, dates, forms, reference, ui
 from twinmap import present_register as pr
 
 ui.inside_frame()
@@ -13,7 +13,7 @@ user = ui.require("viewer")
 today = config.today()
 f = ui.home_filter()
 partners = cache.partnerships(f, today)
-labels = dict(zip(partners["id"], present._pairs(_, partners), strict=True))
+labels = dict(zip(partners["id"], charts.pair_labels(partners, _), strict=True))
 ids = tuple(int(i) for i in partners["id"])
 
 st.title(_("Missions and follow-ups"))

@@ -11,9 +11,7 @@ f = ui.home_filter()
 homes = cache.home_cities()
 home_ids = set(f.home_city_ids) or {int(i) for i in homes["id"]}
 links = cache.network_edges(f.include_private)
-mine = links[links["a"].isin(home_ids) | links["b"].isin(home_ids)]
-neighbours = set(mine["a"]) | set(mine["b"])
-shown = links[links["a"].isin(neighbours) | links["b"].isin(neighbours)]  # ours and our partners' own ties
+shown = network.around(links, home_ids)
 cities = network.degrees(shown, home_ids)
 
 st.title(_("Twinning network"))
@@ -26,7 +24,7 @@ st.subheader(_("Partners of our partners"))
 if second.empty:
     st.info(_("The data holds no twin cities of our partners yet. Staff can import them (table: other cities' ties)."))
 else:
-    table = second.assign(second_country=second["second_country"].map(_.country)).drop(columns="already_ours_elsewhere")
+    table = second.assign(second_country=second["second_country"].map(_.country))
     table.columns = [_("Home city"), _("Our partner"), _("Its partner"), _("Country")]
     ui.table_downloads(table, "partners-of-partners", "network_second")
 

@@ -16,7 +16,7 @@ if not ui.is_staff():
 shown = [t for t in reference.STATUSES if t.code in set(board["status"])]
 ui.chart(charts.funnel(board, _), key="pipeline_funnel")
 
-labels = dict(zip(board["id"], present._pairs(_, board), strict=True))
+labels = dict(zip(board["id"], charts.pair_labels(board, _), strict=True))
 columns = st.columns(len(shown) or 1)
 for column, term in zip(columns, shown, strict=False):
     rows = board[board["status"] == term.code].sort_values("entered_on", na_position="first")

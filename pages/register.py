@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from twinmap import cache, config, forms, ics, present, queries, reference, summary, ui
+from twinmap import cache, charts, config, forms, ics, present, queries, reference, summary, ui
 from twinmap import present_register as pr
 from twinmap.gazetteer import fold
 
@@ -21,7 +21,7 @@ stages = right.multiselect(
     _("Stages"), held, format_func=lambda s: _.term(reference.STATUSES, s), key="register_stages"
 )
 if query:
-    shown = present._pairs(_, frame)  # names as the reader sees them, plus English and local names
+    shown = charts.pair_labels(frame, _)  # names as the reader sees them, plus English and local names
     text = (frame["home_name"] + " " + frame["partner_name"] + " " + frame["partner_country"].map(_.country) + " "
             + frame["purpose"].fillna("") + " " + frame["partner_local_name"].fillna("") + " " + shown)  # fmt: skip
     frame = frame[text.map(fold).str.contains(fold(query), regex=False)]
@@ -33,7 +33,7 @@ if frame.empty:
 st.caption(_("{n} partnerships. Choose one below to see it in full.", n=len(frame)))
 ui.table_downloads(pr.register_table(frame, _, with_health=signed_in), "partnership-register", "register_table")
 
-labels = dict(zip(frame["id"], present._pairs(_, frame), strict=True))
+labels = dict(zip(frame["id"], charts.pair_labels(frame, _), strict=True))
 pid = st.selectbox(_("Partnership"), list(labels), format_func=labels.get, key="register_pick")
 row = present.plain_row(frame[frame["id"] == pid].iloc[0])
 found = row["health"] if signed_in and isinstance(row.get("klass"), str) else None

@@ -29,6 +29,13 @@ def edges(con: duckdb.DuckDBPyConnection, include_private: bool = False) -> pd.D
     return con.cursor().execute(sql, {"hidden": hidden}).df()
 
 
+def around(frame: pd.DataFrame, home_ids: set[int]) -> pd.DataFrame:
+    """Our links and our partners' own links: the part of the network the home cities touch."""
+    mine = frame[frame["a"].isin(home_ids) | frame["b"].isin(home_ids)]
+    near = set(mine["a"]) | set(mine["b"])
+    return frame[frame["a"].isin(near) | frame["b"].isin(near)]
+
+
 def degrees(frame: pd.DataFrame, home_ids: set[int]) -> pd.DataFrame:
     """Cities with their number of twin cities (distinct neighbours), most connected first."""
     ends = pd.concat(
@@ -65,7 +72,6 @@ def partners_of_partners(frame: pd.DataFrame, home_ids: set[int]) -> pd.DataFram
                 "partner": second["partner"].map(names),
                 "second": second["second"].map(names),
                 "second_country": second["second"].map(countries),
-                "already_ours_elsewhere": second["second"].isin(set(ours["partner"])),
             }
         )
         .sort_values(["home", "partner", "second"])

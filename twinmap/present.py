@@ -13,19 +13,9 @@ import zoneinfo
 import pandas as pd
 
 from twinmap import geo, reference
+from twinmap.charts import pair_labels
 from twinmap.i18n import ENGLISH, Translator
 from twinmap.impact import VERDICTS
-
-
-def _pairs(tr: Translator, frame: pd.DataFrame) -> list[str]:
-    homes = [tr.city(n, ln) for n, ln in zip(frame["home_name"], _locals(frame, "home"), strict=True)]
-    partners = [tr.city(n, ln) for n, ln in zip(frame["partner_name"], _locals(frame, "partner"), strict=True)]
-    return [f"{h} – {p}" for h, p in zip(homes, partners, strict=True)]
-
-
-def _locals(frame: pd.DataFrame, side: str) -> list:
-    col = f"{side}_local_name"
-    return list(frame[col]) if col in frame else [None] * len(frame)
 
 
 def _ordered(frame: pd.DataFrame, tr: Translator) -> pd.DataFrame:
@@ -38,7 +28,7 @@ def event_columns(frame: pd.DataFrame, tr: Translator = ENGLISH) -> dict[str, li
         tr("Date"): [tr.date(d, p) for d, p in zip(frame["starts_on"], frame["starts_precision"], strict=True)],
         tr("Event"): list(frame["title"]),
         tr("Kind"): [tr.term(reference.EVENT_KINDS, k) for k in frame["kind"]],
-        tr("Partnership"): _pairs(tr, frame),
+        tr("Partnership"): pair_labels(frame, tr),
         tr("Venue"): list(frame["venue"].fillna("")),
     }
 
@@ -58,7 +48,7 @@ def expiring_table(frame: pd.DataFrame, today: dt.date, tr: Translator = ENGLISH
     """Agreements about to expire, with the days left."""
     out = pd.DataFrame(
         {
-            tr("Partnership"): _pairs(tr, frame),
+            tr("Partnership"): pair_labels(frame, tr),
             tr("Expires"): [tr.date(e, "day") for e in frame["expires_on"]],
             tr("Days left"): [tr.number((e - today).days) for e in frame["expires_on"]],
         }
@@ -111,7 +101,7 @@ def before_after_table(frame: pd.DataFrame, tr: Translator = ENGLISH) -> pd.Data
     """The before/after-signing comparison as a table, with the general trend and the verdict beside it."""
     out = pd.DataFrame(
         {
-            tr("Partnership"): _pairs(tr, frame),
+            tr("Partnership"): pair_labels(frame, tr),
             tr("From"): [tr.country(c) for c in frame["partner_country"]],
             tr("Signed"): [tr.date(d, p) for d, p in zip(frame["signed_on"], frame["signed_precision"], strict=True)],
             tr("Monthly mean before"): frame["before"].round(0),

@@ -12,8 +12,9 @@ import datetime as dt
 import pandas as pd
 
 from twinmap import health, impact, reference, register
+from twinmap.charts import pair_labels
 from twinmap.i18n import ENGLISH, Translator
-from twinmap.present import _ordered, _pairs
+from twinmap.present import _ordered
 
 
 def _date(tr: Translator, value: object, precision: object) -> str:
@@ -30,7 +31,7 @@ def register_table(frame: pd.DataFrame, tr: Translator = ENGLISH, with_health: b
     """One line per partnership: stage and since when, term, completeness, activity (and health)."""
     out = pd.DataFrame(
         {
-            tr("Partnership"): _pairs(tr, frame),
+            tr("Partnership"): pair_labels(frame, tr),
             tr("Country"): [tr.country(c) for c in frame["partner_country"]],
             tr("Stage"): [tr.term(reference.STATUSES, s) for s in frame["status"]],
             tr("Stage since"): [
@@ -60,7 +61,7 @@ def health_table(frame: pd.DataFrame, tr: Translator = ENGLISH) -> pd.DataFrame:
     """Assessed partnerships, weakest first, with why."""
     out = pd.DataFrame(
         {
-            tr("Partnership"): _pairs(tr, frame),
+            tr("Partnership"): pair_labels(frame, tr),
             tr("Stage"): [tr.term(reference.STATUSES, s) for s in frame["status"]],
             tr("Health"): [_health(tr, s, k) for s, k in zip(frame["score"], frame["klass"], strict=True)],
             tr("Why"): ["; ".join(reasons(h, tr)) or tr("nothing to report") for h in frame["health"]],
@@ -125,7 +126,7 @@ def follow_ups_table(frame: pd.DataFrame, today: dt.date, tr: Translator = ENGLI
             tr("Due"): [_date(tr, r["due_on"], r["due_precision"]) for r in rows],
             tr("Action"): [r["action"] for r in rows],
             tr("Owner"): [r["owner"] or "" for r in rows],
-            tr("Partnership"): _pairs(tr, frame),
+            tr("Partnership"): pair_labels(frame, tr),
             tr("State"): [state(r) for r in rows],
             tr("Done on"): [_date(tr, r["done_on"], r["done_precision"]) for r in rows],
         }
@@ -138,7 +139,7 @@ def targets_table(frame: pd.DataFrame, tr: Translator = ENGLISH) -> pd.DataFrame
     states = {"met": tr("Met"), "missed": tr("Missed"), "pending": tr("Period not over"), "no data": tr("No data")}
     out = pd.DataFrame(
         {
-            tr("Partnership"): _pairs(tr, frame),
+            tr("Partnership"): pair_labels(frame, tr),
             tr("Indicator"): [tr.term(reference.INDICATORS, i) for i in frame["indicator"]],
             tr("From"): [tr.country(c) for c in frame["partner_country"]],
             tr("Period"): [_date(tr, d, p) for d, p in zip(frame["due_on"], frame["due_precision"], strict=True)],

@@ -13,7 +13,7 @@ import datetime as dt
 import duckdb
 import pandas as pd
 
-from twinmap import health, lifecycle, reference
+from twinmap import health, lifecycle
 from twinmap.queries import PartnershipFilter
 from twinmap.reference import N_
 
@@ -79,8 +79,3 @@ def table(con: duckdb.DuckDBPyConnection, f: PartnershipFilter, today: dt.date) 
     frame["missing"] = [m for _, m in found]
     assessed = health.assess_all(con, f, today)[["id", "score", "klass", "health"]]
     return frame.merge(assessed, on="id", how="left")
-
-
-def stage_order(status: str) -> int:
-    """Position of a stage in the lifecycle, for sorting boards and funnels."""
-    return reference.codes(reference.STATUSES).index(status)
