@@ -2,7 +2,8 @@
 
 import pytest
 
-from twinmap import batches, dates, importer, readers
+from twinmap import batches, dates, forms, importer, readers
+from twinmap.tables import TABLES
 
 from .conftest import ROOT
 
@@ -56,7 +57,7 @@ BAD = [
         "partnerships",
         (2, "partner_city", "no city 'Astrakhna' in RU in the database or the gazetteer; did you mean 'Astrakhan'"),
     ),
-    ("cities_lat_out_of_range.csv", "cities", (2, "lat", "(123.4, 53.1) is not a point on Earth")),
+    ("cities_lat_out_of_range.csv", "cities", (2, "lat", "123.4 is above the largest allowed value, 90")),
     ("indicators_bad_number.csv", "indicators", (2, "value", "'lots' is not a number")),
     ("header_only.csv", "events", (None, "", "the file has a header but no rows")),
     ("empty.csv", "events", (None, "", "the file is empty")),
@@ -216,3 +217,90 @@ def test_a_done_follow_up_needs_its_date_and_a_mission_half_naming_a_partnership
         "missions",
     )
     assert [(p.row, p.column, p.reason) for p in plan.errors] == [(2, "partner_city", "a value is required")]
+
+
+LIMITED = [
+    (spec.name, col.name, col.low, col.high)
+    for spec in TABLES.values()
+    for col in spec.columns
+    if col.low is not None or col.high is not None
+]
+
+
+@pytest.mark.parametrize(("table", "column", "low", "high"), LIMITED)
+def test_numbers_beyond_a_columns_limits_are_refused_in_the_preview(con, table, column, low, high):
+    example = TABLES[table].examples[0]
+    for value, word in ((low - 1, "below"), (high * 10, "above")):
+        plan = importer.plan_import(con, forms.one_row(table, {**example, column: value}), "f.csv", table)
+        assert [(p.row, p.column) for p in plan.errors] == [(2, column)], plan.errors
+        assert word in plan.errors[0].reason
+
+
+def test_limits_fit_the_database_column_types(con):
+    bounds = {"INTEGER": 2**31 - 1, "BIGINT": 2**63 - 1, "DOUBLE": 1.7e308}
+    for spec in TABLES.values():
+        types = dict(con.execute(
+            "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ?", [spec.name]
+        ).fetchall())  # fmt: skip
+        for col in spec.columns:
+            if col.kind in ("int", "float", "id"):
+                assert col.high is not None, f"{spec.name}.{col.name} has no upper limit"
+                assert col.high <= bounds[types[col.db_column]], f"{spec.name}.{col.name} overflows its type"
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-inf", "1e400"])
+def test_a_required_number_that_is_not_finite_is_refused_not_stored_as_nothing(con, value):
+    example = TABLES["indicators"].examples[0]
+    plan = importer.plan_import(con, forms.one_row("indicators", {**example, "value": value}), "f.csv", "indicators")
+    assert [(p.row, p.column, p.reason) for p in plan.errors] == [(2, "value", f"{value!r} is not a number")]
+
+
+def test_a_thousands_comma_is_stored_as_thousands_in_every_number_column(con):
+    row = {**TABLES["events"].examples[0], "participants": "1,200", "budget": "1,500", "currency": "EUR"}
+    plan = importer.plan_import(con, forms.one_row("events", row), "f.csv", "events")
+    batches.commit(con, plan, "tester")
+    assert con.execute("SELECT participants, budget FROM events WHERE title = ?", [row["title"]]).fetchone() == (
+        1200,
+        1500.0,
+    )
+
+
+@pytest.mark.parametrize("typed", ["SARI", "sari", "Sári"])
+def test_a_city_typed_in_another_case_or_with_accents_is_the_city_we_hold(con, typed):
+    plan = _plan_text(con, f"name,country_code\n{typed},ir\n", "cities")
+    assert plan.errors == [] and plan.new == [] and plan.changed == [] and plan.unchanged == 1
+
+
+def test_one_city_twice_in_a_file_in_two_cases_is_reported(con):
+    plan = _plan_text(con, "name,country_code,lat,lon\nDupville,FR,45,3\nDUPVILLE,FR,45,3\n", "cities")
+    assert [(p.row, p.reason[:14]) for p in plan.errors] == [(3, "the same row (")]
+
+
+def test_a_store_that_already_holds_a_case_copy_resolves_names_to_the_first_city(con):
+    with con.cursor() as cur:  # what the old importer could leave behind
+        cur.execute("INSERT INTO cities (name, country_code, lat, lon) VALUES ('SARI', 'IR', 36.56, 53.06)")
+    sari = con.execute("SELECT min(id) FROM cities WHERE name = 'Sari'").fetchone()[0]
+    data = b"home_city,home_country,partner_city,partner_country,kind,status\nsari,IR,Astrakhan,RU,sister_city,active\n"
+    plan = importer.plan_import(con, data, "p.csv", "partnerships")
+    assert plan.errors == [] and [c.before["home_city_id"] for c in plan.changed] == [sari]
+
+
+def test_a_city_found_through_its_cyrillic_name_is_stored_in_english_with_that_local_name(con):
+    head = "home_city,home_country,partner_city,partner_country,kind,status\n"
+    plan = _plan_text(con, head + "Sari,IR,Волгоград,RU,sister_city,candidate\n", "partnerships")
+    assert [(c["name"], c["local_name"]) for c in plan.new_cities] == [("Volgograd", "Волгоград")]
+    batches.commit(con, plan, "tester")
+    again = _plan_text(con, head + "Sari,IR,Volgograd,RU,sister_city,candidate\n", "partnerships")
+    assert again.errors == [] and again.new_cities == [] and again.unchanged == 1
+    cities = _plan_text(con, "name,country_code\nВолгоград,RU\n", "cities")
+    assert cities.errors == [] and cities.new == [] and cities.unchanged == 1
+
+
+def test_an_id_that_moves_a_row_onto_another_rows_key_is_refused_in_the_preview(con):
+    astrakhan = con.execute("SELECT id FROM cities WHERE name = 'Astrakhan'").fetchone()[0]
+    sari = con.execute("SELECT id FROM cities WHERE name = 'Sari'").fetchone()[0]
+    plan = _plan_text(con, f"id,name,country_code,lat,lon\n{astrakhan},Sari,IR,36.5,53.0\n", "cities")
+    assert [(p.row, p.column) for p in plan.errors] == [(2, "id")]
+    assert plan.errors[0].reason == (
+        f"row id {astrakhan} would take the name, country_code of the row with id {sari}: they would be the same row"
+    )

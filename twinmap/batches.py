@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 from typing import Any
 
 import duckdb
@@ -18,6 +19,8 @@ import pandas as pd
 from twinmap import config, db
 from twinmap.importer import Plan, plan_import
 from twinmap.reference import N_, PRIVATE_STATUSES, Explained
+
+log = logging.getLogger("twinmap.import")
 
 # Which columns refer to a row of each table (an undo may not orphan them).
 _REFERENCES = {
@@ -35,6 +38,10 @@ _SEQUENCES = {"cities": "city_ids", "partnerships": "partnership_ids", "events":
 
 class ImportRejected(ValueError):
     """The file has problems; nothing was changed."""
+
+
+class CommitFailed(Explained):
+    """The database refused a commit the preview passed; the transaction was rolled back."""
 
 
 class StalePreview(RuntimeError):
@@ -61,8 +68,14 @@ def commit(con: duckdb.DuckDBPyConnection, plan: Plan, user: str, record_stages:
             raise StalePreview("the data changed since this preview was made: check the preview again, then commit")
         if not (fresh.new or fresh.changed or fresh.new_cities):
             return None
-        with db.write_transaction(con) as cur:
-            return _apply(cur, fresh, user, record_stages)
+        try:
+            with db.write_transaction(con) as cur:
+                return _apply(cur, fresh, user, record_stages)
+        except duckdb.Error as err:  # the preview checks every constraint; this is the last guard
+            log.exception("import of %s refused by the database", plan.filename)
+            raise CommitFailed(
+                N_("the database refused this import ({why}); nothing was changed"), why=type(err).__name__
+            ) from None
 
 
 def _apply(cur: duckdb.DuckDBPyConnection, plan: Plan, user: str, record_stages: bool = True) -> int:

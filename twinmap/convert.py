@@ -8,6 +8,7 @@ and thousands separators, and labels instead of codes are accepted.
 from __future__ import annotations
 
 import functools
+import math
 import re
 
 import pycountry
@@ -38,27 +39,76 @@ def text(raw: str) -> str | None:
     return raw or None
 
 
-def integer(raw: str) -> int | None:
-    """A whole number; thousands separators (1,234 / 1 234 / ۱٬۲۳۴) are fine."""
-    clean = re.sub(r"[\s,'٬]", "", dates.normalise_digits(raw))
+# How numbers are read, stated once (the templates' "what goes in each column" says the same):
+NUMBER_RULE = N_(
+    "Numbers: a point is a decimal point (1.5). Spaces, apostrophes and the Persian thousands sign group "
+    "thousands (1 234 / 1'234 / ۱٬۲۳۴). A comma followed by exactly three digits groups thousands "
+    "(1,234 = 1234; 1,234,567) unless the number starts with 0 (0,125); any other single comma is a decimal "
+    "comma (46,35 = 46.35). Several points group thousands (1.234.567). When a number holds both a point and a "
+    "comma, the last of them is the decimal sign (1,234.5 or 1.234,5)."
+)
+_GROUPING = re.compile(r"[\s'\u066c\u00a0\u202f]")
+_PLAIN = re.compile(r"[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?")
+_THOUSANDS = {sign: re.compile(rf"[-+]?[1-9]\d{{0,2}}(\{sign}\d{{3}})+") for sign in ",."}
+
+
+def number(raw: str) -> float | None:
+    """A finite number by :data:`NUMBER_RULE`; empty means none.
+
+    One reader for whole and decimal columns, so "1,200" is 1200 in both. NaN and infinity are
+    not numbers a person records, and would be stored as nothing.
+    """
+    clean = _GROUPING.sub("", dates.normalise_digits(raw).strip().replace("\u066b", "."))
     if not clean:
         return None
-    if re.fullmatch(r"[-+]?\d+(\.0+)?", clean):
-        return int(float(clean))
-    raise CellError(N_("{value} is not a whole number"), value=repr(raw))
+    if "," in clean and "." in clean:
+        decimal_sign = "," if clean.rfind(",") > clean.rfind(".") else "."
+        grouping = "." if decimal_sign == "," else ","
+        clean = clean.replace(grouping, "").replace(decimal_sign, ".")
+    elif "," in clean:
+        clean = clean.replace(",", "") if _THOUSANDS[","].fullmatch(clean) else clean.replace(",", ".", 1)
+    elif clean.count(".") > 1 and _THOUSANDS["."].fullmatch(clean):
+        clean = clean.replace(".", "")
+    if not _PLAIN.fullmatch(clean):
+        raise CellError(N_("{value} is not a number"), value=repr(raw))
+    value = float(clean)
+    if not math.isfinite(value):
+        raise CellError(N_("{value} is not a number"), value=repr(raw))
+    return value
+
+
+def integer(raw: str) -> int | None:
+    """A whole number, read by the same rule as every number (1,234 / 1 234 / ۱٬۲۳۴ = 1234)."""
+    try:
+        value = number(raw)
+    except CellError:
+        raise CellError(N_("{value} is not a whole number"), value=repr(raw)) from None
+    if value is None:
+        return None
+    if not value.is_integer():
+        raise CellError(N_("{value} is not a whole number"), value=repr(raw))
+    return int(value)
 
 
 def decimal(raw: str) -> float | None:
-    """A number; a decimal comma (46,35) or the Persian decimal sign (۴۶٫۳۵) are fine."""
-    clean = dates.normalise_digits(raw).strip().replace("٫", ".").replace(" ", "")
-    if not clean:
-        return None
-    if clean.count(",") == 1 and "." not in clean:
-        clean = clean.replace(",", ".")
-    try:
-        return float(clean.replace(",", ""))
-    except ValueError:
-        raise CellError(N_("{value} is not a number"), value=repr(raw)) from None
+    """A number by :data:`NUMBER_RULE` (a decimal comma, 46,35, or the Persian ۴۶٫۳۵ are fine)."""
+    return number(raw)
+
+
+def within(value: float | None, low: float | None, high: float | None) -> None:
+    """Refuse a number outside a column's limits (the limits are defined with the column)."""
+    if value is None:
+        return
+    if low is not None and value < low:
+        raise CellError(N_("{value} is below the smallest allowed value, {low}"), value=_plain_number(value),
+                        low=_plain_number(low))  # fmt: skip
+    if high is not None and value > high:
+        raise CellError(N_("{value} is above the largest allowed value, {high}"), value=_plain_number(value),
+                        high=_plain_number(high))  # fmt: skip
+
+
+def _plain_number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
 
 
 def boolean(raw: str) -> bool:

@@ -52,6 +52,9 @@ JALALI_MONTHS_FA = (
     "اسفند",
 )
 
+# Arabic letters that Persian text written through Windows-1256 (Persian Excel) uses instead of
+# the Persian ones: Arabic yeh and kaf for Persian yeh and keheh.
+PERSIAN_FORMS = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک", "ة": "ه"})
 # Persian (U+06F0..) and Arabic-Indic (U+0660..) digits, as Persian and Arabic Excel write them.
 _DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
 # Years below this are Solar Hijri: 1300-1500 SH is 1921-2122 CE, far from any Gregorian year we hold.
@@ -160,9 +163,9 @@ def _parse_named(raw: str) -> PartialDate | None:
     m = _NAMED_MONTH.match(raw)
     if not m:
         return None
-    name, year = m.group(1).strip().lower(), int(m.group(2))
+    name, year = m.group(1).strip().lower().translate(PERSIAN_FORMS).replace("\u200c", ""), int(m.group(2))
     for i, month in enumerate(JALALI_MONTHS):
-        if name in {month.lower(), JALALI_MONTHS_FA[i]}:
+        if name in {month.lower(), JALALI_MONTHS_FA[i], JALALI_MONTHS_RU[i].lower()}:
             return _make(year, i + 1, 1, "month")
     for i, month in enumerate(GREGORIAN_MONTHS):
         if name in {month.lower(), month[:3].lower()}:

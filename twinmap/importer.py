@@ -16,7 +16,7 @@ from typing import Any
 import duckdb
 
 from twinmap import convert, dates, gazetteer, readers
-from twinmap.gazetteer import fold
+from twinmap.gazetteer import fold, is_latin
 from twinmap.reference import N_
 from twinmap.tables import TABLES, CityRef, Column, TableSpec
 
@@ -160,12 +160,20 @@ class _Planner:
     def __init__(self, cur: duckdb.DuckDBPyConnection, spec: TableSpec, plan: Plan, columns: dict[int, Column]):
         self.cur, self.spec, self.plan, self.columns = cur, spec, plan, columns
         self.present = {c.name for c in columns.values()}
-        cities = cur.execute("SELECT id, name, local_name, country_code, geonameid FROM cities").fetchall()
-        self.cities = {(fold(n), c): i for i, n, _, c, _ in cities} | {
-            (fold(ln), c): i for i, _, ln, c, _ in cities if ln
-        }
-        self.by_geonameid = {g: i for i, *_, g in cities if g is not None}
-        self.display = {(fold(n), c): n for _, n, _, c, _ in cities}
+        cities = cur.execute("SELECT id, name, local_name, country_code, geonameid FROM cities ORDER BY id").fetchall()
+        # A name identifies a city whatever its case or accents; where a store already holds two
+        # spellings of one name, the first-held (curated) city wins, never the later copy.
+        self.cities: dict[tuple[str, str], int] = {}
+        for i, n, _ln, c, _ in cities:
+            self.cities.setdefault((fold(n), c), i)
+        for i, _, ln, c, _ in cities:
+            if ln:
+                self.cities.setdefault((fold(ln), c), i)
+        self.by_geonameid: dict[int, int] = {}
+        for i, *_, g in cities:
+            if g is not None:
+                self.by_geonameid.setdefault(g, i)
+        self.display = {(fold(n), c): n for _, n, _, c, _ in reversed(cities)}
         self.partnerships = {
             (h, p): (i, h, p)
             for i, h, p in cur.execute("SELECT id, home_city_id, partner_city_id FROM partnerships").fetchall()
@@ -173,11 +181,20 @@ class _Planner:
         self.existing = self._existing_rows()
         self.seen: dict[tuple, int] = {}
         self.created: dict[tuple[str, str], int] = {}  # gazetteer cities planned, by (folded name, country)
+        self.created_places: dict[int, int] = {}  # ... and by GeoNames id
 
     def _existing_rows(self) -> dict[str, dict[Any, dict[str, Any]]]:
-        frame = self.cur.execute(f"SELECT * FROM {self.spec.name}").df()  # table name from the spec, not from input
+        # table name from the spec, not from input; oldest first so the first-held row owns its key
+        frame = self.cur.execute(f"SELECT * FROM {self.spec.name} ORDER BY id").df()
         rows = [{k: _plain(v) for k, v in r.items()} for r in frame.to_dict("records")]
-        return {"id": {r["id"]: r for r in rows}, "key": {tuple(r[k] for k in self.spec.key): r for r in rows}}
+        by_key: dict[tuple, dict[str, Any]] = {}
+        for r in rows:
+            by_key.setdefault(self._key(r), r)
+        return {"id": {r["id"]: r for r in rows}, "key": by_key}
+
+    def _key(self, values: dict[str, Any]) -> tuple:
+        """A row's natural key, compared without case or accents ("SARI" is "Sari")."""
+        return tuple(fold(v) if isinstance(v, str) else v for v in (values.get(k) for k in self.spec.key))
 
     def run(self, rows: list[tuple[int, list[str]]]) -> None:
         for line, cells in rows:
@@ -196,7 +213,8 @@ class _Planner:
             col = self.spec.column(name)
             self._cell(line, col, cell, out)
         self._references(line, raw, out)
-        _RULES[self.spec.name](self, line, raw, out)
+        if len(self.plan.errors) == before:  # rules compare values: only once each value has been read
+            _RULES[self.spec.name](self, line, raw, out)
         return out if len(self.plan.errors) == before else None
 
     def _cell(self, line: int, col: Column, cell: str, out: dict[str, Any]) -> None:
@@ -209,6 +227,8 @@ class _Planner:
                 value = convert.codes(cell, col.vocab)
             else:
                 value = _CONVERT[col.kind](cell)
+            if col.kind in ("int", "float", "id"):
+                convert.within(value, col.low, col.high)
         except convert.CellError as err:
             return self.error(line, col.name, err.msgid, **err.values)
         if col.required and value in (None, []):
@@ -274,42 +294,76 @@ class _Planner:
             names = ", ".join(repr(h) for h in hint)
             msgid = _no_city(ref.from_gazetteer, hint)
             return self.error(line, ref.city, msgid, name=repr(name), country=country, hint=names)
-        if place.geonameid in self.by_geonameid:  # another spelling of a city we hold
+        return self._from_gazetteer(line, key, name, place)
+
+    def _from_gazetteer(self, line: int, key: tuple[str, str], name: str, place: gazetteer.Place) -> int:
+        """The id of the gazetteer's city: one we hold (under any spelling), one this file adds, or a new one.
+
+        A name typed in another script (Волгоград) becomes the new city's local name; its
+        English name comes from the gazetteer, so the English pages read "Volgograd".
+        """
+        country = key[1]
+        held = self.by_geonameid.get(place.geonameid) or self.cities.get((fold(place.name), country))
+        if held is not None:  # another spelling of a city we hold
             msgid = N_("row {row}: {name} was read as the known city {known}")
             self.plan.warnings.append(
                 Problem(line, "", msgid, {"row": line, "name": repr(name), "known": repr(place.name)})
             )
-            return self.by_geonameid[place.geonameid]
+            return held
+        if place.geonameid in self.created_places:  # another spelling of a city this file creates
+            self.created[key] = self.created_places[place.geonameid]
+            return self.created[key]
         temp_id = -(len(self.plan.new_cities) + 1)
+        english, local = (name, None) if is_latin(name) else (place.name, name)
         self.plan.new_cities.append(
-            {"id": temp_id, "name": name, "country_code": country, "lat": place.lat, "lon": place.lon,
-             "population": place.population, "timezone": place.timezone, "geonameid": place.geonameid}
+            {"id": temp_id, "name": english, "local_name": local, "country_code": country, "lat": place.lat,
+             "lon": place.lon, "population": place.population, "timezone": place.timezone,
+             "geonameid": place.geonameid}
         )  # fmt: skip
-        self.created[key] = temp_id
+        self.created[key] = self.created_places[place.geonameid] = temp_id
         return temp_id
 
+    def _match(self, key: tuple, values: dict[str, Any]) -> dict[str, Any] | None:
+        """The existing row a file row is: by natural key, and a city also by its GeoNames id."""
+        old = self.existing["key"].get(key)
+        if old is None and self.spec.name == "cities" and values.get("geonameid") in self.by_geonameid:
+            old = self.existing["id"].get(self.by_geonameid[values["geonameid"]])
+        return old
+
     def _classify(self, line: int, values: dict[str, Any]) -> None:
-        key = tuple(values.get(k) for k in self.spec.key)
+        key = self._key(values)
+        keys = ", ".join(self.spec.key)
         if key in self.seen:
-            keys = ", ".join(self.spec.key)
             return self.error(
                 line, "", N_("the same row ({keys}) as row {row}: remove one of them"), keys=keys, row=self.seen[key]
             )
         self.seen[key] = line
         row_id = values.pop("id", None)
-        old = self.existing["id"].get(row_id) if row_id is not None else self.existing["key"].get(key)
+        old = self.existing["id"].get(row_id) if row_id is not None else self._match(key, values)
         if row_id is not None and old is None:
             return self.error(line, "id", N_("there is no {table} row with id {id}"), table=self.spec.name, id=row_id)
+        taken = self.existing["key"].get(key)
+        if old is not None and taken is not None and taken["id"] != old["id"]:
+            msgid = N_("row id {id} would take the {keys} of the row with id {other}: they would be the same row")
+            return self.error(line, "id", msgid, id=old["id"], keys=keys, other=taken["id"])
         if old is None:
             self.plan.new.append(values)
             self.plan.new_rows.append(line)
             return None
-        diff = {k: v for k, v in values.items() if _plain(old.get(k)) != _plain(v)}
+        diff = {k: v for k, v in values.items() if not _same(k in self.spec.key, old.get(k), v)}
         if diff:
             self.plan.changed.append(Change(old["id"], old, diff, line))
         else:
             self.plan.unchanged += 1
         return None
+
+
+def _same(is_key: bool, old: Any, new: Any) -> bool:
+    """Unchanged; a key's spelling in another case keeps the stored (curated) spelling."""
+    old, new = _plain(old), _plain(new)
+    if is_key and isinstance(old, str) and isinstance(new, str):
+        return fold(old) == fold(new)
+    return old == new
 
 
 def _no_city(from_gazetteer: bool, hint: list[str]) -> str:
@@ -348,21 +402,28 @@ def _rules_cities(p: _Planner, line: int, raw: dict[str, str], out: dict[str, An
     lat, lon = out.get("lat"), out.get("lon")
     if (lat is None) != (lon is None):
         return p.error(line, "lat" if lat is None else "lon", N_("give both latitude and longitude, or neither"))
-    if lat is not None and not (-90 <= lat <= 90 and -180 <= lon <= 180):
-        column = "lat" if not -90 <= lat <= 90 else "lon"
-        msgid = N_("({lat}, {lon}) is not a point on Earth: latitude -90..90, longitude -180..180")
-        return p.error(line, column, msgid, lat=str(lat), lon=str(lon))
-    if lat is None and out.get("name") and out.get("country_code"):
-        place = gazetteer.find(out["name"], out["country_code"])
+    name, country = out.get("name"), out.get("country_code")
+    if not (name and country):
+        return None
+    place = gazetteer.find(name, country)
+    if not is_latin(name):  # a name in its own script is the local name; the English one comes from GeoNames
         if place is None:
-            hint = gazetteer.suggest(out["name"], out["country_code"])
+            msgid = N_("{name} is not in Latin letters and the gazetteer does not know it in {country}: write the "
+                       "English name under name and this one under local_name")  # fmt: skip
+            return p.error(line, "name", msgid, name=repr(name), country=country)
+        out["local_name"] = out.get("local_name") or name
+        out["name"] = place.name
+        out.setdefault("geonameid", place.geonameid)
+    if lat is None:
+        if place is None:
+            hint = gazetteer.suggest(name, country)
             msgid = (
                 N_("no coordinates given and {name} is not in the gazetteer for {country}; did you mean {hint}?")
                 if hint
                 else N_("no coordinates given and {name} is not in the gazetteer for {country}")
             )
             names = ", ".join(repr(h) for h in hint)
-            return p.error(line, "lat", msgid, name=repr(out["name"]), country=out["country_code"], hint=names)
+            return p.error(line, "lat", msgid, name=repr(name), country=country, hint=names)
         out.update(lat=place.lat, lon=place.lon)
         for k, v in (("population", place.population), ("timezone", place.timezone), ("geonameid", place.geonameid)):
             if out.get(k) is None:

@@ -28,12 +28,18 @@ class Column:
     help: str = ""
     db: str = ""  # database column; for dates the precision goes to ``precision``
     precision: str = ""
-    text: bool = False  # free text typed by people: exported with formula protection
+    low: float | None = None  # smallest and largest value a number may take (within its database type)
+    high: float | None = None
 
     @property
     def db_column(self) -> str:
         """The database column this template column is stored in."""
         return self.db or self.name
+
+    @property
+    def text(self) -> bool:
+        """Free text typed by people: exported with formula protection, read back without it."""
+        return self.kind == "text"
 
 
 @dataclass(frozen=True)
@@ -67,10 +73,19 @@ class TableSpec:
 
 
 def _t(name: str, *aliases: str, required: bool = False, help: str = "", db: str = "") -> Column:  # noqa: A002
-    return Column(name, "text", required, aliases=aliases, help=help, db=db, text=True)
+    return Column(name, "text", required, aliases=aliases, help=help, db=db)
 
 
-_ID = Column("id", "id", aliases=("ид", "شناسه"), help="Row id from an export; leave empty for new rows.")
+# Limits of numbers, each inside its database type (INTEGER up to 2,147,483,647): a value beyond
+# them is a typing error, and refusing it in the preview means a valid preview always commits.
+PEOPLE = {"low": 0, "high": 10_000_000}
+POPULATION = {"low": 0, "high": 100_000_000}
+AMOUNT = {"low": 0, "high": 1e15}  # budgets in any currency (1e15 rials is about 20 billion euros)
+MEASURE = {"low": 0, "high": 1e12}  # indicator values and targets
+ROW_ID = {"low": 1, "high": 2_147_483_647}
+
+
+_ID = Column("id", "id", aliases=("ид", "شناسه"), help="Row id from an export; leave empty for new rows.", **ROW_ID)
 _DEMO = Column("is_demo", "bool", vocab=BOOLEANS, aliases=("демо", "نمایشی"), help="true for invented demo rows.")
 
 
@@ -110,17 +125,24 @@ CITIES = TableSpec(
         ),
         _t("region", "регион", "область", "استان", "منطقه"),
         Column(
-            "lat", "float", aliases=("широта", "عرض جغرافیایی"), help="Latitude; filled from the gazetteer when empty."
+            "lat",
+            "float",
+            aliases=("широта", "عرض جغرافیایی"),
+            low=-90,
+            high=90,
+            help="Latitude; filled from the gazetteer when empty.",
         ),
         Column(
             "lon",
             "float",
             aliases=("долгота", "طول جغرافیایی"),
+            low=-180,
+            high=180,
             help="Longitude; filled from the gazetteer when empty.",
         ),
-        Column("population", "int", aliases=("население", "جمعیت")),
+        Column("population", "int", aliases=("население", "جمعیت"), **POPULATION),
         Column("timezone", "text", aliases=("часовой пояс", "منطقه زمانی")),
-        Column("geonameid", "int", aliases=("geonames",)),
+        Column("geonameid", "int", aliases=("geonames",), low=1, high=10_000_000_000),
     ),
     key=("name", "country_code"),
     examples=({"name": "Astrakhan", "local_name": "Астрахань", "country_code": "RU", "region": "Astrakhan Oblast"},),
@@ -186,10 +208,14 @@ EVENTS = TableSpec(
         _t("venue", "место", "مکان"),
         _t("host_city", "город проведения", "شهر میزبان"),
         Column("host_country", "country", aliases=("страна проведения", "کشور میزبان")),
-        Column("participants", "int", aliases=("участники", "число участников", "شرکت کنندگان", "شرکت‌کنندگان")),
+        Column(
+            "participants", "int", aliases=("участники", "число участников", "شرکت کنندگان", "شرکت‌کنندگان"), **PEOPLE
+        ),
         _t("participants_note", "об участниках", "توضیح شرکت کنندگان"),
-        Column("participants_female", "int", aliases=("женщины", "زنان"), help="Women among the participants."),
-        Column("participants_male", "int", aliases=("мужчины", "مردان"), help="Men among the participants."),
+        Column(
+            "participants_female", "int", aliases=("женщины", "زنان"), help="Women among the participants.", **PEOPLE
+        ),
+        Column("participants_male", "int", aliases=("мужчины", "مردان"), help="Men among the participants.", **PEOPLE),
         Column(
             "participants_by_country",
             "counts",
@@ -197,7 +223,7 @@ EVENTS = TableSpec(
             help="Country:number separated by ;, e.g. IR:20;RU:15.",
         ),
         Column("funding_source", "code", False, reference.FUNDING_SOURCES, ("финансирование", "منبع مالی")),
-        Column("budget", "float", aliases=("бюджет", "بودجه")),
+        Column("budget", "float", aliases=("бюджет", "بودجه"), **AMOUNT),
         Column("currency", "text", aliases=("валюта", "واحد پول"), help="ISO code, e.g. EUR, IRR."),
         Column("status", "code", True, reference.EVENT_STATUSES, ("статус", "وضعیت")),
         _t("source", "источник", "منبع"),
@@ -259,7 +285,7 @@ INDICATORS = TableSpec(
         ),
         Column("indicator", "code", True, reference.INDICATORS, ("показатель", "شاخص")),
         Column("period", "date", True, aliases=("период", "месяц", "دوره", "ماه"), precision="period_precision"),
-        Column("value", "float", True, aliases=("значение", "مقدار")),
+        Column("value", "float", True, aliases=("значение", "مقدار"), **MEASURE),
         _t("unit", "единица", "واحد"),
         _t("source", "источник", "منبع"),
         _DEMO,
@@ -369,7 +395,7 @@ TARGETS = TableSpec(
         _ID,
         *_PARTNER_COLS,
         Column("indicator", "code", True, reference.INDICATORS, ("показатель", "شاخص")),
-        Column("target_value", "float", True, aliases=("цель", "целевое значение", "مقدار هدف")),
+        Column("target_value", "float", True, aliases=("цель", "целевое значение", "مقدار هدف"), **MEASURE),
         Column("due_on", "date", True, aliases=("срок", "период", "مهلت"), precision="due_precision"),
         _t("description", "описание", "شرح"),
         _DEMO,
