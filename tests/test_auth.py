@@ -1,4 +1,5 @@
 import datetime as dt
+import threading
 
 import pytest
 
@@ -36,7 +37,8 @@ def test_repeated_failures_lock_the_name_for_a_growing_time(con, monkeypatch):
     monkeypatch.setattr(auth, "_now", lambda: later)
     with pytest.raises(auth.AuthError, match="wrong"):
         auth.sign_in(con, "leila", "guess guess guess")
-    assert con.execute("SELECT locked_until FROM users").fetchone()[0] > later + dt.timedelta(seconds=9)
+    locked = con.execute("SELECT locked_until FROM sign_in_attempts WHERE name = 'leila'").fetchone()[0]
+    assert locked > later + dt.timedelta(seconds=9)
 
 
 def test_first_start_creates_an_admin_with_a_random_password_logged_once(con, caplog):
@@ -67,3 +69,50 @@ def test_an_admin_cannot_lock_themselves_out(con):
         auth.set_role(con, "boss", "editor", by="boss")
     with pytest.raises(auth.AuthError):
         auth.delete_user(con, "boss", by="boss")
+
+
+def test_thirty_parallel_wrong_attempts_all_count_and_only_the_free_ones_are_checked(con, monkeypatch):
+    auth.create_user(con, "leila", "correct horse battery", "editor")
+    checked, real_verify = [], auth._verify
+    monkeypatch.setattr(auth, "_verify", lambda stored, pw: checked.append(pw) or real_verify(stored, pw))
+    answers: list[str] = []
+
+    def attempt(i: int) -> None:
+        try:
+            auth.sign_in(con, "leila", f"guess number {i}")
+        except auth.AuthError as err:
+            answers.append(err.msgid)
+
+    threads = [threading.Thread(target=attempt, args=(i,)) for i in range(30)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(answers) == 30  # every attempt refused
+    assert len(checked) == auth.FREE_FAILURES  # the rest never reached the password check
+    assert answers.count(auth.WRONG) == auth.FREE_FAILURES and answers.count(auth.LOCKED) == 30 - auth.FREE_FAILURES
+    with pytest.raises(auth.AuthError, match="too many failed sign-ins"):
+        auth.sign_in(con, "leila", "correct horse battery")
+
+
+def test_a_locked_real_name_and_an_invented_one_get_the_same_answers(con):
+    auth.create_user(con, "leila", "correct horse battery", "editor")
+    answers = {}
+    for name in ("leila", "nobody-at-all"):
+        seen = []
+        for _ in range(auth.FREE_FAILURES + 2):
+            with pytest.raises(auth.AuthError) as err:
+                auth.sign_in(con, name, "guess guess guess")
+            seen.append(err.value.msgid)
+        answers[name] = seen
+    assert answers["leila"] == answers["nobody-at-all"]
+    assert answers["leila"][-1] == auth.LOCKED
+
+
+def test_failed_sign_ins_do_not_empty_the_read_caches(con):
+    from twinmap import db
+
+    before = db.data_version(con)
+    with pytest.raises(auth.AuthError):
+        auth.sign_in(con, "nobody", "guess guess guess")
+    assert db.data_version(con) == before

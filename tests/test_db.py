@@ -71,7 +71,7 @@ def test_migrations_bring_an_old_file_forward_and_refuse_a_newer_one(tmp_path):
     steps.append((2, "CREATE TABLE added (x INTEGER)"))
     assert db.migrate(con, steps) == 2
     assert con.execute("SELECT count(*) FROM added").fetchone() == (0,)
-    with pytest.raises(db.DatabaseError, match="newer than this twinmap"):
+    with pytest.raises(db.DatabaseError, match="written by a newer twinmap"):
         db.migrate(con, steps[:1])
 
 

@@ -13,6 +13,8 @@ import secrets
 import sys
 from pathlib import Path
 
+import duckdb
+
 from twinmap import auth, batches, config, db, exporter, importer
 from twinmap.tables import TABLES
 
@@ -41,20 +43,31 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run one command; return the exit code."""
+    """Run one command; return the exit code. Problems are one line each, never a traceback."""
     args = _parser().parse_args(argv)
     if args.command == "template":
         sys.stdout.buffer.write(exporter.template(args.table))
         return 0
+    path = config.db_path()
     try:
-        con = db.connect(config.db_path())
+        con = db.connect(path)
     except db.DatabaseError as err:
-        print(f"error: {err}", file=sys.stderr)
+        print(f"error: {path}: {err}", file=sys.stderr)
         return 1
     try:
         return _COMMANDS[args.command](con, args)
+    except (db.DatabaseError, duckdb.Error) as err:
+        why = err if isinstance(err, db.DatabaseError) else db.DatabaseError(db.DAMAGED, why=type(err).__name__)
+        print(f"error: {path}: {why}", file=sys.stderr)
+        return 1
+    except OSError as err:
+        print(f"error: {err.strerror or err} ({err.filename or ''})", file=sys.stderr)
+        return 1
     finally:
         con.close()
+
+
+SHOWN = 50  # problems printed; --report holds them all
 
 
 def _import(con, args) -> int:
@@ -62,27 +75,47 @@ def _import(con, args) -> int:
         print(f"error: no file {args.file}", file=sys.stderr)
         return 2
     plan = importer.plan_import(con, args.file.read_bytes(), args.file.name, args.table)
-    status = "rejected" if not plan.ok else ("valid" if args.dry_run else "committed")
-    if plan.ok and not args.dry_run:
+    batch = None
+    if not plan.ok:
+        status = "rejected"
+    elif args.dry_run:
+        status = "valid"
+    else:
         try:
             batch = batches.commit(con, plan, args.user)
-        except (batches.StalePreview, batches.ImportRejected) as err:
+        except (batches.StalePreview, batches.ImportRejected, batches.CommitFailed) as err:
             print(f"error: {err}", file=sys.stderr)
             return 1
         status = "committed" if batch else "unchanged"
-    report = plan.report(status)
-    print(
-        f"{args.file.name}: {status} ({plan.encoding or 'unread'}); rows read {plan.rows_read}, "
-        f"inserted {report['inserted']}, updated {report['updated']}, unchanged {report['unchanged']}, "
-        f"cities created {report['cities_created']}"
-    )
-    for problem in plan.errors:
-        print(f"  error: {problem.text(args.file.name)}")
-    for warning in plan.warnings:
-        print(f"  note: {warning.reason}")
+    report = plan.report(status) | {"batch": batch}
+    print(_summary(plan, report, args.file.name))
+    _print_all([f"error: {p.text(args.file.name)}" for p in plan.errors])
+    _print_all([f"note: {w.reason}" for w in plan.warnings])
     if args.report:
         args.report.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
     return 0 if plan.ok else 1
+
+
+def _summary(plan: importer.Plan, report: dict, name: str) -> str:
+    """One line that says what happened; counts of what would change only for a file that can change it."""
+    read = f"{name}: {report['status']} ({plan.encoding or 'unread'}); rows read {plan.rows_read}"
+    if not plan.ok:
+        return f"{read}; {len(plan.errors)} problem(s), nothing was changed"
+    verb = "would be " if report["status"] == "valid" else ""
+    fields = sorted({col for c in plan.changed for col in c.after})
+    done = (
+        f"{read}; {verb}inserted {report['inserted']}, {verb}updated {report['updated']}"
+        + (f" ({', '.join(fields)})" if fields else "")
+        + f", unchanged {report['unchanged']}, cities {verb}created {report['cities_created']}"
+    )
+    return done + (f"; committed as import #{report['batch']}" if report["batch"] else "")
+
+
+def _print_all(lines: list[str]) -> None:
+    for line in lines[:SHOWN]:
+        print(f"  {line}")
+    if len(lines) > SHOWN:
+        print(f"  ... and {len(lines) - SHOWN} more (--report FILE lists them all)")
 
 
 def _history(con, args) -> int:
@@ -95,7 +128,7 @@ def _history(con, args) -> int:
 def _undo(con, args) -> int:
     try:
         batches.undo(con, args.batch, args.user)
-    except batches.UndoRefused as err:
+    except (batches.UndoRefused, batches.CommitFailed) as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
     print(f"import #{args.batch} undone")
@@ -127,4 +160,7 @@ def _password(con, args) -> int:
 _COMMANDS = {"import": _import, "history": _history, "undo": _undo, "export": _export, "password": _password}
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:
+        sys.exit(130)

@@ -86,30 +86,55 @@ def ensure_admin(con: duckdb.DuckDBPyConnection) -> str | None:
     return password
 
 
+WRONG = N_("wrong user name or password")
+LOCKED = N_("too many failed sign-ins: try again in {n} seconds")
+
+
 def sign_in(con: duckdb.DuckDBPyConnection, name: str, password: str) -> User:
-    """Check a name and password; raise :class:`AuthError` with a message safe to show."""
-    row = (
-        con.cursor()
-        .execute("SELECT role, password_hash, failed_attempts, locked_until FROM users WHERE name = ?", [name])
-        .fetchone()
-    )
+    """Check a name and password; raise :class:`AuthError` with a message safe to show.
+
+    Each attempt is counted as a failure *before* the slow password check and cleared only by a
+    success, so attempts made in parallel all count; and names nobody has are counted the same
+    way, so the answers never tell a real name from an invented one.
+    """
+    _reserve(con, name)
+    row = con.cursor().execute("SELECT role, password_hash FROM users WHERE name = ?", [name]).fetchone()
     if row is None:
         _verify(_DUMMY_HASH, password)  # same work as for a real user: no timing hint
-        raise AuthError(N_("wrong user name or password"))
-    role, stored, failures, locked_until = row
-    if locked_until is not None and locked_until > _now():
-        wait = int((locked_until - _now()).total_seconds()) + 1
-        raise AuthError(N_("too many failed sign-ins: try again in {n} seconds"), n=wait)
+        raise AuthError(WRONG)
+    role, stored = row
     if not _verify(stored, password):
-        _failed(con, name, failures + 1)
-        raise AuthError(N_("wrong user name or password"))
-    with db.write_transaction(con) as cur:
-        new_hash = _hasher.hash(password) if _hasher.check_needs_rehash(stored) else stored
-        cur.execute(
-            "UPDATE users SET failed_attempts = 0, locked_until = NULL, password_hash = ? WHERE name = ?",
-            [new_hash, name],
-        )
+        raise AuthError(WRONG)
+    with db.write_transaction(con, bump=False) as cur:
+        cur.execute("DELETE FROM sign_in_attempts WHERE name = ?", [name])
+        if _hasher.check_needs_rehash(stored):
+            cur.execute("UPDATE users SET password_hash = ? WHERE name = ?", [_hasher.hash(password), name])
     return User(name, role)
+
+
+def _reserve(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    """Count one more attempt for the name, locking it after the free ones; refuse while it is locked."""
+    now = _now()
+    with db.write_transaction(con, bump=False) as cur:
+        cur.execute(  # forget names nobody has tried for a day, so guessing cannot fill the table
+            "DELETE FROM sign_in_attempts WHERE last_attempt < ? AND (locked_until IS NULL OR locked_until < ?)",
+            [now - dt.timedelta(days=1), now],
+        )
+        sql = "SELECT failed_attempts, locked_until FROM sign_in_attempts WHERE name = ?"
+        failures, locked_until = cur.execute(sql, [name]).fetchone() or (0, None)
+        if locked_until is not None and locked_until > now:
+            raise AuthError(LOCKED, n=int((locked_until - now).total_seconds()) + 1)
+        failures += 1
+        lock = None
+        if failures >= FREE_FAILURES:
+            seconds = min(BASE_LOCK_SECONDS * 2 ** (failures - FREE_FAILURES), MAX_LOCK_SECONDS)
+            lock = now + dt.timedelta(seconds=seconds)
+        cur.execute(
+            """INSERT INTO sign_in_attempts VALUES (?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET
+               failed_attempts = excluded.failed_attempts, locked_until = excluded.locked_until,
+               last_attempt = excluded.last_attempt""",
+            [name, failures, lock, now],
+        )
 
 
 def _verify(stored: str, password: str) -> bool:
@@ -119,32 +144,19 @@ def _verify(stored: str, password: str) -> bool:
         return False
 
 
-def _failed(con: duckdb.DuckDBPyConnection, name: str, failures: int) -> None:
-    lock = None
-    if failures >= FREE_FAILURES:
-        seconds = min(BASE_LOCK_SECONDS * 2 ** (failures - FREE_FAILURES), MAX_LOCK_SECONDS)
-        lock = _now() + dt.timedelta(seconds=seconds)
-    with db.write_transaction(con) as cur:
-        cur.execute("UPDATE users SET failed_attempts = ?, locked_until = ? WHERE name = ?", [failures, lock, name])
-
-
 def users(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Users without their hashes, for the admin page."""
-    return (
-        con.cursor()
-        .execute("SELECT name, role, created_at, failed_attempts, locked_until FROM users ORDER BY name")
-        .df()
-    )
+    sql = """SELECT u.name, u.role, u.created_at, coalesce(a.failed_attempts, 0) AS failed_attempts, a.locked_until
+             FROM users u LEFT JOIN sign_in_attempts a ON a.name = u.name ORDER BY u.name"""
+    return con.cursor().execute(sql).df()
 
 
 def set_password(con: duckdb.DuckDBPyConnection, name: str, password: str) -> None:
     """Replace a user's password (and lift any lock)."""
     _check_password(password)
     with db.write_transaction(con) as cur:
-        cur.execute(
-            "UPDATE users SET password_hash = ?, failed_attempts = 0, locked_until = NULL WHERE name = ?",
-            [_hasher.hash(password), name],
-        )
+        cur.execute("UPDATE users SET password_hash = ? WHERE name = ?", [_hasher.hash(password), name])
+        cur.execute("DELETE FROM sign_in_attempts WHERE name = ?", [name])
 
 
 def set_role(con: duckdb.DuckDBPyConnection, name: str, role: str, by: str) -> None:

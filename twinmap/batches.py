@@ -152,6 +152,16 @@ def history(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 def undo(con: duckdb.DuckDBPyConnection, batch: int, user: str) -> None:
     """Undo one batch: delete what it inserted and restore what it updated, in one transaction."""
+    try:
+        _undo(con, batch, user)
+    except duckdb.Error as err:
+        log.exception("undo of import #%s refused by the database", batch)
+        raise CommitFailed(
+            N_("the database refused this undo ({why}); nothing was changed"), why=type(err).__name__
+        ) from None
+
+
+def _undo(con: duckdb.DuckDBPyConnection, batch: int, user: str) -> None:
     with db.write_transaction(con) as cur:
         row = cur.execute("SELECT status FROM import_batches WHERE id = ?", [batch]).fetchone()
         if row is None:

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import duckdb
 
+from twinmap.reference import N_, Explained
+
 _SCHEMA_V1 = """
 CREATE SEQUENCE city_ids;
 CREATE SEQUENCE partnership_ids;
@@ -228,17 +230,49 @@ CREATE INDEX stages_by_partnership ON stages (partnership_id, entered_on);
 CREATE INDEX follow_ups_by_partnership ON follow_ups (partnership_id, due_on);
 """
 
+# Version 4: sign-in throttling for every name tried, known or not (the same answer for both),
+# apart from the users themselves; recording an attempt does not touch the data version.
+_SCHEMA_V4 = """
+CREATE TABLE sign_in_attempts (
+    name VARCHAR PRIMARY KEY,
+    failed_attempts INTEGER NOT NULL DEFAULT 0,
+    locked_until TIMESTAMP,
+    last_attempt TIMESTAMP NOT NULL
+);
+INSERT INTO sign_in_attempts
+    SELECT name, failed_attempts, locked_until, current_timestamp FROM users WHERE failed_attempts > 0;
+ALTER TABLE users DROP COLUMN failed_attempts;
+ALTER TABLE users DROP COLUMN locked_until;
+"""
+
 # (version, SQL that brings a file from version-1 to version). Append, never edit, so that
 # every file ever written can be brought forward step by step.
-MIGRATIONS: list[tuple[int, str]] = [(1, _SCHEMA_V1), (2, _SCHEMA_V2), (3, _SCHEMA_V3)]
+MIGRATIONS: list[tuple[int, str]] = [(1, _SCHEMA_V1), (2, _SCHEMA_V2), (3, _SCHEMA_V3), (4, _SCHEMA_V4)]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
 _write_locks: dict[str, threading.RLock] = {}
 _locks_guard = threading.Lock()
 
 
-class DatabaseError(RuntimeError):
-    """A problem with the database file a person can act on (message says what to do)."""
+class DatabaseError(Explained):
+    """A store that cannot be used as it is, in words a person can act on (no path: pages show it).
+
+    The command line adds the path itself; pages and the kiosk show only the translated message.
+    """
+
+
+BUSY = N_(
+    "The database is in use by another program (usually the running app, or an import on the command line). "
+    "Try again in a moment, or do this through the app."
+)
+DAMAGED = N_(
+    "The database file is damaged or is not a twinmap database ({why}). Restore it from a backup or an export; "
+    "nothing was changed."
+)
+NEWER = N_(
+    "The database was written by a newer twinmap (schema version {found}; this one knows up to {known}). "
+    "Upgrade twinmap instead of opening the file with an older version."
+)
 
 
 def connect(path: Path | str) -> duckdb.DuckDBPyConnection:
@@ -246,25 +280,32 @@ def connect(path: Path | str) -> duckdb.DuckDBPyConnection:
 
     A missing file is built from the shipped CSV files in a temporary file that is renamed
     into place only when complete, so an interrupted first start leaves nothing half-built.
+    A busy, damaged or newer file raises :class:`DatabaseError`, never DuckDB's own error.
     """
     path = Path(path)
     if not path.exists():
         _build(path)
+    elif path.stat().st_size == 0:
+        raise DatabaseError(DAMAGED, why="the file is empty")
     con = _open(path)
-    migrate(con)
+    try:
+        migrate(con)
+    except DatabaseError:
+        con.close()
+        raise
+    except duckdb.Error as err:
+        con.close()
+        raise DatabaseError(DAMAGED, why=type(err).__name__) from None
     return con
 
 
 def _open(path: Path) -> duckdb.DuckDBPyConnection:
     try:
         return duckdb.connect(str(path))
-    except duckdb.IOException as err:
+    except duckdb.Error as err:
         if "lock" in str(err).lower():
-            raise DatabaseError(
-                f"The database {path} is in use by another program (usually the running app). "
-                "Stop it, or run this through the app, and try again."
-            ) from err
-        raise
+            raise DatabaseError(BUSY) from None
+        raise DatabaseError(DAMAGED, why=type(err).__name__) from None
 
 
 def _build(path: Path) -> None:
@@ -287,10 +328,12 @@ def _build(path: Path) -> None:
 
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:
-    """Schema version recorded in the file (0 for an empty file)."""
+    """Schema version recorded in the file (0 for an empty file); a file of other tables is not ours."""
     cur = con.cursor()
-    exists = cur.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'").fetchone()[0]
-    if not exists:
+    tables = {t for (t,) in cur.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    if "meta" not in tables:
+        if tables:
+            raise DatabaseError(DAMAGED, why="it holds other tables")
         return 0
     row = cur.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
     return int(row[0]) if row else 0
@@ -302,10 +345,7 @@ def migrate(con: duckdb.DuckDBPyConnection, migrations: list[tuple[int, str]] | 
     target = steps[-1][0]
     current = schema_version(con)
     if current > target:
-        raise DatabaseError(
-            f"The database has schema version {current}, newer than this twinmap ({target}). "
-            "Upgrade twinmap instead of opening the file with an older version."
-        )
+        raise DatabaseError(NEWER, found=current, known=target)
     for version, sql in steps:
         if version <= current:
             continue
@@ -353,17 +393,19 @@ def write_lock(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
 
 
 @contextmanager
-def write_transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+def write_transaction(con: duckdb.DuckDBPyConnection, bump: bool = True) -> Iterator[duckdb.DuckDBPyConnection]:
     """Run writes on one cursor in one transaction, one writer at a time.
 
-    Readers on other cursors keep seeing the last committed state until COMMIT.
+    Readers on other cursors keep seeing the last committed state until COMMIT. ``bump`` False
+    is for writes no page shows (sign-in attempts): they must not empty every read cache.
     """
     with _lock_for(con):
         cur = con.cursor()
         cur.execute("BEGIN TRANSACTION")
         try:
             yield cur
-            _set_meta(cur, "data_version", str(_read_version(cur) + 1))
+            if bump:
+                _set_meta(cur, "data_version", str(_read_version(cur) + 1))
             cur.execute("COMMIT")
         except BaseException:
             cur.execute("ROLLBACK")

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import duckdb
@@ -81,10 +84,14 @@ def defuse(value: str) -> str:
     return "'" + value if value.startswith(_FORMULA_START) else value
 
 
+_NUMERIC = frozenset({"int", "float", "id"})
+
+
 def _safe(frame: pd.DataFrame, spec: TableSpec) -> pd.DataFrame:
+    """Every cell that is not a number defused: names, codes, currencies and time zones are typed by people too."""
     safe = frame.copy()
     for col in spec.columns:
-        if col.text:
+        if col.kind not in _NUMERIC:
             safe[col.name] = [defuse(v) for v in safe[col.name]]
     return safe
 
@@ -105,34 +112,28 @@ def template(table: str) -> bytes:
 
 def workbook(con: duckdb.DuckDBPyConnection) -> bytes:
     """Every table as a sheet of one .xlsx workbook, text cells written as text, never formulas."""
-    import openpyxl
-
-    book = openpyxl.Workbook(write_only=False)
-    book.remove(book.active)
-    for table in LOAD_ORDER:
-        sheet = book.create_sheet(table)
-        frame = table_frame(con, table)
-        sheet.append(list(frame.columns))
-        for values in frame.itertuples(index=False):
-            sheet.append(list(values))
-            for cell in sheet[sheet.max_row]:
-                cell.data_type = "s"  # openpyxl would otherwise store "=..." as a formula
-    buf = io.BytesIO()
-    book.save(buf)
-    return buf.getvalue()
+    return _xlsx({table: table_frame(con, table) for table in LOAD_ORDER}, numbers=False)
 
 
 def export_dir(con: duckdb.DuckDBPyConnection, directory: Path) -> list[Path]:
-    """Write every table as CSV and all of them as one workbook into ``directory``."""
-    directory.mkdir(parents=True, exist_ok=True)
-    written = []
-    for table in LOAD_ORDER:
-        path = directory / f"{table}.csv"
-        path.write_bytes(to_csv(table_frame(con, table), table))
-        written.append(path)
-    path = directory / "twinmap.xlsx"
-    path.write_bytes(workbook(con))
-    return [*written, path]
+    """Write every table as CSV and all of them as one workbook into ``directory``: all of them or none.
+
+    Files are written into a temporary folder beside it and moved in only when every one is
+    complete, so a store that fails halfway leaves no mix of new and old files.
+    """
+    directory.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{directory.name}.", dir=directory.parent))
+    try:
+        for table in LOAD_ORDER:
+            (staging / f"{table}.csv").write_bytes(to_csv(table_frame(con, table), table))
+        (staging / "twinmap.xlsx").write_bytes(workbook(con))
+        directory.mkdir(exist_ok=True)
+        names = [*(f"{t}.csv" for t in LOAD_ORDER), "twinmap.xlsx"]
+        for name in names:
+            os.replace(staging / name, directory / name)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return [directory / name for name in names]
 
 
 def frame_csv(frame: pd.DataFrame) -> bytes:
@@ -144,21 +145,36 @@ def frame_csv(frame: pd.DataFrame) -> bytes:
 
 def frame_xlsx(frames: dict[str, pd.DataFrame]) -> bytes:
     """Tables as sheets of one workbook; text is stored as text, numbers as numbers, never formulas."""
-    import openpyxl
+    return _xlsx(frames, numbers=True)
 
-    book = openpyxl.Workbook()
-    book.remove(book.active)
+
+def _xlsx(frames: dict[str, pd.DataFrame], numbers: bool) -> bytes:
+    """A workbook written row by row (openpyxl's write-only mode: linear in the rows).
+
+    Every text cell is typed as a string, so "=HYPERLINK(...)" is shown, never run; with
+    ``numbers`` False every cell is text (the import form, read back exactly).
+    """
+    import openpyxl
+    from openpyxl.cell import WriteOnlyCell
+
+    book = openpyxl.Workbook(write_only=True)
     for name, frame in frames.items():
         sheet = book.create_sheet(name[:31])
-        sheet.append([str(c) for c in frame.columns])
+        sheet.append([_text_cell(sheet, str(c)) for c in frame.columns])
         for values in frame.itertuples(index=False):
-            sheet.append([_cell(v) for v in values])
-            for cell in sheet[sheet.max_row]:
-                if isinstance(cell.value, str):
-                    cell.data_type = "s"
+            row = [_cell(v) if numbers else _text(v) for v in values]
+            sheet.append([_text_cell(sheet, v) if isinstance(v, str) else WriteOnlyCell(sheet, v) for v in row])
     buf = io.BytesIO()
     book.save(buf)
     return buf.getvalue()
+
+
+def _text_cell(sheet: object, value: str) -> object:
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value)
+    cell.data_type = "s"  # openpyxl would otherwise store "=..." as a formula
+    return cell
 
 
 def _cell(value: object) -> object:
