@@ -70,7 +70,6 @@ with imports:
             if nothing:
                 st.info(_("Everything in this file is already in the database: nothing to change."))
             clicked = st.button(_("Commit this import"), type="primary", disabled=nothing, key="data_commit")
-            print("CLICKED", clicked)
             if clicked:
                 try:
                     batch = batches.commit(con, plan, user.name)

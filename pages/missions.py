@@ -29,7 +29,7 @@ m[2].metric(_("Missions this year"), _.number(int((trips["starts_on"].dt.year ==
 only_open = st.toggle(_("Open actions only"), value=True, key="missions_open_only")
 shown = follow[follow["status"] == "open"] if only_open else follow
 st.subheader(_("Follow-up actions"))
-ui.table_downloads(pr.follow_ups_table(shown, today, _), "follow-ups", "missions_follow_ups")
+ui.table_downloads(pr.follow_ups_table(shown, _), "follow-ups", "missions_follow_ups")
 st.subheader(_("Missions"))
 ui.table_downloads(pr.missions_table(trips, _), "missions", "missions_table")
 

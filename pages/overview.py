@@ -65,7 +65,7 @@ ids = tuple(int(i) for i in partners["id"])
 follow = cache.follow_ups(today, ids)
 if follow["overdue"].any():
     st.subheader(_("Overdue follow-up actions"))
-    st.dataframe(pr.follow_ups_table(follow[follow["overdue"]], today, _), hide_index=True, key="overview_overdue")
+    st.dataframe(pr.follow_ups_table(follow[follow["overdue"]], _), hide_index=True, key="overview_overdue")
 goals = cache.targets(today, ids)
 missed = goals[goals["state"] == "missed"]
 if len(missed):

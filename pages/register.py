@@ -92,7 +92,7 @@ if signed_in:
         ui.table_downloads(pr.missions_table(cache.missions((int(pid),)), _), f"missions-{pid}", "register_missions")
     with drawn[4]:
         fu = cache.follow_ups(today, (int(pid),))
-        ui.table_downloads(pr.follow_ups_table(fu, today, _), f"follow-ups-{pid}", "register_follow_ups")
+        ui.table_downloads(pr.follow_ups_table(fu, _), f"follow-ups-{pid}", "register_follow_ups")
     with drawn[5]:
         ui.table_downloads(pr.targets_table(cache.targets(today, (int(pid),)), _), f"targets-{pid}",
                            "register_targets")  # fmt: skip

@@ -118,7 +118,7 @@ def _print_all(lines: list[str]) -> None:
         print(f"  ... and {len(lines) - SHOWN} more (--report FILE lists them all)")
 
 
-def _history(con, args) -> int:
+def _history(con, _args) -> int:
     frame = batches.history(con)
     cols = ["id", "created_at", "user_name", "table_name", "file_name", "inserted", "updated", "unchanged", "status"]
     print(frame[cols].to_string(index=False) if len(frame) else "no imports yet")

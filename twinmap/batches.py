@@ -173,7 +173,7 @@ def _undo(con: duckdb.DuckDBPyConnection, batch: int, user: str) -> None:
             "SELECT table_name, row_id, action, before FROM import_changes WHERE batch_id = ? ORDER BY seq DESC",
             [batch],
         ).fetchall()
-        _check_references(cur, batch, changes)
+        _check_references(cur, changes)
         for table, row_id, action, before in changes:
             if action == "insert":
                 cur.execute(f"DELETE FROM {table} WHERE id = ?", [row_id])
@@ -200,7 +200,7 @@ def _check_later_batches(cur: duckdb.DuckDBPyConnection, batch: int) -> None:
         )
 
 
-def _check_references(cur: duckdb.DuckDBPyConnection, batch: int, changes: list[tuple]) -> None:
+def _check_references(cur: duckdb.DuckDBPyConnection, changes: list[tuple]) -> None:
     inserted: dict[str, set[int]] = {}
     for table, row_id, action, _ in changes:
         if action == "insert":

@@ -53,7 +53,7 @@ _READERS: dict[str, Callable] = {}
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
-def _read(name: str, path: str, version: int, *args: Any) -> Any:
+def _read(name: str, path: str, version: int, *args: Any) -> Any:  # noqa: ARG001 - path, version: cache keys
     # ``path`` and ``version`` are only cache keys: a new version is a new entry.
     return _READERS[name](connection(), *args)
 

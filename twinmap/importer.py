@@ -103,7 +103,7 @@ def plan_import(con: duckdb.DuckDBPyConnection, data: bytes, filename: str, tabl
     spec = TABLES[table]
     plan = Plan(table, filename, data, hashlib.sha256(data).hexdigest())
     try:
-        sheet = readers.read(data, filename)
+        sheet = readers.read(data)
     except readers.FileProblem as err:
         plan.errors.append(Problem(None, "", err.msgid, err.values))
         return plan
@@ -213,8 +213,9 @@ class _Planner:
             col = self.spec.column(name)
             self._cell(line, col, cell, out)
         self._references(line, raw, out)
-        if len(self.plan.errors) == before:  # rules compare values: only once each value has been read
-            _RULES[self.spec.name](self, line, raw, out)
+        rules = _RULES.get(self.spec.name)
+        if rules and len(self.plan.errors) == before:  # rules compare values: only once each value has been read
+            rules(self, line, out)
         return out if len(self.plan.errors) == before else None
 
     def _cell(self, line: int, col: Column, cell: str, out: dict[str, Any]) -> None:
@@ -398,7 +399,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _rules_cities(p: _Planner, line: int, raw: dict[str, str], out: dict[str, Any]) -> None:
+def _rules_cities(p: _Planner, line: int, out: dict[str, Any]) -> None:
     lat, lon = out.get("lat"), out.get("lon")
     if (lat is None) != (lon is None):
         return p.error(line, "lat" if lat is None else "lon", N_("give both latitude and longitude, or neither"))
@@ -431,7 +432,7 @@ def _rules_cities(p: _Planner, line: int, raw: dict[str, str], out: dict[str, An
     return None
 
 
-def _rules_partnerships(p: _Planner, line: int, raw: dict[str, str], out: dict[str, Any]) -> None:
+def _rules_partnerships(p: _Planner, line: int, out: dict[str, Any]) -> None:
     if out.get("home_city_id") is not None and out.get("home_city_id") == out.get("partner_city_id"):
         p.error(line, "partner_city", N_("a city cannot be its own partner"))
     signed = dates.from_db(out.get("signed_on"), out.get("signed_precision"))
@@ -440,15 +441,15 @@ def _rules_partnerships(p: _Planner, line: int, raw: dict[str, str], out: dict[s
         p.error(line, "valid_until", N_("the agreement expires before it was signed"))
 
 
-def _rules_events(p: _Planner, line: int, raw: dict[str, str], out: dict[str, Any]) -> None:
+def _rules_events(p: _Planner, line: int, out: dict[str, Any]) -> None:
     start = dates.from_db(out.get("starts_on"), out.get("starts_precision"))
     end = dates.from_db(out.get("ends_on"), out.get("ends_precision"))
     if start and end and end.end < start.start:
         p.error(line, "ends_on", N_("the event ends before it starts"))
 
 
-def _rules_events_people(p: _Planner, line: int, raw: dict[str, str], out: dict[str, Any]) -> None:
-    _rules_events(p, line, raw, out)
+def _rules_events_people(p: _Planner, line: int, out: dict[str, Any]) -> None:
+    _rules_events(p, line, out)
     total = out.get("participants")
     if total is None:
         return
@@ -462,20 +463,16 @@ def _rules_events_people(p: _Planner, line: int, raw: dict[str, str], out: dict[
                 n=by_country, total=total)  # fmt: skip
 
 
-def _rules_follow_ups(p: _Planner, line: int, raw: dict[str, str], out: dict[str, Any]) -> None:
+def _rules_follow_ups(p: _Planner, line: int, out: dict[str, Any]) -> None:
     if out.get("status") == "done" and out.get("done_on") is None:
         p.error(line, "done_on", N_("a done action needs the date it was done"))
 
 
-def _rules_ties(p: _Planner, line: int, raw: dict[str, str], out: dict[str, Any]) -> None:
+def _rules_ties(p: _Planner, line: int, out: dict[str, Any]) -> None:
     if out.get("city_id") is not None and out.get("city_id") == out.get("other_city_id"):
         p.error(line, "other_city", N_("a city cannot be its own partner"))
 
 
-def _no_rules(p: _Planner, line: int, raw: dict[str, str], out: dict[str, Any]) -> None:
-    return None
-
-
+# Checks across the values of one row, by table (tables not named here have none).
 _RULES = {"cities": _rules_cities, "partnerships": _rules_partnerships, "events": _rules_events_people,
-          "contacts": _no_rules, "indicators": _no_rules, "stages": _no_rules, "missions": _rules_events,
-          "follow_ups": _rules_follow_ups, "targets": _no_rules, "ties": _rules_ties}  # fmt: skip
+          "missions": _rules_events, "follow_ups": _rules_follow_ups, "ties": _rules_ties}  # fmt: skip

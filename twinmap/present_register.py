@@ -7,8 +7,6 @@ is what CSV and Excel downloads hold.
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pandas as pd
 
 from twinmap import health, impact, reference, register
@@ -110,7 +108,7 @@ def missions_table(frame: pd.DataFrame, tr: Translator = ENGLISH) -> pd.DataFram
     return _ordered(out, tr)
 
 
-def follow_ups_table(frame: pd.DataFrame, today: dt.date, tr: Translator = ENGLISH) -> pd.DataFrame:
+def follow_ups_table(frame: pd.DataFrame, tr: Translator = ENGLISH) -> pd.DataFrame:
     """Follow-up actions with their state: overdue (and by how many days), done on time or late."""
 
     def state(r: dict) -> str:

@@ -61,7 +61,7 @@ class Sheet:
     notes: list[str] = field(default_factory=list)
 
 
-def read(data: bytes, filename: str, limits: Limits = LIMITS) -> Sheet:
+def read(data: bytes, limits: Limits = LIMITS) -> Sheet:
     """Read an uploaded file's bytes (CSV or .xlsx) into a :class:`Sheet`."""
     if len(data) > limits.file_bytes:
         raise FileProblem(
@@ -74,11 +74,11 @@ def read(data: bytes, filename: str, limits: Limits = LIMITS) -> Sheet:
     budget = _Budget(limits)
     if data[:4] == b"PK\x03\x04":
         return _read_xlsx(data, budget)
-    text, encoding = decode(data, filename)
+    text, encoding = decode(data)
     return _read_csv(text, encoding, budget)
 
 
-def decode(data: bytes, filename: str) -> tuple[str, str]:
+def decode(data: bytes) -> tuple[str, str]:
     """Detect the encoding of CSV bytes and decode them; bytes that are not that encoding are a file problem."""
     if data.startswith(b"\xef\xbb\xbf"):
         return _strict(data[3:], "utf-8", "UTF-8 (with BOM)")
