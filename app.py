@@ -53,14 +53,18 @@ account = _("Account") if ui.user() else _("Sign in")
 staff.append(st.Page("pages/account.py", title=account, icon=":material/login:", url_path="account"))
 page = st.navigation({_("Dashboards"): DASHBOARDS, _("Staff"): staff})
 
-homes = cache.home_cities()
-names = {int(i): tr.city(n, ln) for i, n, ln in zip(homes["id"], homes["name"], homes["local_name"], strict=True)}
-st.sidebar.multiselect(
-    _("Home cities"),
-    options=list(names),
-    format_func=names.get,
-    key="home_ids",
-    placeholder=_("All home cities"),
-    help=_("Show the partnerships of these home cities only."),
-)
-page.run()
+try:
+    homes = cache.home_cities()
+    names = {int(i): tr.city(n, ln) for i, n, ln in zip(homes["id"], homes["name"], homes["local_name"], strict=True)}
+    st.sidebar.multiselect(
+        _("Home cities"),
+        options=list(names),
+        format_func=names.get,
+        key="home_ids",
+        placeholder=_("All home cities"),
+        help=_("Show the partnerships of these home cities only."),
+    )
+    ui.stale_warning()
+    page.run()
+except ui.STORE_ERRORS as err:  # a busy, damaged or newer store: a clear message, never a traceback
+    ui.store_unavailable(err)

@@ -26,6 +26,6 @@ if submitted:
     try:
         st.session_state.user = auth.sign_in(cache.connection(), name.strip(), password)
     except auth.AuthError as err:
-        st.error(_(err.msgid, **err.values).capitalize())
+        st.error(present.md_escape(_(err.msgid, **err.values).capitalize()))
     else:
         st.rerun()

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from twinmap import batches, cache, exporter, importer, present, readers, ui
+from twinmap import batches, cache, convert, exporter, importer, present, readers, ui
 from twinmap.tables import LOAD_ORDER, TABLES
 
 ui.inside_frame()
@@ -76,20 +76,31 @@ with imports:
                     st.success(_("Committed as import #{batch}. It can be undone under Past imports.", batch=batch))
                 except batches.StalePreview:
                     st.warning(_("The data changed since this preview was made: check the preview again, then commit."))
+                except batches.CommitFailed as err:
+                    st.error(present.md_escape(_(err.msgid, **err.values).capitalize()))
 
 with past:
+    if "data_flash" in st.session_state:  # the outcome of an undo, shown after the page reran with fresh history
+        kind, text = st.session_state.pop("data_flash")
+        (st.success if kind == "success" else st.error)(text)
     history = cache.history()
     st.dataframe(history.drop(columns=["file_hash"]), hide_index=True, key="data_history")
-    committed = [int(i) for i in history.loc[history["status"] == "committed", "id"]]
-    if committed:
-        batch = st.selectbox(_("Import to undo"), committed, key="data_undo_batch")
-        sure = st.checkbox(_("I want to undo this import and restore the previous values"), key="data_undo_sure")
+    committed = history[history["status"] == "committed"]
+    if len(committed):
+        version = cache.data_version()  # widgets keyed on it: after any change the newest import is preselected
+        rows = {int(r["id"]): r for r in committed.to_dict("records")}
+        batch = st.selectbox(_("Import to undo"), list(rows), format_func=lambda i: present.batch_label(rows[i], _),
+                             key=f"data_undo_batch_{version}")  # fmt: skip
+        st.markdown(present.md_escape(present.batch_details(rows[batch], _)))
+        sure = st.checkbox(_("I want to undo this import and restore the previous values"),
+                           key=f"data_undo_sure_{version}")  # fmt: skip
         if st.button(_("Undo"), disabled=not sure, key="data_undo"):
             try:
                 batches.undo(con, batch, user.name)
-                st.success(_("Import #{batch} undone.", batch=batch))
-            except batches.UndoRefused as err:
-                st.error(_(err.msgid, **err.values).capitalize())
+                st.session_state.data_flash = ("success", _("Import #{batch} undone.", batch=batch))
+            except (batches.UndoRefused, batches.CommitFailed) as err:
+                st.session_state.data_flash = ("error", _(err.msgid, **err.values).capitalize())
+            st.rerun()
 
 with files:
     st.subheader(_("Templates"))
@@ -102,12 +113,18 @@ with files:
             "text/csv",
             key=f"data_template_{name}",
         )
+    st.caption(present.md_escape(_(convert.NUMBER_RULE)))
     st.subheader(_("Exports"))
+    st.caption(_("Each file is made when you press its button."))
     cols = st.columns(5)
     for i, name in enumerate(LOAD_ORDER):
-        data = exporter.to_csv(cache.table_frame(name), name)
         cols[i % 5].download_button(
-            _("{table} (CSV)", table=_(TABLES[name].label)), data, f"{name}.csv", "text/csv", key=f"data_export_{name}"
+            _("{table} (CSV)", table=_(TABLES[name].label)),
+            lambda name=name: exporter.to_csv(cache.table_frame(name), name),
+            f"{name}.csv",
+            "text/csv",
+            key=f"data_export_{name}",
+            on_click="ignore",
         )
-    xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    st.download_button(_("All (Excel)"), cache.workbook(), "twinmap.xlsx", xlsx, key="data_export_xlsx")
+    st.download_button(_("All (Excel)"), cache.workbook, "twinmap.xlsx", ui.XLSX, key="data_export_xlsx",
+                       on_click="ignore")  # fmt: skip

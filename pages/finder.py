@@ -55,7 +55,7 @@ if st.button(_("Add to the pipeline as a candidate"), key="finder_add") and pick
               "notes": _("Found by the partner finder (score {score}).", score=round(r["score"], 1))}  # fmt: skip
     plan, batch = forms.submit(cache.connection(), "partnerships", values, user.name, "partner finder")
     if batch is None:
-        st.error("; ".join(f"{p.column}: {_(p.msgid, **p.values)}" for p in plan.errors))
+        st.error(present.md_escape("; ".join(f"{p.column}: {_(p.msgid, **p.values)}" for p in plan.errors)))
     else:
         st.success(_("{city} is now a candidate (import #{batch}; undo on the Data page).", city=r["name"],
                      batch=batch))  # fmt: skip

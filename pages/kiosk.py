@@ -4,7 +4,7 @@ import time
 
 import streamlit as st
 
-from twinmap import cache, config, kiosk, slides, ui
+from twinmap import config, kiosk, slides, ui
 
 ui.inside_frame()
 screen = kiosk.settings(st.query_params)
@@ -21,12 +21,8 @@ def rotate() -> None:
     slot = st.session_state.get("kiosk_slot")
     slot = int(now // screen.seconds) if slot is None else slot + 1
     st.session_state.kiosk_slot = slot
-    partners = len(cache.kiosk_partners(today))
-    order = kiosk.cycle(partners)
-    for step in range(len(order)):
-        kind, index = order[(slot + step) % len(order)]
-        if slides.show(kind, index, tr, today):
-            break
+    if not slides.next_slide(slot, tr, today):
+        slides.holding(tr)  # the store cannot be read and nothing is cached: a calm screen, tried again next tick
     slides.progress(screen.seconds, screen.seconds)
 
 

@@ -56,9 +56,9 @@ with right:
         st.info(_("Select a partner city on the map to see its partnership here."))
     else:
         row = chosen.iloc[0]
-        st.subheader(_.city(row["partner_name"], row["partner_local_name"]))
+        st.subheader(present.md_escape(_.city(row["partner_name"], row["partner_local_name"])))
         if row["partner_local_name"] and row["partner_local_name"] != row["partner_name"]:
-            st.caption(row["partner_local_name"])
+            st.caption(present.md_escape(row["partner_local_name"]))
         for name, text in present.partner_card(row, _, private=ui.is_staff()):
             st.markdown(f"**{present.md_escape(name)}:** {present.md_escape(text)}")
         if ui.is_staff():

@@ -4,7 +4,7 @@ import datetime as dt
 
 import streamlit as st
 
-from twinmap import cache, charts, config, dates, forms, reference, ui
+from twinmap import cache, charts, config, dates, forms, present, reference, ui
 from twinmap import present_register as pr
 
 ui.inside_frame()
@@ -36,7 +36,7 @@ ui.table_downloads(pr.missions_table(trips, _), "missions", "missions_table")
 
 def _report(plan: object, batch: int | None) -> None:
     if batch is None:
-        st.error("; ".join(f"{p.column}: {_(p.msgid, **p.values)}" for p in plan.errors))
+        st.error(present.md_escape("; ".join(f"{p.column}: {_(p.msgid, **p.values)}" for p in plan.errors)))
     else:
         st.success(_("Recorded as import #{batch}; it can be undone on the Data page.", batch=batch))
 

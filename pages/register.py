@@ -38,7 +38,7 @@ pid = st.selectbox(_("Partnership"), list(labels), format_func=labels.get, key="
 row = present.plain_row(frame[frame["id"] == pid].iloc[0])
 found = row["health"] if signed_in and isinstance(row.get("klass"), str) else None
 
-st.header(labels[pid])
+st.header(present.md_escape(labels[pid]))
 m = st.columns(4)
 m[0].metric(_("Stage"), _.term(reference.STATUSES, row["status"]))
 m[1].metric(_("Agreement complete"), f"{_.number(int(row['completeness']))}%")
@@ -116,6 +116,6 @@ if ui.user() is not None and ui.user().can("editor"):
             values = {**forms.partnership_keys(row), "kind": row["kind"], "status": status}
             plan, batch = forms.submit(cache.connection(), "partnerships", values, ui.user().name, "stage")
             if batch is None:
-                st.error("; ".join(_(p.msgid, **p.values) for p in plan.errors))
+                st.error(present.md_escape("; ".join(_(p.msgid, **p.values) for p in plan.errors)))
             else:
                 st.success(_("Recorded as import #{batch}; it can be undone on the Data page.", batch=batch))

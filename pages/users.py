@@ -4,7 +4,7 @@ import secrets
 
 import streamlit as st
 
-from twinmap import auth, cache, ui
+from twinmap import auth, cache, present, ui
 
 ui.inside_frame()
 _ = ui.translator()
@@ -23,9 +23,10 @@ with left, st.form("users_add", clear_on_submit=True):
         password = secrets.token_urlsafe(12)
         try:
             auth.create_user(con, name.strip(), password, role)
-            st.success(_("Added {name}. Their password, shown only now: {password}", name=name, password=password))
+            shown = {"name": present.md_escape(name), "password": present.md_escape(password)}
+            st.success(_("Added {name}. Their password, shown only now: {password}", **shown))
         except auth.AuthError as err:
-            st.error(_(err.msgid, **err.values).capitalize())
+            st.error(present.md_escape(_(err.msgid, **err.values).capitalize()))
 
 with right, st.form("users_change"):
     st.subheader(_("Change a user"))
@@ -47,9 +48,10 @@ with right, st.form("users_change"):
             elif action == "password":
                 password = secrets.token_urlsafe(12)
                 auth.set_password(con, who, password)
-                st.success(_("New password for {name}, shown only now: {password}", name=who, password=password))
+                shown = {"name": present.md_escape(who), "password": present.md_escape(password)}
+                st.success(_("New password for {name}, shown only now: {password}", **shown))
             else:
                 auth.delete_user(con, who, by=admin.name)
                 st.success(_("Deleted {name}.", name=who))
         except auth.AuthError as err:
-            st.error(_(err.msgid, **err.values).capitalize())
+            st.error(present.md_escape(_(err.msgid, **err.values).capitalize()))

@@ -1,5 +1,6 @@
 import shutil
 import threading
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -119,3 +120,60 @@ def test_concurrent_readers_never_see_half_a_write(con):
     # Every committed write leaves two distinct populations; half of one would leave a single value.
     assert 2 in seen
     assert 1 not in seen
+
+
+def _damage(kind: str, good: Path, path: Path) -> Path:
+    """A store broken the ways files break: emptied, cut short, overwritten, or not ours at all."""
+    if kind == "zero-length":
+        path.write_bytes(b"")
+    elif kind == "truncated":
+        path.write_bytes(good.read_bytes()[:5000])
+    elif kind == "zeroed header":
+        data = bytearray(good.read_bytes())
+        data[:4096] = bytes(4096)
+        path.write_bytes(bytes(data))
+    elif kind == "text file":
+        path.write_text("name,country\nSari,IR\n" * 50)
+    elif kind == "another program's database":
+        other = duckdb.connect(str(path))
+        other.execute("CREATE TABLE orders (id INTEGER)")
+        other.close()
+    return path
+
+
+DAMAGE = ["zero-length", "truncated", "zeroed header", "text file", "another program's database"]
+
+
+@pytest.mark.parametrize("kind", DAMAGE)
+def test_a_damaged_store_is_a_clear_error_without_a_path(shipped_db, tmp_path, kind):
+    path = _damage(kind, shipped_db, tmp_path / "store.duckdb")
+    with pytest.raises(db.DatabaseError) as err:
+        db.connect(path)
+    assert err.value.msgid == db.DAMAGED
+    assert str(tmp_path) not in str(err.value)
+    assert path.exists()  # never replaced or rebuilt over the damaged file
+
+
+@pytest.mark.parametrize("kind", ["truncated", "text file"])
+def test_the_command_line_says_the_store_is_damaged_without_a_traceback(shipped_db, tmp_path, kind):
+    import subprocess
+    import sys
+
+    path = _damage(kind, shipped_db, tmp_path / "store.duckdb")
+    before = path.read_bytes()
+    for args in (["history"], ["export", str(tmp_path / "out")], ["import", __file__, "--table", "events"]):
+        done = subprocess.run([sys.executable, "-m", "twinmap", *args], capture_output=True, text=True,
+                              env={"TWINMAP_DB": str(path), "PATH": "/usr/bin:/bin"}, cwd=Path(__file__).parent.parent)  # fmt: skip
+        assert done.returncode == 1, done
+        assert "Traceback" not in done.stderr + done.stdout
+        assert "damaged or is not a twinmap database" in done.stderr
+    assert path.read_bytes() == before
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_store_of_a_newer_twinmap_is_refused_by_name(con):
+    with db.write_transaction(con) as cur:
+        cur.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
+    with pytest.raises(db.DatabaseError) as err:
+        db.migrate(con)
+    assert err.value.msgid == db.NEWER and err.value.values == {"found": 99, "known": db.SCHEMA_VERSION}

@@ -3,7 +3,7 @@ import io
 import openpyxl
 
 from twinmap import batches, exporter, importer
-from twinmap.tables import LOAD_ORDER
+from twinmap.tables import LOAD_ORDER, TABLES
 
 from .conftest import ROOT
 
@@ -51,3 +51,53 @@ def test_a_shown_table_downloads_safely_as_csv_and_excel():
     assert text.splitlines() == ["Event,Participants", '"\'=HYPERLINK(""http://x"")",12.0', "Festival,"]
     book = openpyxl.load_workbook(io.BytesIO(exporter.frame_xlsx({"t": frame})))
     assert book["t"]["A2"].data_type == "s" and book["t"]["B2"].value == 12
+
+
+def test_every_cell_that_is_not_a_number_is_defused_currency_and_time_zone_too(con):
+    from twinmap import forms
+
+    row = {**dict(TABLES["events"].examples[0]), "title": "Budgeted", "currency": "=1+1", "budget": "10"}
+    batches.commit(con, importer.plan_import(con, forms.one_row("events", row), "f.csv", "events"), "tester")
+    with con.cursor() as cur:
+        cur.execute("UPDATE cities SET timezone = '=HYPERLINK(\"http://x\")' WHERE name = 'Sari'")
+    for table in ("events", "cities"):
+        text = exporter.to_csv(exporter.table_frame(con, table), table).decode("utf-8-sig")
+        cells = [c for line in text.splitlines()[1:] for c in line.split(",")]
+        assert not [c for c in cells if c.lstrip('"').startswith(("=", "+", "@"))], table
+    again = importer.plan_import(con, exporter.to_csv(exporter.table_frame(con, "events"), "events"), "e.csv", "events")
+    assert again.ok and not again.changed  # the apostrophe is taken off again on import
+
+
+def test_the_workbook_is_written_in_linear_time():
+    import time
+
+    import pandas as pd
+
+    def seconds(n: int) -> float:
+        frame = pd.DataFrame({"a": ["=x"] * n, "b": range(n)})
+        start = time.perf_counter()
+        exporter.frame_xlsx({"t": frame})
+        return time.perf_counter() - start
+
+    small, large = seconds(5_000), seconds(40_000)
+    assert large < 8 * small * 2.5  # 8 times the rows: nowhere near 64 times the time
+
+
+def test_an_export_that_fails_halfway_leaves_the_directory_as_it_was(con, tmp_path, monkeypatch):
+    import pytest
+
+    target = tmp_path / "exports" / "out"
+    exporter.export_dir(con, target)
+    before = {p.name: p.read_bytes() for p in target.iterdir()}
+    real = exporter.table_frame
+
+    def failing(con_, table):
+        if table == "indicators":
+            raise OSError("disk read error")
+        return real(con_, table)
+
+    monkeypatch.setattr(exporter, "table_frame", failing)
+    with pytest.raises(OSError):
+        exporter.export_dir(con, target)
+    assert {p.name: p.read_bytes() for p in target.iterdir()} == before
+    assert [p.name for p in target.parent.iterdir()] == ["out"]  # no staging folder left behind

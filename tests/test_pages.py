@@ -192,3 +192,67 @@ def test_the_language_choice_survives_a_page_change(app_env):
     assert at.title[0].value == "Побратимские связи"
     at.switch_page("pages/timeline.py").run()
     assert at.title[0].value == "Хронология"
+
+
+def test_after_an_import_the_undo_offers_that_import_and_undoing_it_refreshes_the_history(app_env):
+    at = _as("editor")
+    at.switch_page("pages/data.py").run()
+    at.selectbox(key="data_table").set_value("events").run()
+    data = (ROOT / "tests/fixtures/import/events_ddmmyyyy.csv").read_bytes()
+    at.file_uploader(key="data_file").set_value(("events_ddmmyyyy.csv", data, "text/csv")).run()
+    at.button(key="data_commit").click().run()
+    assert at.success[0].value.startswith("Committed as import #11")
+    (undo_box,) = [s for s in at.selectbox if s.label == "Import to undo"]
+    assert undo_box.value == 11  # the newest import, not the one preselected before
+    from twinmap.present import md_escape
+
+    said = md_escape("Import #11 of events_ddmmyyyy.csv into Events by leila")
+    assert any(m.value.startswith(said) for m in at.markdown)
+    next(s for s in at.checkbox if s.label.startswith("I want to undo")).check().run()
+    at.button(key="data_undo").click().run()
+    assert [m.value for m in at.success] == ["Import #11 undone."]
+    (history,) = [d.value.set_index("id") for d in at.dataframe if "table_name" in d.value.columns]
+    assert history.loc[11, "status"] == "undone"
+    (undo_box,) = [s for s in at.selectbox if s.label == "Import to undo"]
+    assert undo_box.value == 10  # the newest import still committed
+    assert not next(s for s in at.checkbox if s.label.startswith("I want to undo")).value
+
+
+def _hold(path):
+    """Another process holding the store, as the command line does during an import."""
+    import subprocess
+    import sys
+    import time
+
+    code = f"import duckdb, time\ncon = duckdb.connect({str(path)!r})\nprint('held', flush=True)\ntime.sleep(60)"
+    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().strip() == "held"
+    time.sleep(0.2)
+    return proc
+
+
+@pytest.mark.parametrize("trouble", ["damaged", "busy"])
+def test_a_damaged_or_busy_store_shows_a_clear_message_on_every_page_without_a_path(app_env, trouble):
+    holder = None
+    if trouble == "damaged":
+        app_env.write_bytes(app_env.read_bytes()[:5000])
+    else:
+        holder = _hold(app_env)
+    try:
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+        at.query_params["lang"] = "ru"
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        (message,) = at.error
+        expected = {"damaged": "повреждён", "busy": "занята другой программой"}[trouble]
+        assert expected in message.value
+        shown = " ".join(str(e.value) for e in (*at.error, *at.markdown, *at.caption))
+        assert str(app_env.parent) not in shown and "Traceback" not in shown
+        kiosk = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+        kiosk.query_params["kiosk"] = "1"
+        kiosk.run()
+        assert not kiosk.exception and not kiosk.error
+        assert kiosk.title[0].value == "Our sister cities"  # a calm holding screen, tried again every slide
+    finally:
+        if holder:
+            holder.kill()

@@ -40,13 +40,44 @@ def _connection(path: str) -> duckdb.DuckDBPyConnection:
 
 
 def connection() -> duckdb.DuckDBPyConnection:
-    """The process-wide connection to the configured database (built on first use)."""
+    """The process-wide connection to the configured database (built on first use).
+
+    A busy, damaged or newer store raises :class:`twinmap.db.DatabaseError` (not cached: the
+    next run tries again).
+    """
     return _connection(str(config.db_path()))
+
+
+# The last data version each store answered: while a store cannot be read, reads already cached
+# for it are still served (the kiosk keeps showing its slides) and :func:`problem` says why.
+_last_version: dict[str, int] = {}
+_problems: dict[str, db.DatabaseError] = {}
 
 
 def data_version() -> int:
     """The configured database's data version (changes on every committed write)."""
-    return db.data_version(connection())
+    path = str(config.db_path())
+    try:
+        version = db.data_version(connection())
+    except (db.DatabaseError, duckdb.Error) as err:
+        _problems[path] = _explained(err)
+        if isinstance(err, duckdb.Error):
+            _connection.clear()  # a connection that failed may be invalid: open afresh next time
+        if path in _last_version:
+            return _last_version[path]
+        raise _problems[path] from None
+    _problems.pop(path, None)
+    _last_version[path] = version
+    return version
+
+
+def problem() -> db.DatabaseError | None:
+    """Why the store could not be read on this run's first try (None when it could)."""
+    return _problems.get(str(config.db_path()))
+
+
+def _explained(err: Exception) -> db.DatabaseError:
+    return err if isinstance(err, db.DatabaseError) else db.DatabaseError(db.DAMAGED, why=type(err).__name__)
 
 
 _READERS: dict[str, Callable] = {}

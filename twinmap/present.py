@@ -8,6 +8,7 @@ table in reverse order, so the first column stands on the right.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import zoneinfo
 
 import pandas as pd
@@ -16,6 +17,7 @@ from twinmap import geo, reference
 from twinmap.charts import pair_labels
 from twinmap.i18n import ENGLISH, Translator
 from twinmap.impact import VERDICTS
+from twinmap.tables import TABLES
 
 
 def _ordered(frame: pd.DataFrame, tr: Translator) -> pd.DataFrame:
@@ -115,6 +117,27 @@ def before_after_table(frame: pd.DataFrame, tr: Translator = ENGLISH) -> pd.Data
     return _ordered(out, tr)
 
 
+def batch_label(row: dict, tr: Translator = ENGLISH) -> str:
+    """One import in a line: number, table, file, who and when (what the undo box offers)."""
+    when = row["created_at"].strftime("%Y-%m-%d %H:%M") if row.get("created_at") is not None else ""
+    return f"#{row['id']} · {tr(_table_label(row['table_name']))} · {row['file_name']} · {row['user_name']} · {when}"
+
+
+def batch_details(row: dict, tr: Translator = ENGLISH) -> str:
+    """What undoing an import takes back, said before anyone confirms it."""
+    return tr(
+        "Import #{batch} of {file} into {table} by {user} on {when}: {inserted} new row(s), {updated} changed, "
+        "{cities} city(ies) added. Undo deletes the new rows and restores the previous values of the changed ones.",
+        batch=row["id"], file=row["file_name"], table=tr(_table_label(row["table_name"])), user=row["user_name"],
+        when=tr.digits(row["created_at"].strftime("%Y-%m-%d %H:%M")), inserted=int(row["inserted"]),
+        updated=int(row["updated"]), cities=int(row["cities_created"]),
+    )  # fmt: skip
+
+
+def _table_label(table: str) -> str:
+    return TABLES[table].label if table in TABLES else table
+
+
 _MD_SPECIAL = set("\\`*_{}[]()#+-.!|<>~$:")
 
 
@@ -123,9 +146,15 @@ def plain_row(row: pd.Series) -> dict:
     return {k: None if pd.api.types.is_scalar(v) and pd.isna(v) else v for k, v in row.items()}
 
 
+# Markdown turns bare URLs, www. names and e-mail addresses into links even when escaped; an
+# invisible word joiner (U+2060) inside "://", "www." and before "@" keeps them plain text.
+_AUTOLINKS = re.compile(r"(?<=:)(?=//)|(?i:(?<=www))(?=\.)|(?=@)")
+
+
 def md_escape(text: object) -> str:
     """Escape Markdown so data shows as typed (no links, emphasis or HTML from a cell)."""
-    return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in str(text))
+    plain = _AUTOLINKS.sub("\u2060", str(text))
+    return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in plain)
 
 
 def _show(value: object) -> str:

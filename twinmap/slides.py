@@ -89,7 +89,7 @@ def partner_map(tr: Translator, today: dt.date, index: int) -> None:
         tr.city(row["home_name"], row["home_local_name"]),
         tr.city(row["partner_name"], row["partner_local_name"]),
     )
-    st.title(f"{home} {'←' if tr.rtl else '→'} {partner}")
+    st.title(_md(f"{home} {'←' if tr.rtl else '→'} {partner}"))
     fmap = maps.flight_map(frame, homes, row, config.get("TWINMAP_TILES"), tr)
     st_folium(fmap, key="kiosk_map", height=760, use_container_width=True, returned_objects=[])
 
@@ -98,7 +98,7 @@ def partner_card(tr: Translator, today: dt.date, index: int) -> None:
     """One partner city: country, size, distance and direction, local time, since when, events."""
     frame = cache.kiosk_partners(today)
     row = frame.iloc[index % len(frame)]
-    st.title(tr.city(row["partner_name"], row["partner_local_name"]))
+    st.title(_md(tr.city(row["partner_name"], row["partner_local_name"])))
     km = geo.distance_km(row["home_lat"], row["home_lon"], row["partner_lat"], row["partner_lon"])
     direction = geo.compass(geo.bearing_deg(row["home_lat"], row["home_lon"], row["partner_lat"], row["partner_lon"]))
     cols = st.columns(4)
@@ -121,6 +121,30 @@ def partner_card(tr: Translator, today: dt.date, index: int) -> None:
 
 
 SLIDES = {"headline": headline, "upcoming": upcoming, "growth": growth, "map": partner_map, "card": partner_card}
+
+
+def next_slide(slot: int, tr: Translator, today: dt.date) -> bool:
+    """Draw the slot's slide, or the next one that can be drawn; False when none can (the store is away)."""
+    try:
+        partners = len(cache.kiosk_partners(today))
+    except Exception:
+        log.exception("kiosk: the store cannot be read; showing the holding screen")
+        return False
+    order = kiosk.cycle(partners)
+    return any(slides_at(order, slot + step, tr, today) for step in range(len(order)))
+
+
+def slides_at(order: list[tuple[str, int | None]], slot: int, tr: Translator, today: dt.date) -> bool:
+    """Draw the slide at a position of the rotation."""
+    kind, index = order[slot % len(order)]
+    return show(kind, index, tr, today)
+
+
+def holding(tr: Translator) -> None:
+    """What the screen shows while no slide can be drawn: a calm title, never an error."""
+    st.title(tr("Our sister cities"))
+    soon = tr("Back in a moment.")  # outside the f-string: the catalogue extractor does not look inside one
+    st.markdown(f"## {_md(soon)}")
 
 
 def show(kind: str, index: int | None, tr: Translator, today: dt.date) -> bool:

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 import runpy
 
+import duckdb
 import pandas as pd
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.runtime.scriptrunner_utils.script_run_context import ThreadState, get_script_run_ctx
 
-from twinmap import auth, config, exporter, i18n, queries
+from twinmap import auth, cache, config, db, exporter, i18n, queries
+
+log = logging.getLogger("twinmap")
 
 
 def inside_frame() -> None:
@@ -126,6 +130,40 @@ def table_downloads(frame: pd.DataFrame, name: str, key: str, **dataframe_args: 
         icon=icon,
         on_click="ignore",
     )
+
+
+STORE_ERRORS = (db.DatabaseError, duckdb.Error)
+
+
+def store_unavailable(err: Exception) -> None:
+    """Say why the data cannot be shown, in the reader's language and without paths, and try again by itself."""
+    log.warning("twinmap: the store cannot be read: %s", err)
+    problem = cache.problem() or (err if isinstance(err, db.DatabaseError) else None)
+    tr = translator()
+    if problem is not None:
+        st.error(tr(problem.msgid, **problem.values))
+    else:
+        st.error(tr(db.DAMAGED, why=type(err).__name__))
+    st.caption(tr("This page tries again every few seconds by itself."))
+    _retry()
+
+
+@st.fragment(run_every=10)
+def _retry() -> None:
+    """Run the whole page again as soon as the store answers."""
+    try:
+        db.data_version(cache.connection())
+    except STORE_ERRORS:
+        return
+    st.rerun(scope="app")
+
+
+def stale_warning() -> None:
+    """When the store stopped answering, pages show what was read before, and say so."""
+    problem = cache.problem()
+    if problem is not None:
+        tr = translator()
+        st.warning(tr("Showing the data as last read. {why}", why=tr(problem.msgid, **problem.values)))
 
 
 def chart(fig: object, key: str) -> None:
