@@ -116,7 +116,7 @@ def plan_import(con: duckdb.DuckDBPyConnection, data: bytes, filename: str, tabl
     if not sheet.rows:
         plan.errors.append(Problem(None, "", N_("the file has a header but no rows")))
         return plan
-    _Planner(con.cursor(), spec, plan, columns).run(sheet.rows)
+    _Planner(con.cursor(), spec, plan, columns, len(sheet.header)).run(sheet.rows)
     return plan
 
 
@@ -157,8 +157,10 @@ _CONVERT = {
 class _Planner:
     """Validates rows one by one, resolving cities and partnerships, and sorts them into the plan."""
 
-    def __init__(self, cur: duckdb.DuckDBPyConnection, spec: TableSpec, plan: Plan, columns: dict[int, Column]):
-        self.cur, self.spec, self.plan, self.columns = cur, spec, plan, columns
+    def __init__(
+        self, cur: duckdb.DuckDBPyConnection, spec: TableSpec, plan: Plan, columns: dict[int, Column], width: int
+    ):
+        self.cur, self.spec, self.plan, self.columns, self.width = cur, spec, plan, columns, width
         self.present = {c.name for c in columns.values()}
         cities = cur.execute("SELECT id, name, local_name, country_code, geonameid FROM cities ORDER BY id").fetchall()
         # A name identifies a city whatever its case or accents; where a store already holds two
@@ -208,6 +210,9 @@ class _Planner:
     def _row(self, line: int, cells: list[str]) -> dict[str, Any] | None:
         raw = {col.name: (cells[i] if i < len(cells) else "") for i, col in self.columns.items()}
         before = len(self.plan.errors)
+        if len(cells) > self.width:  # a value spilled into a column with no header: never drop it silently
+            msgid = N_("this row has {n} values but the header names {m} columns: is a value with a comma not quoted?")
+            self.error(line, "", msgid, n=len(cells), m=self.width)
         out: dict[str, Any] = {}
         for name, cell in raw.items():
             col = self.spec.column(name)

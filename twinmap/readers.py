@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from twinmap.reference import N_, Explained
 
-_CYRILLIC = re.compile(r"[\u0400-\u04FF]")
+_CYRILLIC_LOWER = re.compile(r"[\u0430-\u044f\u0451]")
 _ARABIC = re.compile(r"[\u0600-\u06FF]")
 _DELIMITERS = (",", ";", "\t")
 
@@ -93,8 +93,10 @@ def decode(data: bytes) -> tuple[str, str]:
         return data.decode("utf-8"), "UTF-8"
     except UnicodeDecodeError:
         pass
+    # Every byte from 0xC0 up is a Cyrillic letter in Windows-1251, so count what Russian text is
+    # made of, lower-case letters; Persian bytes read as Windows-1251 come out mostly upper-case.
     cyr, ara = data.decode("cp1251", errors="replace"), data.decode("cp1256", errors="replace")
-    if len(_ARABIC.findall(ara)) > len(_CYRILLIC.findall(cyr)):
+    if len(_ARABIC.findall(ara)) > len(_CYRILLIC_LOWER.findall(cyr)):
         return ara, "Windows-1256 (Persian/Arabic)"
     return cyr, "Windows-1251 (Cyrillic)"
 

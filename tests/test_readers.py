@@ -1,0 +1,50 @@
+"""Reading files within limits: every limit is checked while reading, and says which it is."""
+
+import io
+
+import openpyxl
+import pytest
+
+from twinmap import readers
+
+
+def _xlsx(rows: int) -> bytes:
+    book = openpyxl.Workbook()
+    book.active.append(["name", "country_code"])
+    for i in range(rows):
+        book.active.append([f"Town {i}", "FR"])
+    buf = io.BytesIO()
+    book.save(buf)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("data", "limits", "message"),
+    [
+        (_xlsx(10), readers.Limits(rows=5), "more than 5 rows"),
+        (b"name,country_code\n" + b"Town,FR\n" * 10, readers.Limits(rows=5), "more than 5 rows"),
+        (b"a,b,c,d\n1,2,3,4\n", readers.Limits(columns=3), "row 1 has 4 columns; a table has at most 3"),
+        (b"name\n" + b"x" * 50 + b"\n", readers.Limits(cell_chars=20), "a cell of more than 20 characters"),
+        (b"name\n" + b"Town\n" * 3000, readers.Limits(seconds=0), "took longer than 0 seconds"),
+        (_xlsx(3), readers.Limits(unpacked_bytes=1000), "the workbook unpacks to"),
+    ],
+)
+def test_each_limit_refuses_the_file_while_reading(data, limits, message):
+    with pytest.raises(readers.FileProblem, match=message):
+        readers.read(data, limits)
+
+
+def test_trailing_empty_cells_do_not_count_as_columns():
+    sheet = readers.read(b"name,country_code" + b"," * 500 + b"\nKazan,RU" + b"," * 500 + b"\n")
+    assert sheet.header == ["name", "country_code"] and sheet.rows == [(2, ["Kazan", "RU"])]
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding"),
+    [("name;country_code\nКазань;RU\n", "cp1251"), ("نام,كشور\nكوتائيسي,GE\n", "cp1256"), ("ارديبهشت\n", "cp1256")],
+)
+def test_short_russian_and_persian_files_are_told_apart(text, encoding):
+    assert readers.decode(text.encode(encoding)) == (
+        text,
+        {"cp1251": "Windows-1251 (Cyrillic)", "cp1256": "Windows-1256 (Persian/Arabic)"}[encoding],
+    )
