@@ -17,7 +17,7 @@ with imports:
     st.caption(_(TABLES[table].help))
     upload = st.file_uploader(
         _("CSV or Excel file (up to {mb} MB)", mb=readers.MAX_BYTES // (1024 * 1024)),
-        type=["csv", "txt", "xlsx"],
+        type=["csv", "tsv", "txt", "xlsx"],
         key="data_file",
     )
     if upload is not None:

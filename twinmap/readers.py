@@ -18,6 +18,8 @@ import time
 import zipfile
 from dataclasses import dataclass, field
 
+from defusedxml import DefusedXmlException
+
 from twinmap.reference import N_, Explained
 
 _CYRILLIC_LOWER = re.compile(r"[\u0430-\u044f\u0451]")
@@ -217,11 +219,23 @@ def _read_xlsx(data: bytes, budget: _Budget) -> Sheet:
     except FileProblem:
         raise
     except Exception as err:  # any parser failure of an uploaded workbook is the file's problem
+        if _caused_by(err, DefusedXmlException):  # openpyxl wraps the parser's refusal in a ValueError
+            msgid = N_("the workbook holds XML entities or a document type, which are refused for safety.")
+            raise FileProblem(msgid) from None
         raise FileProblem(N_("not a readable Excel workbook ({why})."), why=type(err).__name__) from None
     if not records:
         raise FileProblem(N_("the first sheet is empty."))
     (_, header), body = records[0], records[1:]
     return Sheet(header=header, rows=body, encoding="Excel workbook", notes=notes)
+
+
+def _caused_by(err: BaseException | None, kind: type) -> bool:
+    """True when ``err`` or any exception it was raised from is of ``kind``."""
+    while err is not None:
+        if isinstance(err, kind):
+            return True
+        err = err.__cause__ or err.__context__
+    return False
 
 
 def _check_unpacked(data: bytes, limits: Limits) -> None:
