@@ -21,8 +21,9 @@ WORST = ("xlsx_far_cell.xlsx", "xlsx_shared_strings_bomb.xlsx", "xlsx_billion_la
 
 _PLAN = """
 import json, resource, sys, time
-from twinmap import db, importer
-con = db.connect(sys.argv[1])
+from twinmap.ingest import importer, seed
+from twinmap.store import db
+con = seed.connect(sys.argv[1])
 data = open(sys.argv[2], "rb").read()
 start = time.perf_counter()
 plan = importer.plan_import(con, data, sys.argv[2], sys.argv[3])
@@ -33,8 +34,9 @@ print(json.dumps({"seconds": time.perf_counter() - start, "mb": peak, "why": why
 
 _EXPORT = """
 import json, resource, sys, time
-from twinmap import db, exporter
-con = db.connect(sys.argv[1])
+from twinmap.ingest import exporter, seed
+from twinmap.store import db
+con = seed.connect(sys.argv[1])
 with db.write_transaction(con) as cur:
     cur.execute('''INSERT INTO indicators (city_id, origin_country, indicator, period, value)
                    SELECT 1, 'C' || (i // 1000), 'tourist_arrivals', DATE '1900-01-01' + to_months((i % 1000)::INT), i
@@ -48,8 +50,8 @@ print(json.dumps({"seconds": time.perf_counter() - start, "mb": peak, "bytes": s
 
 def _fresh_store(tmp: Path) -> Path:
     store = tmp / "store.duckdb"
-    subprocess.run([sys.executable, "-c", f"from twinmap import db; db.connect({str(store)!r}).close()"], cwd=ROOT,
-                   check=True)  # fmt: skip
+    code = f"from twinmap.ingest import seed; seed.connect({str(store)!r}).close()"
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)
     return store
 
 

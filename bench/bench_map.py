@@ -21,7 +21,10 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from twinmap import db, finder, health, maps, network, queries, reference, register
+from twinmap.core import reference
+from twinmap.reads import finder, health, network, queries, register
+from twinmap.store import db
+from twinmap.views import maps
 
 
 def _timed(label: str, fn):

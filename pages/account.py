@@ -2,15 +2,17 @@
 
 import streamlit as st
 
-from twinmap import auth, cache, present, ui
+from twinmap.store import auth
+from twinmap.ui import cache, page
+from twinmap.views import labels
 
-ui.inside_frame()
-_ = ui.translator()
+p = page.start()
+_ = p.tr
 
-current = ui.user()
+current = p.user
 if current:
     st.title(_("Account"))
-    st.markdown(_("Signed in as **{name}** ({role}).", name=present.md_escape(current.name), role=_(current.role)))
+    st.markdown(_("Signed in as **{name}** ({role}).", name=labels.md_escape(current.name), role=_(current.role)))
     if st.button(_("Sign out"), key="account_sign_out"):
         st.session_state.user = None
         st.rerun()
@@ -26,6 +28,6 @@ if submitted:
     try:
         st.session_state.user = auth.sign_in(cache.connection(), name.strip(), password)
     except auth.AuthError as err:
-        st.error(present.md_escape(_(err.msgid, **err.values).capitalize()))
+        st.error(labels.md_escape(_(err.msgid, **err.values).capitalize()))
     else:
         st.rerun()

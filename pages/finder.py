@@ -4,11 +4,15 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from twinmap import cache, config, finder, forms, maps, present, reference, ui
+from twinmap.core import config, reference
+from twinmap.core.reference import N_
+from twinmap.ingest import forms
+from twinmap.reads import finder
+from twinmap.ui import cache, page, widgets
+from twinmap.views import labels, maps
 
-ui.inside_frame()
-_ = ui.translator()
-user = ui.require("editor")
+p = page.start("editor")
+_ = p.tr
 homes = cache.home_cities()
 names = {int(i): _.city(n, ln) for i, n, ln in zip(homes["id"], homes["name"], homes["local_name"], strict=True)}
 
@@ -37,25 +41,22 @@ table = {
     _("Score"): [round(r["score"], 1) for r in rows],
     _("Why"): ["; ".join(f"{_(m, **v)} (+{_.number(p, 1)})" for m, v, p in finder.explain(r, weights)) for r in rows],
 }
-ui.table_downloads(pd.DataFrame(table), "partner-candidates", "finder_table")
+widgets.table_downloads(pd.DataFrame(table), "partner-candidates", "finder_table")
 with st.expander(_("How the score is made")):
-    st.markdown(present.md_escape(_("Each part scores 0 to 1; the total is the weighted mean × 100.")))
+    st.markdown(labels.md_escape(_("Each part scores 0 to 1; the total is the weighted mean × 100.")))
     method = {_("Part"): [_(label) for label in finder.PARTS.values()],
               _("Weight"): [getattr(weights, k) for k in finder.PARTS],
               _("Full marks when"): [_(finder.RULES[k]) for k in finder.PARTS]}  # fmt: skip
     st.dataframe(pd.DataFrame(method), hide_index=True, key="finder_method")
 
 st.subheader(_("Add as a candidate"))
-labels = {i: f"{r['name']} ({_.country(r['country_code'])})" for i, r in enumerate(rows)}
-pick = st.selectbox(_("Candidate"), list(labels), format_func=labels.get, key="finder_pick")
+picks = {i: f"{r['name']} ({_.country(r['country_code'])})" for i, r in enumerate(rows)}
+pick = st.selectbox(_("Candidate"), list(picks), format_func=picks.get, key="finder_pick")
 if st.button(_("Add to the pipeline as a candidate"), key="finder_add") and pick is not None:
     r = rows[pick]
     values = {"home_city": home["name"], "home_country": home["country_code"], "partner_city": r["name"],
               "partner_country": r["country_code"], "kind": "sister_city", "status": "candidate",
               "notes": _("Found by the partner finder (score {score}).", score=round(r["score"], 1))}  # fmt: skip
-    plan, batch = forms.submit(cache.connection(), "partnerships", values, user.name, "partner finder")
-    if batch is None:
-        st.error(present.md_escape("; ".join(f"{p.column}: {_(p.msgid, **p.values)}" for p in plan.errors)))
-    else:
-        st.success(_("{city} is now a candidate (import #{batch}; undo on the Data page).", city=r["name"],
-                     batch=batch))  # fmt: skip
+    plan, batch = forms.submit(cache.connection(), "partnerships", values, p.user.name, "partner finder")
+    page.report(_, plan, batch, N_("{city} is now a candidate (import #{batch}; undo on the Data page)."),
+                city=r["name"])  # fmt: skip

@@ -4,13 +4,15 @@ import time
 
 import streamlit as st
 
-from twinmap import config, kiosk, slides, ui
+from twinmap.core import config
+from twinmap.ui import compat, session, slides
+from twinmap.views import kiosk
 
-ui.inside_frame()
+compat.inside_frame()
 screen = kiosk.settings(st.query_params)
 tr = screen.translator
 st.html(slides.KIOSK_CSS)
-ui.apply_direction(tr)
+session.apply_direction(tr)
 slides.watchdog(screen.seconds)
 
 

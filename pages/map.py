@@ -3,15 +3,18 @@
 import streamlit as st
 from streamlit_folium import st_folium
 
-from twinmap import cache, config, maps, present, queries, reference, ui
+from twinmap.core import config, reference
+from twinmap.reads import queries
+from twinmap.ui import cache, page
+from twinmap.views import cards, labels, maps
 
-ui.inside_frame()
-_ = ui.translator()
-today = config.today()
+p = page.start()
+_ = p.tr
+today = p.today
 first, last = cache.signing_years()
 with st.sidebar:
     st.subheader(_("Map filters"))
-    shown = [t.code for t in reference.STATUSES if ui.is_staff() or t.code not in reference.PRIVATE_STATUSES]
+    shown = [t.code for t in reference.STATUSES if p.staff or t.code not in reference.PRIVATE_STATUSES]
     statuses = st.multiselect(_("Status"), shown, format_func=lambda c: _.term(reference.STATUSES, c), key="map_status")
     kinds = st.multiselect(
         _("Kind"),
@@ -29,8 +32,8 @@ with st.sidebar:
 
 full_range = years == (first, last)
 f = queries.PartnershipFilter(
-    home_city_ids=ui.home_filter().home_city_ids,
-    include_private=ui.is_staff(),
+    home_city_ids=p.filter.home_city_ids,
+    include_private=p.staff,
     statuses=tuple(statuses),
     kinds=tuple(kinds),
     areas=tuple(areas),
@@ -56,11 +59,11 @@ with right:
         st.info(_("Select a partner city on the map to see its partnership here."))
     else:
         row = chosen.iloc[0]
-        st.subheader(present.md_escape(_.city(row["partner_name"], row["partner_local_name"])))
+        st.subheader(labels.md_escape(_.city(row["partner_name"], row["partner_local_name"])))
         if row["partner_local_name"] and row["partner_local_name"] != row["partner_name"]:
-            st.caption(present.md_escape(row["partner_local_name"]))
-        for name, text in present.partner_card(row, _, private=ui.is_staff()):
-            st.markdown(f"**{present.md_escape(name)}:** {present.md_escape(text)}")
-        if ui.is_staff():
+            st.caption(labels.md_escape(row["partner_local_name"]))
+        for name, text in cards.partner_card(row, _, private=p.staff):
+            st.markdown(f"**{labels.md_escape(name)}:** {labels.md_escape(text)}")
+        if p.staff:
             st.caption(_("Contacts (staff only)"))
             st.dataframe(cache.contacts(int(row["id"])), hide_index=True, key="map_contacts")

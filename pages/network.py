@@ -3,11 +3,14 @@
 import streamlit as st
 from streamlit_folium import st_folium
 
-from twinmap import cache, config, maps, network, ui
+from twinmap.core import config
+from twinmap.reads import network
+from twinmap.ui import cache, page, widgets
+from twinmap.views import maps
 
-ui.inside_frame()
-_ = ui.translator()
-f = ui.home_filter()
+p = page.start()
+_ = p.tr
+f = p.filter
 homes = cache.home_cities()
 home_ids = set(f.home_city_ids) or {int(i) for i in homes["id"]}
 links = cache.network_edges(f.include_private)
@@ -26,7 +29,7 @@ if second.empty:
 else:
     table = second.assign(second_country=second["second_country"].map(_.country))
     table.columns = [_("Home city"), _("Our partner"), _("Its partner"), _("Country")]
-    ui.table_downloads(table, "partners-of-partners", "network_second")
+    widgets.table_downloads(table, "partners-of-partners", "network_second")
 
 st.subheader(_("Partners shared by several home cities"))
 shared = network.shared_partners(shown, home_ids)
@@ -36,9 +39,9 @@ else:
     table = shared.assign(homes=shared["homes"].map(", ".join), b_country=shared["b_country"].map(_.country))
     table = table[["b_name", "b_country", "homes"]]
     table.columns = [_("Partner city"), _("Country"), _("Home cities")]
-    ui.table_downloads(table, "shared-partners", "network_shared")
+    widgets.table_downloads(table, "shared-partners", "network_shared")
 
 st.subheader(_("Twin cities per city"))
 table = cities.assign(country=cities["country"].map(_.country))[["name", "country", "degree"]]
 table.columns = [_("City"), _("Country"), _("Twin cities")]
-ui.table_downloads(table, "degree-per-city", "network_degree")
+widgets.table_downloads(table, "degree-per-city", "network_degree")

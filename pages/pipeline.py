@@ -2,29 +2,31 @@
 
 import streamlit as st
 
-from twinmap import cache, charts, config, present, reference, ui
+from twinmap.core import reference
+from twinmap.ui import cache, page, widgets
+from twinmap.views import charts, labels
 
-ui.inside_frame()
-_ = ui.translator()
-today = config.today()
-f = ui.home_filter()
+p = page.start()
+_ = p.tr
+today = p.today
+f = p.filter
 board = cache.board(f, today)
 
 st.title(_("Lifecycle pipeline"))
-if not ui.is_staff():
+if not p.staff:
     st.caption(_("Candidates and partnerships still in talks are shown to signed-in staff only."))
 shown = [t for t in reference.STATUSES if t.code in set(board["status"])]
-ui.chart(charts.funnel(board, _), key="pipeline_funnel")
+widgets.chart(charts.funnel(board, _), key="pipeline_funnel")
 
-labels = dict(zip(board["id"], charts.pair_labels(board, _), strict=True))
+names = dict(zip(board["id"], labels.pair_labels(board, _), strict=True))
 columns = st.columns(len(shown) or 1)
 for column, term in zip(columns, shown, strict=False):
     rows = board[board["status"] == term.code].sort_values("entered_on", na_position="first")
-    column.markdown(f"**{present.md_escape(_(term.label))}** · {_.number(len(rows))}")
+    column.markdown(f"**{labels.md_escape(_(term.label))}** · {_.number(len(rows))}")
     for r in rows.to_dict("records"):
         since = r["entered_on"]
         with column.container(border=True):
-            st.markdown(present.md_escape(labels[r["id"]]))
+            st.markdown(labels.md_escape(names[r["id"]]))
             if since is None or since != since:
                 st.caption(_("Date not recorded"))
             else:

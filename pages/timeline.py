@@ -4,22 +4,25 @@ import datetime as dt
 
 import streamlit as st
 
-from twinmap import cache, charts, config, grant, ics, present, queries, reference, ui
+from twinmap.core import reference
+from twinmap.reads import queries
+from twinmap.ui import cache, page, widgets
+from twinmap.views import charts, grant, ics, labels, tables
 
-ui.inside_frame()
-_ = ui.translator()
-today = config.today()
-base = ui.home_filter()
+p = page.start()
+_ = p.tr
+today = p.today
+base = p.filter
 all_partners = cache.partnerships(base, today)
-labels = dict(zip(all_partners["id"], charts.pair_labels(all_partners, _), strict=True))
+names = dict(zip(all_partners["id"], labels.pair_labels(all_partners, _), strict=True))
 first, _last = cache.signing_years()
 
 with st.sidebar:
     st.subheader(_("Timeline filters"))
     chosen = st.multiselect(
         _("Partnerships"),
-        list(labels),
-        format_func=labels.get,
+        list(names),
+        format_func=names.get,
         key="timeline_partners",
         placeholder=_("All partnerships"),
     )
@@ -53,7 +56,7 @@ st.caption(
 )
 fig = charts.timeline(partners, events, today, _)
 fig.update_xaxes(range=[start, end])
-ui.chart(fig, key="timeline_chart")
+widgets.chart(fig, key="timeline_chart")
 st.download_button(
     _("Add these events to a calendar (.ics)"),
     lambda: ics.events_calendar(events, _, name=_("Sister-city events")),
@@ -65,11 +68,13 @@ st.download_button(
 )
 
 st.subheader(_("Upcoming events"))
-ui.table_downloads(present.events_table(cache.upcoming_events(f, today, 20), _), "upcoming-events", "timeline_upcoming")
+widgets.table_downloads(
+    tables.events_table(cache.upcoming_events(f, today, 20), _), "upcoming-events", "timeline_upcoming"
+)
 st.subheader(_("All events shown"))
-ui.table_downloads(present.events_table(events, _), "events", "timeline_events")
+widgets.table_downloads(tables.events_table(events, _), "events", "timeline_events")
 
-if ui.user() is not None:
+if p.signed_in:
     st.subheader(_("Grant report"))
     st.caption(
         _("A year's held events with participants by country and gender, funding and budget, as grant forms ask.")
@@ -77,5 +82,5 @@ if ui.user() is not None:
     year = st.selectbox(_("Year"), list(range(today.year, first - 1, -1)), key="timeline_grant_year")
     sheets = grant.report(cache.grant_events(f, int(year)), int(year), _)
     st.dataframe(next(iter(sheets.values())), hide_index=True, key="timeline_grant_summary")
-    st.download_button(_("Grant report (Excel)"), lambda: grant.workbook(sheets), f"grant-report-{year}.xlsx", ui.XLSX,
-                       key="timeline_grant_xlsx", icon=":material/download:", on_click="ignore")  # fmt: skip
+    st.download_button(_("Grant report (Excel)"), lambda: grant.workbook(sheets), f"grant-report-{year}.xlsx",
+                       widgets.XLSX, key="timeline_grant_xlsx", on_click="ignore")  # fmt: skip

@@ -2,11 +2,14 @@
 
 import streamlit as st
 
-from twinmap import cache, charts, config, present, queries, reference, ui
+from twinmap.core import reference
+from twinmap.reads import queries
+from twinmap.ui import cache, page, widgets
+from twinmap.views import charts, tables
 
-ui.inside_frame()
-_ = ui.translator()
-today = config.today()
+p = page.start()
+_ = p.tr
+today = p.today
 cities = cache.indicator_cities()
 st.title(_("Tourism indicators"))
 if cities.empty:
@@ -37,7 +40,7 @@ label = _.term(reference.INDICATORS, indicator)
 if series.empty:
     st.info(_("No data for the chosen countries of origin. Choose other countries or tick all foreign visitors."))
 else:
-    ui.chart(charts.tourism(series, signings, label, _), key="tourism_chart")
+    widgets.chart(charts.tourism(series, signings, label, _), key="tourism_chart")
 
 st.subheader(_("Did tourism from partner countries grow beyond the general trend?"))
 months = (
@@ -54,5 +57,5 @@ st.caption(
         months=_.number(months),
     )
 )
-table = present.before_after_table(cache.impact(f, indicator, today, months), _)
-ui.table_downloads(table, "tourism-impact", key="tourism_impact")
+table = tables.before_after_table(cache.tourism_impact(f, indicator, today, months), _)
+widgets.table_downloads(table, "tourism-impact", key="tourism_impact")

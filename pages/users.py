@@ -4,11 +4,12 @@ import secrets
 
 import streamlit as st
 
-from twinmap import auth, cache, present, ui
+from twinmap.store import auth
+from twinmap.ui import cache, page
+from twinmap.views import labels
 
-ui.inside_frame()
-_ = ui.translator()
-admin = ui.require("admin")
+p = page.start("admin")
+_ = p.tr
 con = cache.connection()
 
 st.title(_("Users"))
@@ -23,10 +24,10 @@ with left, st.form("users_add", clear_on_submit=True):
         password = secrets.token_urlsafe(12)
         try:
             auth.create_user(con, name.strip(), password, role)
-            shown = {"name": present.md_escape(name), "password": present.md_escape(password)}
+            shown = {"name": labels.md_escape(name), "password": labels.md_escape(password)}
             st.success(_("Added {name}. Their password, shown only now: {password}", **shown))
         except auth.AuthError as err:
-            st.error(present.md_escape(_(err.msgid, **err.values).capitalize()))
+            st.error(labels.md_escape(_(err.msgid, **err.values).capitalize()))
 
 with right, st.form("users_change"):
     st.subheader(_("Change a user"))
@@ -43,15 +44,15 @@ with right, st.form("users_change"):
     if st.form_submit_button(_("Apply")):
         try:
             if action == "role":
-                auth.set_role(con, who, new_role, by=admin.name)
+                auth.set_role(con, who, new_role, by=p.user.name)
                 st.success(_("{name} is now {role}.", name=who, role=_(new_role)))
             elif action == "password":
                 password = secrets.token_urlsafe(12)
                 auth.set_password(con, who, password)
-                shown = {"name": present.md_escape(who), "password": present.md_escape(password)}
+                shown = {"name": labels.md_escape(who), "password": labels.md_escape(password)}
                 st.success(_("New password for {name}, shown only now: {password}", **shown))
             else:
-                auth.delete_user(con, who, by=admin.name)
+                auth.delete_user(con, who, by=p.user.name)
                 st.success(_("Deleted {name}.", name=who))
         except auth.AuthError as err:
-            st.error(present.md_escape(_(err.msgid, **err.values).capitalize()))
+            st.error(labels.md_escape(_(err.msgid, **err.values).capitalize()))

@@ -15,7 +15,7 @@ from babel.messages.pofile import read_po, write_po
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from twinmap import i18n
+from twinmap.views import i18n
 
 
 def update(lang: str, extra: dict[str, str] | None = None) -> list[str]:

@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from twinmap import db
+from twinmap.ingest import seed
 
 # The shipped demo story is told as of this day (upcoming events, expiries).
 TODAY = dt.date(2026, 11, 23)
@@ -23,7 +23,7 @@ def shipped_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     Session-scoped because building parses every shipped file; tests that write get a copy.
     """
     path = tmp_path_factory.mktemp("shipped") / "twinmap.duckdb"
-    db.connect(path).close()
+    seed.connect(path).close()
     return path
 
 
@@ -32,7 +32,7 @@ def con(shipped_db: Path, tmp_path: Path) -> duckdb.DuckDBPyConnection:
     """A private, writable copy of the shipped database."""
     path = tmp_path / "copy.duckdb"
     shutil.copy(shipped_db, path)
-    connection = db.connect(path)
+    connection = seed.connect(path)
     yield connection
     connection.close()
 

@@ -3,7 +3,7 @@ import threading
 
 import pytest
 
-from twinmap import auth
+from twinmap.store import auth
 
 
 def test_passwords_are_stored_only_as_argon2_hashes(con):
@@ -110,7 +110,7 @@ def test_a_locked_real_name_and_an_invented_one_get_the_same_answers(con):
 
 
 def test_failed_sign_ins_do_not_empty_the_read_caches(con):
-    from twinmap import db
+    from twinmap.store import db
 
     before = db.data_version(con)
     with pytest.raises(auth.AuthError):

@@ -2,8 +2,8 @@ import threading
 
 import pytest
 
-from twinmap import batches, exporter, importer
-from twinmap.tables import LOAD_ORDER
+from twinmap.ingest import batches, exporter, importer
+from twinmap.ingest.specs import LOAD_ORDER
 
 EV = "home_city,home_country,partner_city,partner_country,kind,title,starts_on,ends_on,venue,status\n"
 

@@ -2,7 +2,7 @@ import datetime as dt
 
 import pandas as pd
 
-from twinmap import charts
+from twinmap.views import charts
 
 from .conftest import TODAY
 

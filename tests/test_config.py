@@ -1,4 +1,4 @@
-from twinmap import config
+from twinmap.core import config
 
 
 def test_every_setting_is_documented_in_the_readme():

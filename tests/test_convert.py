@@ -2,7 +2,8 @@
 
 import pytest
 
-from twinmap import convert, dates
+from twinmap.core import dates
+from twinmap.ingest import convert
 
 # (typed, read as): the rule in convert.NUMBER_RULE, which the templates state.
 NUMBERS = [

@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from twinmap import dates
+from twinmap.core import dates
 
 D = dt.date
 

@@ -5,12 +5,14 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from twinmap import dates, db, seed
+from twinmap.core import dates
+from twinmap.ingest import seed
+from twinmap.store import db, schema
 
 
 def test_first_start_builds_the_database_from_the_shipped_files(tmp_path):
     path = tmp_path / "new" / "twinmap.duckdb"
-    con = db.connect(path)
+    con = seed.connect(path)
     tables = ("cities", "partnerships", "events", "stages", "missions", "follow_ups", "targets", "ties")
     counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
     assert counts == {"cities": 29, "partnerships": 14, "events": 52, "stages": 33, "missions": 6, "follow_ups": 13,
@@ -37,7 +39,7 @@ def test_every_invented_row_is_marked_demo(con):
 
 
 def test_schema_version_is_recorded(con):
-    assert db.schema_version(con) == db.SCHEMA_VERSION
+    assert db.schema_version(con) == schema.SCHEMA_VERSION
 
 
 def test_date_precision_survives_a_round_trip_through_the_file(con, tmp_path):
@@ -83,7 +85,7 @@ def test_a_failed_first_build_leaves_no_file(tmp_path, monkeypatch):
     monkeypatch.setattr(seed, "load_shipped", broken)
     path = tmp_path / "twinmap.duckdb"
     with pytest.raises(seed.SeedError):
-        db.connect(path)
+        seed.connect(path)
     assert list(tmp_path.iterdir()) == []
 
 
@@ -94,7 +96,7 @@ def test_a_second_process_gets_a_clear_message_when_the_file_is_in_use(shipped_d
     path = tmp_path / "busy.duckdb"
     shutil.copy(shipped_db, path)
     holder = db.connect(path)
-    code = f"from twinmap import db\ntry:\n    db.connect({str(path)!r})\nexcept db.DatabaseError as e:\n    print(e)"
+    code = f"from twinmap.store import db\ntry:\n    db.connect({str(path)!r})\nexcept db.DatabaseError as e:\n    print(e)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     holder.close()
     assert "in use by another program" in out
@@ -148,7 +150,7 @@ DAMAGE = ["zero-length", "truncated", "zeroed header", "text file", "another pro
 def test_a_damaged_store_is_a_clear_error_without_a_path(shipped_db, tmp_path, kind):
     path = _damage(kind, shipped_db, tmp_path / "store.duckdb")
     with pytest.raises(db.DatabaseError) as err:
-        db.connect(path)
+        seed.connect(path)
     assert err.value.msgid == db.DAMAGED
     assert str(tmp_path) not in str(err.value)
     assert path.exists()  # never replaced or rebuilt over the damaged file
@@ -176,4 +178,4 @@ def test_a_store_of_a_newer_twinmap_is_refused_by_name(con):
         cur.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
     with pytest.raises(db.DatabaseError) as err:
         db.migrate(con)
-    assert err.value.msgid == db.NEWER and err.value.values == {"found": 99, "known": db.SCHEMA_VERSION}
+    assert err.value.msgid == db.NEWER and err.value.values == {"found": 99, "known": schema.SCHEMA_VERSION}

@@ -2,8 +2,8 @@ import io
 
 import openpyxl
 
-from twinmap import batches, exporter, importer
-from twinmap.tables import LOAD_ORDER, TABLES
+from twinmap.ingest import batches, exporter, importer
+from twinmap.ingest.specs import LOAD_ORDER, TABLES
 
 from .conftest import ROOT
 
@@ -54,7 +54,7 @@ def test_a_shown_table_downloads_safely_as_csv_and_excel():
 
 
 def test_every_cell_that_is_not_a_number_is_defused_currency_and_time_zone_too(con):
-    from twinmap import forms
+    from twinmap.ingest import forms
 
     row = {**dict(TABLES["events"].examples[0]), "title": "Budgeted", "currency": "=1+1", "budget": "10"}
     batches.commit(con, importer.plan_import(con, forms.one_row("events", row), "f.csv", "events"), "tester")

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from twinmap import finder
+from twinmap.reads import finder
 
 
 def _sari(con):

@@ -2,7 +2,8 @@
 
 import datetime as dt
 
-from twinmap import batches, forms, queries
+from twinmap.ingest import batches, forms
+from twinmap.reads import queries
 
 TODAY = dt.date(2026, 11, 23)
 

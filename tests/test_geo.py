@@ -3,7 +3,7 @@ import itertools
 
 import pytest
 
-from twinmap import config, geo
+from twinmap.core import config, geo
 
 
 def test_an_arc_across_the_antimeridian_never_jumps_across_the_map():

@@ -4,7 +4,10 @@ import io
 
 import openpyxl
 
-from twinmap import batches, grant, importer, queries
+from twinmap.ingest import batches, importer
+from twinmap.reads import grant as reads_grant
+from twinmap.reads import queries
+from twinmap.views import grant
 
 HEAD = ("home_city,home_country,partner_city,partner_country,kind,title,starts_on,status,participants,"
         "participants_female,participants_male,participants_by_country,funding_source,budget,currency\n")  # fmt: skip
@@ -18,7 +21,7 @@ def test_a_years_report_adds_up_what_was_recorded_and_says_what_was_not(con):
         "Sari,IR,Aktau,KZ,festival,G4,2030-08-01,planned,99,,,,,,\n"
     )
     batches.commit(con, importer.plan_import(con, text.encode(), "g.csv", "events"), "tester")
-    frame = grant.held_events(con, queries.PartnershipFilter(), 2030)
+    frame = reads_grant.held_events(con, queries.PartnershipFilter(), 2030)
     assert list(frame["title"]) == ["G1", "G2", "G3"]  # the planned one is not reported
     sheets = grant.report(frame, 2030)
     summary = dict(sheets["Summary"].to_numpy().tolist())

@@ -5,7 +5,9 @@ import datetime as dt
 import duckdb
 import pytest
 
-from twinmap import batches, db, health, importer, queries
+from twinmap.ingest import batches, importer
+from twinmap.reads import health, queries
+from twinmap.store import db
 
 TODAY = dt.date(2026, 11, 23)
 QUIET = {"events_24m": 4, "sent": 2, "received": 2, "fu_due": 0, "fu_on_time": 0, "fu_overdue": 0, "fu_late": 0,

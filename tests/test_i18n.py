@@ -2,7 +2,8 @@ import re
 
 import pytest
 
-from twinmap import dates, i18n
+from twinmap.core import dates
+from twinmap.views import i18n
 
 
 @pytest.mark.parametrize("lang", ["ru", "fa"])

@@ -4,7 +4,9 @@ import datetime as dt
 
 import icalendar
 
-from twinmap import batches, i18n, ics, importer, queries
+from twinmap.ingest import batches, importer
+from twinmap.reads import queries
+from twinmap.views import i18n, ics
 
 
 def _calendar(con, f=None):

@@ -4,7 +4,8 @@ import datetime as dt
 
 import pandas as pd
 
-from twinmap import batches, impact, importer, queries
+from twinmap.ingest import batches, importer
+from twinmap.reads import impact, queries
 
 
 def _rows(**cols):

@@ -2,8 +2,10 @@
 
 import pytest
 
-from twinmap import batches, dates, forms, importer, readers
-from twinmap.tables import TABLES
+from twinmap.core import dates
+from twinmap.ingest import batches, forms, importer, readers
+from twinmap.ingest.specs import TABLES
+from twinmap.views import previews
 
 from .conftest import ROOT
 
@@ -164,12 +166,11 @@ def test_the_report_lists_counts_and_every_error(con):
 
 
 def test_problems_read_in_the_staff_members_language(con):
-    from twinmap import present
-    from twinmap.i18n import Translator
+    from twinmap.views.i18n import Translator
 
     plan = _plan(con, "events_end_before_start.csv", "events")
-    fa = present.plan_tables(plan, Translator("fa"))["problems"]
-    ru = present.plan_tables(plan, Translator("ru"))["problems"]
+    fa = previews.plan_tables(plan, Translator("fa"))["problems"]
+    ru = previews.plan_tables(plan, Translator("ru"))["problems"]
     assert fa.iloc[0]["مشکل"] == "رویداد پیش از شروع پایان می‌یابد"
     assert ru.iloc[0]["Проблема"] == "мероприятие заканчивается раньше, чем начинается"
 

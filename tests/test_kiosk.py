@@ -3,7 +3,9 @@
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from twinmap import auth, kiosk, slides
+from twinmap.store import auth
+from twinmap.ui import slides
+from twinmap.views import kiosk
 
 from .conftest import ROOT
 

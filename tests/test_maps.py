@@ -3,8 +3,8 @@ import re
 import pandas as pd
 import pytest
 
-from twinmap import maps
-from twinmap.i18n import Translator
+from twinmap.views import maps
+from twinmap.views.i18n import Translator
 
 
 def _partners(**overrides):

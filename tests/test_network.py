@@ -1,6 +1,7 @@
 """Network: degrees, partners of partners and shared partners on the shipped data and a crafted one."""
 
-from twinmap import batches, importer, network
+from twinmap.ingest import batches, importer
+from twinmap.reads import network
 
 
 def _homes(con):

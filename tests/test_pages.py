@@ -65,7 +65,7 @@ def test_choosing_sari_shows_saris_partner_count(app_env):
 
 
 def _sari_id() -> int:
-    from twinmap import cache
+    from twinmap.ui import cache
 
     return cache.connection().execute("SELECT id FROM cities WHERE name = 'Sari'").fetchone()[0]
 
@@ -108,7 +108,7 @@ def test_tourism_compares_before_and_after_signing(app_env):
 
 
 def _as(role: str | None) -> AppTest:
-    from twinmap import auth
+    from twinmap.store import auth
 
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.session_state["user"] = auth.User("leila", role) if role else None
@@ -142,7 +142,7 @@ def test_an_editor_previews_then_commits_an_import(app_env):
     assert at.dataframe[0].value["title"].iloc[0] == "Chess match"
     at.button(key="data_commit").click().run()
     assert at.success[0].value.startswith("Committed as import #11")
-    from twinmap import cache
+    from twinmap.ui import cache
 
     assert cache.connection().execute("SELECT count(*) FROM events WHERE title = 'Chess match'").fetchone() == (1,)
 
@@ -204,13 +204,13 @@ def test_after_an_import_the_undo_offers_that_import_and_undoing_it_refreshes_th
     assert at.success[0].value.startswith("Committed as import #11")
     (undo_box,) = [s for s in at.selectbox if s.label == "Import to undo"]
     assert undo_box.value == 11  # the newest import, not the one preselected before
-    from twinmap.present import md_escape
+    from twinmap.views.labels import md_escape
 
     said = md_escape("Import #11 of events_ddmmyyyy.csv into Events by leila")
     assert any(m.value.startswith(said) for m in at.markdown)
     next(s for s in at.checkbox if s.label.startswith("I want to undo")).check().run()
     at.button(key="data_undo").click().run()
-    assert [m.value for m in at.success] == ["Import #11 undone."]
+    assert [m.value for m in at.success] == [md_escape("Import #11 undone.")]
     (history,) = [d.value.set_index("id") for d in at.dataframe if "table_name" in d.value.columns]
     assert history.loc[11, "status"] == "undone"
     (undo_box,) = [s for s in at.selectbox if s.label == "Import to undo"]

@@ -6,7 +6,7 @@ from .conftest import ROOT
 
 
 def _as(role: str | None, page: str) -> AppTest:
-    from twinmap import auth
+    from twinmap.store import auth
 
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
     at.session_state["user"] = auth.User("leila", role) if role else None
@@ -89,7 +89,7 @@ def test_an_editor_adds_a_follow_up_through_the_form(app_env):
 
 def test_the_finder_ranks_and_adds_a_candidate(app_env):
     at = _as("editor", "pages/finder.py")
-    from twinmap import cache
+    from twinmap.ui import cache
 
     sari = int(cache.home_cities().query("name == 'Sari'")["id"].iloc[0])  # the app's own connection
     at.selectbox(key="finder_home").set_value(sari).run()

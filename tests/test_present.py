@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from twinmap import present
+from twinmap.views import labels, previews
 
 
 @pytest.mark.parametrize(
@@ -18,7 +18,7 @@ from twinmap import present
     ],
 )
 def test_markdown_escaping_leaves_no_link_or_markup_and_the_same_visible_text(typed):
-    shown = present.md_escape(typed)
+    shown = labels.md_escape(typed)
     assert "://" not in shown and "www." not in shown.lower() and not re.search(r"\w@", shown)
     # Escapes and the invisible word joiner aside, the reader sees exactly what was typed.
     assert shown.replace("\\", "").replace("\u2060", "") == typed
@@ -29,7 +29,7 @@ def test_an_import_is_described_before_it_is_undone():
 
     row = {"id": 11, "table_name": "events", "file_name": "june.csv", "user_name": "leila",
            "created_at": dt.datetime(2026, 11, 23, 9, 30), "inserted": 3, "updated": 1, "cities_created": 0}  # fmt: skip
-    assert present.batch_label(row) == "#11 · Events · june.csv · leila · 2026-11-23 09:30"
-    assert present.batch_details(row).startswith(
+    assert previews.batch_label(row) == "#11 · Events · june.csv · leila · 2026-11-23 09:30"
+    assert previews.batch_details(row).startswith(
         "Import #11 of june.csv into Events by leila on 2026-11-23 09:30: 3 new row(s), 1 changed"
     )

@@ -3,8 +3,9 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from twinmap import db, queries
-from twinmap.queries import PartnershipFilter as F
+from twinmap.reads import queries
+from twinmap.reads.queries import PartnershipFilter as F
+from twinmap.store import db
 
 from .conftest import TODAY
 

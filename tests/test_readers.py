@@ -5,7 +5,7 @@ import io
 import openpyxl
 import pytest
 
-from twinmap import readers
+from twinmap.ingest import readers
 
 
 def _xlsx(rows: int) -> bytes:

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pandas as pd
 
-from twinmap import queries, register
+from twinmap.reads import queries, register
 
 FULL = {"partner_name": "Aktau", "purpose": "p", "programmes": "p", "obligations_home": "o",
         "obligations_partner": "o", "expected_results": "r", "success_indicators": "s", "n_targets": 1,

@@ -3,7 +3,9 @@ import shutil
 import duckdb
 import pytest
 
-from twinmap import config, db, seed
+from twinmap.core import config
+from twinmap.ingest import seed
+from twinmap.store import db
 
 
 @pytest.fixture

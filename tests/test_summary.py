@@ -2,7 +2,8 @@
 
 import datetime as dt
 
-from twinmap import health, i18n, queries, register, summary
+from twinmap.reads import health, queries, register
+from twinmap.views import i18n, summary
 
 TODAY = dt.date(2026, 11, 23)
 

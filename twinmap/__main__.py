@@ -15,8 +15,10 @@ from pathlib import Path
 
 import duckdb
 
-from twinmap import auth, batches, config, db, exporter, importer
-from twinmap.tables import TABLES
+from twinmap.core import config
+from twinmap.ingest import batches, exporter, importer, seed
+from twinmap.ingest.specs import TABLES
+from twinmap.store import auth, db
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -50,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     path = config.db_path()
     try:
-        con = db.connect(path)
+        con = seed.connect(path)
     except db.DatabaseError as err:
         print(f"error: {path}: {err}", file=sys.stderr)
         return 1

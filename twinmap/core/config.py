@@ -1,0 +1,77 @@
+"""Paths and settings, from one place.
+
+Paths come from this file's location, never from the working directory, so the app, the
+tests and the command line find the same files wherever they are started.
+Settings are one table of name, default and help text; each can be overridden from the
+environment (a test fails if one is missing from the README).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+DATA_DIR = ROOT / "data"
+STATIC_DIR = ROOT / "static"
+# URL at which Streamlit serves STATIC_DIR (server.enableStaticServing in .streamlit/config.toml).
+STATIC_URL = "/app/static"
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One configurable value: environment variable, default and what it does."""
+
+    env: str
+    default: str
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "TWINMAP_DB",
+        str(DATA_DIR / "twinmap.duckdb"),
+        "Path of the DuckDB database file. Created from the CSV files in data/ on first start.",
+    ),
+    Setting(
+        "TWINMAP_TILES",
+        "osm",
+        "Base map under the country outlines: 'osm' (OpenStreetMap tiles, needs the network) "
+        "or 'none' (outlines only, fully offline).",
+    ),
+    Setting(
+        "TWINMAP_ADMIN_PASSWORD",
+        "",
+        "Password of the first admin, created when there are no users; empty = a random one, "
+        "written once to the server log.",
+    ),
+    Setting("TWINMAP_KIOSK", "", "1 = this server shows only the public kiosk (no staff pages at all)."),
+    Setting("TWINMAP_KIOSK_LANG", "en", "Kiosk language when the URL does not say: en, ru or fa."),
+    Setting("TWINMAP_KIOSK_SECONDS", "20", "Seconds each kiosk slide stays on screen (2-600)."),
+    Setting(
+        "TWINMAP_TODAY",
+        "",
+        "Pretend today is this ISO date (for demos and reproducible screenshots); empty = real date.",
+    ),
+)
+
+
+def get(env: str) -> str:
+    """Return a setting's value from the environment, else its default."""
+    for setting in SETTINGS:
+        if setting.env == env:
+            return os.environ.get(env) or setting.default
+    raise KeyError(f"unknown setting {env}")
+
+
+def db_path() -> Path:
+    """Path of the database file the app and the command line use."""
+    return Path(get("TWINMAP_DB")).expanduser()
+
+
+def today() -> dt.date:
+    """Today's date, or the TWINMAP_TODAY override used for reproducible demos."""
+    override = get("TWINMAP_TODAY")
+    return dt.date.fromisoformat(override) if override else dt.date.today()

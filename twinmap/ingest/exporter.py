@@ -1,0 +1,188 @@
+"""Exports and templates in the same form staff import, safe to open in Excel.
+
+Every table is written with its template's columns (cities by name and country, dates at their
+own precision), so an export can be edited and imported again. Text that Excel would run as a
+formula (a cell starting with ``=``, ``+``, ``-``, ``@``) is written with a leading apostrophe
+in CSV and as a plain string cell in the workbook.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from twinmap.core import dates
+from twinmap.ingest.specs import LOAD_ORDER, TABLES, TableSpec
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _select(spec: TableSpec) -> str:
+    """SQL that reads a table back into its template columns (identifiers come from the spec)."""
+    cols, joins = [], []
+    refs = {r.city: (i, r) for i, r in enumerate(spec.cities)}
+    for col in spec.columns:
+        if spec.partnership and col.name in {"home_city", "home_country", "partner_city", "partner_country"}:
+            side = "ph" if col.name.startswith("home") else "pc"
+            cols.append(f"{side}.{'name' if col.name.endswith('city') else 'country_code'} AS {col.name}")
+        elif col.name in refs:
+            i, ref = refs[col.name]
+            cols += [f"r{i}.name AS {ref.city}", f"r{i}.country_code AS {ref.country}"]
+            joins.append(f"LEFT JOIN cities r{i} ON r{i}.id = t.{ref.db}")
+        elif any(col.name == r.country for r in spec.cities):
+            continue
+        elif col.kind == "date":
+            cols += [f"t.{col.db_column} AS {col.name}", f"t.{col.precision} AS {col.name}__precision"]
+        elif col.kind == "side":
+            cols.append("CASE WHEN t.city_id = p.home_city_id THEN 'home' ELSE 'partner' END AS side")
+        else:
+            cols.append(f"t.{col.db_column} AS {col.name}")
+    if spec.partnership:
+        join = "JOIN" if spec.partnership_required else "LEFT JOIN"
+        joins.append(
+            f"{join} partnerships p ON p.id = t.partnership_id {join} cities ph ON ph.id = p.home_city_id "
+            f"{join} cities pc ON pc.id = p.partner_city_id"
+        )
+    return f"SELECT {', '.join(cols)} FROM {spec.name} t {' '.join(joins)} ORDER BY t.id"
+
+
+def table_frame(con: duckdb.DuckDBPyConnection, table: str) -> pd.DataFrame:
+    """A table as text in its template's columns, ordered by id."""
+    spec = TABLES[table]
+    raw = con.cursor().execute(_select(spec)).df()
+    out = pd.DataFrame(index=raw.index)
+    for col in spec.columns:
+        if col.kind == "date":
+            pairs = zip(raw[col.name], raw[f"{col.name}__precision"], strict=True)
+            out[col.name] = [p.text() if (p := dates.from_db(d, prec)) else "" for d, prec in pairs]
+        elif col.kind == "areas":
+            out[col.name] = [";".join(v) if v is not None else "" for v in raw[col.name]]
+        elif col.kind == "bool":
+            out[col.name] = ["true" if v else "false" for v in raw[col.name]]
+        else:
+            out[col.name] = [_text(v) for v in raw[col.name]]
+    return out
+
+
+def _text(value: object) -> str:
+    if value is None or (isinstance(value, float) and value != value) or str(value) in {"<NA>", "NaT", "nan"}:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def defuse(value: str) -> str:
+    """Make a text cell safe to open in Excel: never a formula."""
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+_NUMERIC = frozenset({"int", "float", "id"})
+
+
+def _safe(frame: pd.DataFrame, spec: TableSpec) -> pd.DataFrame:
+    """Every cell that is not a number defused: names, codes, currencies and time zones are typed by people too."""
+    safe = frame.copy()
+    for col in spec.columns:
+        if col.kind not in _NUMERIC:
+            safe[col.name] = [defuse(v) for v in safe[col.name]]
+    return safe
+
+
+def to_csv(frame: pd.DataFrame, table: str) -> bytes:
+    """CSV bytes (UTF-8 with BOM, so Excel in any language reads the letters right)."""
+    buf = io.StringIO()
+    _safe(frame, TABLES[table]).to_csv(buf, index=False, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    return buf.getvalue().encode("utf-8-sig")
+
+
+def template(table: str) -> bytes:
+    """The table's template: its header and example rows."""
+    spec = TABLES[table]
+    frame = pd.DataFrame([{c.name: ex.get(c.name, "") for c in spec.columns} for ex in spec.examples])
+    return to_csv(frame, table)
+
+
+def workbook(con: duckdb.DuckDBPyConnection) -> bytes:
+    """Every table as a sheet of one .xlsx workbook, text cells written as text, never formulas."""
+    return _xlsx({table: table_frame(con, table) for table in LOAD_ORDER}, numbers=False)
+
+
+def export_dir(con: duckdb.DuckDBPyConnection, directory: Path) -> list[Path]:
+    """Write every table as CSV and all of them as one workbook into ``directory``: all of them or none.
+
+    Files are written into a temporary folder beside it and moved in only when every one is
+    complete, so a store that fails halfway leaves no mix of new and old files.
+    """
+    directory.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{directory.name}.", dir=directory.parent))
+    try:
+        for table in LOAD_ORDER:
+            (staging / f"{table}.csv").write_bytes(to_csv(table_frame(con, table), table))
+        (staging / "twinmap.xlsx").write_bytes(workbook(con))
+        directory.mkdir(exist_ok=True)
+        names = [*(f"{t}.csv" for t in LOAD_ORDER), "twinmap.xlsx"]
+        for name in names:
+            os.replace(staging / name, directory / name)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return [directory / name for name in names]
+
+
+def frame_csv(frame: pd.DataFrame) -> bytes:
+    """Any shown table as CSV (BOM, every text cell defused): what a reader downloads."""
+    buf = io.StringIO()
+    frame.map(lambda v: defuse(v) if isinstance(v, str) else v).to_csv(buf, index=False, lineterminator="\r\n")
+    return buf.getvalue().encode("utf-8-sig")
+
+
+def frame_xlsx(frames: dict[str, pd.DataFrame]) -> bytes:
+    """Tables as sheets of one workbook; text is stored as text, numbers as numbers, never formulas."""
+    return _xlsx(frames, numbers=True)
+
+
+def _xlsx(frames: dict[str, pd.DataFrame], numbers: bool) -> bytes:
+    """A workbook written row by row (openpyxl's write-only mode: linear in the rows).
+
+    Every text cell is typed as a string, so "=HYPERLINK(...)" is shown, never run; with
+    ``numbers`` False every cell is text (the import form, read back exactly).
+    """
+    import openpyxl
+    from openpyxl.cell import WriteOnlyCell
+
+    book = openpyxl.Workbook(write_only=True)
+    for name, frame in frames.items():
+        sheet = book.create_sheet(name[:31])
+        sheet.append([_text_cell(sheet, str(c)) for c in frame.columns])
+        for values in frame.itertuples(index=False):
+            row = [_cell(v) if numbers else _text(v) for v in values]
+            sheet.append([_text_cell(sheet, v) if isinstance(v, str) else WriteOnlyCell(sheet, v) for v in row])
+    buf = io.BytesIO()
+    book.save(buf)
+    return buf.getvalue()
+
+
+def _text_cell(sheet: object, value: str) -> object:
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value)
+    cell.data_type = "s"  # openpyxl would otherwise store "=..." as a formula
+    return cell
+
+
+def _cell(value: object) -> object:
+    """A value openpyxl can store: numbers stay numbers, lists and dates become text."""
+    if value is None or (isinstance(value, float) and value != value) or str(value) in {"<NA>", "NaT", "nan"}:
+        return None
+    if isinstance(value, bool | int | float):
+        return value
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    return str(value)

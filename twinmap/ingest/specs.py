@@ -1,0 +1,434 @@
+"""The importable tables, defined once: columns, kinds, headers in three languages, keys, examples.
+
+The importer validates against these specs, the templates and exports are written from them,
+and the Data page documents them, so a column is added here and nowhere else. Rows are
+matched by an ``id`` column when the file has one, else by the natural key in ``key``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from twinmap.core import reference
+from twinmap.core.reference import N_, Term
+
+SIDES = (Term("home", N_("Home city")), Term("partner", N_("Partner city")))
+BOOLEANS = (Term("true", N_("Yes")), Term("false", N_("No")))
+
+
+@dataclass(frozen=True)
+class Column:
+    """One template column: its English header, kind, whether required, and its aliases."""
+
+    name: str
+    kind: str  # text, int, float, bool, date, code, areas, country, city, side, id
+    required: bool = False
+    vocab: tuple[Term, ...] = ()
+    aliases: tuple[str, ...] = ()
+    help: str = ""
+    db: str = ""  # database column; for dates the precision goes to ``precision``
+    precision: str = ""
+    low: float | None = None  # smallest and largest value a number may take (within its database type)
+    high: float | None = None
+
+    @property
+    def db_column(self) -> str:
+        """The database column this template column is stored in."""
+        return self.db or self.name
+
+    @property
+    def text(self) -> bool:
+        """Free text typed by people: exported with formula protection, read back without it."""
+        return self.kind == "text"
+
+
+@dataclass(frozen=True)
+class CityRef:
+    """Two template columns (city name, country code) that name a city, stored as its id."""
+
+    city: str
+    country: str
+    db: str
+    required: bool = True
+    from_gazetteer: bool = True  # a city not yet known may be created from the gazetteer
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """An importable table."""
+
+    name: str
+    label: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]  # database columns that identify a row
+    cities: tuple[CityRef, ...] = ()
+    partnership: bool = False  # rows name a partnership by its two cities
+    partnership_required: bool = True  # False: the partnership columns may be left empty
+    examples: tuple[dict[str, str], ...] = field(default_factory=tuple)
+    help: str = ""
+
+    def column(self, name: str) -> Column:
+        """The column of that template name."""
+        return next(c for c in self.columns if c.name == name)
+
+
+def _t(name: str, *aliases: str, required: bool = False, help: str = "", db: str = "") -> Column:  # noqa: A002
+    return Column(name, "text", required, aliases=aliases, help=help, db=db)
+
+
+# Limits of numbers, each inside its database type (INTEGER up to 2,147,483,647): a value beyond
+# them is a typing error, and refusing it in the preview means a valid preview always commits.
+PEOPLE = {"low": 0, "high": 10_000_000}
+POPULATION = {"low": 0, "high": 100_000_000}
+AMOUNT = {"low": 0, "high": 1e15}  # budgets in any currency (1e15 rials is about 20 billion euros)
+MEASURE = {"low": 0, "high": 1e12}  # indicator values and targets
+ROW_ID = {"low": 1, "high": 2_147_483_647}
+
+
+_ID = Column("id", "id", aliases=("ид", "شناسه"), help="Row id from an export; leave empty for new rows.", **ROW_ID)
+_DEMO = Column("is_demo", "bool", vocab=BOOLEANS, aliases=("демо", "نمایشی"), help="true for invented demo rows.")
+
+
+def _partner_cols(required: bool = True) -> tuple[Column, ...]:
+    """The four columns that name a partnership by its two cities (optional for missions)."""
+    return (
+        _t("home_city", "домашний город", "город", "شهر مبدا", "شهر", required=required, help="Home city name."),
+        Column("home_country", "country", required, aliases=("страна города", "کشور مبدا"), help="ISO code, e.g. IR."),
+        _t("partner_city", "город-партнёр", "город-партнер", "партнёр", "شهر خواهرخوانده", "شهر همکار",
+           required=required),
+        Column("partner_country", "country", required, aliases=("страна партнёра", "страна", "کشور همکار", "کشور")),
+    )  # fmt: skip
+
+
+_PARTNER_COLS = _partner_cols()
+_PARTNER_REFS = (
+    CityRef("home_city", "home_country", "home_city_id"),
+    CityRef("partner_city", "partner_country", "partner_city_id"),
+)
+_PARTNER_EXAMPLE = {"home_city": "Sari", "home_country": "IR", "partner_city": "Astrakhan", "partner_country": "RU"}
+
+CITIES = TableSpec(
+    "cities",
+    N_("Cities"),
+    (
+        _ID,
+        _t(
+            "name", "название", "город", "نام", "نام شهر", "شهر", required=True, help="Name in English (Latin letters)."
+        ),
+        _t("local_name", "местное название", "نام محلی", help="Name in the city's own script."),
+        Column(
+            "country_code",
+            "country",
+            True,
+            aliases=("страна", "код страны", "کشور", "کد کشور"),
+            help="ISO 3166 code, e.g. IR.",
+        ),
+        _t("region", "регион", "область", "استان", "منطقه"),
+        Column(
+            "lat",
+            "float",
+            aliases=("широта", "عرض جغرافیایی"),
+            low=-90,
+            high=90,
+            help="Latitude; filled from the gazetteer when empty.",
+        ),
+        Column(
+            "lon",
+            "float",
+            aliases=("долгота", "طول جغرافیایی"),
+            low=-180,
+            high=180,
+            help="Longitude; filled from the gazetteer when empty.",
+        ),
+        Column("population", "int", aliases=("население", "جمعیت"), **POPULATION),
+        Column("timezone", "text", aliases=("часовой пояс", "منطقه زمانی")),
+        Column("geonameid", "int", aliases=("geonames",), low=1, high=10_000_000_000),
+    ),
+    key=("name", "country_code"),
+    examples=({"name": "Astrakhan", "local_name": "Астрахань", "country_code": "RU", "region": "Astrakhan Oblast"},),
+    help=N_("One row per city. Matched by name and country; coordinates come from the gazetteer when left empty."),
+)
+
+PARTNERSHIPS = TableSpec(
+    "partnerships",
+    N_("Partnerships"),
+    (
+        _ID,
+        *_PARTNER_COLS,
+        Column("kind", "code", True, reference.PARTNERSHIP_KINDS, ("вид", "тип", "نوع")),
+        Column("status", "code", True, reference.STATUSES, ("статус", "стадия", "وضعیت")),
+        Column(
+            "signed_on", "date", aliases=("дата подписания", "подписано", "تاریخ امضا"), precision="signed_precision"
+        ),
+        Column("valid_until", "date", aliases=("действует до", "срок", "اعتبار تا"), precision="valid_until_precision"),
+        _t("purpose", "цель", "هدف"),
+        Column(
+            "areas",
+            "areas",
+            vocab=reference.AREAS,
+            aliases=("направления", "сферы", "زمینه ها", "زمینه‌ها"),
+            help="Codes separated by ;",
+        ),
+        _t("programmes", "программы", "برنامه ها", "برنامه‌ها"),
+        _t("obligations_home", "обязательства города", "تعهدات شهر"),
+        _t("obligations_partner", "обязательства партнёра", "تعهدات طرف مقابل"),
+        _t("expected_results", "ожидаемые результаты", "نتایج مورد انتظار"),
+        _t("success_indicators", "показатели успеха", "شاخص های موفقیت", "شاخص‌های موفقیت"),
+        _t("notes", "заметки", "примечания", "یادداشت", help="Internal notes: never shown to the public."),
+        _t("source", "источник", "منبع"),
+        _DEMO,
+    ),
+    key=("home_city_id", "partner_city_id"),
+    cities=_PARTNER_REFS,
+    examples=(
+        {
+            **_PARTNER_EXAMPLE,
+            "kind": "sister_city",
+            "status": "signed",
+            "signed_on": "1393/02",
+            "areas": "culture;tourism",
+        },
+    ),
+    help=N_(
+        "One row per partnership, matched by its two cities. "
+        "Dates: 2014-05-21, 2014-05, 2014, 21.05.2014 or Jalali 1393/02."
+    ),
+)
+
+EVENTS = TableSpec(
+    "events",
+    N_("Events"),
+    (
+        _ID,
+        *_PARTNER_COLS,
+        Column("kind", "code", True, reference.EVENT_KINDS, ("вид", "тип", "نوع")),
+        _t("title", "название", "мероприятие", "عنوان", required=True),
+        Column("starts_on", "date", True, aliases=("начало", "дата", "شروع", "تاریخ"), precision="starts_precision"),
+        Column("ends_on", "date", aliases=("окончание", "конец", "پایان"), precision="ends_precision"),
+        _t("venue", "место", "مکان"),
+        _t("host_city", "город проведения", "شهر میزبان"),
+        Column("host_country", "country", aliases=("страна проведения", "کشور میزبان")),
+        Column(
+            "participants", "int", aliases=("участники", "число участников", "شرکت کنندگان", "شرکت‌کنندگان"), **PEOPLE
+        ),
+        _t("participants_note", "об участниках", "توضیح شرکت کنندگان"),
+        Column(
+            "participants_female", "int", aliases=("женщины", "زنان"), help="Women among the participants.", **PEOPLE
+        ),
+        Column("participants_male", "int", aliases=("мужчины", "مردان"), help="Men among the participants.", **PEOPLE),
+        Column(
+            "participants_by_country",
+            "counts",
+            aliases=("участники по странам", "شرکت کنندگان به تفکیک کشور"),
+            help="Country:number separated by ;, e.g. IR:20;RU:15.",
+        ),
+        Column("funding_source", "code", False, reference.FUNDING_SOURCES, ("финансирование", "منبع مالی")),
+        Column("budget", "float", aliases=("бюджет", "بودجه"), **AMOUNT),
+        Column("currency", "text", aliases=("валюта", "واحد پول"), help="ISO code, e.g. EUR, IRR."),
+        Column("status", "code", True, reference.EVENT_STATUSES, ("статус", "وضعیت")),
+        _t("source", "источник", "منبع"),
+        _DEMO,
+    ),
+    key=("partnership_id", "title", "starts_on"),
+    cities=(CityRef("host_city", "host_country", "host_city_id", required=False),),
+    partnership=True,
+    examples=(
+        {
+            **_PARTNER_EXAMPLE,
+            "kind": "festival",
+            "title": "Cultural-heritage festival",
+            "starts_on": "2026-06-12",
+            "ends_on": "2026-06-15",
+            "venue": "City park",
+            "host_city": "Sari",
+            "host_country": "IR",
+            "status": "held",
+        },
+    ),
+    help=N_("One row per event of an existing partnership, matched by partnership, title and start date."),
+)
+
+CONTACTS = TableSpec(
+    "contacts",
+    N_("Contacts"),
+    (
+        _ID,
+        *_PARTNER_COLS,
+        Column("side", "side", True, SIDES, ("сторона", "طرف")),
+        _t("name", "имя", "фио", "نام", required=True),
+        _t("role", "должность", "سمت"),
+        _t("organisation", "организация", "سازمان"),
+        _t("email", "почта", "эл. почта", "ایمیل"),
+        _t("phone", "телефон", "تلفن"),
+        _DEMO,
+    ),
+    key=("partnership_id", "city_id", "name"),
+    partnership=True,
+    examples=(
+        {**_PARTNER_EXAMPLE, "side": "partner", "name": "Head of external relations", "email": "relations@example.org"},
+    ),
+    help=N_("Coordinators of a partnership (private data), matched by partnership, side and name."),
+)
+
+INDICATORS = TableSpec(
+    "indicators",
+    N_("Indicators"),
+    (
+        _ID,
+        _t("city", "город", "شهر", required=True, help="Where it was measured."),
+        Column("country", "country", True, aliases=("страна", "کشور")),
+        Column(
+            "origin_country",
+            "country",
+            aliases=("страна происхождения", "کشور مبدا گردشگر"),
+            help="Visitors' country; empty = all foreign visitors.",
+        ),
+        Column("indicator", "code", True, reference.INDICATORS, ("показатель", "شاخص")),
+        Column("period", "date", True, aliases=("период", "месяц", "دوره", "ماه"), precision="period_precision"),
+        Column("value", "float", True, aliases=("значение", "مقدار"), **MEASURE),
+        _t("unit", "единица", "واحد"),
+        _t("source", "источник", "منبع"),
+        _DEMO,
+    ),
+    key=("city_id", "origin_country", "indicator", "period"),
+    cities=(CityRef("city", "country", "city_id", from_gazetteer=False),),
+    examples=(
+        {
+            "city": "Sari",
+            "country": "IR",
+            "origin_country": "RU",
+            "indicator": "tourist_arrivals",
+            "period": "2026-09",
+            "value": "748",
+            "unit": "persons",
+        },
+    ),
+    help=N_("Monthly (or yearly) values, matched by city, origin country, indicator and period."),
+)
+
+_STATUS = ("статус", "стадия", "وضعیت")
+
+STAGES = TableSpec(
+    "stages",
+    N_("Stage history"),
+    (
+        _ID,
+        *_PARTNER_COLS,
+        Column("status", "code", True, reference.STATUSES, _STATUS),
+        Column("entered_on", "date", True, aliases=("дата", "с", "تاریخ"), precision="entered_precision"),
+        _t("note", "заметка", "یادداشت"),
+        _t("source", "источник", "منبع"),
+        _DEMO,
+    ),
+    key=("partnership_id", "status", "entered_on"),
+    partnership=True,
+    examples=({**_PARTNER_EXAMPLE, "status": "signed", "entered_on": "1393/02"},),
+    help=N_("When a partnership entered each stage. Stage changes made by import are recorded here by themselves."),
+)
+
+MISSIONS = TableSpec(
+    "missions",
+    N_("Missions"),
+    (
+        _ID,
+        _t("title", "название", "عنوان", required=True),
+        _t("destination", "куда", "город", "مقصد", required=True, help="City visited."),
+        Column("destination_country", "country", True, aliases=("страна", "کشور مقصد")),
+        Column("starts_on", "date", True, aliases=("начало", "дата", "شروع", "تاریخ"), precision="starts_precision"),
+        Column("ends_on", "date", aliases=("окончание", "پایان"), precision="ends_precision"),
+        _t("travellers", "участники", "кто", "اعضای هیئت", help="Who travelled."),
+        _t("purpose", "цель", "هدف"),
+        _t("outcomes", "результаты", "نتایج"),
+        Column("status", "code", True, reference.MISSION_STATUSES, _STATUS),
+        *_partner_cols(required=False),
+        _DEMO,
+    ),
+    key=("title", "starts_on"),
+    cities=(CityRef("destination", "destination_country", "destination_city_id"),),
+    partnership=True,
+    partnership_required=False,
+    examples=(
+        {
+            "title": "Visit to Astrakhan city day",
+            "destination": "Astrakhan",
+            "destination_country": "RU",
+            "starts_on": "2025-09-12",
+            "status": "done",
+            **_PARTNER_EXAMPLE,
+        },
+    ),
+    help=N_("Official trips abroad: who, where, when, purpose, outcomes; the partnership columns may stay empty."),
+)
+
+FOLLOW_UPS = TableSpec(
+    "follow_ups",
+    N_("Follow-up actions"),
+    (
+        _ID,
+        *_PARTNER_COLS,
+        _t("action", "действие", "задача", "اقدام", required=True),
+        _t("owner", "ответственный", "مسئول"),
+        Column("due_on", "date", True, aliases=("срок", "مهلت"), precision="due_precision"),
+        Column("status", "code", True, reference.FOLLOW_UP_STATUSES, _STATUS),
+        Column("done_on", "date", aliases=("выполнено", "انجام شده در"), precision="done_precision"),
+        _t("notes", "заметки", "یادداشت"),
+        _DEMO,
+    ),
+    key=("partnership_id", "action"),
+    partnership=True,
+    examples=(
+        {
+            **_PARTNER_EXAMPLE,
+            "action": "Send the draft programme for 2027",
+            "due_on": "2026-12-31",
+            "status": "open",
+            "owner": "International unit",
+        },
+    ),
+    help=N_("What was promised in a memorandum and who follows it up, matched by partnership and action."),
+)
+
+TARGETS = TableSpec(
+    "targets",
+    N_("Targets"),
+    (
+        _ID,
+        *_PARTNER_COLS,
+        Column("indicator", "code", True, reference.INDICATORS, ("показатель", "شاخص")),
+        Column("target_value", "float", True, aliases=("цель", "целевое значение", "مقدار هدف"), **MEASURE),
+        Column("due_on", "date", True, aliases=("срок", "период", "مهلت"), precision="due_precision"),
+        _t("description", "описание", "شرح"),
+        _DEMO,
+    ),
+    key=("partnership_id", "indicator", "due_on"),
+    partnership=True,
+    examples=({**_PARTNER_EXAMPLE, "indicator": "tourist_arrivals", "target_value": "8000", "due_on": "2026"},),
+    help=N_(
+        "Success indicators with a number: visitors from the partner's country to the home city "
+        "in the period given (usually a year)."
+    ),
+)
+
+TIES = TableSpec(
+    "ties",
+    N_("Other cities' ties"),
+    (
+        _ID,
+        _t("city", "город", "شهر", required=True),
+        Column("country", "country", True, aliases=("страна", "کشور")),
+        _t("other_city", "другой город", "شهر دیگر", required=True),
+        Column("other_country", "country", True, aliases=("страна другого", "کشور دیگر")),
+        _t("source", "источник", "منبع"),
+        _DEMO,
+    ),
+    key=("city_id", "other_city_id"),
+    cities=(CityRef("city", "country", "city_id"), CityRef("other_city", "other_country", "other_city_id")),
+    examples=({"city": "Weimar", "country": "DE", "other_city": "Blois", "other_country": "FR"},),
+    help=N_("Twinnings between other cities (our partners' own partners), for the network view."),
+)
+
+TABLES: dict[str, TableSpec] = {
+    t.name: t for t in (CITIES, PARTNERSHIPS, EVENTS, CONTACTS, INDICATORS, STAGES, MISSIONS, FOLLOW_UPS, TARGETS, TIES)
+}
+# Order in which tables refer to each other (cities before partnerships before events...).
+LOAD_ORDER = tuple(TABLES)

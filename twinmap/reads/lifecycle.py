@@ -1,0 +1,122 @@
+"""Reads of the lifecycle: stage history, missions, follow-up actions and indicator targets.
+
+Everything here is internal work of the international unit: callers decide who may see it.
+Dates of a period (a target "for 2025", an action "due in Esfand 1404") end on the last day of
+that period in its own calendar, worked out once per distinct (date, precision).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import pandas as pd
+
+from twinmap.core import dates
+from twinmap.reads.queries import PartnershipFilter, partnerships
+
+_NAMES = """JOIN partnerships p ON p.id = t.partnership_id
+JOIN cities h ON h.id = p.home_city_id JOIN cities c ON c.id = p.partner_city_id"""
+
+
+def period_ends(starts: pd.Series, precisions: pd.Series) -> pd.Series:
+    """Last day of each (start, precision) period, computed once per distinct pair."""
+    ends: dict[tuple, dt.date | None] = {}
+    out = []
+    for start, prec in zip(starts, precisions, strict=True):
+        key = (start, prec)
+        if key not in ends:
+            period = dates.from_db(start, prec)
+            ends[key] = period.end if period else None
+        out.append(ends[key])
+    return pd.Series(out, index=starts.index, dtype="object")
+
+
+def stages(con: duckdb.DuckDBPyConnection, partnership_ids: tuple[int, ...] = ()) -> pd.DataFrame:
+    """Stage history (all partnerships, or the ones given), oldest first."""
+    sql = f"""SELECT t.id, t.partnership_id, t.status, t.entered_on, t.entered_precision, t.note, t.source,
+                     h.name AS home_name, c.name AS partner_name
+              FROM stages t {_NAMES}
+              WHERE len($ids::INTEGER[]) = 0 OR list_contains($ids::INTEGER[], t.partnership_id)
+              ORDER BY t.partnership_id, t.entered_on, t.id"""
+    return con.cursor().execute(sql, {"ids": list(partnership_ids)}).df()
+
+
+def board(con: duckdb.DuckDBPyConnection, f: PartnershipFilter, today: dt.date) -> pd.DataFrame:
+    """Partnerships with the date their current stage was entered (from the history, else the signing)."""
+    frame = partnerships(con, f, today)
+    sql = """SELECT partnership_id AS id, status, arg_max(entered_on, entered_on) AS entered_on,
+                    arg_max(entered_precision, entered_on) AS entered_precision
+             FROM stages GROUP BY partnership_id, status"""
+    entered = con.cursor().execute(sql).df()
+    out = frame.merge(entered, on=["id", "status"], how="left")
+    signed = out["entered_on"].isna() & out["status"].isin(["signed"]) & out["signed_on"].notna()
+    out.loc[signed, "entered_on"] = out.loc[signed, "signed_on"]
+    out.loc[signed, "entered_precision"] = out.loc[signed, "signed_precision"]
+    return out
+
+
+def missions(con: duckdb.DuckDBPyConnection, partnership_ids: tuple[int, ...] = ()) -> pd.DataFrame:
+    """Official trips, newest first, with the partnership they serve (if any)."""
+    sql = """SELECT m.id, m.title, d.name AS destination, d.country_code AS destination_country, m.starts_on,
+                    m.starts_precision, m.ends_on, m.ends_precision, m.travellers, m.purpose, m.outcomes,
+                    m.status, m.partnership_id, h.name AS home_name, c.name AS partner_name
+             FROM missions m JOIN cities d ON d.id = m.destination_city_id
+             LEFT JOIN partnerships p ON p.id = m.partnership_id
+             LEFT JOIN cities h ON h.id = p.home_city_id LEFT JOIN cities c ON c.id = p.partner_city_id
+             WHERE len($ids::INTEGER[]) = 0 OR list_contains($ids::INTEGER[], m.partnership_id)
+             ORDER BY m.starts_on DESC, m.id"""
+    return con.cursor().execute(sql, {"ids": list(partnership_ids)}).df()
+
+
+def follow_ups(con: duckdb.DuckDBPyConnection, today: dt.date, partnership_ids: tuple[int, ...] = ()) -> pd.DataFrame:
+    """Follow-up actions with their due period's last day, whether overdue, and whether done on time."""
+    sql = f"""SELECT t.id, t.partnership_id, t.action, t.owner, t.due_on, t.due_precision, t.status, t.done_on,
+                     t.done_precision, t.notes, h.name AS home_name, c.name AS partner_name
+              FROM follow_ups t {_NAMES}
+              WHERE len($ids::INTEGER[]) = 0 OR list_contains($ids::INTEGER[], t.partnership_id)
+              ORDER BY t.due_on, t.id"""
+    frame = con.cursor().execute(sql, {"ids": list(partnership_ids)}).df()
+    frame["due_end"] = period_ends(frame["due_on"], frame["due_precision"])
+    done = period_ends(frame["done_on"], frame["done_precision"])
+    frame["overdue"] = (frame["status"] == "open") & (frame["due_end"] < today)
+    frame["on_time"] = (frame["status"] == "done") & (done <= frame["due_end"])
+    frame["late"] = (frame["status"] == "done") & (done > frame["due_end"])
+    frame["days_overdue"] = [
+        (today - d).days if o else 0 for d, o in zip(frame["due_end"], frame["overdue"], strict=False)
+    ]
+    return frame
+
+
+def targets(con: duckdb.DuckDBPyConnection, today: dt.date, partnership_ids: tuple[int, ...] = ()) -> pd.DataFrame:
+    """Indicator targets with what was measured: visitors from the partner's country to the home city.
+
+    ``state`` is ``met`` / ``missed`` once the period has ended, ``pending`` before; ``no data``
+    when no value was recorded for the period at all (a missing report is not a miss).
+    """
+    sql = f"""SELECT t.id, t.partnership_id, t.indicator, t.target_value, t.due_on, t.due_precision,
+                     t.description, p.home_city_id, c.country_code AS partner_country,
+                     h.name AS home_name, c.name AS partner_name
+              FROM targets t {_NAMES}
+              WHERE len($ids::INTEGER[]) = 0 OR list_contains($ids::INTEGER[], t.partnership_id)
+              ORDER BY t.due_on, t.id"""
+    cur = con.cursor()
+    frame = cur.execute(sql, {"ids": list(partnership_ids)}).df()
+    frame["due_end"] = period_ends(frame["due_on"], frame["due_precision"])
+    windows = frame[["id", "home_city_id", "partner_country", "indicator", "due_on"]].assign(
+        due_end=pd.to_datetime(frame["due_end"])
+    )
+    cur.register("_targets", windows)
+    measured = cur.execute(
+        """SELECT w.id, sum(i.value) AS measured, count(i.value) AS n FROM _targets w JOIN indicators i
+           ON i.city_id = w.home_city_id AND i.indicator = w.indicator AND i.origin_country = w.partner_country
+          AND i.period >= w.due_on AND i.period <= w.due_end GROUP BY w.id"""
+    ).df()
+    cur.close()
+    frame = frame.merge(measured, on="id", how="left")
+    ended = frame["due_end"] < today
+    frame["state"] = "pending"
+    frame.loc[ended & frame["measured"].isna(), "state"] = "no data"
+    frame.loc[ended & (frame["measured"] >= frame["target_value"]), "state"] = "met"
+    frame.loc[ended & (frame["measured"] < frame["target_value"]), "state"] = "missed"
+    return frame

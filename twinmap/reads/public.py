@@ -1,0 +1,51 @@
+"""What the public may see (the kiosk): public partnerships, the network's growth, a partner's events.
+
+Only public data is read here, whatever a URL says.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import pandas as pd
+
+from twinmap.reads import queries
+
+
+def public_filter() -> queries.PartnershipFilter:
+    """The kiosk's only filter: public stages, never private ones."""
+    return queries.PartnershipFilter(include_private=False)
+
+
+def partners(con: duckdb.DuckDBPyConnection, today: dt.date) -> pd.DataFrame:
+    """Partnerships that may be shown to the public, with a signing date first, by signing."""
+    frame = queries.partnerships(con, public_filter(), today)
+    frame = frame[frame["status"].isin(["signed", "active"])]
+    return frame.sort_values(["signed_on", "partner_name"], na_position="last").reset_index(drop=True)
+
+
+def growth(frame: pd.DataFrame) -> pd.DataFrame:
+    """Partnerships signed each year and the running total: the network growing."""
+    signed = frame.dropna(subset=["signed_on"])
+    years = pd.to_datetime(signed["signed_on"]).dt.year
+    per_year = years.value_counts().sort_index()
+    if per_year.empty:
+        return pd.DataFrame(columns=["year", "signed", "total", "partners"])
+    span = range(int(per_year.index.min()), int(per_year.index.max()) + 1)
+    names = signed.groupby(years)["partner_name"].apply(list)
+    out = pd.DataFrame({"year": list(span)})
+    out["signed"] = [int(per_year.get(y, 0)) for y in span]
+    out["total"] = out["signed"].cumsum()
+    out["partners"] = [names.get(y, []) for y in span]
+    return out
+
+
+def partner_events(
+    con: duckdb.DuckDBPyConnection, partnership_id: int, today: dt.date
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The last three and the next three events of one public partnership."""
+    frame = queries.events(con, queries.PartnershipFilter(partnership_ids=(partnership_id,)))
+    frame = frame[frame["status"] != "cancelled"]
+    starts = frame["starts_on"].dt.date
+    return frame[starts <= today].tail(3).iloc[::-1], frame[starts > today].head(3)

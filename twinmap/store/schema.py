@@ -1,0 +1,239 @@
+"""The database schema, as migrations: each brings a file from one version to the next.
+
+Append, never edit, so that every file ever written can be brought forward step by step. What
+each column means to an import (kinds, limits, headers) is in :mod:`twinmap.ingest.specs`;
+``tests/test_schema.py`` checks the two against each other.
+"""
+
+from __future__ import annotations
+
+_SCHEMA_V1 = """
+CREATE SEQUENCE city_ids;
+CREATE SEQUENCE partnership_ids;
+CREATE SEQUENCE event_ids;
+CREATE SEQUENCE contact_ids;
+CREATE SEQUENCE indicator_ids;
+
+CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL);
+
+CREATE TABLE cities (
+    id INTEGER PRIMARY KEY DEFAULT nextval('city_ids'),
+    name VARCHAR NOT NULL,
+    local_name VARCHAR,
+    country_code VARCHAR NOT NULL,
+    region VARCHAR,
+    lat DOUBLE NOT NULL CHECK (lat BETWEEN -90 AND 90),
+    lon DOUBLE NOT NULL CHECK (lon BETWEEN -180 AND 180),
+    population BIGINT,
+    timezone VARCHAR,
+    geonameid BIGINT,
+    UNIQUE (name, country_code)
+);
+
+-- Dates are stored as the first day of their period plus a precision code (see dates.py).
+CREATE TABLE partnerships (
+    id INTEGER PRIMARY KEY DEFAULT nextval('partnership_ids'),
+    home_city_id INTEGER NOT NULL,
+    partner_city_id INTEGER NOT NULL,
+    kind VARCHAR NOT NULL,
+    status VARCHAR NOT NULL,
+    signed_on DATE,
+    signed_precision VARCHAR,
+    valid_until DATE,
+    valid_until_precision VARCHAR,
+    purpose VARCHAR,
+    areas VARCHAR[] NOT NULL DEFAULT [],
+    programmes VARCHAR,
+    obligations_home VARCHAR,
+    obligations_partner VARCHAR,
+    expected_results VARCHAR,
+    success_indicators VARCHAR,
+    notes VARCHAR,
+    source VARCHAR,
+    is_demo BOOLEAN NOT NULL DEFAULT false,
+    UNIQUE (home_city_id, partner_city_id)
+);
+
+CREATE TABLE events (
+    id INTEGER PRIMARY KEY DEFAULT nextval('event_ids'),
+    partnership_id INTEGER NOT NULL,
+    kind VARCHAR NOT NULL,
+    title VARCHAR NOT NULL,
+    starts_on DATE NOT NULL,
+    starts_precision VARCHAR NOT NULL DEFAULT 'day',
+    ends_on DATE,
+    ends_precision VARCHAR,
+    venue VARCHAR,
+    host_city_id INTEGER,
+    participants INTEGER,
+    participants_note VARCHAR,
+    status VARCHAR NOT NULL,
+    source VARCHAR,
+    is_demo BOOLEAN NOT NULL DEFAULT false
+);
+
+CREATE TABLE contacts (
+    id INTEGER PRIMARY KEY DEFAULT nextval('contact_ids'),
+    partnership_id INTEGER NOT NULL,
+    city_id INTEGER NOT NULL,
+    name VARCHAR NOT NULL,
+    role VARCHAR,
+    organisation VARCHAR,
+    email VARCHAR,
+    phone VARCHAR,
+    is_demo BOOLEAN NOT NULL DEFAULT false
+);
+
+-- An indicator measured in a city, broken down by the visitors' country of origin
+-- (origin_country NULL = all foreign visitors together).
+CREATE TABLE indicators (
+    id INTEGER PRIMARY KEY DEFAULT nextval('indicator_ids'),
+    city_id INTEGER NOT NULL,
+    origin_country VARCHAR,
+    indicator VARCHAR NOT NULL,
+    period DATE NOT NULL,
+    period_precision VARCHAR NOT NULL DEFAULT 'month',
+    value DOUBLE NOT NULL,
+    unit VARCHAR,
+    source VARCHAR,
+    is_demo BOOLEAN NOT NULL DEFAULT false
+);
+CREATE INDEX indicators_lookup ON indicators (city_id, indicator, period);
+CREATE INDEX events_by_partnership ON events (partnership_id, starts_on);
+"""
+
+# Version 2: recorded import batches (each can be undone) and the users who sign in.
+_SCHEMA_V2 = """
+CREATE SEQUENCE batch_ids;
+CREATE TABLE import_batches (
+    id INTEGER PRIMARY KEY DEFAULT nextval('batch_ids'),
+    table_name VARCHAR NOT NULL,
+    file_name VARCHAR NOT NULL,
+    file_hash VARCHAR NOT NULL,
+    user_name VARCHAR NOT NULL,
+    created_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
+    rows_read INTEGER NOT NULL DEFAULT 0,
+    inserted INTEGER NOT NULL DEFAULT 0,
+    updated INTEGER NOT NULL DEFAULT 0,
+    unchanged INTEGER NOT NULL DEFAULT 0,
+    cities_created INTEGER NOT NULL DEFAULT 0,
+    status VARCHAR NOT NULL DEFAULT 'committed',
+    undone_at TIMESTAMP,
+    undone_by VARCHAR
+);
+-- One row per row a batch inserted or updated, with the full previous values of an update
+-- (JSON text), so an undo restores exactly what was there.
+CREATE TABLE import_changes (
+    batch_id INTEGER NOT NULL,
+    seq INTEGER NOT NULL,
+    table_name VARCHAR NOT NULL,
+    row_id INTEGER NOT NULL,
+    action VARCHAR NOT NULL,
+    before VARCHAR,
+    PRIMARY KEY (batch_id, seq)
+);
+CREATE INDEX import_changes_row ON import_changes (table_name, row_id);
+CREATE TABLE users (
+    name VARCHAR PRIMARY KEY,
+    role VARCHAR NOT NULL,
+    password_hash VARCHAR NOT NULL,
+    created_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
+    failed_attempts INTEGER NOT NULL DEFAULT 0,
+    locked_until TIMESTAMP
+);
+"""
+
+# Version 3: the lifecycle (stage history, missions, follow-up actions, indicator targets), other
+# cities' ties for the network view, and what grant reports ask of an event.
+_SCHEMA_V3 = """
+CREATE SEQUENCE stage_ids;
+CREATE SEQUENCE mission_ids;
+CREATE SEQUENCE follow_up_ids;
+CREATE SEQUENCE target_ids;
+CREATE SEQUENCE tie_ids;
+ALTER TABLE events ADD COLUMN participants_female INTEGER;
+ALTER TABLE events ADD COLUMN participants_male INTEGER;
+ALTER TABLE events ADD COLUMN participants_by_country VARCHAR;
+ALTER TABLE events ADD COLUMN funding_source VARCHAR;
+ALTER TABLE events ADD COLUMN budget DOUBLE;
+ALTER TABLE events ADD COLUMN currency VARCHAR;
+CREATE TABLE stages (
+    id INTEGER PRIMARY KEY DEFAULT nextval('stage_ids'),
+    partnership_id INTEGER NOT NULL,
+    status VARCHAR NOT NULL,
+    entered_on DATE NOT NULL,
+    entered_precision VARCHAR NOT NULL DEFAULT 'day',
+    note VARCHAR,
+    source VARCHAR,
+    is_demo BOOLEAN NOT NULL DEFAULT false
+);
+CREATE TABLE missions (
+    id INTEGER PRIMARY KEY DEFAULT nextval('mission_ids'),
+    title VARCHAR NOT NULL,
+    destination_city_id INTEGER NOT NULL,
+    starts_on DATE NOT NULL,
+    starts_precision VARCHAR NOT NULL DEFAULT 'day',
+    ends_on DATE,
+    ends_precision VARCHAR,
+    travellers VARCHAR,
+    purpose VARCHAR,
+    outcomes VARCHAR,
+    status VARCHAR NOT NULL,
+    partnership_id INTEGER,
+    is_demo BOOLEAN NOT NULL DEFAULT false
+);
+CREATE TABLE follow_ups (
+    id INTEGER PRIMARY KEY DEFAULT nextval('follow_up_ids'),
+    partnership_id INTEGER NOT NULL,
+    action VARCHAR NOT NULL,
+    owner VARCHAR,
+    due_on DATE NOT NULL,
+    due_precision VARCHAR NOT NULL DEFAULT 'day',
+    status VARCHAR NOT NULL,
+    done_on DATE,
+    done_precision VARCHAR,
+    notes VARCHAR,
+    is_demo BOOLEAN NOT NULL DEFAULT false
+);
+-- A success indicator with a number: visitors from the partner's country to the home city
+-- in the due period (usually a year) reach target_value.
+CREATE TABLE targets (
+    id INTEGER PRIMARY KEY DEFAULT nextval('target_ids'),
+    partnership_id INTEGER NOT NULL,
+    indicator VARCHAR NOT NULL,
+    target_value DOUBLE NOT NULL,
+    due_on DATE NOT NULL,
+    due_precision VARCHAR NOT NULL DEFAULT 'year',
+    description VARCHAR,
+    is_demo BOOLEAN NOT NULL DEFAULT false
+);
+CREATE TABLE ties (
+    id INTEGER PRIMARY KEY DEFAULT nextval('tie_ids'),
+    city_id INTEGER NOT NULL,
+    other_city_id INTEGER NOT NULL,
+    source VARCHAR,
+    is_demo BOOLEAN NOT NULL DEFAULT false
+);
+CREATE INDEX stages_by_partnership ON stages (partnership_id, entered_on);
+CREATE INDEX follow_ups_by_partnership ON follow_ups (partnership_id, due_on);
+"""
+
+# Version 4: sign-in throttling for every name tried, known or not (the same answer for both),
+# apart from the users themselves; recording an attempt does not touch the data version.
+_SCHEMA_V4 = """
+CREATE TABLE sign_in_attempts (
+    name VARCHAR PRIMARY KEY,
+    failed_attempts INTEGER NOT NULL DEFAULT 0,
+    locked_until TIMESTAMP,
+    last_attempt TIMESTAMP NOT NULL
+);
+INSERT INTO sign_in_attempts
+    SELECT name, failed_attempts, locked_until, current_timestamp FROM users WHERE failed_attempts > 0;
+ALTER TABLE users DROP COLUMN failed_attempts;
+ALTER TABLE users DROP COLUMN locked_until;
+"""
+
+# (version, SQL that brings a file from version-1 to version). Append, never edit, so that
+# every file ever written can be brought forward step by step.
+MIGRATIONS: list[tuple[int, str]] = [(1, _SCHEMA_V1), (2, _SCHEMA_V2), (3, _SCHEMA_V3), (4, _SCHEMA_V4)]
+SCHEMA_VERSION = MIGRATIONS[-1][0]

@@ -1,0 +1,116 @@
+"""The thin Streamlit layer over the store: one cached connection, reads cached per data version.
+
+Every read is cached under (query name, database path, data version, arguments), so a
+committed write shows up on the next rerun of every session and nothing stale is served.
+Nothing else in ``twinmap`` imports Streamlit's caches.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+import duckdb
+import streamlit as st
+
+from twinmap.core import config
+from twinmap.ingest import batches, exporter, seed
+from twinmap.reads import finder, grant, health, impact, lifecycle, network, public, queries, register
+from twinmap.store import auth, db
+
+
+@st.cache_resource(show_spinner=False)
+def _connection(path: str) -> duckdb.DuckDBPyConnection:
+    con = seed.connect(path)
+    auth.ensure_admin(con)  # first start: an admin with a one-time password in the server log
+    return con
+
+
+def connection() -> duckdb.DuckDBPyConnection:
+    """The process-wide connection to the configured database (built on first use).
+
+    A busy, damaged or newer store raises :class:`twinmap.db.DatabaseError` (not cached: the
+    next run tries again).
+    """
+    return _connection(str(config.db_path()))
+
+
+# The last data version each store answered: while a store cannot be read, reads already cached
+# for it are still served (the kiosk keeps showing its slides) and :func:`problem` says why.
+_last_version: dict[str, int] = {}
+_problems: dict[str, db.DatabaseError] = {}
+
+
+def data_version() -> int:
+    """The configured database's data version (changes on every committed write)."""
+    path = str(config.db_path())
+    try:
+        version = db.data_version(connection())
+    except (db.DatabaseError, duckdb.Error) as err:
+        _problems[path] = _explained(err)
+        if isinstance(err, duckdb.Error):
+            _connection.clear()  # a connection that failed may be invalid: open afresh next time
+        if path in _last_version:
+            return _last_version[path]
+        raise _problems[path] from None
+    _problems.pop(path, None)
+    _last_version[path] = version
+    return version
+
+
+def problem() -> db.DatabaseError | None:
+    """Why the store could not be read on this run's first try (None when it could)."""
+    return _problems.get(str(config.db_path()))
+
+
+def _explained(err: Exception) -> db.DatabaseError:
+    return err if isinstance(err, db.DatabaseError) else db.DatabaseError(db.DAMAGED, why=type(err).__name__)
+
+
+_READERS: dict[str, Callable] = {}
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _read(name: str, path: str, version: int, *args: Any) -> Any:  # noqa: ARG001 - path, version: cache keys
+    # ``path`` and ``version`` are only cache keys: a new version is a new entry.
+    return _READERS[name](connection(), *args)
+
+
+def _cached(query: Callable) -> Callable:
+    """Wrap a read function (first argument: the connection) in the version-keyed cache."""
+    name = f"{query.__module__}.{query.__name__}"
+    _READERS[name] = query
+
+    @functools.wraps(query)
+    def read(*args: Any) -> Any:
+        return _read(name, str(config.db_path()), data_version(), *args)
+
+    return read
+
+
+partnerships = _cached(queries.partnerships)
+home_cities = _cached(queries.home_cities)
+signing_years = _cached(queries.signing_years)
+events = _cached(queries.events)
+upcoming_events = _cached(queries.upcoming_events)
+headline = _cached(queries.headline)
+indicator_series = _cached(queries.indicator_series)
+indicator_cities = _cached(queries.indicator_cities)
+tourism_impact = _cached(impact.impact)
+register_table = _cached(register.table)
+assessed_health = _cached(health.assess_all)
+board = _cached(lifecycle.board)
+stages = _cached(lifecycle.stages)
+missions = _cached(lifecycle.missions)
+follow_ups = _cached(lifecycle.follow_ups)
+targets = _cached(lifecycle.targets)
+network_edges = _cached(network.edges)
+finder_rank = _cached(finder.rank)
+grant_events = _cached(grant.held_events)
+contacts = _cached(queries.contacts)
+history = _cached(batches.history)
+table_frame = _cached(exporter.table_frame)
+workbook = _cached(exporter.workbook)
+kiosk_partners = _cached(public.partners)
+partner_events = _cached(public.partner_events)

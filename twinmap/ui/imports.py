@@ -1,0 +1,108 @@
+"""The Data page's three parts: upload and preview an import, past imports and their undo, files.
+
+What an import does is decided in :mod:`twinmap.ingest`; the preview's tables and words come
+from :mod:`twinmap.views.previews`. Only drawing and the session's preview live here.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from twinmap.ingest import batches, convert, exporter, importer, readers
+from twinmap.ingest.importer import Plan
+from twinmap.ingest.specs import LOAD_ORDER, TABLES
+from twinmap.ui import cache, widgets
+from twinmap.ui.page import Page
+from twinmap.views import previews
+from twinmap.views.labels import md_escape
+
+
+def upload(p: Page) -> Plan | None:
+    """Choose a table and a file; the file's plan, made once per file and data version."""
+    _ = p.tr
+    table = st.selectbox(_("Table"), LOAD_ORDER, format_func=lambda t: _(TABLES[t].label), key="data_table")
+    st.caption(_(TABLES[table].help))
+    file = st.file_uploader(_("CSV or Excel file (up to {mb} MB)", mb=readers.MAX_BYTES // (1024 * 1024)),
+                            type=["csv", "tsv", "txt", "xlsx"], key="data_file")  # fmt: skip
+    if file is None:
+        return None
+    key = (table, file.file_id, cache.data_version())
+    if st.session_state.get("data_plan_key") != key:
+        st.session_state.data_plan = importer.plan_import(cache.connection(), file.getvalue(), file.name, table)
+        st.session_state.data_plan_key = key
+    return st.session_state.data_plan
+
+
+def preview(p: Page, plan: Plan) -> None:
+    """What importing the file would do, every problem with its row and column, and the commit."""
+    _ = p.tr
+    shown = previews.plan_tables(plan, _)
+    separator = _(plan.delimiter) if plan.delimiter else ""
+    st.caption(_("Read as {encoding} {separator}.", encoding=plan.encoding or "—", separator=separator))
+    widgets.metrics(previews.counts(plan, _), columns=5)
+    for warning in plan.warnings:
+        st.warning(md_escape(_(warning.msgid, **warning.values)))
+    if not plan.ok:
+        st.error(_("Rejected: {n} problem(s). Nothing will change. Fix the file and upload it again.",
+                   n=len(plan.errors)))  # fmt: skip
+        st.dataframe(shown["problems"], hide_index=True, key="data_problems")
+        return
+    widgets.titled_table(_("New rows"), shown["new"], "data_new")
+    widgets.titled_table(_("Changes (old → new)"), shown["changes"], "data_changes")
+    widgets.titled_table(_("Cities added from the gazetteer"), shown["cities"], "data_cities")
+    nothing = not (plan.new or plan.changed or plan.new_cities)
+    if nothing:
+        st.info(_("Everything in this file is already in the database: nothing to change."))
+    if st.button(_("Commit this import"), type="primary", disabled=nothing, key="data_commit"):
+        try:
+            batch = batches.commit(cache.connection(), plan, p.user.name)
+            st.success(_("Committed as import #{batch}. It can be undone under Past imports.", batch=batch))
+        except batches.StalePreview:
+            st.warning(_("The data changed since this preview was made: check the preview again, then commit."))
+        except batches.CommitFailed as err:
+            st.error(md_escape(_(err.msgid, **err.values).capitalize()))
+
+
+def history(p: Page) -> None:
+    """Past imports, and the undo of one, named in full before anyone confirms it."""
+    _ = p.tr
+    if "data_flash" in st.session_state:  # the outcome of an undo, shown after the page reran with fresh history
+        kind, text = st.session_state.pop("data_flash")
+        (st.success if kind == "success" else st.error)(md_escape(text))
+    past = cache.history()
+    st.dataframe(past.drop(columns=["file_hash"]), hide_index=True, key="data_history")
+    committed = past[past["status"] == "committed"]
+    if committed.empty:
+        return
+    version = cache.data_version()  # widgets keyed on it: after any change the newest import is preselected
+    rows = {int(r["id"]): r for r in committed.to_dict("records")}
+    batch = st.selectbox(_("Import to undo"), list(rows), format_func=lambda i: previews.batch_label(rows[i], _),
+                         key=f"data_undo_batch_{version}")  # fmt: skip
+    st.markdown(md_escape(previews.batch_details(rows[batch], _)))
+    sure = st.checkbox(_("I want to undo this import and restore the previous values"),
+                       key=f"data_undo_sure_{version}")  # fmt: skip
+    if st.button(_("Undo"), disabled=not sure, key="data_undo"):
+        try:
+            batches.undo(cache.connection(), batch, p.user.name)
+            st.session_state.data_flash = ("success", _("Import #{batch} undone.", batch=batch))
+        except (batches.UndoRefused, batches.CommitFailed) as err:
+            st.session_state.data_flash = ("error", _(err.msgid, **err.values).capitalize())
+        st.rerun()
+
+
+def files(p: Page) -> None:
+    """Templates to fill in, and every table as it stands (each file made when its button is pressed)."""
+    _ = p.tr
+    st.subheader(_("Templates"))
+    for name, col in zip(LOAD_ORDER, st.columns(5) * 2, strict=False):
+        col.download_button(_(TABLES[name].label), exporter.template(name), f"{name}-template.csv", "text/csv",
+                            key=f"data_template_{name}")  # fmt: skip
+    st.caption(md_escape(_(convert.NUMBER_RULE)))
+    st.subheader(_("Exports"))
+    st.caption(_("Each file is made when you press its button."))
+    for name, col in zip(LOAD_ORDER, st.columns(5) * 2, strict=False):
+        col.download_button(_("{table} (CSV)", table=_(TABLES[name].label)),
+                            lambda name=name: exporter.to_csv(cache.table_frame(name), name), f"{name}.csv",
+                            "text/csv", key=f"data_export_{name}", on_click="ignore")  # fmt: skip
+    st.download_button(_("All (Excel)"), cache.workbook, "twinmap.xlsx", widgets.XLSX, key="data_export_xlsx",
+                       on_click="ignore")  # fmt: skip

@@ -1,0 +1,56 @@
+"""The parts of one partnership in the register, each drawn under its own tab.
+
+A page lists which parts its reader may see; each part draws itself from the cached reads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandas as pd
+import streamlit as st
+
+from twinmap.reads.health import Health
+from twinmap.ui import cache, widgets
+from twinmap.ui.page import Page
+from twinmap.views import tables
+from twinmap.views.labels import md_escape
+
+
+def health(p: Page, found: Health | None) -> None:
+    """The health score part by part, with every reason a point was lost."""
+    _ = p.tr
+    if found is None:
+        st.info(_("Only agreements in force (signed, active, dormant) are assessed."))
+        return
+    for reason in tables.reasons(found, _) or [_("nothing to report")]:
+        st.markdown(f"- {md_escape(reason)}")
+    st.dataframe(tables.health_parts(found, _), hide_index=True, key="register_health_parts")
+
+
+def partnership(p: Page, pid: int, events: pd.DataFrame, found: Health | None) -> None:
+    """The tabs of one partnership: events for all; lifecycle for the signed in; contacts for staff."""
+    _, ids = p.tr, (pid,)
+    parts: list[tuple[str, Callable[[], None]]] = [
+        (_("Events"), lambda: widgets.table_downloads(tables.events_table(events, _), f"events-{pid}",
+                                                      "register_events")),
+    ]  # fmt: skip
+    if p.signed_in:
+        parts += [
+            (_("Health"), lambda: health(p, found)),
+            (_("Stage history"), lambda: widgets.table_downloads(
+                tables.stages_table(cache.stages(ids), _), f"stages-{pid}", "register_stages_table")),
+            (_("Missions"), lambda: widgets.table_downloads(
+                tables.missions_table(cache.missions(ids), _), f"missions-{pid}", "register_missions")),
+            (_("Follow-ups"), lambda: widgets.table_downloads(
+                tables.follow_ups_table(cache.follow_ups(p.today, ids), _), f"follow-ups-{pid}",
+                "register_follow_ups")),
+            (_("Targets"), lambda: widgets.table_downloads(
+                tables.targets_table(cache.targets(p.today, ids), _), f"targets-{pid}", "register_targets")),
+        ]  # fmt: skip
+    if p.staff:
+        parts.append((_("Contact persons"), lambda: widgets.table_downloads(
+            cache.contacts(pid), f"contacts-{pid}", "register_contacts")))  # fmt: skip
+    for tab, (_title, draw) in zip(st.tabs([t for t, _d in parts]), parts, strict=True):
+        with tab:
+            draw()

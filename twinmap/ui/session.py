@@ -1,0 +1,63 @@
+"""Who is reading, in which language, and what they may see: the session's state for every page."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from twinmap.reads import queries
+from twinmap.store import auth
+from twinmap.views import i18n
+
+
+def user() -> auth.User | None:
+    """The signed-in user of this session, if any."""
+    return st.session_state.get("user")
+
+
+def is_staff() -> bool:
+    """True for a signed-in editor or admin: they may see private data."""
+    current = user()
+    return bool(current and current.can("editor"))
+
+
+def require(role: str) -> auth.User:
+    """Stop the page unless the signed-in user has ``role`` (pages are also left out of the menu)."""
+    current = user()
+    if current is None or not current.can(role):
+        tr = translator()
+        st.error(
+            tr("This page is for signed-in staff with the {role} role. Sign in on the Sign in page.", role=tr(role))
+        )
+        st.stop()
+    return current
+
+
+def home_filter() -> queries.PartnershipFilter:
+    """The home cities chosen in the sidebar (none = all); private stages for staff only."""
+    homes = tuple(st.session_state.get("home_ids") or ())
+    return queries.PartnershipFilter(home_city_ids=homes, include_private=is_staff())
+
+
+def translator() -> i18n.Translator:
+    """The reader's language and calendar, as chosen in the sidebar (or the kiosk's settings)."""
+    lang = st.session_state.get("lang") or "en"
+    cal = st.session_state.get(f"cal_{lang}") or i18n.default_calendar(lang)
+    return i18n.Translator(lang, cal)
+
+
+# Our own fixed stylesheet (no data in it): right-to-left layout for Persian, a font with
+# Persian letters first.
+_RTL_CSS = """<style>
+[data-testid="stAppViewContainer"], [data-testid="stSidebar"], [data-testid="stHeader"] { direction: rtl; }
+[data-testid="stAppViewContainer"] *:not([data-testid="stIconMaterial"]),
+[data-testid="stSidebar"] *:not([data-testid="stIconMaterial"]) {
+  font-family: "Vazirmatn", "Noto Naskh Arabic", "Noto Sans Arabic", "Source Sans Pro", sans-serif; }
+[data-testid="stMarkdownContainer"], [data-testid="stCaptionContainer"], h1, h2, h3 { text-align: right; }
+[data-testid="stMetric"] { text-align: right; }
+</style>"""
+
+
+def apply_direction(tr: i18n.Translator) -> None:
+    """Lay the page out right to left for Persian."""
+    if tr.rtl:
+        st.html(_RTL_CSS)

@@ -1,0 +1,198 @@
+"""Drawing the kiosk's slides (the one place besides ``ui`` that draws with Streamlit).
+
+Each slide reads public data only, through :mod:`twinmap.kiosk`. Text from the data goes
+through Markdown escaping; the only raw HTML is our own fixed markup (styles, progress bar).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+
+import plotly.graph_objects as go
+import streamlit as st
+from streamlit_folium import st_folium
+
+from twinmap.core import config, geo, reference
+from twinmap.reads import public
+from twinmap.ui import cache
+from twinmap.views import charts, kiosk, labels, maps
+from twinmap.views.i18n import Translator
+
+log = logging.getLogger("twinmap.kiosk")
+
+# Fixed styles for a screen read from three metres: no sidebar, no toolbar, large type.
+KIOSK_CSS = """<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"],
+[data-testid="stToolbar"], [data-testid="stDecoration"], footer { display: none !important; }
+html { font-size: 24px; }
+.block-container, [data-testid="stMainBlockContainer"] {
+  padding: 1.2rem 2rem 0 2rem !important; max-width: 100% !important; }
+h1 { font-size: 2.6rem !important; } h2 { font-size: 2rem !important; }
+[data-testid="stMetricValue"] { font-size: 3.4rem !important; }
+[data-testid="stMetricLabel"] p { font-size: 1.2rem !important; }
+.tm-progress { position: fixed; left: 0; bottom: 0; height: 6px; background: #1f78b4; opacity: .6;
+  animation-name: tm-grow; animation-timing-function: linear; animation-fill-mode: forwards; }
+@keyframes tm-grow { from { width: 0; } to { width: 100%; } }
+</style>"""
+
+
+def progress(seconds: int, remaining: float) -> None:
+    """A thin bar along the bottom that fills until the next slide."""
+    done = max(0.0, seconds - remaining)
+    st.html(
+        f'<div class="tm-progress" data-tick="{time.time():.0f}" '
+        f'style="animation-duration: {remaining:.1f}s; width: {100 * done / seconds:.0f}%"></div>'
+    )
+
+
+def _md(text: object) -> str:
+    return labels.md_escape(text)
+
+
+def headline(tr: Translator, today: dt.date) -> None:
+    """Partners, countries, events this year, upcoming events."""
+    head = cache.headline(public.public_filter(), today)
+    st.title(tr("Our sister cities"))
+    cols = st.columns(4)
+    cols[0].metric(tr("Partners"), tr.number(head.partners))
+    cols[1].metric(tr("Countries"), tr.number(head.countries))
+    cols[2].metric(tr("Events in {year}", year=tr.digits(str(today.year))), tr.number(head.events_this_year))
+    cols[3].metric(tr("Upcoming events"), tr.number(head.upcoming_events))
+    st.plotly_chart(charts.status_bar(head.by_status, tr), key="kiosk_status", config={"staticPlot": True})
+
+
+def upcoming(tr: Translator, today: dt.date) -> None:
+    """The next joint events."""
+    st.title(tr("Coming up"))
+    frame = cache.upcoming_events(public.public_filter(), today, 6)
+    for row in frame.itertuples(index=False):
+        when = tr.date(row.starts_on, row.starts_precision)
+        pair = f"{tr.city(row.home_name, row.home_local_name)} – {tr.city(row.partner_name, row.partner_local_name)}"
+        st.markdown(f"### {_md(when)} · {_md(row.title)}\n{_md(pair)} · {_md(row.venue or '')}")
+
+
+def growth(tr: Translator, today: dt.date) -> None:
+    """The network growing year by year as agreements were signed."""
+    frame = public.growth(cache.kiosk_partners(today))
+    st.title(tr("Our network, year by year"))
+    fig = go.Figure(go.Bar(x=frame["year"], y=frame["total"], marker={"color": "#2e9d3a"}, text=frame["total"]))
+    fig.update_layout(height=620, font={"size": 22}, xaxis={"dtick": 1}, yaxis_title=tr("Partners"))
+    st.plotly_chart(charts.direction(fig, tr), key="kiosk_growth", config={"staticPlot": True})
+
+
+def partner_map(tr: Translator, today: dt.date, index: int) -> None:
+    """The partner map, flying from the home city to one partner."""
+    frame = cache.kiosk_partners(today)
+    row = frame.iloc[index % len(frame)]
+    homes = cache.home_cities()
+    homes = homes[homes["id"].isin(frame["home_city_id"])]
+    home, partner = (
+        tr.city(row["home_name"], row["home_local_name"]),
+        tr.city(row["partner_name"], row["partner_local_name"]),
+    )
+    st.title(_md(f"{home} {'←' if tr.rtl else '→'} {partner}"))
+    fmap = maps.flight_map(frame, homes, row, config.get("TWINMAP_TILES"), tr)
+    st_folium(fmap, key="kiosk_map", height=760, use_container_width=True, returned_objects=[])
+
+
+def partner_card(tr: Translator, today: dt.date, index: int) -> None:
+    """One partner city: country, size, distance and direction, local time, since when, events."""
+    frame = cache.kiosk_partners(today)
+    row = frame.iloc[index % len(frame)]
+    st.title(_md(tr.city(row["partner_name"], row["partner_local_name"])))
+    km = geo.distance_km(row["home_lat"], row["home_lon"], row["partner_lat"], row["partner_lon"])
+    direction = geo.compass(geo.bearing_deg(row["home_lat"], row["home_lon"], row["partner_lat"], row["partner_lon"]))
+    cols = st.columns(4)
+    cols[0].metric(tr("Country"), tr.country(row["partner_country"]))
+    cols[1].metric(tr("Population"), tr.number(row["partner_population"]))
+    cols[2].metric(tr("Distance ({direction})", direction=tr(direction)), tr("{km} km", km=round(km)))
+    cols[3].metric(tr("Local time"), tr.digits(labels.local_time(row["partner_timezone"])) or "—")
+    if row["signed_on"] == row["signed_on"] and row["signed_on"] is not None:
+        since = tr("Partner since {date}", date=tr.date(row["signed_on"], row["signed_precision"]))
+        st.markdown(f"## {_md(since)}")
+    st.markdown(f"{_md(tr.term(reference.PARTNERSHIP_KINDS, row['kind']))} · {_md(row['purpose'] or '')}")
+    past, coming = cache.partner_events(int(row["id"]), today)
+    left, right = st.columns(2)
+    for col, title, events in ((left, tr("Recent events"), past), (right, tr("Coming up"), coming)):
+        col.markdown(f"### {_md(title)}")
+        for ev in events.itertuples(index=False):
+            col.markdown(f"- {_md(tr.date(ev.starts_on, ev.starts_precision))} · {_md(ev.title)}")
+        if events.empty:
+            col.markdown("—")
+
+
+SLIDES = {"headline": headline, "upcoming": upcoming, "growth": growth, "map": partner_map, "card": partner_card}
+
+
+def next_slide(slot: int, tr: Translator, today: dt.date) -> bool:
+    """Draw the slot's slide, or the next one that can be drawn; False when none can (the store is away)."""
+    try:
+        partners = len(cache.kiosk_partners(today))
+    except Exception:
+        log.exception("kiosk: the store cannot be read; showing the holding screen")
+        return False
+    order = kiosk.cycle(partners)
+    return any(slides_at(order, slot + step, tr, today) for step in range(len(order)))
+
+
+def slides_at(order: list[tuple[str, int | None]], slot: int, tr: Translator, today: dt.date) -> bool:
+    """Draw the slide at a position of the rotation."""
+    kind, index = order[slot % len(order)]
+    return show(kind, index, tr, today)
+
+
+def holding(tr: Translator) -> None:
+    """What the screen shows while no slide can be drawn: a calm title, never an error."""
+    st.title(tr("Our sister cities"))
+    soon = tr("Back in a moment.")  # outside the f-string: the catalogue extractor does not look inside one
+    st.markdown(f"## {_md(soon)}")
+
+
+def show(kind: str, index: int | None, tr: Translator, today: dt.date) -> bool:
+    """Draw one slide; on any failure log it, clear what it drew and return False."""
+    holder = st.empty()
+    try:
+        with holder.container():
+            if index is None:
+                SLIDES[kind](tr, today)
+            else:
+                SLIDES[kind](tr, today, index)
+    except Exception:
+        log.exception("kiosk slide %s failed; skipped", kind)
+        holder.empty()
+        return False
+    return True
+
+
+# Runs in the browser for days: reloads the page when the rotation has stalled (for example
+# after the server restarted), once a night and after six hours at most (bench_kiosk.py measured
+# the page's JS heap growing about 2 MB a minute at 2-second slides); reloads only when the
+# server answers, so a server that is down never leaves the browser on an error page.
+_WATCHDOG = """<script>
+(function () {
+  var p = window.parent, started = Date.now(), lastTick = null, lastChange = Date.now(), limit = LIMIT * 1000;
+  function reload() {
+    fetch("/_stcore/health", {cache: "no-store"})
+      .then(function (r) { if (r.ok) { p.location.reload(); } })
+      .catch(function () {});
+  }
+  setInterval(function () {
+    var bar = p.document.querySelector(".tm-progress"), tick = bar ? bar.dataset.tick : null;
+    if (tick !== lastTick) { lastTick = tick; lastChange = Date.now(); }
+    var stalled = Date.now() - lastChange > limit;
+    var up = Date.now() - started;
+    var night = new Date().getHours() === 3 && up > 3600 * 1000;
+    var stale = up > 6 * 3600 * 1000;  // the browser's memory grows with every slide: start afresh
+    if (stalled || night || stale) { reload(); }
+  }, 10000);
+})();
+</script>"""
+
+
+def watchdog(seconds: int) -> None:
+    """Install the browser-side watchdog (once per page load, outside the rotating fragment)."""
+    import streamlit.components.v1 as components
+
+    components.html(_WATCHDOG.replace("LIMIT", str(max(60, 4 * seconds))), height=0)

@@ -1,0 +1,79 @@
+"""The partner card: the essentials of one partnership as (label, text) pairs."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from twinmap.core import geo, reference
+from twinmap.reads import impact
+from twinmap.reads.queries import Headline
+from twinmap.views.i18n import ENGLISH, Translator
+from twinmap.views.labels import MISSING, local_time
+
+
+def headline_figures(head: Headline, today: dt.date, tr: Translator = ENGLISH) -> list[tuple[str, str, None]]:
+    """The overview's headline: partners, countries, events this year, upcoming, expiring."""
+    return [
+        (tr("Partners"), tr.number(head.partners), None),
+        (tr("Countries"), tr.number(head.countries), None),
+        (tr("Events in {year}", year=tr.digits(str(today.year))), tr.number(head.events_this_year), None),
+        (tr("Upcoming events"), tr.number(head.upcoming_events), None),
+        (tr("Expiring within 12 months"), tr.number(head.expiring_12_months), None),
+    ]
+
+
+def health_figures(assessed: pd.DataFrame, tr: Translator = ENGLISH) -> list[tuple[str, str, None]]:
+    """How many assessed partnerships fall in each health class."""
+    counts = assessed["klass"].value_counts()
+    return [(tr(t.label), tr.number(int(counts.get(t.code, 0))), None) for t in reference.HEALTH_CLASSES]
+
+
+def verdict_figures(summary: dict[str, int], tr: Translator = ENGLISH) -> list[tuple[str, str, None]]:
+    """How many partnerships fall under each tourism-impact verdict."""
+    return [(tr(t.label), tr.number(summary[t.code]), None) for t in impact.VERDICTS]
+
+
+def register_figures(row: dict, found: object, tr: Translator = ENGLISH) -> list[tuple[str, str, str | None]]:
+    """The register's figures for one partnership: stage, completeness and, when assessed, its health."""
+    figures = [
+        (tr("Stage"), tr.term(reference.STATUSES, row["status"]), None),
+        (tr("Agreement complete"), f"{tr.number(int(row['completeness']))}%", None),
+    ]
+    if found is not None:
+        figures += [
+            (tr("Health"), tr.number(found.score), tr("Out of 100; how it is reached is shown below.")),
+            (tr("Assessment"), tr.term(reference.HEALTH_CLASSES, found.klass), None),
+        ]
+    return figures
+
+
+def partner_card(row: pd.Series, tr: Translator = ENGLISH, private: bool = False) -> list[tuple[str, str]]:
+    """The essentials of one partnership as (label, text) pairs; internal notes only if ``private``."""
+    km = geo.distance_km(row["home_lat"], row["home_lon"], row["partner_lat"], row["partner_lon"])
+    direction = geo.compass(geo.bearing_deg(row["home_lat"], row["home_lon"], row["partner_lat"], row["partner_lon"]))
+    population = row.get("partner_population")
+    areas = row.get("areas")
+    areas = list(areas) if areas is not None and len(areas) else []
+    home = tr.city(row["home_name"], row.get("home_local_name"))
+    pairs = [
+        (tr("Country"), tr.country(row["partner_country"])),
+        (tr("Region"), row.get("partner_region") or MISSING),
+        (tr("Population"), tr.number(population) if pd.notna(population) else "—"),
+        (tr("Home city"), home),
+        (tr("Distance"), tr("{km} km {direction} of {city}", km=round(km), direction=tr(direction), city=home)),
+        (tr("Local time"), tr.digits(local_time(row.get("partner_timezone"))) or MISSING),
+        (tr("Kind"), tr.term(reference.PARTNERSHIP_KINDS, row["kind"])),
+        (tr("Status"), tr.term(reference.STATUSES, row["status"])),
+        (tr("Signed"), tr.date(row.get("signed_on"), row.get("signed_precision"))),
+        (tr("Valid until"), tr.date(row.get("valid_until"), row.get("valid_until_precision"))),
+        (tr("Areas"), ", ".join(tr.term(reference.AREAS, a) for a in areas) or MISSING),
+        (tr("Purpose"), row.get("purpose") or MISSING),
+        (tr("Last event"), tr.date(row.get("last_event"), "day")),
+        (tr("Next event"), tr.date(row.get("next_event"), "day")),
+        (tr("Source"), row.get("source") or MISSING),
+    ]
+    if private:
+        pairs.append((tr("Internal notes"), row.get("notes") or MISSING))
+    return pairs

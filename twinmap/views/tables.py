@@ -1,0 +1,232 @@
+"""Tables people read, built from query frames: events, expiries, register, health, lifecycle, tourism.
+
+Every function takes query rows and a :class:`~twinmap.views.i18n.Translator` and returns a plain
+DataFrame of text and numbers (right-to-left column order for Persian), so pages only draw and
+the same table is what CSV and Excel downloads hold.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from twinmap.core import reference
+from twinmap.core.text import fold
+from twinmap.reads import health, impact, register
+from twinmap.views.i18n import ENGLISH, Translator
+from twinmap.views.labels import date_or_blank, dates_of, pair_labels, rtl_order
+
+
+def matching(frame: pd.DataFrame, query: str, stages: list[str], tr: Translator = ENGLISH) -> pd.DataFrame:
+    """Partnerships that contain the query and are in one of ``stages`` (when any are chosen).
+
+    The query is looked for, folded like every name, in the names as the reader sees them and in
+    English and local script, the partner's country and the purpose.
+    """
+    if query:
+        text = (frame["home_name"] + " " + frame["partner_name"] + " " + frame["partner_country"].map(tr.country)
+                + " " + frame["purpose"].fillna("") + " " + frame["partner_local_name"].fillna("") + " "
+                + pd.Series(pair_labels(frame, tr), index=frame.index))  # fmt: skip
+        frame = frame[text.map(fold).str.contains(fold(query), regex=False)]
+    return frame[frame["status"].isin(stages)] if stages else frame
+
+
+def event_columns(frame: pd.DataFrame, tr: Translator = ENGLISH) -> dict[str, list]:
+    """When, what, kind, which partnership, where: the columns every table of events starts with."""
+    return {
+        tr("Date"): [tr.date(d, p) for d, p in zip(frame["starts_on"], frame["starts_precision"], strict=True)],
+        tr("Event"): list(frame["title"]),
+        tr("Kind"): [tr.term(reference.EVENT_KINDS, k) for k in frame["kind"]],
+        tr("Partnership"): pair_labels(frame, tr),
+        tr("Venue"): list(frame["venue"].fillna("")),
+    }
+
+
+def events_table(frame: pd.DataFrame, tr: Translator = ENGLISH) -> pd.DataFrame:
+    """Events as a readable table: when, what, which partnership, where, status."""
+    out = pd.DataFrame(
+        {
+            **event_columns(frame, tr),
+            tr("Status"): [tr.term(reference.EVENT_STATUSES, s) for s in frame["status"]],
+        }
+    )
+    return rtl_order(out, tr)
+
+
+def expiring_table(frame: pd.DataFrame, today: dt.date, tr: Translator = ENGLISH) -> pd.DataFrame:
+    """Agreements about to expire, with the days left."""
+    out = pd.DataFrame(
+        {
+            tr("Partnership"): pair_labels(frame, tr),
+            tr("Expires"): [tr.date(e, "day") for e in frame["expires_on"]],
+            tr("Days left"): [tr.number((e - today).days) for e in frame["expires_on"]],
+        }
+    )
+    return rtl_order(out, tr)
+
+
+def before_after_table(frame: pd.DataFrame, tr: Translator = ENGLISH) -> pd.DataFrame:
+    """The before/after-signing comparison as a table, with the general trend and the verdict beside it."""
+    out = pd.DataFrame(
+        {
+            tr("Partnership"): pair_labels(frame, tr),
+            tr("From"): [tr.country(c) for c in frame["partner_country"]],
+            tr("Signed"): [tr.date(d, p) for d, p in zip(frame["signed_on"], frame["signed_precision"], strict=True)],
+            tr("Monthly mean before"): frame["before"].round(0),
+            tr("Monthly mean after"): frame["after"].round(0),
+            tr("Change %"): frame["change_pct"].round(1),
+            tr("All foreign, change %"): frame["all_foreign_change_pct"].round(1),
+            tr("Beyond the trend, points"): frame["beyond_pp"].round(1),
+            tr("Verdict"): [tr.term(impact.VERDICTS, v) for v in frame["verdict"]],
+        }
+    )
+    return rtl_order(out, tr)
+
+
+def _health(tr: Translator, score: object, klass: object) -> str:
+    if score is None or pd.isna(score):
+        return ""
+    return f"{tr.number(int(score))} · {tr.term(reference.HEALTH_CLASSES, klass)}"
+
+
+def register_table(frame: pd.DataFrame, tr: Translator = ENGLISH, with_health: bool = False) -> pd.DataFrame:
+    """One line per partnership: stage and since when, term, completeness, activity (and health)."""
+    out = pd.DataFrame(
+        {
+            tr("Partnership"): pair_labels(frame, tr),
+            tr("Country"): [tr.country(c) for c in frame["partner_country"]],
+            tr("Stage"): [tr.term(reference.STATUSES, s) for s in frame["status"]],
+            tr("Stage since"): dates_of(tr, frame, "entered_on", "entered_precision"),
+            tr("Signed"): dates_of(tr, frame, "signed_on", "signed_precision"),
+            tr("Valid until"): [
+                date_or_blank(tr, d, p)
+                for d, p in zip(frame["valid_until"], frame["valid_until_precision"], strict=True)
+            ],
+            tr("Agreement complete, %"): frame["completeness"].astype(int),
+            tr("Last event"): [date_or_blank(tr, d, "day") for d in frame["last_event"]],
+            tr("Next event"): [date_or_blank(tr, d, "day") for d in frame["next_event"]],
+        }
+    )
+    if with_health:
+        out[tr("Health")] = [_health(tr, s, k) for s, k in zip(frame["score"], frame["klass"], strict=True)]
+    return rtl_order(out, tr)
+
+
+def reasons(found: health.Health, tr: Translator = ENGLISH) -> list[str]:
+    """The health findings as sentences in the reader's language."""
+    return [tr(r.msgid, **{k: tr.number(v) if isinstance(v, int) else v for k, v in r.values.items()})
+            for r in found.reasons]  # fmt: skip
+
+
+def health_table(frame: pd.DataFrame, tr: Translator = ENGLISH) -> pd.DataFrame:
+    """Assessed partnerships, weakest first, with why."""
+    out = pd.DataFrame(
+        {
+            tr("Partnership"): pair_labels(frame, tr),
+            tr("Stage"): [tr.term(reference.STATUSES, s) for s in frame["status"]],
+            tr("Health"): [_health(tr, s, k) for s, k in zip(frame["score"], frame["klass"], strict=True)],
+            tr("Why"): ["; ".join(reasons(h, tr)) or tr("nothing to report") for h in frame["health"]],
+        }
+    )
+    return rtl_order(out, tr)
+
+
+def health_parts(found: health.Health, tr: Translator = ENGLISH) -> pd.DataFrame:
+    """The score of one partnership part by part: how it was reached."""
+    rows = [
+        (tr(label), health.WEIGHTS[k], "—" if found.parts[k] is None else tr.number(round(100 * found.parts[k])))
+        for k, label in health.PARTS.items()
+    ]
+    out = pd.DataFrame(rows, columns=[tr("Part"), tr("Weight"), tr("Score, %")])
+    return rtl_order(out, tr)
+
+
+def missing_elements(missing: list[str], tr: Translator = ENGLISH) -> list[str]:
+    """Names of the agreement's missing elements."""
+    labels = dict(register.ELEMENTS)
+    return [tr(labels[m]) for m in missing]
+
+
+def missions_table(frame: pd.DataFrame, tr: Translator = ENGLISH) -> pd.DataFrame:
+    """Official trips: when, where, who, why, what came of it, for which partnership."""
+    pairs = [
+        f"{tr.city(h)} – {tr.city(p)}" if isinstance(h, str) else ""
+        for h, p in zip(frame["home_name"], frame["partner_name"], strict=True)
+    ]
+    out = pd.DataFrame(
+        {
+            tr("Date"): dates_of(tr, frame, "starts_on", "starts_precision"),
+            tr("Mission"): list(frame["title"]),
+            tr("Destination"): [
+                f"{tr.city(n)}, {tr.country(c)}"
+                for n, c in zip(frame["destination"], frame["destination_country"], strict=True)
+            ],
+            tr("Travellers"): list(frame["travellers"].fillna("")),
+            tr("Purpose"): list(frame["purpose"].fillna("")),
+            tr("Outcomes"): list(frame["outcomes"].fillna("")),
+            tr("Status"): [tr.term(reference.MISSION_STATUSES, s) for s in frame["status"]],
+            tr("Partnership"): pairs,
+        }
+    )  # fmt: skip
+    return rtl_order(out, tr)
+
+
+def follow_ups_table(frame: pd.DataFrame, tr: Translator = ENGLISH) -> pd.DataFrame:
+    """Follow-up actions with their state: overdue (and by how many days), done on time or late."""
+
+    def state(r: dict) -> str:
+        if r["overdue"]:
+            return tr("Overdue by {days} days", days=tr.number(r["days_overdue"]))
+        if r["late"]:
+            return tr("Done late")
+        return tr.term(reference.FOLLOW_UP_STATUSES, r["status"])
+
+    rows = frame.to_dict("records")
+    out = pd.DataFrame(
+        {
+            tr("Due"): [date_or_blank(tr, r["due_on"], r["due_precision"]) for r in rows],
+            tr("Action"): [r["action"] for r in rows],
+            tr("Owner"): [r["owner"] or "" for r in rows],
+            tr("Partnership"): pair_labels(frame, tr),
+            tr("State"): [state(r) for r in rows],
+            tr("Done on"): [date_or_blank(tr, r["done_on"], r["done_precision"]) for r in rows],
+        }
+    )
+    return rtl_order(out, tr)
+
+
+def targets_table(frame: pd.DataFrame, tr: Translator = ENGLISH) -> pd.DataFrame:
+    """Indicator targets with what was measured and whether they were met."""
+    states = {"met": tr("Met"), "missed": tr("Missed"), "pending": tr("Period not over"), "no data": tr("No data")}
+    out = pd.DataFrame(
+        {
+            tr("Partnership"): pair_labels(frame, tr),
+            tr("Indicator"): [tr.term(reference.INDICATORS, i) for i in frame["indicator"]],
+            tr("From"): [tr.country(c) for c in frame["partner_country"]],
+            tr("Period"): dates_of(tr, frame, "due_on", "due_precision"),
+            tr("Target"): [tr.number(v) for v in frame["target_value"]],
+            tr("Measured"): ["" if pd.isna(v) else tr.number(v) for v in frame["measured"]],
+            tr("Result"): [states[s] for s in frame["state"]],
+        }
+    )
+    return rtl_order(out, tr)
+
+
+def stages_table(frame: pd.DataFrame, tr: Translator = ENGLISH) -> pd.DataFrame:
+    """A partnership's stage history, oldest first."""
+    out = pd.DataFrame(
+        {
+            tr("Stage"): [tr.term(reference.STATUSES, s) for s in frame["status"]],
+            tr("Since"): dates_of(tr, frame, "entered_on", "entered_precision"),
+            tr("Note"): list(frame["note"].fillna("")),
+            tr("Source"): list(frame["source"].fillna("")),
+        }
+    )
+    return rtl_order(out, tr)
+
+
+def impact_summary(frame: pd.DataFrame) -> dict[str, int]:
+    """How many partnerships fall under each tourism-impact verdict."""
+    counts = frame["verdict"].value_counts().to_dict()
+    return {t.code: int(counts.get(t.code, 0)) for t in impact.VERDICTS}
