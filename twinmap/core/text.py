@@ -20,3 +20,10 @@ def is_latin(name: str) -> bool:
     """True when every letter of a name is Latin (an English name), False for Cyrillic, Persian..."""
     letters = [ch for ch in name if ch.isalpha()]
     return all(unicodedata.name(ch, "").startswith("LATIN") for ch in letters)
+
+
+def parse_counts(stored: str | None) -> dict[str, int]:
+    """Participants by country as stored ("IR:20;RU:15", see ``ingest.convert.counts``) as a dict."""
+    if not stored:
+        return {}
+    return {c: int(n) for c, _, n in (p.partition(":") for p in stored.split(";"))}

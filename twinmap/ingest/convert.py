@@ -203,10 +203,3 @@ def counts(raw: str) -> str | None:
             raise CellError(N_("{value} is not country:number (e.g. IR:20; RU:15)"), value=repr(part))
         out[code_] = out.get(code_, 0) + value
     return ";".join(f"{c}:{n}" for c, n in out.items())
-
-
-def parse_counts(stored: str | None) -> dict[str, int]:
-    """The stored "IR:20;RU:15" as a dict (empty when none)."""
-    if not stored:
-        return {}
-    return {c: int(n) for c, _, n in (p.partition(":") for p in stored.split(";"))}

@@ -17,7 +17,7 @@ import duckdb
 
 from twinmap.core import dates
 from twinmap.core.reference import N_
-from twinmap.core.text import fold, is_latin
+from twinmap.core.text import fold, is_latin, parse_counts
 from twinmap.ingest import convert, gazetteer, readers
 from twinmap.ingest.specs import TABLES, CityRef, Column, TableSpec
 
@@ -463,7 +463,7 @@ def _rules_events_people(p: _Planner, line: int, out: dict[str, Any]) -> None:
     if women_men > total:
         p.error(line, "participants_female", N_("women and men add up to {n}, more than the {total} participants"),
                 n=women_men, total=total)  # fmt: skip
-    by_country = sum(convert.parse_counts(out.get("participants_by_country")).values())
+    by_country = sum(parse_counts(out.get("participants_by_country")).values())
     if by_country > total:
         p.error(line, "participants_by_country", N_("the countries add up to {n}, more than the {total} participants"),
                 n=by_country, total=total)  # fmt: skip

@@ -10,7 +10,7 @@ import datetime as dt
 import duckdb
 import pandas as pd
 
-from twinmap.ingest import convert
+from twinmap.core.text import parse_counts
 from twinmap.reads import queries
 
 
@@ -24,6 +24,6 @@ def by_country(frame: pd.DataFrame) -> pd.Series:
     """Participants per country over all events (only where the breakdown was recorded)."""
     totals: dict[str, int] = {}
     for stored in frame["participants_by_country"]:
-        for code, n in convert.parse_counts(stored if isinstance(stored, str) else None).items():
+        for code, n in parse_counts(stored if isinstance(stored, str) else None).items():
             totals[code] = totals.get(code, 0) + n
     return pd.Series(totals, dtype="int64").sort_values(ascending=False)

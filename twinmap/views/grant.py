@@ -9,7 +9,8 @@ from __future__ import annotations
 import pandas as pd
 
 from twinmap.core import reference
-from twinmap.ingest import convert, exporter
+from twinmap.core.text import parse_counts
+from twinmap.ingest import exporter
 from twinmap.reads.grant import by_country
 from twinmap.views.i18n import ENGLISH, Translator
 from twinmap.views.labels import rtl_order
@@ -44,9 +45,7 @@ def report(frame: pd.DataFrame, year: int, tr: Translator = ENGLISH) -> dict[str
             tr("Women"): [_int(v) for v in frame["participants_female"]],
             tr("Men"): [_int(v) for v in frame["participants_male"]],
             tr("By country"): [
-                ", ".join(
-                    f"{tr.country(c)}: {n}" for c, n in convert.parse_counts(v if isinstance(v, str) else None).items()
-                )
+                ", ".join(f"{tr.country(c)}: {n}" for c, n in parse_counts(v if isinstance(v, str) else None).items())
                 for v in frame["participants_by_country"]
             ],
             tr("Funding"): [
