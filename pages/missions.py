@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from twinmap.core import reference
 from twinmap.ui import cache, lifecycle_forms, page, widgets
 from twinmap.views import labels, tables
 
@@ -17,14 +18,14 @@ st.title(_("Missions and follow-ups"))
 follow = cache.follow_ups(today, ids)
 overdue = follow[follow["overdue"]]
 m = st.columns(3)
-m[0].metric(_("Open actions"), _.number(int((follow["status"] == "open").sum())))
+m[0].metric(_("Open actions"), _.number(int((follow["status"].isin(reference.FOLLOW_UP_OPEN)).sum())))
 m[1].metric(_("Overdue"), _.number(len(overdue)))
 trips = cache.missions()
 trips = trips[trips["partnership_id"].isna() | trips["partnership_id"].isin(ids)]  # none of a hidden stage
 m[2].metric(_("Missions this year"), _.number(int((trips["starts_on"].dt.year == today.year).sum())))
 
 only_open = st.toggle(_("Open actions only"), value=True, key="missions_open_only")
-shown = follow[follow["status"] == "open"] if only_open else follow
+shown = follow[follow["status"].isin(reference.FOLLOW_UP_OPEN)] if only_open else follow
 st.subheader(_("Follow-up actions"))
 widgets.table_downloads(tables.follow_ups_table(shown, _), "follow-ups", "missions_follow_ups")
 st.subheader(_("Missions"))
@@ -38,6 +39,6 @@ if p.user.can("editor") and names:
     with add_action:
         lifecycle_forms.new_action(p, partners, names)
     with close_action:
-        lifecycle_forms.mark_done(p, partners, names, follow[follow["status"] == "open"])
+        lifecycle_forms.mark_done(p, partners, names, follow[follow["status"].isin(reference.FOLLOW_UP_OPEN)])
     with add_mission:
         lifecycle_forms.new_mission(p, partners, names)

@@ -3,7 +3,7 @@
 import streamlit as st
 from streamlit_folium import st_folium
 
-from twinmap.core import config
+from twinmap.core import config, reference
 from twinmap.reads import queries
 from twinmap.ui import cache, page, widgets
 from twinmap.views import cards, charts, maps, tables
@@ -35,7 +35,7 @@ if not p.signed_in:
 st.header(_("What needs attention"))
 assessed = cache.assessed_health(f, today)
 widgets.metrics(cards.health_figures(assessed, _), columns=3)
-weak = assessed[assessed["klass"] != "active"]
+weak = assessed[assessed["klass"] != reference.ALIVE]
 if len(weak):
     st.subheader(_("Dying or at risk, and why"))
     widgets.table_downloads(tables.health_table(weak, _), "partnership-health", "overview_health")

@@ -16,7 +16,7 @@ QUIET = {"events_24m": 4, "sent": 2, "received": 2, "fu_due": 0, "fu_on_time": 0
 
 def test_a_busy_balanced_partnership_is_alive_with_nothing_to_say():
     found = health.assess(QUIET, TODAY)
-    assert (found.score, found.klass, found.reasons) == (100, "active", ())
+    assert (found.score, found.klass, found.reasons) == (100, "alive", ())
     assert found.parts["follow_ups"] is None and found.parts["targets"] is None  # nothing to judge: left out
 
 
@@ -51,7 +51,7 @@ def test_score_is_the_weighted_mean_of_the_judged_parts():
 
 def test_two_silent_years_make_a_partnership_dormant_whatever_else_it_scores():
     found = health.assess({**QUIET, "last_contact": dt.date(2024, 11, 1)}, TODAY)
-    assert found.score >= 65 and found.klass == "dormant"
+    assert found.score >= 65 and found.klass == "inactive"
 
 
 def _load(con, table, text):
@@ -109,4 +109,4 @@ def test_the_store_counts_a_crafted_history_as_assess_expects(crafted):
         "1 follow-up action(s) done late",
         "1 of 1 indicator target(s) missed",
     ]
-    assert row["klass"] == "dormant"
+    assert row["klass"] == "inactive"

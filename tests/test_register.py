@@ -27,7 +27,7 @@ def test_the_register_of_the_shipped_data(con):
     assert by_partner.loc["Aktau", "completeness"] == 100
     # The article gives Astrakhan's purpose and month of signing, nothing else of the agreement.
     assert "purpose" not in by_partner.loc["Astrakhan", "missing"] and "term" in by_partner.loc["Astrakhan", "missing"]
-    assert by_partner.loc["Astrakhan", "klass"] == "active"
-    assert by_partner.loc["Trabzon", "klass"] == "dormant"
+    assert by_partner.loc["Astrakhan", "klass"] == "alive"
+    assert by_partner.loc["Trabzon", "klass"] == "inactive"
     assert pd.isna(by_partner.loc["Lankaran", "score"])  # no agreement yet: not assessed
     assert str(by_partner.loc["Lankaran", "entered_on"].date()) == "2026-09-01"

@@ -24,30 +24,45 @@ class Explained(ValueError):
 
 @dataclass(frozen=True)
 class Term:
-    """A reference value: the code stored in the database and its English label."""
+    """A reference value: the code stored in the database, its English label, colour and meanings.
+
+    ``means`` says what the value stands for wherever that matters (``private``, ``in_force``,
+    ``held``, ``cancelled``...), so code asks :func:`having` instead of spelling codes out.
+    """
 
     code: str
     label: str
     colour: str = "#666666"
+    means: frozenset[str] = frozenset()
+
+
+def _m(*meanings: str) -> frozenset[str]:
+    return frozenset(meanings)
+
+
+def having(terms: tuple[Term, ...], meaning: str) -> tuple[str, ...]:
+    """The codes of a vocabulary that carry a meaning (for filters and bound query parameters)."""
+    return tuple(t.code for t in terms if meaning in t.means)
 
 
 # Lifecycle stages of a partnership, in the order the Russian guide describes them.
 STATUSES: tuple[Term, ...] = (
-    Term("candidate", N_("Candidate"), "#9e9e9e"),
-    Term("analysis", N_("Analysis"), "#8c8cbf"),
-    Term("contacts", N_("First contacts"), "#c994c7"),
-    Term("negotiating", N_("Negotiating"), "#f2a900"),
-    Term("signed", N_("Signed"), "#1f78b4"),
-    Term("active", N_("Active"), "#2e9d3a"),
-    Term("dormant", N_("Dormant"), "#d95f02"),
-    Term("ended", N_("Ended"), "#6a3d9a"),
+    # private: internal work in progress, never shown to the public (kiosk, signed-out visitors);
+    # in_force: an agreement exists and can expire; showcase: what the kiosk presents; ended: over.
+    Term("candidate", N_("Candidate"), "#9e9e9e", _m("private")),
+    Term("analysis", N_("Analysis"), "#8c8cbf", _m("private")),
+    Term("contacts", N_("First contacts"), "#c994c7", _m("private")),
+    Term("negotiating", N_("Negotiating"), "#f2a900", _m("private")),
+    Term("signed", N_("Signed"), "#1f78b4", _m("in_force", "showcase", "dated_by_signing")),
+    Term("active", N_("Active"), "#2e9d3a", _m("in_force", "showcase")),
+    Term("dormant", N_("Dormant"), "#d95f02", _m("in_force")),
+    Term("ended", N_("Ended"), "#6a3d9a", _m("ended")),
 )
 
-# Stages that are internal work in progress: never shown to the public (kiosk, signed-out visitors).
-PRIVATE_STATUSES: frozenset[str] = frozenset({"candidate", "analysis", "contacts", "negotiating"})
+PRIVATE_STATUSES: frozenset[str] = frozenset(having(STATUSES, "private"))
 
 # Stages in which an agreement exists and can expire.
-AGREEMENT_STATUSES: frozenset[str] = frozenset({"signed", "active", "dormant"})
+AGREEMENT_STATUSES: frozenset[str] = frozenset(having(STATUSES, "in_force"))
 
 PARTNERSHIP_KINDS: tuple[Term, ...] = (
     Term("sister_city", N_("Sister city")),
@@ -68,10 +83,10 @@ EVENT_KINDS: tuple[Term, ...] = (
 )
 
 EVENT_STATUSES: tuple[Term, ...] = (
-    Term("planned", N_("Planned")),
-    Term("confirmed", N_("Confirmed")),
-    Term("held", N_("Held")),
-    Term("cancelled", N_("Cancelled")),
+    Term("planned", N_("Planned"), means=_m("upcoming")),
+    Term("confirmed", N_("Confirmed"), means=_m("upcoming")),
+    Term("held", N_("Held"), means=_m("held")),
+    Term("cancelled", N_("Cancelled"), means=_m("cancelled")),
 )
 
 AREAS: tuple[Term, ...] = (
@@ -95,15 +110,15 @@ INDICATORS: tuple[Term, ...] = (
 # Official trips of the municipality's managers and staff (the Sari unit organises them).
 MISSION_STATUSES: tuple[Term, ...] = (
     Term("planned", N_("Planned")),
-    Term("done", N_("Done")),
-    Term("cancelled", N_("Cancelled")),
+    Term("done", N_("Done"), means=_m("done")),
+    Term("cancelled", N_("Cancelled"), means=_m("cancelled")),
 )
 
 # Follow-up actions of a memorandum: the secretariat's to-do list.
 FOLLOW_UP_STATUSES: tuple[Term, ...] = (
-    Term("open", N_("Open")),
-    Term("done", N_("Done")),
-    Term("cancelled", N_("Cancelled")),
+    Term("open", N_("Open"), means=_m("open")),
+    Term("done", N_("Done"), means=_m("done")),
+    Term("cancelled", N_("Cancelled"), means=_m("cancelled")),
 )
 
 # Where an event's money came from (the guide: grants, sponsors, city budget, partners' funds).
@@ -116,11 +131,14 @@ FUNDING_SOURCES: tuple[Term, ...] = (
 )
 
 # Health classes of a partnership, computed from its activity (see health.py).
+# Codes of their own, never a stage's code: a stage is what the office decided, a class what the
+# activity shows.
 HEALTH_CLASSES: tuple[Term, ...] = (
-    Term("active", N_("Alive"), "#2e9d3a"),
-    Term("at_risk", N_("At risk"), "#f2a900"),
-    Term("dormant", N_("Dormant"), "#d95f02"),
+    Term("alive", N_("Alive"), "#2e9d3a"),
+    Term("at_risk", N_("At risk"), "#f2a900", _m("weak")),
+    Term("inactive", N_("Dormant"), "#d95f02", _m("weak")),
 )
+ALIVE, AT_RISK, INACTIVE = (t.code for t in HEALTH_CLASSES)
 
 # Date precisions: Gregorian day / month / year, and Solar Hijri (Jalali) month / year, because
 # the sources record "Ordibehesht 1393", which is not a Gregorian month.
@@ -146,3 +164,15 @@ def colour(terms: tuple[Term, ...], code: str | None) -> str:
         if term.code == code:
             return term.colour
     return "#666666"
+
+
+# The meanings code asks about, as codes (bound into queries, used in filters).
+EVENT_HELD = having(EVENT_STATUSES, "held")
+EVENT_CANCELLED = having(EVENT_STATUSES, "cancelled")
+EVENT_UPCOMING = having(EVENT_STATUSES, "upcoming")
+MISSION_DONE = having(MISSION_STATUSES, "done")
+FOLLOW_UP_OPEN = having(FOLLOW_UP_STATUSES, "open")
+FOLLOW_UP_DONE = having(FOLLOW_UP_STATUSES, "done")
+FOLLOW_UP_CANCELLED = having(FOLLOW_UP_STATUSES, "cancelled")
+ENDED_STATUSES = having(STATUSES, "ended")
+SHOWCASE_STATUSES = having(STATUSES, "showcase")

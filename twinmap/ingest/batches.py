@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import re
 from typing import Any
 
 import duckdb
@@ -19,22 +20,13 @@ import pandas as pd
 from twinmap.core import config
 from twinmap.core.reference import N_, PRIVATE_STATUSES, Explained
 from twinmap.ingest.importer import Plan, plan_import
+from twinmap.ingest.specs import references
 from twinmap.store import db
 
 log = logging.getLogger("twinmap.import")
 
 # Which columns refer to a row of each table (an undo may not orphan them).
-_REFERENCES = {
-    "cities": (("partnerships", "home_city_id"), ("partnerships", "partner_city_id"), ("events", "host_city_id"),
-               ("contacts", "city_id"), ("indicators", "city_id"), ("missions", "destination_city_id"),
-               ("ties", "city_id"), ("ties", "other_city_id")),
-    "partnerships": tuple((t, "partnership_id") for t in ("events", "contacts", "stages", "missions", "follow_ups",
-                                                            "targets")),
-}  # fmt: skip
-_SEQUENCES = {"cities": "city_ids", "partnerships": "partnership_ids", "events": "event_ids",
-              "contacts": "contact_ids", "indicators": "indicator_ids", "stages": "stage_ids",
-              "missions": "mission_ids", "follow_ups": "follow_up_ids", "targets": "target_ids",
-              "ties": "tie_ids"}  # fmt: skip
+_REFERENCES = references()
 
 
 class ImportRejected(ValueError):
@@ -126,7 +118,8 @@ def _insert(cur: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str, Any
     """Insert rows through one DataFrame with ids from the table's sequence; log each insert."""
     if not rows:
         return []
-    ids = [r[0] for r in cur.execute(f"SELECT nextval('{_SEQUENCES[table]}') FROM range(?)", [len(rows)]).fetchall()]
+    sequence = _sequence(cur, table)
+    ids = [r[0] for r in cur.execute(f"SELECT nextval('{sequence}') FROM range(?)", [len(rows)]).fetchall()]
     frame = pd.DataFrame.from_records(
         [{**{k: v for k, v in r.items() if k != "id"}, "id": i} for r, i in zip(rows, ids, strict=True)]
     )
@@ -136,6 +129,17 @@ def _insert(cur: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str, Any
     cur.unregister("_import_rows")
     log.extend((table, i, "insert", None) for i in ids)
     return ids
+
+
+_SEQUENCE_NAME = re.compile(r"nextval\('([a-z_]+)'")
+
+
+def _sequence(cur: duckdb.DuckDBPyConnection, table: str) -> str:
+    """The sequence a table's ids come from, as the schema's column default names it."""
+    default = cur.execute(
+        "SELECT column_default FROM information_schema.columns WHERE table_name = ? AND column_name = 'id'", [table]
+    ).fetchone()[0]
+    return _SEQUENCE_NAME.search(default).group(1)
 
 
 def _json(value: Any) -> Any:

@@ -15,7 +15,7 @@ from typing import Any
 
 import duckdb
 
-from twinmap.core import dates
+from twinmap.core import dates, reference
 from twinmap.core.reference import N_
 from twinmap.core.text import fold, is_latin, parse_counts
 from twinmap.ingest import convert, gazetteer, readers
@@ -470,7 +470,7 @@ def _rules_events_people(p: _Planner, line: int, out: dict[str, Any]) -> None:
 
 
 def _rules_follow_ups(p: _Planner, line: int, out: dict[str, Any]) -> None:
-    if out.get("status") == "done" and out.get("done_on") is None:
+    if out.get("status") in reference.FOLLOW_UP_DONE and out.get("done_on") is None:
         p.error(line, "done_on", N_("a done action needs the date it was done"))
 
 

@@ -432,3 +432,18 @@ TABLES: dict[str, TableSpec] = {
 }
 # Order in which tables refer to each other (cities before partnerships before events...).
 LOAD_ORDER = tuple(TABLES)
+
+
+def references() -> dict[str, tuple[tuple[str, str], ...]]:
+    """Which (table, column) refer to a city or a partnership, read off the specs.
+
+    An undo may not delete a city or partnership that rows added since refer to; this is where
+    it learns which columns those are (``tests/test_schema.py`` checks every ``*_id`` column is here).
+    """
+    refs: dict[str, list[tuple[str, str]]] = {"cities": [], "partnerships": []}
+    for spec in TABLES.values():
+        refs["cities"] += [(spec.name, ref.db) for ref in spec.cities]
+        refs["cities"] += [(spec.name, "city_id") for col in spec.columns if col.kind == "side"]
+        if spec.partnership:
+            refs["partnerships"].append((spec.name, "partnership_id"))
+    return {table: tuple(cols) for table, cols in refs.items()}

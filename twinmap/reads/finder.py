@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from twinmap.core import geo
+from twinmap.core import geo, reference
 from twinmap.core.reference import N_
 
 PARTS = {
@@ -132,8 +132,8 @@ def _ties(con: duckdb.DuckDBPyConnection, home_id: int) -> tuple[set[int], set[i
     cur = con.cursor()
     ours = cur.execute(
         """SELECT c.geonameid, c.country_code, c.id FROM partnerships p JOIN cities c ON c.id = p.partner_city_id
-           WHERE p.home_city_id = ? AND p.status NOT IN ('ended')""",
-        [home_id],
+           WHERE p.home_city_id = ? AND NOT list_contains(?, p.status)""",
+        [home_id, list(reference.ENDED_STATUSES)],
     ).fetchall()
     ids = [i for *_, i in ours]
     second = cur.execute(

@@ -10,6 +10,7 @@ import datetime as dt
 import duckdb
 import pandas as pd
 
+from twinmap.core import reference
 from twinmap.core.text import parse_counts
 from twinmap.reads import queries
 
@@ -17,7 +18,8 @@ from twinmap.reads import queries
 def held_events(con: duckdb.DuckDBPyConnection, f: queries.PartnershipFilter, year: int) -> pd.DataFrame:
     """Events held in the year (those that started in it)."""
     frame = queries.events(con, f, start=dt.date(year, 1, 1), end=dt.date(year, 12, 31))
-    return frame[(frame["status"] == "held") & (frame["starts_on"].dt.year == year)].reset_index(drop=True)
+    held = frame["status"].isin(reference.EVENT_HELD) & (frame["starts_on"].dt.year == year)
+    return frame[held].reset_index(drop=True)
 
 
 def by_country(frame: pd.DataFrame) -> pd.Series:

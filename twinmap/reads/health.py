@@ -123,7 +123,10 @@ def assess(row: dict, today: dt.date) -> Health:
     judged = {k: v for k, v in parts.items() if v is not None}
     score = round(100 * sum(WEIGHTS[k] * v for k, v in judged.items()) / sum(WEIGHTS[k] for k in judged))
     silent = months is None or months >= SILENT_MONTHS
-    klass = "dormant" if score < DORMANT_BELOW or silent else "at_risk" if score < AT_RISK_BELOW else "active"
+    klass = (
+        reference.INACTIVE if score < DORMANT_BELOW or silent else reference.AT_RISK if score < AT_RISK_BELOW
+        else reference.ALIVE
+    )  # fmt: skip
     return Health(score, klass, parts, tuple(r for v in found.values() for r in v[1]))
 
 
@@ -133,19 +136,19 @@ def _months_between(earlier: dt.date, later: dt.date) -> int:
 
 _ACTIVITY_SQL = """
 SELECT p.id,
-       count(*) FILTER (WHERE e.status = 'held' AND e.starts_on <= $today
+       count(*) FILTER (WHERE list_contains($held, e.status) AND e.starts_on <= $today
                         AND e.starts_on > $today - INTERVAL 24 MONTH) AS events_24m,
-       count(*) FILTER (WHERE e.status = 'held' AND e.starts_on > $today - INTERVAL 60 MONTH
+       count(*) FILTER (WHERE list_contains($held, e.status) AND e.starts_on > $today - INTERVAL 60 MONTH
                         AND e.host_city_id = p.partner_city_id) AS sent,
-       count(*) FILTER (WHERE e.status = 'held' AND e.starts_on > $today - INTERVAL 60 MONTH
+       count(*) FILTER (WHERE list_contains($held, e.status) AND e.starts_on > $today - INTERVAL 60 MONTH
                         AND e.host_city_id = p.home_city_id) AS received,
-       max(e.starts_on) FILTER (WHERE e.status = 'held' AND e.starts_on <= $today) AS last_held
+       max(e.starts_on) FILTER (WHERE list_contains($held, e.status) AND e.starts_on <= $today) AS last_held
 FROM partnerships p LEFT JOIN events e ON e.partnership_id = p.id
 WHERE list_contains($ids::INTEGER[], p.id) GROUP BY p.id
 """
 _LAST_SQL = """
 SELECT partnership_id AS id, max(d) AS last_other FROM (
-    SELECT partnership_id, starts_on AS d FROM missions WHERE status = 'done' AND starts_on <= $today
+    SELECT partnership_id, starts_on AS d FROM missions WHERE list_contains($done, status) AND starts_on <= $today
     UNION ALL SELECT partnership_id, done_on FROM follow_ups WHERE done_on <= $today
     UNION ALL SELECT partnership_id, entered_on FROM stages WHERE entered_on <= $today
 ) WHERE partnership_id IS NOT NULL GROUP BY partnership_id
@@ -158,12 +161,12 @@ def activity(con: duckdb.DuckDBPyConnection, f: PartnershipFilter, today: dt.dat
     frame = frame[frame["status"].isin(reference.AGREEMENT_STATUSES)]
     ids = [int(i) for i in frame["id"]]
     cur = con.cursor()
-    counts = cur.execute(_ACTIVITY_SQL, {"ids": ids, "today": today}).df()
-    other = cur.execute(_LAST_SQL, {"today": today}).df()
+    counts = cur.execute(_ACTIVITY_SQL, {"ids": ids, "today": today, "held": list(reference.EVENT_HELD)}).df()
+    other = cur.execute(_LAST_SQL, {"today": today, "done": list(reference.MISSION_DONE)}).df()
     fu = lifecycle.follow_ups(con, today, tuple(ids))
-    fu = fu[fu["status"] != "cancelled"]
+    fu = fu[~fu["status"].isin(reference.FOLLOW_UP_CANCELLED)]
     fu_counts = (
-        fu.assign(due=(fu["due_end"] < today) | (fu["status"] == "done"))
+        fu.assign(due=(fu["due_end"] < today) | fu["status"].isin(reference.FOLLOW_UP_DONE))
         .groupby("partnership_id")
         .agg(
             fu_due=("due", "sum"), fu_on_time=("on_time", "sum"), fu_overdue=("overdue", "sum"), fu_late=("late", "sum")

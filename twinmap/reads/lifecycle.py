@@ -12,7 +12,7 @@ import datetime as dt
 import duckdb
 import pandas as pd
 
-from twinmap.core import dates
+from twinmap.core import dates, reference
 from twinmap.reads.queries import PartnershipFilter, partnerships
 
 _NAMES = """JOIN partnerships p ON p.id = t.partnership_id
@@ -50,7 +50,8 @@ def board(con: duckdb.DuckDBPyConnection, f: PartnershipFilter, today: dt.date) 
              FROM stages GROUP BY partnership_id, status"""
     entered = con.cursor().execute(sql).df()
     out = frame.merge(entered, on=["id", "status"], how="left")
-    signed = out["entered_on"].isna() & out["status"].isin(["signed"]) & out["signed_on"].notna()
+    dated = reference.having(reference.STATUSES, "dated_by_signing")  # a stage that begins at the signing
+    signed = out["entered_on"].isna() & out["status"].isin(dated) & out["signed_on"].notna()
     out.loc[signed, "entered_on"] = out.loc[signed, "signed_on"]
     out.loc[signed, "entered_precision"] = out.loc[signed, "signed_precision"]
     return out
@@ -79,9 +80,10 @@ def follow_ups(con: duckdb.DuckDBPyConnection, today: dt.date, partnership_ids: 
     frame = con.cursor().execute(sql, {"ids": list(partnership_ids)}).df()
     frame["due_end"] = period_ends(frame["due_on"], frame["due_precision"])
     done = period_ends(frame["done_on"], frame["done_precision"])
-    frame["overdue"] = (frame["status"] == "open") & (frame["due_end"] < today)
-    frame["on_time"] = (frame["status"] == "done") & (done <= frame["due_end"])
-    frame["late"] = (frame["status"] == "done") & (done > frame["due_end"])
+    is_open, is_done = frame["status"].isin(reference.FOLLOW_UP_OPEN), frame["status"].isin(reference.FOLLOW_UP_DONE)
+    frame["overdue"] = is_open & (frame["due_end"] < today)
+    frame["on_time"] = is_done & (done <= frame["due_end"])
+    frame["late"] = is_done & (done > frame["due_end"])
     frame["days_overdue"] = [
         (today - d).days if o else 0 for d, o in zip(frame["due_end"], frame["overdue"], strict=False)
     ]

@@ -14,7 +14,7 @@ from twinmap.core import reference
 
 _EDGES_SQL = """
 SELECT p.home_city_id AS a, p.partner_city_id AS b, 'partnership' AS kind, p.status
-FROM partnerships p WHERE NOT list_contains($hidden::VARCHAR[], p.status) AND p.status <> 'ended'
+FROM partnerships p WHERE NOT list_contains($hidden::VARCHAR[], p.status) AND NOT list_contains($ended, p.status)
 UNION ALL
 SELECT city_id, other_city_id, 'tie', NULL FROM ties
 """
@@ -26,7 +26,7 @@ def edges(con: duckdb.DuckDBPyConnection, include_private: bool = False) -> pd.D
     sql = f"""SELECT e.*, ca.name AS a_name, ca.country_code AS a_country, ca.lat AS a_lat, ca.lon AS a_lon,
                      cb.name AS b_name, cb.country_code AS b_country, cb.lat AS b_lat, cb.lon AS b_lon
               FROM ({_EDGES_SQL}) e JOIN cities ca ON ca.id = e.a JOIN cities cb ON cb.id = e.b"""
-    return con.cursor().execute(sql, {"hidden": hidden}).df()
+    return con.cursor().execute(sql, {"hidden": hidden, "ended": list(reference.ENDED_STATUSES)}).df()
 
 
 def around(frame: pd.DataFrame, home_ids: set[int]) -> pd.DataFrame:

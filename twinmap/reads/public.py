@@ -10,6 +10,7 @@ import datetime as dt
 import duckdb
 import pandas as pd
 
+from twinmap.core import reference
 from twinmap.reads import queries
 
 
@@ -21,7 +22,7 @@ def public_filter() -> queries.PartnershipFilter:
 def partners(con: duckdb.DuckDBPyConnection, today: dt.date) -> pd.DataFrame:
     """Partnerships that may be shown to the public, with a signing date first, by signing."""
     frame = queries.partnerships(con, public_filter(), today)
-    frame = frame[frame["status"].isin(["signed", "active"])]
+    frame = frame[frame["status"].isin(reference.SHOWCASE_STATUSES)]
     return frame.sort_values(["signed_on", "partner_name"], na_position="last").reset_index(drop=True)
 
 
@@ -46,6 +47,6 @@ def partner_events(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The last three and the next three events of one public partnership."""
     frame = queries.events(con, queries.PartnershipFilter(partnership_ids=(partnership_id,)))
-    frame = frame[frame["status"] != "cancelled"]
+    frame = frame[~frame["status"].isin(reference.EVENT_CANCELLED)]
     starts = frame["starts_on"].dt.date
     return frame[starts <= today].tail(3).iloc[::-1], frame[starts > today].head(3)

@@ -45,9 +45,9 @@ _PARTNERSHIP_FILTER = """WHERE NOT list_contains($hidden::VARCHAR[], p.status)
 _PARTNERSHIPS_SQL = """
 WITH ev AS (
     SELECT partnership_id,
-           max(starts_on) FILTER (WHERE starts_on <= $today AND status <> 'cancelled') AS last_event,
-           min(starts_on) FILTER (WHERE starts_on > $today AND status <> 'cancelled') AS next_event,
-           count(*) FILTER (WHERE starts_on <= $today AND status = 'held') AS events_held
+           max(starts_on) FILTER (WHERE starts_on <= $today AND NOT list_contains($cancelled, status)) AS last_event,
+           min(starts_on) FILTER (WHERE starts_on > $today AND NOT list_contains($cancelled, status)) AS next_event,
+           count(*) FILTER (WHERE starts_on <= $today AND list_contains($held, status)) AS events_held
     FROM events GROUP BY partnership_id
 )
 SELECT p.id, p.kind, p.status, p.signed_on, p.signed_precision, p.valid_until,
@@ -69,6 +69,10 @@ LEFT JOIN ev ON ev.partnership_id = p.id
 """.replace("{partnership_filter}", _PARTNERSHIP_FILTER)
 
 
+# Which event statuses count as held or cancelled, bound into the SQL (defined in reference).
+EVENT_MEANINGS = {"held": list(reference.EVENT_HELD), "cancelled": list(reference.EVENT_CANCELLED)}
+
+
 def _filter_params(f: PartnershipFilter) -> dict:
     return {
         "hidden": [] if f.include_private else sorted(reference.PRIVATE_STATUSES),
@@ -84,7 +88,7 @@ def _filter_params(f: PartnershipFilter) -> dict:
 
 def partnerships(con: duckdb.DuckDBPyConnection, f: PartnershipFilter, today: dt.date) -> pd.DataFrame:
     """One row per partnership with both cities and its activity (last, next, events held)."""
-    params = {**_filter_params(f), "today": today, "private": f.include_private}
+    params = {**_filter_params(f), "today": today, "private": f.include_private, **EVENT_MEANINGS}
     return con.cursor().execute(_PARTNERSHIPS_SQL, params).df()
 
 
@@ -138,7 +142,7 @@ def upcoming_events(
 ) -> pd.DataFrame:
     """The next events from today on that are not cancelled, soonest first."""
     frame = events(con, f, start=today)
-    frame = frame[(frame["status"] != "cancelled") & (frame["starts_on"].dt.date >= today)]
+    frame = frame[~frame["status"].isin(reference.EVENT_CANCELLED) & (frame["starts_on"].dt.date >= today)]
     return frame.head(limit).reset_index(drop=True)
 
 
@@ -184,10 +188,17 @@ def headline(con: duckdb.DuckDBPyConnection, f: PartnershipFilter, today: dt.dat
     """Headline figures for the overview: partners by status, countries, events, expiries."""
     frame = partnerships(con, f, today)
     params = {**_filter_params(f), "event_kinds": [], "from": None, "to": None}
-    sql = f"""SELECT count(*) FILTER (WHERE year(starts_on) = $year AND status <> 'cancelled'),
-                     count(*) FILTER (WHERE starts_on > $today AND status IN ('planned', 'confirmed'))
+    sql = f"""SELECT count(*) FILTER (WHERE year(starts_on) = $year AND NOT list_contains($cancelled, status)),
+                     count(*) FILTER (WHERE starts_on > $today AND list_contains($upcoming, status))
               FROM ({_EVENTS_SQL})"""
-    this_year, upcoming = con.cursor().execute(sql, {**params, "year": today.year, "today": today}).fetchone()
+    values = {
+        **params,
+        "year": today.year,
+        "today": today,
+        "cancelled": list(reference.EVENT_CANCELLED),
+        "upcoming": list(reference.EVENT_UPCOMING),
+    }
+    this_year, upcoming = con.cursor().execute(sql, values).fetchone()
     by_status = frame["status"].value_counts().to_dict()
     return Headline(
         partners=len(frame),

@@ -70,8 +70,8 @@ def partnership_html(
         _row(tr("Expected results"), row.get("expected_results")),
         _row(tr("Success indicators"), row.get("success_indicators")),
     ]
-    held = events[(events["starts_on"].dt.date <= today) & (events["status"] == "held")].tail(5)
-    coming = events[(events["starts_on"].dt.date > today) & (events["status"] != "cancelled")].head(5)
+    held = events[(events["starts_on"].dt.date <= today) & events["status"].isin(reference.EVENT_HELD)].tail(5)
+    coming = events[(events["starts_on"].dt.date > today) & ~events["status"].isin(reference.EVENT_CANCELLED)].head(5)
     # Texts are translated outside the f-strings: the catalogue extractor does not look inside them.
     titles = {
         "date": tr("Summary of {date}", date=tr.date(today, "day")),
