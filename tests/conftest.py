@@ -1,4 +1,8 @@
-"""Shared fixtures: a database built from the shipped data once per session, and AppTest."""
+"""Shared fixtures: the crafted store (built in code) and the shipped demo story, each once per session.
+
+Page and query tests use the crafted store, whose every row is in tests/fixtures/crafted.py; a few
+tests of the demo story itself use the shipped data, deliberately.
+"""
 
 from __future__ import annotations
 
@@ -37,13 +41,35 @@ def con(shipped_db: Path, tmp_path: Path) -> duckdb.DuckDBPyConnection:
     connection.close()
 
 
+@pytest.fixture(scope="session")
+def crafted_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The small store of tests/fixtures/crafted.py: every figure a test checks is readable there."""
+    from .fixtures.crafted import build
+
+    return build(tmp_path_factory.mktemp("crafted") / "crafted.duckdb")
+
+
 @pytest.fixture
-def app_env(shipped_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Point the app at a copy of the shipped database, on the demo day, with no tiles."""
+def crafted(crafted_db: Path, tmp_path: Path) -> duckdb.DuckDBPyConnection:
+    """A private, writable copy of the crafted store."""
+    path = tmp_path / "crafted.duckdb"
+    shutil.copy(crafted_db, path)
+    connection = seed.connect(path)
+    yield connection
+    connection.close()
+
+
+@pytest.fixture
+def crafted_env(crafted_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point the app at a copy of the crafted store, on its day, with no tiles."""
+    yield from _app_at(crafted_db, tmp_path, monkeypatch)
+
+
+def _app_at(store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     import streamlit as st
 
     path = tmp_path / "app.duckdb"
-    shutil.copy(shipped_db, path)
+    shutil.copy(store, path)
     monkeypatch.setenv("TWINMAP_DB", str(path))
     monkeypatch.setenv("TWINMAP_TODAY", TODAY.isoformat())
     monkeypatch.setenv("TWINMAP_TILES", "none")
@@ -52,3 +78,9 @@ def app_env(shipped_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     st.cache_resource.clear()
     yield path
     st.cache_resource.clear()
+
+
+@pytest.fixture
+def app_env(shipped_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point the app at a copy of the shipped database (the demo story), on the demo day, with no tiles."""
+    yield from _app_at(shipped_db, tmp_path, monkeypatch)

@@ -23,4 +23,4 @@ def test_thread_state_can_still_set_the_active_script():
 def test_the_script_context_still_knows_the_main_scripts_hash():
     from streamlit.runtime.pages_manager import PagesManager
 
-    assert "main_script_hash" in dir(PagesManager) or hasattr(PagesManager, "main_script_hash")
+    assert hasattr(PagesManager, "main_script_hash"), "Streamlit moved PagesManager.main_script_hash"

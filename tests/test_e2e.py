@@ -198,7 +198,6 @@ def test_kiosk_in_persian_offline_is_right_to_left_and_draws_the_map(server, pag
     assert page.locator("input, textarea, select").count() == 0
     # Within three slides the partner map comes round: Leaflet and the offline outlines draw.
     _wait_for_drawn_map(page)
-    page.wait_for_timeout(1500)
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "kiosk-fa.png"))
     assert page.locator("[data-testid=stException]").count() == 0
@@ -213,10 +212,18 @@ def _sign_in(server, page):
     page.wait_for_selector("text=Signed in as", timeout=30_000)
 
 
+IDLE = "[data-testid=stApp][data-test-script-state=notRunning]"
+
+
+def _idle(page) -> None:
+    """Wait until the script run has finished (Streamlit marks its app root), instead of a fixed pause."""
+    page.wait_for_selector(IDLE, state="attached", timeout=60_000)
+
+
 def _open(page, link: str, heading: str) -> None:
     page.locator("[data-testid=stSidebarNav] a", has_text=link).first.click()
     page.wait_for_selector(f"h1:has-text('{heading}')", timeout=60_000)
-    page.wait_for_timeout(1500)
+    _idle(page)
     assert page.locator("[data-testid=stException]").count() == 0
 
 

@@ -62,3 +62,11 @@ def test_city_names_use_the_local_script_where_it_matches_the_language():
 def test_country_names_in_the_chosen_language():
     assert i18n.Translator("fa").country("IT") == "ایتالیا"
     assert i18n.Translator("ru").country("IR") == "Иран"
+
+
+@pytest.mark.parametrize("missing", [None, float("nan"), ""])
+def test_a_city_without_a_local_name_reads_in_english_in_every_language(missing):
+    from twinmap.views.i18n import Translator
+
+    for lang in ("en", "ru", "fa"):
+        assert Translator(lang).city("Delta", missing) == "Delta"

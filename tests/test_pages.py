@@ -1,4 +1,7 @@
-"""Every page runs under AppTest on the shipped data and shows the figures a user would check."""
+"""Every page under AppTest, on the crafted store (tests/fixtures/crafted.py): the figures a user would check.
+
+The Data page's import tests use the shipped data, whose cities the import fixtures name.
+"""
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -20,7 +23,7 @@ def _app(page: str | None = None) -> AppTest:
 
 @pytest.mark.parametrize("role", ROLES, ids=lambda r: r or "visitor")
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: p.url)
-def test_every_page_runs_for_every_role_that_may_open_it_and_exists_for_no_other(app_env, page, role):
+def test_every_page_runs_for_every_role_that_may_open_it_and_exists_for_no_other(crafted_env, page, role):
     at = _as(role)
     if page.allowed(auth.User("leila", role) if role else None):
         at.switch_page(page.path).run()
@@ -40,29 +43,29 @@ def _metrics(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
 
-def test_overview_shows_the_headline_figures(app_env):
+def test_overview_shows_the_headline_figures(crafted_env):
     at = _app()
     assert _metrics(at) == {
-        "Partners": "12",
-        "Countries": "10",
-        "Events in 2026": "7",
-        "Upcoming events": "10",
-        "Expiring within 12 months": "3",
+        "Partners": "6",
+        "Countries": "6",
+        "Events in 2026": "3",
+        "Upcoming events": "2",
+        "Expiring within 12 months": "2",
     }
-    assert at.dataframe[0].value["Event"].iloc[0] == "Webinar: seaside towns off-season"
+    assert list(at.dataframe[0].value["Event"]) == ["Youth camp", "Gamma visit"]
 
 
-def test_choosing_sari_shows_saris_partner_count(app_env):
+def test_choosing_a_home_city_shows_its_partner_count(crafted_env):
     at = _app()
-    at.multiselect(key="home_ids").select(_sari_id()).run()
-    assert _metrics(at)["Partners"] == "8"
-    assert _metrics(at)["Countries"] == "7"  # Russia twice: Astrakhan and Makhachkala
+    at.multiselect(key="home_ids").select(_city_id("Beta")).run()
+    assert _metrics(at)["Partners"] == "3"
+    assert _metrics(at)["Countries"] == "3"
 
 
-def _sari_id() -> int:
+def _city_id(name: str) -> int:
     from twinmap.ui import cache
 
-    return cache.connection().execute("SELECT id FROM cities WHERE name = 'Sari'").fetchone()[0]
+    return cache.connection().execute("SELECT id FROM cities WHERE name = ?", [name]).fetchone()[0]
 
 
 def _map_script(at: AppTest) -> str:
@@ -70,36 +73,35 @@ def _map_script(at: AppTest) -> str:
     return component.proto.json_args
 
 
-def test_map_page_draws_one_point_per_partner_shown(app_env):
+def test_map_page_draws_one_point_per_partner_shown(crafted_env):
     at = _app("pages/map.py")
-    assert "12 partnerships shown" in at.caption[0].value
+    assert "6 partnerships shown" in at.caption[0].value
     at.multiselect(key="map_status").select("dormant").run()
-    assert "3 partnerships shown" in at.caption[0].value
+    assert "1 partnerships shown" in at.caption[0].value
     script = _map_script(at)
-    for city in ("Kuala Lumpur", "Al Wakrah", "Trabzon"):
-        assert city in script
-    assert "Astrakhan" not in script
+    assert "Epsilon" in script and "Gamma" not in script
 
 
-def test_map_page_never_offers_private_stages(app_env):
+def test_map_page_never_offers_private_stages(crafted_env):
     at = _app("pages/map.py")
     assert set(at.multiselect(key="map_status").options) == {"Signed", "Active", "Dormant", "Ended"}
-    assert "Turkmenbashi" not in _map_script(at)
+    assert "Theta" not in _map_script(at)
 
 
-def test_timeline_counts_events_in_the_chosen_years(app_env):
+def test_timeline_counts_events_in_the_chosen_years(crafted_env):
     at = _app("pages/timeline.py")
-    assert at.caption[0].value == "50 events of 12 partnerships, 2014–2027."
+    assert at.caption[0].value == "6 events of 6 partnerships, 2014–2027."
     at.slider(key="timeline_years").set_value((2026, 2026)).run()
-    assert at.caption[0].value == "7 events of 12 partnerships, 2026–2026."
+    assert at.caption[0].value == "4 events of 6 partnerships, 2026–2026."  # the cancelled show is listed too
 
 
-def test_tourism_compares_before_and_after_signing(app_env):
+def test_tourism_compares_before_and_after_signing(crafted_env):
     at = _app("pages/tourism.py")
     table = at.dataframe[0].value.set_index("Partnership")
-    assert table.loc["Sari – Astrakhan", "Signed"] == "April–May 2014"
-    assert table.loc["Sari – Astrakhan", "From"] == "Russia"
-    assert len(table) == 8
+    assert list(table.index) == ["Alpha – Gamma"]  # the only partner country with visitors recorded
+    assert table.loc["Alpha – Gamma", "Signed"] == "May 2014"
+    assert table.loc["Alpha – Gamma", "From"] == "Russia"
+    assert table.loc["Alpha – Gamma", "Change %"] == 50.0
 
 
 def _as(role: str | None) -> AppTest:
@@ -111,7 +113,7 @@ def _as(role: str | None) -> AppTest:
     return at
 
 
-def test_the_data_page_refuses_on_its_own_without_a_signed_in_editor(app_env):
+def test_the_data_page_refuses_on_its_own_without_a_signed_in_editor(crafted_env):
     at = AppTest.from_file(str(ROOT / "pages/data.py"), default_timeout=60)
     at.session_state["user"] = None
     at.run()
@@ -146,13 +148,13 @@ def test_an_editor_sees_why_a_file_is_rejected(app_env):
     assert not [b for b in at.button if b.key == "data_commit"]
 
 
-def test_staff_see_private_stages_on_the_map_visitors_do_not(app_env):
+def test_staff_see_private_stages_on_the_map_visitors_do_not(crafted_env):
     visitor = _as(None)
     visitor.switch_page("pages/map.py").run()
     editor = _as("editor")
     editor.switch_page("pages/map.py").run()
-    assert "Turkmenbashi" not in _map_script(visitor)
-    assert "Turkmenbashi" in _map_script(editor)
+    assert "Theta" not in _map_script(visitor)
+    assert "Theta" in _map_script(editor)
 
 
 @pytest.mark.parametrize(
@@ -164,7 +166,7 @@ def test_staff_see_private_stages_on_the_map_visitors_do_not(app_env):
         ("pages/tourism.py", "شاخص‌های گردشگری"),
     ],
 )
-def test_every_page_reads_in_persian(app_env, page, title):
+def test_every_page_reads_in_persian(crafted_env, page, title):
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.query_params["lang"] = "fa"
     at.run()
@@ -173,7 +175,7 @@ def test_every_page_reads_in_persian(app_env, page, title):
     assert at.title[0].value == title
 
 
-def test_the_language_choice_survives_a_page_change(app_env):
+def test_the_language_choice_survives_a_page_change(crafted_env):
     at = _app()
     at.selectbox(key="lang").set_value("ru").run()
     assert at.title[0].value == "Побратимские связи"
@@ -219,12 +221,12 @@ def _hold(path):
 
 
 @pytest.mark.parametrize("trouble", ["damaged", "busy"])
-def test_a_damaged_or_busy_store_shows_a_clear_message_on_every_page_without_a_path(app_env, trouble):
+def test_a_damaged_or_busy_store_shows_a_clear_message_on_every_page_without_a_path(crafted_env, trouble):
     holder = None
     if trouble == "damaged":
-        app_env.write_bytes(app_env.read_bytes()[:5000])
+        crafted_env.write_bytes(crafted_env.read_bytes()[:5000])
     else:
-        holder = _hold(app_env)
+        holder = _hold(crafted_env)
     try:
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
         at.query_params["lang"] = "ru"
@@ -234,7 +236,7 @@ def test_a_damaged_or_busy_store_shows_a_clear_message_on_every_page_without_a_p
         expected = {"damaged": "повреждён", "busy": "занята другой программой"}[trouble]
         assert expected in message.value
         shown = " ".join(str(e.value) for e in (*at.error, *at.markdown, *at.caption))
-        assert str(app_env.parent) not in shown and "Traceback" not in shown
+        assert str(crafted_env.parent) not in shown and "Traceback" not in shown
         kiosk = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
         kiosk.query_params["kiosk"] = "1"
         kiosk.run()

@@ -53,9 +53,7 @@ def test_the_pipeline_shows_candidates_to_staff_only(app_env):
     public_text = " ".join(m.value for m in public.markdown)
     staff_text = " ".join(m.value for m in staff.markdown)
     assert "Lankaran" not in public_text and "Sari – Lankaran" in staff_text
-    assert "Since 1 Sep 2026" in " ".join(c.value for c in staff.caption) or "Since Sep 1, 2026" in " ".join(
-        c.value for c in staff.caption
-    )
+    assert "Since 1 Sep 2026 (83 days)" in [c.value for c in staff.caption]
 
 
 def test_the_overview_tells_a_signed_in_reader_what_needs_attention(app_env):
@@ -66,7 +64,7 @@ def test_the_overview_tells_a_signed_in_reader_what_needs_attention(app_env):
     overdue = next(d.value for d in at.dataframe if "Action" in d.value.columns)
     assert "Propose a revival programme to Trabzon" in set(overdue["Action"])
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Grew beyond the general trend"] != "0"
+    assert metrics["Grew beyond the general trend"] == "7"
 
 
 def test_the_public_overview_has_no_internal_assessment(app_env):
@@ -115,7 +113,7 @@ def test_the_tourism_page_gives_a_verdict_against_the_trend(app_env):
     at = _as(None, "pages/tourism.py")
     table = at.dataframe[0].value.set_index("Partnership")
     assert table.loc["Sari – Aktau", "Verdict"] == "Grew beyond the general trend"
-    assert table.loc["Sari – Trabzon", "Verdict"] in {"In line with the general trend", "Below the general trend"}
+    assert table.loc["Sari – Trabzon", "Verdict"] == "In line with the general trend"
 
 
 def test_an_editor_moves_a_partnership_to_another_stage_and_the_pipeline_dates_it(app_env):
@@ -126,4 +124,4 @@ def test_an_editor_moves_a_partnership_to_another_stage_and_the_pipeline_dates_i
     assert at.success and at.success[0].value.startswith("Recorded as import #")
     at.switch_page("pages/pipeline.py").run()
     captions = " ".join(c.value for c in at.caption)
-    assert "Since 23 Nov 2026 (0 days)" in captions or "Since Nov 23, 2026 (0 days)" in captions
+    assert "Since 23 Nov 2026 (0 days)" in captions

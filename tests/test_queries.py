@@ -1,3 +1,5 @@
+"""Every read on the crafted store (tests/fixtures/crafted.py), whose rows make each figure checkable."""
+
 import datetime as dt
 
 import pandas as pd
@@ -5,7 +7,6 @@ import pytest
 
 from twinmap.reads import queries
 from twinmap.reads.queries import PartnershipFilter as F
-from twinmap.store import db
 
 from .conftest import TODAY
 
@@ -14,50 +15,55 @@ def _city_id(con, name):
     return con.execute("SELECT id FROM cities WHERE name = ?", [name]).fetchone()[0]
 
 
-def test_private_stages_are_hidden_unless_asked_for(con):
-    public = queries.partnerships(con, F(), TODAY)
-    everything = queries.partnerships(con, F(include_private=True), TODAY)
-    assert set(everything["status"]) - set(public["status"]) == {"candidate", "negotiating"}
-    assert len(public) == 12 and len(everything) == 14
+def _partners(con, **filters) -> set[str]:
+    return set(queries.partnerships(con, F(**filters), TODAY)["partner_name"])
+
+
+def test_private_stages_are_hidden_unless_asked_for(crafted):
+    assert _partners(crafted) == {"Gamma", "Delta", "Epsilon", "Zeta", "Eta", "Iota"}
+    assert _partners(crafted, include_private=True) - _partners(crafted) == {"Theta"}
 
 
 @pytest.mark.parametrize(
-    ("kwargs", "expected"),
+    ("filters", "expected"),
     [
-        ({"statuses": ("dormant",)}, {"Kuala Lumpur", "Al Wakrah", "Trabzon"}),
-        ({"kinds": ("friendship",)}, {"Batumi", "Makhachkala", "Samarkand"}),
-        ({"areas": ("youth",)}, {"Aktau"}),
-        ({"signed_from": 2021, "signed_to": 2022}, {"Samarkand", "Kazan"}),
-        ({"signed_from": 2014, "signed_to": 2014}, {"Astrakhan"}),
+        ({"statuses": ("dormant",)}, {"Epsilon"}),
+        ({"statuses": ("signed", "ended")}, {"Delta", "Eta", "Iota"}),
+        ({"kinds": ("friendship",)}, {"Delta"}),
+        ({"areas": ("youth",)}, {"Zeta"}),
+        ({"areas": ("tourism", "economy")}, {"Gamma", "Delta"}),
+        ({"signed_from": 2021, "signed_to": 2022}, {"Zeta", "Eta"}),
+        ({"signed_from": 2014, "signed_to": 2014}, {"Gamma"}),
     ],
 )
-def test_filters_narrow_the_partners(con, kwargs, expected):
-    assert set(queries.partnerships(con, F(**kwargs), TODAY)["partner_name"]) == expected
+def test_filters_narrow_the_partners(crafted, filters, expected):
+    assert _partners(crafted, **filters) == expected
 
 
-def test_home_city_filter_gives_saris_partners(con):
-    sari = queries.partnerships(con, F(home_city_ids=(_city_id(con, "Sari"),)), TODAY)
-    assert len(sari) == 8  # ten in all, two of them still private (candidate, negotiating)
+def test_the_home_city_filter_gives_one_citys_partners(crafted):
+    assert _partners(crafted, home_city_ids=(_city_id(crafted, "Beta"),)) == {"Zeta", "Eta", "Iota"}
 
 
-def test_activity_columns_follow_the_events(con):
-    row = queries.partnerships(con, F(), TODAY).set_index("partner_name").loc["Astrakhan"]
+def test_activity_columns_follow_the_events_and_skip_cancelled_ones(crafted):
+    row = queries.partnerships(crafted, F(), TODAY).set_index("partner_name").loc["Gamma"]
     assert row["last_event"].date() == dt.date(2026, 8, 7)
-    assert row["next_event"].date() == dt.date(2027, 3, 16)
-    assert row["events_held"] == 9
+    assert row["next_event"].date() == dt.date(2027, 3, 16)  # the show on 1 Dec 2026 is cancelled
+    assert row["events_held"] == 2
 
 
-def test_headline_figures_for_the_shipped_data(con):
-    head = queries.headline(con, F(), TODAY)
-    assert head.partners == 12
-    assert head.by_status == {"signed": 3, "active": 5, "dormant": 3, "ended": 1}
-    assert head.countries == 10
-    assert head.events_this_year == 7
-    assert head.upcoming_events == 10
-    assert head.expiring_12_months == 3
+def test_headline_figures_add_up_the_public_rows(crafted):
+    head = queries.headline(crafted, F(), TODAY)
+    assert head == queries.Headline(
+        partners=6,
+        by_status={"signed": 2, "active": 2, "dormant": 1, "ended": 1},
+        countries=6,
+        events_this_year=3,
+        upcoming_events=2,
+        expiring_12_months=2,
+    )
 
 
-def test_expiry_runs_to_the_end_of_a_month_precision_term(con):
+def test_expiry_runs_to_the_end_of_a_month_precision_term():
     frame = pd.DataFrame(
         {
             "valid_until": [pd.Timestamp("2026-11-01"), pd.Timestamp("2026-10-01"), pd.Timestamp("2027-12-01")],
@@ -70,48 +76,31 @@ def test_expiry_runs_to_the_end_of_a_month_precision_term(con):
     assert list(out["expires_on"]) == [dt.date(2026, 11, 30)]
 
 
-def test_upcoming_events_are_sorted_and_exclude_the_past(con):
-    up = queries.upcoming_events(con, F(), TODAY, 3)
-    assert list(up["title"]) == [
-        "Webinar: seaside towns off-season",
-        "Aktau mayor's office visits Sari",
-        "Persian calligraphy exhibition",
+def test_agreements_expiring_soonest_first(crafted):
+    out = queries.expiring(queries.partnerships(crafted, F(), TODAY), TODAY, 12)
+    assert list(zip(out["partner_name"], out["expires_on"], strict=True)) == [
+        ("Epsilon", dt.date(2027, 1, 15)),
+        ("Gamma", dt.date(2027, 6, 30)),
     ]
 
 
-def test_before_after_on_a_hand_computed_series(con):
-    sari, ast = _city_id(con, "Sari"), _city_id(con, "Astrakhan")
-    with db.write_transaction(con) as w:
-        w.execute("DELETE FROM indicators")
-        w.execute(
-            "UPDATE partnerships SET signed_on = '2014-05-01', signed_precision = 'month' WHERE partner_city_id = ?",
-            [ast],
-        )
-        # From Russia: 12 months before at 100, 12 after at 150; May 2014 itself (300) counts in neither.
-        # All foreign visitors: 1000 before, 1600 after, so the general trend (+60 %) beat Russia's +50 %.
-        rows = [("2013-05-01", i, 100, 1000) for i in range(12)] + [("2014-06-01", i, 150, 1600) for i in range(12)]
-        rows += [("2014-05-01", 0, 300, 9999)]
-        for first, offset, value, total in rows:
-            period = pd.Timestamp(first) + pd.DateOffset(months=offset)
-            w.execute(
-                "INSERT INTO indicators (city_id, origin_country, indicator, period, value) VALUES (?, 'RU', 'tourist_arrivals', ?, ?)",
-                [sari, period.date(), value],
-            )
-            w.execute(
-                "INSERT INTO indicators (city_id, origin_country, indicator, period, value) VALUES (?, NULL, 'tourist_arrivals', ?, ?)",
-                [sari, period.date(), total],
-            )
-    out = queries.before_after(con, F(partnership_ids=(_pid(con, ast),)), "tourist_arrivals", TODAY)
+def test_upcoming_events_are_sorted_and_exclude_the_past_the_cancelled_and_the_private(crafted):
+    assert list(queries.upcoming_events(crafted, F(), TODAY, 5)["title"]) == ["Youth camp", "Gamma visit"]
+    staff = queries.upcoming_events(crafted, F(include_private=True), TODAY, 5)
+    assert list(staff["title"]) == ["Secret talks", "Youth camp", "Gamma visit"]
+
+
+def test_before_after_on_a_hand_computed_series(crafted):
+    gamma = queries.partnerships(crafted, F(), TODAY).query("partner_name == 'Gamma'")["id"].iloc[0]
+    out = queries.before_after(crafted, F(partnership_ids=(int(gamma),)), "tourist_arrivals", TODAY)
     row = out.iloc[0]
+    # From Russia: 100 a month in the 12 months before May 2014, 150 in the 12 after (May itself
+    # counts in neither); all foreign visitors 1000 then 1600: the general trend (+60 %) beat +50 %.
     assert (row["before"], row["after"], row["n_before"], row["n_after"]) == (100, 150, 12, 12)
     assert row["change_pct"] == pytest.approx(50.0)
     assert row["all_foreign_change_pct"] == pytest.approx(60.0)
 
 
-def _pid(con, partner_city_id):
-    return con.execute("SELECT id FROM partnerships WHERE partner_city_id = ?", [partner_city_id]).fetchone()[0]
-
-
-def test_filters_are_bound_not_formatted(con):
+def test_filters_are_bound_not_formatted(crafted):
     hostile = "x') OR 1=1 --"
-    assert queries.partnerships(con, F(statuses=(hostile,)), TODAY).empty
+    assert queries.partnerships(crafted, F(statuses=(hostile,)), TODAY).empty

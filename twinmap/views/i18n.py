@@ -96,7 +96,7 @@ class Translator:
     def city(self, name: str, local_name: str | None = None) -> str:
         """A city's name in this language's script where known (its local name), else English."""
         script = _SCRIPTS.get(self.lang)
-        if script and local_name and script.search(local_name):
+        if script and isinstance(local_name, str) and script.search(local_name):  # NaN from a frame is no name
             return local_name
         return name
 
