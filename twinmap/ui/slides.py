@@ -67,9 +67,8 @@ def upcoming(tr: Translator, today: dt.date) -> None:
     """The next joint events."""
     st.title(tr("Coming up"))
     frame = cache.upcoming_events(public.public_filter(), today, 6)
-    for row in frame.itertuples(index=False):
+    for row, pair in zip(frame.itertuples(index=False), labels.pair_labels(frame, tr), strict=True):
         when = tr.date(row.starts_on, row.starts_precision)
-        pair = f"{tr.city(row.home_name, row.home_local_name)} – {tr.city(row.partner_name, row.partner_local_name)}"
         st.markdown(f"### {_md(when)} · {_md(row.title)}\n{_md(pair)} · {_md(row.venue or '')}")
 
 
@@ -108,7 +107,7 @@ def partner_card(tr: Translator, today: dt.date, index: int) -> None:
     cols[0].metric(tr("Country"), tr.country(row["partner_country"]))
     cols[1].metric(tr("Population"), tr.number(row["partner_population"]))
     cols[2].metric(tr("Distance ({direction})", direction=tr(direction)), tr("{km} km", km=round(km)))
-    cols[3].metric(tr("Local time"), tr.digits(labels.local_time(row["partner_timezone"])) or "—")
+    cols[3].metric(tr("Local time"), tr.digits(labels.local_time(row["partner_timezone"])) or labels.MISSING)
     if row["signed_on"] == row["signed_on"] and row["signed_on"] is not None:
         since = tr("Partner since {date}", date=tr.date(row["signed_on"], row["signed_precision"]))
         st.markdown(f"## {_md(since)}")
@@ -120,7 +119,7 @@ def partner_card(tr: Translator, today: dt.date, index: int) -> None:
         for ev in events.itertuples(index=False):
             col.markdown(f"- {_md(tr.date(ev.starts_on, ev.starts_precision))} · {_md(ev.title)}")
         if events.empty:
-            col.markdown("—")
+            col.markdown(labels.MISSING)
 
 
 SLIDES = {"headline": headline, "upcoming": upcoming, "growth": growth, "map": partner_map, "card": partner_card}

@@ -60,7 +60,7 @@ def partner_card(row: pd.Series, tr: Translator = ENGLISH, private: bool = False
     pairs = [
         (tr("Country"), tr.country(row["partner_country"])),
         (tr("Region"), row.get("partner_region") or MISSING),
-        (tr("Population"), tr.number(population) if pd.notna(population) else "—"),
+        (tr("Population"), tr.number(population) if pd.notna(population) else MISSING),
         (tr("Home city"), home),
         (tr("Distance"), tr("{km} km {direction} of {city}", km=round(km), direction=tr(direction), city=home)),
         (tr("Local time"), tr.digits(local_time(row.get("partner_timezone"))) or MISSING),

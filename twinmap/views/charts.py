@@ -13,21 +13,10 @@ import plotly.graph_objects as go
 
 from twinmap.core import dates, reference
 from twinmap.views.i18n import ENGLISH, Translator
+from twinmap.views.labels import pair_labels
 
 _SYMBOLS = ("circle", "diamond", "square", "triangle-up", "star", "cross", "x", "pentagon", "hexagon")
 _LAYOUT = {"margin": {"l": 10, "r": 10, "t": 40, "b": 10}, "legend": {"orientation": "h", "y": -0.15}}
-
-
-def pair_labels(frame: pd.DataFrame, tr: Translator = ENGLISH) -> list[str]:
-    """Labels ("Home – Partner") of many partnerships, in frame order, in the reader's script."""
-    local = {
-        side: frame[f"{side}_local_name"] if f"{side}_local_name" in frame else [None] * len(frame)
-        for side in ("home", "partner")
-    }
-    return [
-        f"{tr.city(h, hl)} – {tr.city(p, pl)}"
-        for h, hl, p, pl in zip(frame["home_name"], local["home"], frame["partner_name"], local["partner"], strict=True)
-    ]
 
 
 def agreement_spans(frame: pd.DataFrame, today: dt.date, tr: Translator = ENGLISH) -> pd.DataFrame:

@@ -24,6 +24,7 @@ __all__ = ["ENGLISH", "LANGUAGES", "N_", "Translator"]
 LOCALES = Path(__file__).resolve().parents[1] / "locales"
 LANGUAGES = {"en": "English", "ru": "Русский", "fa": "فارسی"}
 RTL = frozenset({"fa"})
+MISSING = "—"  # what a reader sees where a value is not known
 CALENDARS = ("gregorian", "jalali")
 _PERSIAN_DIGITS = str.maketrans("0123456789.,", "۰۱۲۳۴۵۶۷۸۹٫٬")
 _SCRIPTS = {"fa": re.compile(r"[\u0600-\u06FF]"), "ru": re.compile(r"[\u0400-\u04FF]")}
@@ -75,7 +76,7 @@ class Translator:
     def number(self, value: float | int | None, decimals: int = 0) -> str:
         """A number formatted for the locale ('—' when unknown)."""
         if value is None or value != value:
-            return "—"
+            return MISSING
         pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
         text = format_decimal(value, format=pattern, locale="en" if self.lang == "fa" else self.lang)
         return self.digits(text)
@@ -83,11 +84,11 @@ class Translator:
     def date(self, value: object, precision: str | None) -> str:
         """A stored date at its own precision, in this calendar and language ('—' when unknown)."""
         p = dates.from_db(value, precision)
-        return self.digits(p.display(self.cal, self.lang)) if p else "—"
+        return self.digits(p.display(self.cal, self.lang)) if p else MISSING
 
     def partial(self, p: dates.PartialDate | None) -> str:
         """A :class:`PartialDate` in this calendar and language."""
-        return self.digits(p.display(self.cal, self.lang)) if p else "—"
+        return self.digits(p.display(self.cal, self.lang)) if p else MISSING
 
     def country(self, code: str | None) -> str:
         """A country's name in this language (CLDR), falling back to English."""

@@ -14,6 +14,7 @@ import pandas as pd
 
 from twinmap.core import dates, reference
 from twinmap.views.i18n import ENGLISH, Translator
+from twinmap.views.labels import pair_label
 
 _STATUS = {"planned": "TENTATIVE", "confirmed": "CONFIRMED", "held": "CONFIRMED", "cancelled": "CANCELLED"}
 
@@ -39,8 +40,7 @@ def events_calendar(frame: pd.DataFrame, tr: Translator = ENGLISH, name: str = "
         event.add("dtstamp", stamp)
         event.add("dtstart", first)
         event.add("dtend", after)
-        home = tr.city(row["home_name"], row.get("home_local_name"))
-        pair = f"{home} – {tr.city(row['partner_name'], row.get('partner_local_name'))}"
+        pair = pair_label(row, tr)
         event.add("summary", f"{row['title']} ({pair})")
         places = (row.get("venue"), row.get("host_name"))
         where = ", ".join(dict.fromkeys(str(v) for v in places if isinstance(v, str) and v.strip()))

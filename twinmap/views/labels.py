@@ -13,9 +13,10 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from twinmap.views.i18n import ENGLISH, Translator
+from twinmap.views.i18n import ENGLISH, MISSING, Translator
 
-MISSING = "—"
+__all__ = ["MISSING", "date_or_blank", "dates_of", "local_time", "md_escape", "pair_label", "pair_labels", "plain_row",
+           "rtl_order"]  # fmt: skip
 
 
 def pair_label(row: Mapping, tr: Translator = ENGLISH) -> str:

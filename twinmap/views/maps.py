@@ -22,6 +22,7 @@ from jinja2 import Template
 from twinmap.core import geo, reference
 from twinmap.core.config import STATIC_URL
 from twinmap.views.i18n import ENGLISH, Translator
+from twinmap.views.labels import pair_labels
 
 LOCAL_JS = [
     ("leaflet", f"{STATIC_URL}/vendor/leaflet/leaflet.js"),
@@ -199,17 +200,11 @@ def arc_features(frame: pd.DataFrame, tr: Translator = ENGLISH) -> dict:
             {"type": "LineString", "coordinates": [[round(lon, 3), round(lat, 3)] for lat, lon in arc.tolist()]},
             id=int(row.id),
             style={"color": reference.colour(reference.STATUSES, row.status), "weight": 2, "opacity": 0.75},
-            tooltip=esc(
-                f"{tr.city(row.home_name, _local(row, 'home'))} – {tr.city(row.partner_name, _local(row, 'partner'))}"
-            ),
+            tooltip=esc(label),
         )
-        for row, arc in zip(frame.itertuples(index=False), arcs, strict=True)
+        for row, arc, label in zip(frame.itertuples(index=False), arcs, pair_labels(frame, tr), strict=True)
     ]
     return {"type": "FeatureCollection", "features": feats}
-
-
-def _local(row: Any, side: str) -> str | None:
-    return getattr(row, f"{side}_local_name", None)
 
 
 def home_features(homes: pd.DataFrame, tr: Translator = ENGLISH) -> dict:

@@ -14,6 +14,7 @@ import pandas as pd
 from twinmap.core import reference
 from twinmap.reads.health import Health
 from twinmap.views.i18n import ENGLISH, Translator
+from twinmap.views.labels import pair_label
 from twinmap.views.tables import missing_elements, reasons
 
 _CSS = """
@@ -54,8 +55,7 @@ def partnership_html(
     contacts: pd.DataFrame | None = None,
 ) -> str:
     """The summary page; ``found`` (health) and ``contacts`` only when the reader may see them."""
-    home = tr.city(row["home_name"], row.get("home_local_name"))
-    pair = f"{home} – {tr.city(row['partner_name'], row.get('partner_local_name'))}"
+    pair = pair_label(row, tr)
     date = lambda d, p: tr.date(d, p) if d is not None and not pd.isna(d) else ""  # noqa: E731
     agreement = [
         _row(tr("Stage"), tr.term(reference.STATUSES, row["status"])),

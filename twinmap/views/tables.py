@@ -15,7 +15,7 @@ from twinmap.core import reference
 from twinmap.core.text import fold
 from twinmap.reads import health, impact, register
 from twinmap.views.i18n import ENGLISH, Translator
-from twinmap.views.labels import date_or_blank, dates_of, pair_labels, rtl_order
+from twinmap.views.labels import MISSING, date_or_blank, dates_of, pair_labels, rtl_order
 
 
 def matching(frame: pd.DataFrame, query: str, stages: list[str], tr: Translator = ENGLISH) -> pd.DataFrame:
@@ -135,7 +135,7 @@ def health_table(frame: pd.DataFrame, tr: Translator = ENGLISH) -> pd.DataFrame:
 def health_parts(found: health.Health, tr: Translator = ENGLISH) -> pd.DataFrame:
     """The score of one partnership part by part: how it was reached."""
     rows = [
-        (tr(label), health.WEIGHTS[k], "—" if found.parts[k] is None else tr.number(round(100 * found.parts[k])))
+        (tr(label), health.WEIGHTS[k], MISSING if found.parts[k] is None else tr.number(round(100 * found.parts[k])))
         for k, label in health.PARTS.items()
     ]
     out = pd.DataFrame(rows, columns=[tr("Part"), tr("Weight"), tr("Score, %")])
@@ -150,10 +150,7 @@ def missing_elements(missing: list[str], tr: Translator = ENGLISH) -> list[str]:
 
 def missions_table(frame: pd.DataFrame, tr: Translator = ENGLISH) -> pd.DataFrame:
     """Official trips: when, where, who, why, what came of it, for which partnership."""
-    pairs = [
-        f"{tr.city(h)} – {tr.city(p)}" if isinstance(h, str) else ""
-        for h, p in zip(frame["home_name"], frame["partner_name"], strict=True)
-    ]
+    pairs = pair_labels(frame, tr)
     out = pd.DataFrame(
         {
             tr("Date"): dates_of(tr, frame, "starts_on", "starts_precision"),
