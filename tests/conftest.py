@@ -31,14 +31,18 @@ def shipped_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.fixture
-def con(shipped_db: Path, tmp_path: Path) -> duckdb.DuckDBPyConnection:
-    """A private, writable copy of the shipped database."""
-    path = tmp_path / "copy.duckdb"
-    shutil.copy(shipped_db, path)
+def _open_copy(store: Path, path: Path):
+    """A private, writable copy of a store, closed after the test."""
+    shutil.copy(store, path)
     connection = seed.connect(path)
     yield connection
     connection.close()
+
+
+@pytest.fixture
+def con(shipped_db: Path, tmp_path: Path) -> duckdb.DuckDBPyConnection:
+    """A private, writable copy of the shipped database."""
+    yield from _open_copy(shipped_db, tmp_path / "copy.duckdb")
 
 
 @pytest.fixture(scope="session")
@@ -52,11 +56,7 @@ def crafted_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def crafted(crafted_db: Path, tmp_path: Path) -> duckdb.DuckDBPyConnection:
     """A private, writable copy of the crafted store."""
-    path = tmp_path / "crafted.duckdb"
-    shutil.copy(crafted_db, path)
-    connection = seed.connect(path)
-    yield connection
-    connection.close()
+    yield from _open_copy(crafted_db, tmp_path / "crafted.duckdb")
 
 
 @pytest.fixture
