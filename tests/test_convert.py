@@ -72,3 +72,70 @@ def test_limits_say_which_bound_was_crossed(value, low, high, message):
 )
 def test_persian_months_are_read_with_arabic_or_persian_letters(typed):
     assert dates.parse(typed) == dates.PartialDate(dates.parse("1393/02").start, "jmonth")
+
+
+# (as written, ISO code): every form a file nobody here wrote was found to use
+COUNTRIES = [
+    ("IR", "IR"), ("ir", "IR"), ("IRN", "IR"), ("Iran", "IR"), ("Иран", "IR"), ("ایران", "IR"),
+    ("Iran, Islamic Republic of", "IR"), ("Turkey", "TR"), ("Türkiye", "TR"), ("ترکیه", "TR"),
+    ("United States of America", "US"), ("USA", "US"), ("США", "US"), ("آمریکا", "US"),
+    ("UK", "GB"), ("England", "GB"), ("Scotland", "GB"), ("Wales", "GB"), ("Czech Republic", "CZ"),
+    ("Czechia", "CZ"), ("Bosnia and Herzegovina", "BA"), ("Bosnia & Herzegovina", "BA"), ("Palestine", "PS"),
+    ("Palestinian National Authority", "PS"), ("Georgia (country)", "GE"), ("Georgia", "GE"), ("Kosovo", "XK"),
+    ("XK", "XK"), ("People's Republic of China", "CN"), ("Republic of Macedonia", "MK"), ("Ivory Coast", "CI"),
+    ("Sao Tomé and Príncipe", "ST"), ("Republic of the Congo", "CG"), ("East Timor", "TL"),
+    ("Trinidad and Tobago", "TT"), ("Swaziland", "SZ"), ("Kingdom of the Netherlands", "NL"),
+    ("Kingdom of Hungary", "HU"), ("Byelorussia", "BY"), ("Белоруссия", "BY"), ("Moldavia", "MD"), ("Burma", "MM"),
+    ("Saint Kitts and Nevis", "KN"), ("St. Lucia", "LC"), ("Russian Federation", "RU"), ("Korea, Republic of", "KR"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("written", "code"), COUNTRIES)
+def test_a_country_is_read_however_it_is_written(written, code):
+    assert convert.country(written) == code
+
+
+@pytest.mark.parametrize("written", ["Soviet Union", "USSR", "Yugoslavia", "Czechoslovakia", "Prussia", "СССР"])
+def test_a_name_of_several_of_todays_countries_is_refused_not_guessed(written):
+    with pytest.raises(convert.CellError, match="several of today's countries"):
+        convert.country(written)
+
+
+def test_every_country_of_the_wikidata_extract_is_read_but_its_few_non_countries():
+    import csv
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "shared" / "data" / "wikidata-twin-cities.tsv"
+    if not path.exists():
+        pytest.skip("../shared/data is not beside this checkout")
+    rows = list(csv.DictReader(path.open(encoding="utf-8"), delimiter="\t"))
+    names = {r["destination_countryLabel"] for r in rows} | {r["origincountry"] for r in rows}
+    refused = set()
+    for name in names:
+        try:
+            convert.country(name)
+        except convert.CellError:
+            refused.add(name)
+    assert refused == {"Prussia", "Luhansk People's Republic", "t430222130", "t431453150"}
+
+
+# (vocabulary, as the app shows it in some language, code)
+LABELS = [
+    ("STATUSES", "signed", "signed"), ("STATUSES", "Signed", "signed"), ("STATUSES", "Подписано", "signed"),
+    ("STATUSES", "امضا شده", "signed"), ("PARTNERSHIP_KINDS", "خواهرخواندگی", "sister_city"),
+    ("PARTNERSHIP_KINDS", "Sister city", "sister_city"), ("EVENT_STATUSES", "Проведено", "held"),
+    ("EVENT_KINDS", "جشنواره", "festival"), ("INDICATORS", "Tourist arrivals", "tourist_arrivals"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("vocabulary", "written", "code"), LABELS)
+def test_a_coded_value_is_its_code_or_its_label_in_any_of_the_three_languages(vocabulary, written, code):
+    from twinmap.core import reference
+
+    assert convert.code(written, getattr(reference, vocabulary)) == code
+
+
+def test_areas_are_read_in_persian_with_the_persian_semicolon():
+    from twinmap.core import reference
+
+    assert convert.codes("فرهنگ؛ گردشگری", reference.AREAS) == ["culture", "tourism"]

@@ -7,17 +7,15 @@ and thousands separators, and labels instead of codes are accepted.
 
 from __future__ import annotations
 
-import functools
 import math
 import re
 
-import pycountry
-from babel import Locale
-
 from twinmap.core import dates, reference
+from twinmap.core.catalogue import spellings
 from twinmap.core.dates import PartialDate
 from twinmap.core.reference import N_, Explained, Term
 from twinmap.core.text import fold
+from twinmap.ingest import countries
 
 _TRUE = {"true", "yes", "y", "1", "да", "بله", "آری", "x"}
 _FALSE = {"false", "no", "n", "0", "нет", "خیر", ""}
@@ -130,12 +128,15 @@ def date(raw: str) -> PartialDate | None:
 
 
 def code(raw: str, terms: tuple[Term, ...]) -> str | None:
-    """A vocabulary code, given as the code or as its English label."""
+    """A vocabulary code, given as the code or as its label in English, Russian or Persian.
+
+    Staff type what the app shows them: "امضا شده" or "подписано" is the stage ``signed``.
+    """
     value = fold(raw)
     if not value:
         return None
     for term in terms:
-        if value in {fold(term.code), fold(term.label)}:
+        if value == fold(term.code) or value in {fold(s) for s in spellings(term.label)}:
             return term.code
     raise CellError(
         N_("{value} is not one of: {allowed}"), value=repr(raw.strip()), allowed=", ".join(reference.codes(terms))
@@ -144,31 +145,22 @@ def code(raw: str, terms: tuple[Term, ...]) -> str | None:
 
 def codes(raw: str, terms: tuple[Term, ...]) -> list[str]:
     """Several codes separated by ; or , (areas of cooperation)."""
-    return [c for part in re.split(r"[;,،]", raw) if (c := code(part, terms))]
-
-
-@functools.cache
-def _country_names() -> dict[str, str]:
-    names: dict[str, str] = {}
-    for locale in ("en", "ru", "fa"):
-        for code_, name in Locale.parse(locale).territories.items():
-            if len(code_) == 2 and code_.isalpha():
-                names.setdefault(fold(name), code_)
-    return names
+    return [c for part in re.split(r"[;,،؛]", raw) if (c := code(part, terms))]
 
 
 def country(raw: str) -> str | None:
-    """An ISO 3166 alpha-2 code, given as the code or as the country's name in en/ru/fa."""
+    """An ISO 3166 alpha-2 code, from any form :mod:`twinmap.ingest.countries` accepts."""
     value = raw.strip()
     if not value:
         return None
-    if len(value) == 2 and pycountry.countries.get(alpha_2=value.upper()):
-        return value.upper()
-    found = _country_names().get(fold(value))
+    found = countries.code(value)
     if found:
         return found
+    if countries.is_ambiguous(value):
+        raise CellError(N_("{value} was several of today's countries: write which one (e.g. RU, UA, BY)"),
+                        value=repr(value))  # fmt: skip
     raise CellError(
-        N_("{value} is not a country code (write the two-letter ISO code, e.g. IR, RU, IT)"), value=repr(value)
+        N_("{value} is not a country: write its name or ISO code (e.g. IR, Iran, Иран, ایران)"), value=repr(value)
     )
 
 

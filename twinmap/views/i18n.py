@@ -8,37 +8,24 @@ the Persian or Russian catalogue lacks any message the code uses.
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 
 from twinmap.core import dates, geo, reference
+from twinmap.core.catalogue import LOCALES, catalogue
 from twinmap.core.reference import N_, Term
 
 __all__ = ["ENGLISH", "LANGUAGES", "N_", "Translator"]
 
-LOCALES = Path(__file__).resolve().parents[1] / "locales"
 LANGUAGES = {"en": "English", "ru": "Русский", "fa": "فارسی"}
 RTL = frozenset({"fa"})
 MISSING = "—"  # what a reader sees where a value is not known
 CALENDARS = ("gregorian", "jalali")
 _PERSIAN_DIGITS = str.maketrans("0123456789.,", "۰۱۲۳۴۵۶۷۸۹٫٬")
 _SCRIPTS = {"fa": re.compile(r"[\u0600-\u06FF]"), "ru": re.compile(r"[\u0400-\u04FF]")}
-
-
-@functools.cache
-def catalogue(lang: str) -> dict[str, str]:
-    """Msgid -> translation for a language (empty for English, the source language)."""
-    path = LOCALES / f"{lang}.po"
-    if lang == "en" or not path.exists():
-        return {}
-    with path.open("rb") as fh:
-        cat = read_po(fh, locale=lang)
-    return {m.id: m.string for m in cat if m.id and m.string}
 
 
 def default_calendar(lang: str) -> str:
