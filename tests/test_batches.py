@@ -143,3 +143,42 @@ def test_lifecycle_tables_import_and_undo_byte_for_byte(con):
     assert con.execute("SELECT count(*) FROM missions WHERE partnership_id IS NULL").fetchone()[0] == 2
     batches.undo(con, batch, "tester")
     assert _exports(con) == before
+
+
+PARTIAL = (
+    "home_city,home_country,partner_city,partner_country,kind,title,starts_on,status\n"
+    "Alpha,IR,Gamma,RU,festival,Good one,2027-01-10,planned\n"
+    "Alpha,IR,Gamma,RU,festival,Bad date,2027-02-31,planned\n"
+    "Alpha,IR,Nowhere,RU,festival,Unknown partnership,2027-03-01,planned\n"
+    "Beta,IR,Zeta,KZ,sport,Good two,2027-04-01,confirmed\n"
+)
+
+
+def test_staff_may_import_the_valid_rows_get_the_others_back_and_undo_exactly_that(crafted):
+    from twinmap.ingest import importer
+
+    before = crafted.execute("SELECT count(*) FROM events").fetchone()[0]
+    plan = importer.plan_import(crafted, PARTIAL.encode(), "june.csv", "events")
+    assert not plan.ok and plan.can_skip and plan.skipped_rows == [3, 4]
+    with pytest.raises(batches.ImportRejected):  # all or nothing stays the default
+        batches.commit(crafted, plan, "tester")
+    batch = batches.commit(crafted, plan, "tester", skip_invalid=True)
+    titles = {t for (t,) in crafted.execute("SELECT title FROM events").fetchall()}
+    assert {"Good one", "Good two"} <= titles and not {"Bad date", "Unknown partnership"} & titles
+    assert crafted.execute("SELECT inserted, skipped FROM import_batches WHERE id = ?", [batch]).fetchone() == (2, 2)
+    rejects = plan.rejects_csv().decode("utf-8-sig").splitlines()
+    assert rejects[0] == "home_city,home_country,partner_city,partner_country,kind,title,starts_on,status,problem"
+    assert rejects[1].startswith("Alpha,IR,Gamma,RU,festival,Bad date,2027-02-31,planned,starts_on: '2027-02-31'")
+    assert rejects[2].startswith("Alpha,IR,Nowhere,RU,festival,Unknown partnership")
+    assert len(rejects) == 3
+    batches.undo(crafted, batch, "tester")
+    assert crafted.execute("SELECT count(*) FROM events").fetchone()[0] == before
+
+
+def test_a_file_whose_header_is_wrong_cannot_be_imported_in_part(crafted):
+    from twinmap.ingest import importer
+
+    plan = importer.plan_import(crafted, b"title,when\nParty,2027-01-01\n", "x.csv", "events")
+    assert not plan.can_skip
+    with pytest.raises(batches.ImportRejected):
+        batches.commit(crafted, plan, "tester", skip_invalid=True)

@@ -84,3 +84,20 @@ def test_password_gives_a_user_a_new_password_that_signs_in(cli, tmp_path):
         text=True,
     )
     assert done.stdout.strip() == "editor", done.stderr
+
+
+def test_skip_invalid_commits_the_valid_rows_and_writes_the_others_with_reasons(cli, tmp_path):
+    data = tmp_path / "mixed.csv"
+    data.write_text(
+        "home_city,home_country,partner_city,partner_country,kind,title,starts_on,status\n"
+        "Sari,IR,Astrakhan,RU,festival,Kept,2027-01-10,planned\n"
+        "Sari,IR,Astrakhan,RU,festival,Left out,2027-02-31,planned\n",
+        encoding="utf-8",
+    )
+    refused = cli("import", str(data), "--table", "events")
+    assert refused.returncode == 1 and "nothing was changed" in refused.stdout
+    done = cli("import", str(data), "--table", "events", "--skip-invalid")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "committed as import #" in done.stdout and "1 row(s) with problems left out" in done.stdout
+    rejects = (tmp_path / "mixed-rejected.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert rejects[1].startswith("Sari,IR,Astrakhan,RU,festival,Left out,2027-02-31,planned,starts_on:")

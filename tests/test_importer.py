@@ -305,3 +305,26 @@ def test_an_id_that_moves_a_row_onto_another_rows_key_is_refused_in_the_preview(
     assert plan.errors[0].reason == (
         f"row id {astrakhan} would take the name, country_code of the row with id {sari}: they would be the same row"
     )
+
+
+def test_a_pair_held_the_other_way_round_is_reported_not_added(crafted):
+    head = "home_city,home_country,partner_city,partner_country,kind,status\n"
+    plan = _plan_text(crafted, head + "Gamma,RU,Alpha,IR,sister_city,active\n", "partnerships")
+    gamma = crafted.execute("SELECT p.id FROM partnerships p JOIN cities c ON c.id = p.partner_city_id "
+                            "WHERE c.name = 'Gamma'").fetchone()[0]  # fmt: skip
+    assert [(p.row, p.reason) for p in plan.errors] == [
+        (2, f"this pair is already held the other way round (id {gamma}): change that row instead")
+    ]
+
+
+@pytest.mark.parametrize("table", ["partnerships", "ties"])
+def test_one_pair_twice_in_a_file_in_both_directions_is_reported(crafted, table):
+    text = {
+        "partnerships": "home_city,home_country,partner_city,partner_country,kind,status\n"
+        "Delta,IT,Eta,GE,sister_city,signed\nEta,GE,Delta,IT,sister_city,signed\n",
+        "ties": "city,country,other_city,other_country\nDelta,IT,Eta,GE\nEta,GE,Delta,IT\n",
+    }[table]
+    plan = _plan_text(crafted, text, table)
+    assert [(p.row, p.reason) for p in plan.errors] == [
+        (3, "the same pair as row 2, the other way round: remove one of them")
+    ]

@@ -30,6 +30,14 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("--dry-run", action="store_true", help="validate and show what would change; write nothing")
     imp.add_argument("--report", type=Path, help="write the result as JSON to this file")
     imp.add_argument("--user", default=getpass.getuser(), help="who is importing (recorded with the batch)")
+    imp.add_argument(
+        "--skip-invalid",
+        action="store_true",
+        help="import the valid rows and leave out the rows with problems (default: all or nothing)",
+    )
+    imp.add_argument("--rejects", type=Path,
+                     help="with --skip-invalid: write the left-out rows, with a problem column, to this CSV "
+                          "(default: FILE-rejected.csv beside the file)")  # fmt: skip
     tpl = sub.add_parser("template", help="write a table's template CSV to standard output")
     tpl.add_argument("table", choices=sorted(TABLES))
     sub.add_parser("history", help="list past imports")
@@ -78,30 +86,35 @@ def _import(con, args) -> int:
         return 2
     plan = importer.plan_import(con, args.file.read_bytes(), args.file.name, args.table)
     batch = None
-    if not plan.ok:
+    partial = args.skip_invalid and plan.can_skip
+    if not plan.ok and not partial:
         status = "rejected"
     elif args.dry_run:
         status = "valid"
     else:
         try:
-            batch = batches.commit(con, plan, args.user)
+            batch = batches.commit(con, plan, args.user, skip_invalid=partial)
         except (batches.StalePreview, batches.ImportRejected, batches.CommitFailed) as err:
             print(f"error: {err}", file=sys.stderr)
             return 1
         status = "committed" if batch else "unchanged"
+    if partial:
+        rejects = args.rejects or args.file.with_name(f"{args.file.stem}-rejected.csv")
+        rejects.write_bytes(plan.rejects_csv())
+        print(f"{len(plan.skipped_rows)} row(s) with problems left out, written with their reasons to {rejects}")
     report = plan.report(status) | {"batch": batch}
     print(_summary(plan, report, args.file.name))
-    _print_all([f"error: {p.text(args.file.name)}" for p in plan.errors])
+    _print_all([f"{'skipped' if partial else 'error'}: {p.text(args.file.name)}" for p in plan.errors])
     _print_all([f"note: {w.reason}" for w in plan.warnings])
     if args.report:
         args.report.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
-    return 0 if plan.ok else 1
+    return 0 if plan.ok or partial else 1
 
 
 def _summary(plan: importer.Plan, report: dict, name: str) -> str:
     """One line that says what happened; counts of what would change only for a file that can change it."""
     read = f"{name}: {report['status']} ({plan.encoding or 'unread'}); rows read {plan.rows_read}"
-    if not plan.ok:
+    if report["status"] == "rejected":
         return f"{read}; {len(plan.errors)} problem(s), nothing was changed"
     verb = "would be " if report["status"] == "valid" else ""
     fields = sorted({col for c in plan.changed for col in c.after})

@@ -45,19 +45,30 @@ class UndoRefused(Explained):
     """The batch cannot be undone (the message says why and what to do)."""
 
 
-def commit(con: duckdb.DuckDBPyConnection, plan: Plan, user: str, record_stages: bool = True) -> int | None:
+def commit(
+    con: duckdb.DuckDBPyConnection, plan: Plan, user: str, record_stages: bool = True, skip_invalid: bool = False
+) -> int | None:
     """Apply a clean plan in one transaction; return the batch id (None when nothing changes).
+
+    By default a file with any problem changes nothing. Staff may ask for ``skip_invalid``: then
+    the valid rows are committed and the rows with problems are left out (the batch counts them;
+    :meth:`~twinmap.ingest.importer.Plan.rejects_csv` gives them back with their reasons), as long
+    as every problem belongs to a row, not to the file or its header.
 
     A partnership whose stage changes (or that is created in a pre-agreement stage) gets a
     stage-history row dated today in the same batch, so the pipeline knows when each stage
     began and an undo takes the history back too. Loading historical files passes
     ``record_stages=False``: their stage dates are not today.
     """
-    if not plan.ok:
+
+    def acceptable(p: Plan) -> bool:
+        return p.ok or (skip_invalid and p.can_skip)
+
+    if not acceptable(plan):
         raise ImportRejected(f"{plan.filename} has {len(plan.errors)} problem(s); nothing was changed")
     with db.write_lock(con):
         fresh = plan_import(con, plan.data, plan.filename, plan.table)
-        if not fresh.ok or fresh.fingerprint() != plan.fingerprint():
+        if not acceptable(fresh) or fresh.fingerprint() != plan.fingerprint():
             raise StalePreview("the data changed since this preview was made: check the preview again, then commit")
         if not (fresh.new or fresh.changed or fresh.new_cities):
             return None
@@ -72,15 +83,18 @@ def commit(con: duckdb.DuckDBPyConnection, plan: Plan, user: str, record_stages:
 
 
 def _apply(cur: duckdb.DuckDBPyConnection, plan: Plan, user: str, record_stages: bool = True) -> int:
+    used = {v for r in (*plan.new, *(c.after for c in plan.changed)) for k, v in r.items() if k.endswith("city_id")}
+    cities = [c for c in plan.new_cities if c["id"] in used]  # none for a row that was left out
+    skipped = len(plan.skipped_rows) if plan.errors else 0
     batch = cur.execute(
         """INSERT INTO import_batches (table_name, file_name, file_hash, user_name, rows_read, inserted, updated,
-                                       unchanged, cities_created)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""",
+                                       unchanged, cities_created, skipped)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""",
         [plan.table, plan.filename, plan.file_hash, user, plan.rows_read, len(plan.new), len(plan.changed),
-         plan.unchanged, len(plan.new_cities)],
+         plan.unchanged, len(cities), skipped],
     ).fetchone()[0]  # fmt: skip
     log: list[tuple] = []
-    city_ids = dict(zip((c["id"] for c in plan.new_cities), _insert(cur, "cities", plan.new_cities, log), strict=True))
+    city_ids = dict(zip((c["id"] for c in cities), _insert(cur, "cities", cities, log), strict=True))
     rows = [{k: city_ids.get(v, v) if k.endswith("city_id") else v for k, v in r.items()} for r in plan.new]
     ids = _insert(cur, plan.table, rows, log)
     for change in plan.changed:

@@ -8,8 +8,10 @@ in one transaction and can undo it.
 
 from __future__ import annotations
 
+import csv
 import difflib
 import hashlib
+import io
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -78,6 +80,36 @@ class Plan:
     new_cities: list[dict[str, Any]] = field(default_factory=list)
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    header: list[str] = field(default_factory=list, repr=False)  # the file's own header and rows, for the
+    rows: list[tuple[int, list[str]]] = field(default_factory=list, repr=False)  # skipped rows' file
+
+    @property
+    def can_skip(self) -> bool:
+        """Every problem is a row's (none is the file's or its header's) and some rows are valid."""
+        return bool(self.errors) and all(p.row and p.row > 1 for p in self.errors) and self.valid_rows > 0
+
+    @property
+    def skipped_rows(self) -> list[int]:
+        """The line numbers of the rows an import of the valid rows leaves out."""
+        return sorted({p.row for p in self.errors if p.row})
+
+    @property
+    def valid_rows(self) -> int:
+        """Rows that would be imported (new, changed or unchanged)."""
+        return len(self.new) + len(self.changed) + self.unchanged
+
+    def rejects_csv(self) -> bytes:
+        """The skipped rows in the file's own columns, with a ``problem`` column: fix them and import again."""
+        reasons: dict[int, list[str]] = {}
+        for p in self.errors:
+            reasons.setdefault(p.row, []).append(f"{p.column}: {p.reason}" if p.column else p.reason)
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\r\n")
+        writer.writerow([*self.header, "problem"])
+        for line, cells in self.rows:
+            if line in reasons:
+                writer.writerow([*cells, *[""] * (len(self.header) - len(cells)), "; ".join(reasons[line])])
+        return buf.getvalue().encode("utf-8-sig")
 
     @property
     def ok(self) -> bool:
@@ -86,7 +118,8 @@ class Plan:
 
     def fingerprint(self) -> tuple:
         """What a commit would do, to check that nothing moved between preview and commit."""
-        return (self.file_hash, len(self.new), [(c.id, sorted(c.after)) for c in self.changed], len(self.new_cities))
+        changed = [(c.id, sorted(c.after)) for c in self.changed]
+        return (self.file_hash, len(self.new), changed, len(self.new_cities), tuple(self.skipped_rows))
 
     def report(self, status: str) -> dict[str, Any]:
         """The machine-readable report (command line ``--report`` and tests)."""
@@ -94,6 +127,7 @@ class Plan:
             "status": status, "table": self.table, "file": self.filename, "encoding": self.encoding,
             "rows_read": self.rows_read, "inserted": len(self.new), "updated": len(self.changed),
             "unchanged": self.unchanged, "cities_created": len(self.new_cities),
+            "skipped": len(self.skipped_rows) if self.errors else 0,
             "errors": [{"row": p.row, "column": p.column, "reason": p.reason} for p in self.errors],
             "warnings": [w.reason for w in self.warnings],
         }  # fmt: skip
@@ -114,6 +148,7 @@ def plan_import(con: duckdb.DuckDBPyConnection, data: bytes, filename: str, tabl
     if plan.errors:
         return plan
     plan.rows_read = len(sheet.rows)
+    plan.header, plan.rows = sheet.header, sheet.rows
     if not sheet.rows:
         plan.errors.append(Problem(None, "", N_("the file has a header but no rows")))
         return plan
@@ -330,6 +365,27 @@ class _Planner:
         self.created[key] = self.created_places[place.geonameid] = temp_id
         return temp_id
 
+    def _reversed(self, line: int, key: tuple, values: dict[str, Any]) -> bool:
+        """A pair already held, or earlier in the file, the other way round (B–A for A–B): reported, not added."""
+        if not self.spec.pair or values.get("id") is not None:
+            return False
+        a, b = (self.spec.key.index(c) for c in self.spec.pair)
+        back = list(key)
+        back[a], back[b] = key[b], key[a]
+        back = tuple(back)
+        if back == key:
+            return False
+        if back in self.seen:
+            msgid = N_("the same pair as row {row}, the other way round: remove one of them")
+            self.error(line, "", msgid, row=self.seen[back])
+            return True
+        held = self.existing["key"].get(back)
+        if held is not None:
+            msgid = N_("this pair is already held the other way round (id {id}): change that row instead")
+            self.error(line, "", msgid, id=held["id"])
+            return True
+        return False
+
     def _match(self, key: tuple, values: dict[str, Any]) -> dict[str, Any] | None:
         """The existing row a file row is: by natural key, and a city also by its GeoNames id."""
         old = self.existing["key"].get(key)
@@ -344,6 +400,8 @@ class _Planner:
             return self.error(
                 line, "", N_("the same row ({keys}) as row {row}: remove one of them"), keys=keys, row=self.seen[key]
             )
+        if self._reversed(line, key, values):
+            return None
         self.seen[key] = line
         row_id = values.pop("id", None)
         old = self.existing["id"].get(row_id) if row_id is not None else self._match(key, values)

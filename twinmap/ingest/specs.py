@@ -64,6 +64,7 @@ class TableSpec:
     cities: tuple[CityRef, ...] = ()
     partnership: bool = False  # rows name a partnership by its two cities
     partnership_required: bool = True  # False: the partnership columns may be left empty
+    pair: tuple[str, str] = ()  # two key columns naming the same pair in either order (A–B is B–A)
     examples: tuple[dict[str, str], ...] = field(default_factory=tuple)
     help: str = ""
 
@@ -179,6 +180,7 @@ PARTNERSHIPS = TableSpec(
         _DEMO,
     ),
     key=("home_city_id", "partner_city_id"),
+    pair=("home_city_id", "partner_city_id"),
     cities=_PARTNER_REFS,
     examples=(
         {
@@ -422,6 +424,7 @@ TIES = TableSpec(
         _DEMO,
     ),
     key=("city_id", "other_city_id"),
+    pair=("city_id", "other_city_id"),
     cities=(CityRef("city", "country", "city_id"), CityRef("other_city", "other_country", "other_city_id")),
     examples=({"city": "Weimar", "country": "DE", "other_city": "Blois", "other_country": "FR"},),
     help=N_("Twinnings between other cities (our partners' own partners), for the network view."),

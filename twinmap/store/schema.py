@@ -233,7 +233,26 @@ ALTER TABLE users DROP COLUMN failed_attempts;
 ALTER TABLE users DROP COLUMN locked_until;
 """
 
+# Version 5: an import that skipped invalid rows on request records how many; column mappings
+# staff saved under a name, to read files of the same layout again.
+_SCHEMA_V5 = """
+ALTER TABLE import_batches ADD COLUMN skipped INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE column_mappings (
+    name VARCHAR PRIMARY KEY,
+    table_name VARCHAR NOT NULL,
+    columns VARCHAR NOT NULL,
+    created_by VARCHAR NOT NULL,
+    created_at TIMESTAMP NOT NULL DEFAULT current_timestamp
+);
+"""
+
 # (version, SQL that brings a file from version-1 to version). Append, never edit, so that
 # every file ever written can be brought forward step by step.
-MIGRATIONS: list[tuple[int, str]] = [(1, _SCHEMA_V1), (2, _SCHEMA_V2), (3, _SCHEMA_V3), (4, _SCHEMA_V4)]
+MIGRATIONS: list[tuple[int, str]] = [
+    (1, _SCHEMA_V1),
+    (2, _SCHEMA_V2),
+    (3, _SCHEMA_V3),
+    (4, _SCHEMA_V4),
+    (5, _SCHEMA_V5),
+]
 SCHEMA_VERSION = MIGRATIONS[-1][0]

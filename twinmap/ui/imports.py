@@ -42,11 +42,21 @@ def preview(p: Page, plan: Plan) -> None:
     widgets.metrics(previews.counts(plan, _), columns=5)
     for warning in plan.warnings:
         st.warning(md_escape(_(warning.msgid, **warning.values)))
+    skip = False
     if not plan.ok:
         st.error(_("Rejected: {n} problem(s). Nothing will change. Fix the file and upload it again.",
                    n=len(plan.errors)))  # fmt: skip
         st.dataframe(shown["problems"], hide_index=True, key="data_problems")
-        return
+        if not plan.can_skip:
+            return
+        offer = _("Import the {valid} valid rows and leave out the {skipped} with problems", valid=plan.valid_rows,
+                  skipped=len(plan.skipped_rows))  # fmt: skip
+        skip = st.checkbox(offer, key="data_skip_invalid")
+        st.download_button(_("Rows with problems (CSV, in the file's columns, to fix and import again)"),
+                           plan.rejects_csv(), f"{plan.filename.rsplit('.', 1)[0]}-rejected.csv", "text/csv",
+                           key="data_rejects", icon=":material/download:", on_click="ignore")  # fmt: skip
+        if not skip:
+            return
     widgets.titled_table(_("New rows"), shown["new"], "data_new")
     widgets.titled_table(_("Changes (old → new)"), shown["changes"], "data_changes")
     widgets.titled_table(_("Cities added from the gazetteer"), shown["cities"], "data_cities")
@@ -55,7 +65,7 @@ def preview(p: Page, plan: Plan) -> None:
         st.info(_("Everything in this file is already in the database: nothing to change."))
     if st.button(_("Commit this import"), type="primary", disabled=nothing, key="data_commit"):
         try:
-            batch = batches.commit(cache.connection(), plan, p.user.name)
+            batch = batches.commit(cache.connection(), plan, p.user.name, skip_invalid=skip)
             st.success(_("Committed as import #{batch}. It can be undone under Past imports.", batch=batch))
         except batches.StalePreview:
             st.warning(_("The data changed since this preview was made: check the preview again, then commit."))
