@@ -244,7 +244,7 @@ def test_limits_fit_the_database_column_types(con):
             "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ?", [spec.name]
         ).fetchall())  # fmt: skip
         for col in spec.columns:
-            if col.kind in ("int", "float", "id"):
+            if col.kind in ("int", "float", "id") and col.stored:
                 assert col.high is not None, f"{spec.name}.{col.name} has no upper limit"
                 assert col.high <= bounds[types[col.db_column]], f"{spec.name}.{col.name} overflows its type"
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 
 from twinmap.core import config
-from twinmap.ingest import batches, exporter, importer, seed
+from twinmap.ingest import batches, exporter, importer, mapping, readers, seed
 from twinmap.ingest.specs import TABLES
 from twinmap.store import auth, db
 
@@ -30,6 +30,7 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("--dry-run", action="store_true", help="validate and show what would change; write nothing")
     imp.add_argument("--report", type=Path, help="write the result as JSON to this file")
     imp.add_argument("--user", default=getpass.getuser(), help="who is importing (recorded with the batch)")
+    imp.add_argument("--map", help="read the file's columns as this mapping says (a .json file or a saved name)")
     imp.add_argument(
         "--skip-invalid",
         action="store_true",
@@ -38,6 +39,10 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("--rejects", type=Path,
                      help="with --skip-invalid: write the left-out rows, with a problem column, to this CSV "
                           "(default: FILE-rejected.csv beside the file)")  # fmt: skip
+    gss = sub.add_parser("map", help="guess how a file's columns read as a table's template: a mapping to edit")
+    gss.add_argument("file", type=Path)
+    gss.add_argument("--table", required=True, choices=sorted(TABLES))
+    gss.add_argument("--home-side", choices=mapping.HOME_SIDES, help="a pair list: which side is our home city")
     tpl = sub.add_parser("template", help="write a table's template CSV to standard output")
     tpl.add_argument("table", choices=sorted(TABLES))
     sub.add_parser("history", help="list past imports")
@@ -58,6 +63,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "template":
         sys.stdout.buffer.write(exporter.template(args.table))
         return 0
+    if args.command == "map":  # reads only the file: no store needed
+        return _map(None, args)
     path = config.db_path()
     try:
         con = seed.connect(path)
@@ -84,37 +91,56 @@ def _import(con, args) -> int:
     if not args.file.is_file():
         print(f"error: no file {args.file}", file=sys.stderr)
         return 2
-    plan = importer.plan_import(con, args.file.read_bytes(), args.file.name, args.table)
-    batch = None
-    partial = args.skip_invalid and plan.can_skip
-    if not plan.ok and not partial:
-        status = "rejected"
-    elif args.dry_run:
-        status = "valid"
+    try:
+        layout = mapping.load(con, args.map) if args.map else None
+    except mapping.MappingProblem as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    data, name = args.file.read_bytes(), args.file.name
+    if layout and layout.home_side and args.table == "partnerships":
+        plans = importer.plan_pairs(con, data, name, layout)  # ours as partnerships, the rest as ties
     else:
+        plans = [importer.plan_import(con, data, name, args.table, layout)]
+    partial = args.skip_invalid and all(p.ok or p.can_skip for p in plans)
+    refused = not all(p.ok for p in plans) and not partial  # all or nothing, across the parts too
+    reports = [_import_part(con, args, plan, refused, partial) for plan in plans]
+    if args.report:
+        report = reports[0] if len(reports) == 1 else {"parts": reports}
+        args.report.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+    if any(r is None for r in reports):
+        return 1
+    return 1 if refused else 0
+
+
+def _import_part(con, args, plan: importer.Plan, refused: bool, partial: bool) -> dict | None:
+    """Commit one plan (unless refused or a dry run), print what happened; None when the commit failed."""
+    batch, status = None, "rejected" if refused else "valid"
+    if not refused and not args.dry_run:
         try:
             batch = batches.commit(con, plan, args.user, skip_invalid=partial)
         except (batches.StalePreview, batches.ImportRejected, batches.CommitFailed) as err:
             print(f"error: {err}", file=sys.stderr)
-            return 1
+            return None
         status = "committed" if batch else "unchanged"
-    if partial:
-        rejects = args.rejects or args.file.with_name(f"{args.file.stem}-rejected.csv")
-        rejects.write_bytes(plan.rejects_csv())
-        print(f"{len(plan.skipped_rows)} row(s) with problems left out, written with their reasons to {rejects}")
+    name = args.file.name + (f" ({plan.table})" if plan.part else "")
     report = plan.report(status) | {"batch": batch}
-    print(_summary(plan, report, args.file.name))
-    _print_all([f"{'skipped' if partial else 'error'}: {p.text(args.file.name)}" for p in plan.errors])
+    print(_summary(plan, report, name))
+    if partial and plan.errors:
+        suffix = f"-{plan.part}" if plan.part else ""
+        rejects = args.rejects or args.file.with_name(f"{args.file.stem}{suffix}-rejected.csv")
+        rejects.write_bytes(plan.rejects_csv())
+        print(f"  {len(plan.skipped_rows)} row(s) with problems left out, written with their reasons to {rejects}")
+    _print_all([f"{'skipped' if partial else 'error'}: {p.text(name)}" for p in plan.errors])
     _print_all([f"note: {w.reason}" for w in plan.warnings])
-    if args.report:
-        args.report.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
-    return 0 if plan.ok or partial else 1
+    return report
 
 
 def _summary(plan: importer.Plan, report: dict, name: str) -> str:
     """One line that says what happened; counts of what would change only for a file that can change it."""
     read = f"{name}: {report['status']} ({plan.encoding or 'unread'}); rows read {plan.rows_read}"
     if report["status"] == "rejected":
+        if plan.ok:  # a part of a pair list, valid itself, held back with the part that is not
+            return f"{read}; valid, but nothing was changed: the other part of the file has problems"
         return f"{read}; {len(plan.errors)} problem(s), nothing was changed"
     verb = "would be " if report["status"] == "valid" else ""
     fields = sorted({col for c in plan.changed for col in c.after})
@@ -172,7 +198,26 @@ def _password(con, args) -> int:
     return 0
 
 
-_COMMANDS = {"import": _import, "history": _history, "undo": _undo, "export": _export, "password": _password}
+def _map(_con, args) -> int:
+    try:
+        sheet = readers.read(args.file.read_bytes())
+    except readers.FileProblem as err:
+        print(f"error: {args.file.name}: {err}", file=sys.stderr)
+        return 1
+    columns = mapping.guess(args.table, sheet.header)
+    layout = mapping.Mapping(args.table, columns, mapping.suggested_defaults(args.table, columns), args.home_side or "")
+    print(layout.to_json())
+    return 0
+
+
+_COMMANDS = {
+    "import": _import,
+    "map": _map,
+    "history": _history,
+    "undo": _undo,
+    "export": _export,
+    "password": _password,
+}
 
 if __name__ == "__main__":
     try:

@@ -108,6 +108,25 @@ def _alpha2(numeric: object) -> str | None:
     return country.alpha_2 if country else None
 
 
+@functools.cache
+def _country_shapes() -> dict[str, object]:
+    """Each country's outline (merged), by ISO code."""
+    frame = country_outlines().dropna(subset=["iso2"])
+    return {code: shapely.union_all(group.geometry.values) for code, group in frame.groupby("iso2")}
+
+
+def km_outside(country_code: str, lat: float, lon: float) -> float | None:
+    """How far (roughly, in km) a point lies outside a country's outline: 0 inside; None when unknown.
+
+    Natural Earth's 1:50m outlines are generalised (a coastal town can fall just outside), so
+    callers allow a margin before calling a point "not in that country".
+    """
+    shape = _country_shapes().get(country_code.upper())
+    if shape is None:
+        return None
+    return float(shapely.distance(shape, Point(lon, lat))) * 111.0
+
+
 def country_of_point(lat: float, lon: float, tolerance_km: float = 30.0) -> str | None:
     """ISO code of the country containing a point, or of the nearest one within the tolerance.
 

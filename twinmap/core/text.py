@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 # Arabic letters that Persian text written through Windows-1256 (Persian Excel) uses instead of
@@ -9,11 +10,18 @@ import unicodedata
 PERSIAN_FORMS = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک", "ة": "ه"})
 
 
+# Every combining mark (accents, Arabic vowel signs...) and every run of what is not a letter or
+# digit, as character classes built once: folding the gazetteer's 360,000 names stays fast.
+_MARKS = re.compile(
+    "[" + "".join(re.escape(chr(c)) for c in range(0x300, 0x10000) if unicodedata.combining(chr(c))) + "]+"
+)
+_NOT_ALNUM = re.compile(r"[\W_]+")
+
+
 def fold(name: str) -> str:
     """Compare names without case, accents, punctuation or Arabic/Persian letter variants."""
     decomposed = unicodedata.normalize("NFKD", name.casefold().translate(PERSIAN_FORMS))
-    letters = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join("".join(ch if ch.isalnum() else " " for ch in letters).split())
+    return _NOT_ALNUM.sub(" ", _MARKS.sub("", decomposed)).strip()
 
 
 def is_latin(name: str) -> bool:

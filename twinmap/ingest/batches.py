@@ -67,7 +67,7 @@ def commit(
     if not acceptable(plan):
         raise ImportRejected(f"{plan.filename} has {len(plan.errors)} problem(s); nothing was changed")
     with db.write_lock(con):
-        fresh = plan_import(con, plan.data, plan.filename, plan.table)
+        fresh = plan_import(con, plan.data, plan.filename, plan.table, plan.mapping, plan.part)
         if not acceptable(fresh) or fresh.fingerprint() != plan.fingerprint():
             raise StalePreview("the data changed since this preview was made: check the preview again, then commit")
         if not (fresh.new or fresh.changed or fresh.new_cities):

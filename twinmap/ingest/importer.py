@@ -18,9 +18,11 @@ from typing import Any
 import duckdb
 
 from twinmap.core import dates, reference
+from twinmap.core.geo import distance_km, km_outside
 from twinmap.core.reference import N_
 from twinmap.core.text import fold, is_latin, parse_counts
 from twinmap.ingest import convert, gazetteer, readers
+from twinmap.ingest.mapping import Mapping, split_pairs
 from twinmap.ingest.specs import TABLES, CityRef, Column, TableSpec
 
 
@@ -80,6 +82,8 @@ class Plan:
     new_cities: list[dict[str, Any]] = field(default_factory=list)
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    mapping: Mapping | None = field(default=None, repr=False)  # how the file's columns were read
+    part: str = ""  # of a pair list: "ours" (partnerships) or "others" (ties)
     header: list[str] = field(default_factory=list, repr=False)  # the file's own header and rows, for the
     rows: list[tuple[int, list[str]]] = field(default_factory=list, repr=False)  # skipped rows' file
 
@@ -133,12 +137,27 @@ class Plan:
         }  # fmt: skip
 
 
-def plan_import(con: duckdb.DuckDBPyConnection, data: bytes, filename: str, table: str) -> Plan:
-    """Read and validate a file for ``table`` against the current database; write nothing."""
+def plan_import(
+    con: duckdb.DuckDBPyConnection,
+    data: bytes,
+    filename: str,
+    table: str,
+    mapping: Mapping | None = None,
+    part: str = "",
+) -> Plan:
+    """Read and validate a file for ``table`` against the current database; write nothing.
+
+    With a ``mapping`` the file's columns are read as it says; a pair list mapped onto
+    partnerships with a home side is planned in two parts (:func:`plan_pairs`): ``part="ours"``
+    the rows with one of our home cities, ``part="others"`` the rest, as other cities' ties.
+    """
     spec = TABLES[table]
-    plan = Plan(table, filename, data, hashlib.sha256(data).hexdigest())
+    plan = Plan(table, filename, data, hashlib.sha256(data).hexdigest(), mapping=mapping, part=part)
     try:
-        sheet = readers.read(data)
+        original = readers.read(data)
+        sheet = mapping.apply(original) if mapping else original
+        if part:
+            sheet = split_pairs(sheet, _home_keys(con), mapping.home_side)[part]
     except readers.FileProblem as err:
         plan.errors.append(Problem(None, "", err.msgid, err.values))
         return plan
@@ -148,12 +167,35 @@ def plan_import(con: duckdb.DuckDBPyConnection, data: bytes, filename: str, tabl
     if plan.errors:
         return plan
     plan.rows_read = len(sheet.rows)
-    plan.header, plan.rows = sheet.header, sheet.rows
+    lines = {line for line, _ in sheet.rows}
+    plan.header, plan.rows = original.header, [(n, cells) for n, cells in original.rows if n in lines]
     if not sheet.rows:
-        plan.errors.append(Problem(None, "", N_("the file has a header but no rows")))
+        if not part:  # a part of a pair list may well be empty (no row names one of our home cities)
+            plan.errors.append(Problem(None, "", N_("the file has a header but no rows")))
         return plan
     _Planner(con.cursor(), spec, plan, columns, len(sheet.header)).run(sheet.rows)
     return plan
+
+
+def plan_pairs(con: duckdb.DuckDBPyConnection, data: bytes, filename: str, mapping: Mapping) -> list[Plan]:
+    """A list of city pairs: partnerships where one side is our home city, the other rows as ties."""
+    return [
+        plan_import(con, data, filename, "partnerships", mapping, part="ours"),
+        plan_import(con, data, filename, "ties", mapping, part="others"),
+    ]
+
+
+def _home_keys(con: duckdb.DuckDBPyConnection) -> set[tuple[str, str]]:
+    """Our home cities as (folded name, country), under their English and local names."""
+    rows = (
+        con.cursor()
+        .execute(
+            """SELECT DISTINCT c.name, c.local_name, c.country_code FROM cities c
+           JOIN partnerships p ON p.home_city_id = c.id"""
+        )
+        .fetchall()
+    )
+    return {(fold(n), cc) for name, local, cc in rows for n in (name, local) if n}
 
 
 def _map_header(spec: TableSpec, header: list[str], plan: Plan) -> dict[int, Column]:
@@ -190,6 +232,17 @@ _CONVERT = {
 }  # fmt: skip
 
 
+FAR_KM = 50  # a file's coordinates farther than this from the named city flag the row
+
+
+class _CellProblem(Exception):
+    """A cell's conversion failed while resolving a city (which column, and why)."""
+
+    def __init__(self, column: str, err: convert.CellError):
+        super().__init__(column)
+        self.column, self.err = column, err
+
+
 class _Planner:
     """Validates rows one by one, resolving cities and partnerships, and sorts them into the plan."""
 
@@ -199,6 +252,7 @@ class _Planner:
         self.cur, self.spec, self.plan, self.columns, self.width = cur, spec, plan, columns, width
         self.present = {c.name for c in columns.values()}
         cities = cur.execute("SELECT id, name, local_name, country_code, geonameid FROM cities ORDER BY id").fetchall()
+        self.where = {i: (lat, lon) for i, lat, lon in cur.execute("SELECT id, lat, lon FROM cities").fetchall()}
         # A name identifies a city whatever its case or accents; where a store already holds two
         # spellings of one name, the first-held (curated) city wins, never the later copy.
         self.cities: dict[tuple[str, str], int] = {}
@@ -284,7 +338,7 @@ class _Planner:
         return None
 
     def _ref_columns(self) -> set[str]:
-        refs = {n for r in self.spec.cities for n in (r.city, r.country)}
+        refs = {n for r in self.spec.cities for n in (r.city, r.country, r.lat, r.lon) if n}
         if self.spec.partnership:
             refs |= {"home_city", "home_country", "partner_city", "partner_country"}
         return refs
@@ -319,24 +373,96 @@ class _Planner:
             return None
         try:
             country = convert.country(country_raw)
+            point = self._point(ref, raw)
         except convert.CellError as err:
             return self.error(line, ref.country, err.msgid, **err.values)
+        except _CellProblem as problem:
+            return self.error(line, problem.column, problem.err.msgid, **problem.err.values)
         if not country:
             return self.error(line, ref.country, N_("give the country of {name} (ISO code, e.g. IR)"), name=repr(name))
         key = (fold(name), country)
-        if key in self.cities:
-            return self.cities[key]
-        if key in self.created:
-            return self.created[key]
-        place = gazetteer.find(name, country) if ref.from_gazetteer else None
-        if place is None:
-            known = {n: shown for (n, c), shown in self.display.items() if c == country}
-            close = difflib.get_close_matches(fold(name), list(known), n=3, cutoff=0.7)
-            hint = [known[n] for n in close] or gazetteer.suggest(name, country)
-            names = ", ".join(repr(h) for h in hint)
-            msgid = _no_city(ref.from_gazetteer, hint)
-            return self.error(line, ref.city, msgid, name=repr(name), country=country, hint=names)
+        held = self.cities.get(key) or self.created.get(key)
+        if held is not None:
+            return held if self._where_the_file_says(line, ref, name, self._position(held), point) else None
+        return self._new_city(line, ref, key, name, point)
+
+    def _new_city(
+        self, line: int, ref: CityRef, key: tuple[str, str], name: str, point: tuple[float, float] | None
+    ) -> int | None:
+        """A city not held yet: the gazetteer's namesake nearest the file's point (or the largest), else the file's."""
+        places = gazetteer.namesakes(name, key[1]) if ref.from_gazetteer else []
+        if places and point:
+            place, _km = gazetteer.nearest(places, *point)
+            if not self._where_the_file_says(line, ref, name, (place.lat, place.lon), point):
+                return None
+        elif places:
+            place = max(places, key=lambda p: p.population)
+        elif point and ref.from_gazetteer:
+            return self._from_file(line, ref, key, name, point)
+        else:
+            return self._unknown(line, ref, name, key[1])
         return self._from_gazetteer(line, key, name, place)
+
+    def _point(self, ref: CityRef, raw: dict[str, str]) -> tuple[float, float] | None:
+        """The file's coordinates of a named city, when it gives both."""
+        if not ref.lat:
+            return None
+        values = []
+        for column, limit in ((ref.lat, 90), (ref.lon, 180)):
+            try:
+                value = convert.decimal(raw.get(column, ""))
+                convert.within(value, -limit, limit)
+            except convert.CellError as err:
+                raise _CellProblem(column, err) from None
+            values.append(value)
+        return (values[0], values[1]) if None not in values else None
+
+    def _position(self, city_id: int) -> tuple[float, float] | None:
+        if city_id in self.where:
+            return self.where[city_id]
+        planned = next((c for c in self.plan.new_cities if c["id"] == city_id), None)
+        return (planned["lat"], planned["lon"]) if planned else None
+
+    def _where_the_file_says(
+        self, line: int, ref: CityRef, name: str, known: tuple[float, float] | None, point: tuple[float, float] | None
+    ) -> bool:
+        """False (and the row flagged) when the file puts the city far from the one of that name and country."""
+        if not point or not known or None in known:
+            return True
+        km = distance_km(*known, *point)
+        if km <= FAR_KM:
+            return True
+        msgid = N_("the file puts {name} {km} km from the {name} of that country: probably another city or another "
+                   "country. Check the row")  # fmt: skip
+        self.error(line, ref.city, msgid, name=repr(name), km=round(km))
+        return False
+
+    def _from_file(
+        self, line: int, ref: CityRef, key: tuple[str, str], name: str, point: tuple[float, float]
+    ) -> int | None:
+        """A city the gazetteer does not know (a small town), added where the file puts it (if in its country)."""
+        outside = km_outside(key[1], *point)
+        if outside is not None and outside > FAR_KM:
+            msgid = N_("the file puts {name} {km} km outside {country}: probably another city or another country. "
+                       "Check the row")  # fmt: skip
+            return self.error(line, ref.city, msgid, name=repr(name), km=round(outside), country=key[1])
+        temp_id = -(len(self.plan.new_cities) + 1)
+        self.plan.new_cities.append(
+            {"id": temp_id, "name": name, "local_name": None, "country_code": key[1], "lat": point[0],
+             "lon": point[1], "population": None, "timezone": None, "geonameid": None}
+        )  # fmt: skip
+        self.created[key] = temp_id
+        msgid = N_("row {row}: {name} is not in the gazetteer; added where the file puts it")
+        self.plan.warnings.append(Problem(line, "", msgid, {"row": line, "name": repr(name)}))
+        return temp_id
+
+    def _unknown(self, line: int, ref: CityRef, name: str, country: str) -> None:
+        known = {n: shown for (n, c), shown in self.display.items() if c == country}
+        close = difflib.get_close_matches(fold(name), list(known), n=3, cutoff=0.7)
+        hint = [known[n] for n in close] or gazetteer.suggest(name, country)
+        names = ", ".join(repr(h) for h in hint)
+        msgid = _no_city(ref.from_gazetteer, hint)
+        self.error(line, ref.city, msgid, name=repr(name), country=country, hint=names)
 
     def _from_gazetteer(self, line: int, key: tuple[str, str], name: str, place: gazetteer.Place) -> int:
         """The id of the gazetteer's city: one we hold (under any spelling), one this file adds, or a new one.

@@ -30,6 +30,7 @@ class Column:
     precision: str = ""
     low: float | None = None  # smallest and largest value a number may take (within its database type)
     high: float | None = None
+    stored: bool = True  # False: read to resolve a city (its coordinates in a pair list), not stored as such
 
     @property
     def db_column(self) -> str:
@@ -51,6 +52,8 @@ class CityRef:
     db: str
     required: bool = True
     from_gazetteer: bool = True  # a city not yet known may be created from the gazetteer
+    lat: str = ""  # template columns with the file's coordinates of the city, when it gives them: they
+    lon: str = ""  # pick among namesakes and flag a city far from where the file puts it
 
 
 @dataclass(frozen=True)
@@ -103,9 +106,20 @@ def _partner_cols(required: bool = True) -> tuple[Column, ...]:
 
 _PARTNER_COLS = _partner_cols()
 _PARTNER_REFS = (
-    CityRef("home_city", "home_country", "home_city_id"),
-    CityRef("partner_city", "partner_country", "partner_city_id"),
+    CityRef("home_city", "home_country", "home_city_id", lat="home_lat", lon="home_lon"),
+    CityRef("partner_city", "partner_country", "partner_city_id", lat="partner_lat", lon="partner_lon"),
 )
+
+
+def _coordinates(*prefixes: str) -> tuple[Column, ...]:
+    """Optional columns with the file's coordinates of a named city (pair lists have them)."""
+    return tuple(
+        Column(f"{p}{axis}", "float", low=-limit, high=limit, stored=False,
+               help="Where the file puts the city: picks among namesakes; far from it, the row is flagged.")
+        for p in prefixes for axis, limit in (("lat", 90), ("lon", 180))
+    )  # fmt: skip
+
+
 _PARTNER_EXAMPLE = {"home_city": "Sari", "home_country": "IR", "partner_city": "Astrakhan", "partner_country": "RU"}
 
 CITIES = TableSpec(
@@ -156,6 +170,7 @@ PARTNERSHIPS = TableSpec(
     (
         _ID,
         *_PARTNER_COLS,
+        *_coordinates("home_", "partner_"),
         Column("kind", "code", True, reference.PARTNERSHIP_KINDS, ("вид", "тип", "نوع")),
         Column("status", "code", True, reference.STATUSES, ("статус", "стадия", "وضعیت")),
         Column(
@@ -420,12 +435,16 @@ TIES = TableSpec(
         Column("country", "country", True, aliases=("страна", "کشور")),
         _t("other_city", "другой город", "شهر دیگر", required=True),
         Column("other_country", "country", True, aliases=("страна другого", "کشور دیگر")),
+        *_coordinates("", "other_"),
         _t("source", "источник", "منبع"),
         _DEMO,
     ),
     key=("city_id", "other_city_id"),
     pair=("city_id", "other_city_id"),
-    cities=(CityRef("city", "country", "city_id"), CityRef("other_city", "other_country", "other_city_id")),
+    cities=(
+        CityRef("city", "country", "city_id", lat="lat", lon="lon"),
+        CityRef("other_city", "other_country", "other_city_id", lat="other_lat", lon="other_lon"),
+    ),
     examples=({"city": "Weimar", "country": "DE", "other_city": "Blois", "other_country": "FR"},),
     help=N_("Twinnings between other cities (our partners' own partners), for the network view."),
 )
