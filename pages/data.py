@@ -9,9 +9,9 @@ _ = p.tr
 st.title(_("Data"))
 upload_tab, past_tab, files_tab = st.tabs([_("Import a file"), _("Past imports"), _("Templates and exports")])
 with upload_tab:
-    plan = imports.upload(p)
-    if plan is not None:
-        imports.preview(p, plan)
+    plans = imports.upload(p)
+    if plans:
+        imports.preview(p, plans)
 with past_tab:
     imports.history(p)
 with files_tab:

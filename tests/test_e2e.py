@@ -264,3 +264,32 @@ def test_a_chart_downloads_as_png_and_events_as_a_calendar_offline(server, page)
         page.locator("[data-testid=stDownloadButton] button", has_text="CSV").first.click()
     assert table.value.suggested_filename == "upcoming-events.csv"
     assert Path(table.value.path()).read_text(encoding="utf-8-sig").startswith("Date,Event,Kind,Partnership")
+
+
+def test_staff_map_the_columns_of_a_foreign_pair_list_and_commit_it(server, page, tmp_path):
+    pairs = tmp_path / "twin-towns.csv"
+    pairs.write_text(
+        "city1,country1,lat1,lng1,city2,country2,lat2,lng2\n"
+        "Sari,Iran,36.56,53.06,Kutaisi,Georgia,42.27,42.70\n"
+        "Kassel,Germany,51.31,9.49,Yaroslavl,Russia,57.63,39.87\n",
+        encoding="utf-8",
+    )
+    _sign_in(server, page)
+    page.locator("[data-testid=stSidebarNav] a", has_text="Data").click()
+    page.wait_for_selector("h1:has-text('Data')", timeout=30_000)
+    page.locator("[data-testid=stSelectbox]", has_text="Table").first.click()
+    page.get_by_role("option", name="Partnerships", exact=True).click()
+    _idle(page)
+    page.set_input_files("input[type=file]", str(pairs))
+    page.wait_for_selector("text=do not name every column the template needs", timeout=30_000)
+    # Each column shows a sample and the guess; the pair list splits into partnerships and ties.
+    page.wait_for_selector("[data-testid=stSelectbox]:has-text('city1 (e.g. Sari)')", timeout=30_000)
+    box = page.locator("[data-testid=stSelectbox]", has_text="city1 (e.g. Sari)")
+    assert box.locator("input").first.input_value() == "home_city"
+    page.wait_for_selector('h3:has-text("Other cities\' ties")', timeout=30_000)
+    _idle(page)
+    page.get_by_role("button", name="Commit this import").click()
+    page.wait_for_function("() => document.body.innerText.split('Committed as import #').length === 3", timeout=30_000)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "data-mapping.png"), full_page=True)
+    assert page.locator("[data-testid=stException]").count() == 0

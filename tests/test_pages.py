@@ -245,3 +245,35 @@ def test_a_damaged_or_busy_store_shows_a_clear_message_on_every_page_without_a_p
     finally:
         if holder:
             holder.kill()
+
+
+PAIR_LIST = (
+    b"city1,country1,lat1,lng1,city2,country2,lat2,lng2\n"
+    b"Alpha,Iran,36.5,53.0,Kutaisi,Georgia,42.27,42.70\n"
+    b"Weimar,Germany,50.98,11.33,Blois,France,47.59,1.33\n"
+)
+
+
+def test_an_editor_maps_a_pair_list_and_commits_partnerships_and_ties(crafted_env):
+    at = _as("editor")
+    at.switch_page("pages/data.py").run()
+    at.selectbox(key="data_table").set_value("partnerships").run()
+    at.file_uploader(key="data_file").set_value(("pairs.csv", PAIR_LIST, "text/csv")).run()
+    assert not at.exception, [e.value for e in at.exception]
+    (toggle,) = [t for t in at.toggle if t.label == "Map the file's columns to the template"]
+    assert toggle.value  # the headers do not name the template's columns: mapping opens by itself
+    labels = {s.label.replace("\\", ""): s.value for s in at.selectbox}  # labels are Markdown-escaped
+    guesses = {label.split(" (e.g.")[0]: value for label, value in labels.items() if " (e.g. " in label}
+    assert guesses["city1"] == "home_city" and guesses["lng2"] == "partner_lon"
+    assert [s.value for s in at.subheader if s.value in ("Partnerships", "Other cities' ties")] == [
+        "Partnerships", "Other cities' ties"]  # fmt: skip
+    at.button(key="data_commit").click().run()
+    assert [m.value[:22] for m in at.success] == ["Committed as import #1", "Committed as import #1"]
+    from twinmap.ui import cache
+
+    con = cache.connection()
+    assert con.execute(
+        "SELECT count(*) FROM ties t JOIN cities c ON c.id = t.city_id WHERE c.name = 'Weimar'"
+    ).fetchone() == (1,)
+    assert con.execute("SELECT count(*) FROM partnerships p JOIN cities c ON c.id = p.partner_city_id "
+                       "WHERE c.name = 'Kutaisi'").fetchone() == (1,)  # fmt: skip

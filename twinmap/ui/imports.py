@@ -11,66 +11,97 @@ import streamlit as st
 from twinmap.ingest import batches, convert, exporter, importer, readers
 from twinmap.ingest.importer import Plan
 from twinmap.ingest.specs import LOAD_ORDER, TABLES
-from twinmap.ui import cache, widgets
+from twinmap.ui import cache, mapping_form, widgets
 from twinmap.ui.page import Page
 from twinmap.views import previews
 from twinmap.views.labels import md_escape
 
 
-def upload(p: Page) -> Plan | None:
-    """Choose a table and a file; the file's plan, made once per file and data version."""
+def upload(p: Page) -> list[Plan]:
+    """Choose a table and a file (and, for a foreign file, map its columns); its plans, made once per version.
+
+    A file is one plan; a list of city pairs mapped onto partnerships is two: our partnerships
+    and other cities' ties.
+    """
     _ = p.tr
     table = st.selectbox(_("Table"), LOAD_ORDER, format_func=lambda t: _(TABLES[t].label), key="data_table")
     st.caption(_(TABLES[table].help))
     file = st.file_uploader(_("CSV or Excel file (up to {mb} MB)", mb=readers.MAX_BYTES // (1024 * 1024)),
                             type=["csv", "tsv", "txt", "xlsx"], key="data_file")  # fmt: skip
     if file is None:
-        return None
-    key = (table, file.file_id, cache.data_version())
+        return []
+    layout = mapping_form.form(p, table, file.getvalue(), file.file_id)
+    key = (table, file.file_id, cache.data_version(), layout.to_json() if layout else "")
     if st.session_state.get("data_plan_key") != key:
-        st.session_state.data_plan = importer.plan_import(cache.connection(), file.getvalue(), file.name, table)
-        st.session_state.data_plan_key = key
-    return st.session_state.data_plan
+        con, data = cache.connection(), file.getvalue()
+        if layout and layout.home_side and table == "partnerships":
+            plans = importer.plan_pairs(con, data, file.name, layout)
+        else:
+            plans = [importer.plan_import(con, data, file.name, table, layout)]
+        st.session_state.data_plans, st.session_state.data_plan_key = plans, key
+    return st.session_state.data_plans
 
 
-def preview(p: Page, plan: Plan) -> None:
-    """What importing the file would do, every problem with its row and column, and the commit."""
+def preview(p: Page, plans: list[Plan]) -> None:
+    """What importing the file would do (each part of a pair list), every problem, and one commit for all."""
+    _ = p.tr
+    decided = []
+    for i, plan in enumerate(plans):
+        if len(plans) > 1:
+            st.subheader(_(TABLES[plan.table].label))
+        decided.append(_part(p, plan, "" if i == 0 else f"_{i + 1}"))
+    if None in decided:
+        return  # refused: all or nothing, across the parts too
+    nothing = not any(plan.new or plan.changed or plan.new_cities for plan in plans)
+    if nothing:
+        st.info(_("Everything in this file is already in the database: nothing to change."))
+    if st.button(_("Commit this import"), type="primary", disabled=nothing, key="data_commit"):
+        for plan, skip in zip(plans, decided, strict=True):
+            _commit(p, plan, skip)
+
+
+def _part(p: Page, plan: Plan, suffix: str) -> bool | None:
+    """Draw one plan; True to commit it leaving out rows with problems, False to commit it whole, None: refused."""
     _ = p.tr
     shown = previews.plan_tables(plan, _)
     separator = _(plan.delimiter) if plan.delimiter else ""
     st.caption(_("Read as {encoding} {separator}.", encoding=plan.encoding or "—", separator=separator))
     widgets.metrics(previews.counts(plan, _), columns=5)
-    for warning in plan.warnings:
+    for warning in plan.warnings[:20]:
         st.warning(md_escape(_(warning.msgid, **warning.values)))
+    if len(plan.warnings) > 20:
+        st.caption(_("... and {n} more notes like these.", n=len(plan.warnings) - 20))
     skip = False
     if not plan.ok:
         st.error(_("Rejected: {n} problem(s). Nothing will change. Fix the file and upload it again.",
                    n=len(plan.errors)))  # fmt: skip
-        st.dataframe(shown["problems"], hide_index=True, key="data_problems")
+        st.dataframe(shown["problems"], hide_index=True, key=f"data_problems{suffix}")
         if not plan.can_skip:
-            return
+            return None
         offer = _("Import the {valid} valid rows and leave out the {skipped} with problems", valid=plan.valid_rows,
                   skipped=len(plan.skipped_rows))  # fmt: skip
-        skip = st.checkbox(offer, key="data_skip_invalid")
+        skip = st.checkbox(offer, key=f"data_skip_invalid{suffix}")
         st.download_button(_("Rows with problems (CSV, in the file's columns, to fix and import again)"),
                            plan.rejects_csv(), f"{plan.filename.rsplit('.', 1)[0]}-rejected.csv", "text/csv",
-                           key="data_rejects", icon=":material/download:", on_click="ignore")  # fmt: skip
+                           key=f"data_rejects{suffix}", icon=":material/download:", on_click="ignore")  # fmt: skip
         if not skip:
-            return
-    widgets.titled_table(_("New rows"), shown["new"], "data_new")
-    widgets.titled_table(_("Changes (old → new)"), shown["changes"], "data_changes")
-    widgets.titled_table(_("Cities added from the gazetteer"), shown["cities"], "data_cities")
-    nothing = not (plan.new or plan.changed or plan.new_cities)
-    if nothing:
-        st.info(_("Everything in this file is already in the database: nothing to change."))
-    if st.button(_("Commit this import"), type="primary", disabled=nothing, key="data_commit"):
-        try:
-            batch = batches.commit(cache.connection(), plan, p.user.name, skip_invalid=skip)
+            return None
+    widgets.titled_table(_("New rows"), shown["new"], f"data_new{suffix}")
+    widgets.titled_table(_("Changes (old → new)"), shown["changes"], f"data_changes{suffix}")
+    widgets.titled_table(_("Cities added from the gazetteer"), shown["cities"], f"data_cities{suffix}")
+    return skip
+
+
+def _commit(p: Page, plan: Plan, skip: bool) -> None:
+    _ = p.tr
+    try:
+        batch = batches.commit(cache.connection(), plan, p.user.name, skip_invalid=skip)
+        if batch is not None:
             st.success(_("Committed as import #{batch}. It can be undone under Past imports.", batch=batch))
-        except batches.StalePreview:
-            st.warning(_("The data changed since this preview was made: check the preview again, then commit."))
-        except batches.CommitFailed as err:
-            st.error(md_escape(_(err.msgid, **err.values).capitalize()))
+    except batches.StalePreview:
+        st.warning(_("The data changed since this preview was made: check the preview again, then commit."))
+    except batches.CommitFailed as err:
+        st.error(md_escape(_(err.msgid, **err.values).capitalize()))
 
 
 def history(p: Page) -> None:
