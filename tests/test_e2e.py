@@ -271,7 +271,7 @@ def test_staff_map_the_columns_of_a_foreign_pair_list_and_commit_it(server, page
     pairs.write_text(
         "city1,country1,lat1,lng1,city2,country2,lat2,lng2\n"
         "Sari,Iran,36.56,53.06,Kutaisi,Georgia,42.27,42.70\n"
-        "Kassel,Germany,51.31,9.49,Yaroslavl,Russia,57.63,39.87\n",
+        "Ploumanach,France,48.83,-3.48,Tobermory,United Kingdom,56.62,-6.07\n",
         encoding="utf-8",
     )
     _sign_in(server, page)

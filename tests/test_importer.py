@@ -20,9 +20,10 @@ def _plan(con, name, table):
 GOOD = [
     ("cities_utf8.csv", "cities", "UTF-8", (2, 0, 0)),
     ("cities_utf8_bom_semicolon.csv", "cities", "UTF-8 (with BOM)", (0, 1, 0)),
-    ("cities_utf16_tab.csv", "cities", "UTF-16", (1, 0, 0)),
-    ("cities_cp1251_semicolon.csv", "cities", "Windows-1251 (Cyrillic)", (1, 0, 0)),  # Kazan exists and is unchanged
-    ("partnerships_cp1256_jalali.csv", "partnerships", "Windows-1256 (Persian/Arabic)", (1, 0, 1)),
+    # The shipped Wikidata ties already hold these cities (the demo story: counts change with its data).
+    ("cities_utf16_tab.csv", "cities", "UTF-16", (0, 1, 0)),
+    ("cities_cp1251_semicolon.csv", "cities", "Windows-1251 (Cyrillic)", (0, 1, 0)),  # Kazan exists and is unchanged
+    ("partnerships_cp1256_jalali.csv", "partnerships", "Windows-1256 (Persian/Arabic)", (1, 0, 0)),
     ("events_fa_digits_utf8.csv", "events", "UTF-8", (1, 0, 0)),
     ("events_ddmmyyyy.csv", "events", "UTF-8", (1, 0, 0)),
     ("events_partial_dates.csv", "events", "UTF-8", (2, 0, 0)),
@@ -288,12 +289,12 @@ def test_a_store_that_already_holds_a_case_copy_resolves_names_to_the_first_city
 
 def test_a_city_found_through_its_cyrillic_name_is_stored_in_english_with_that_local_name(con):
     head = "home_city,home_country,partner_city,partner_country,kind,status\n"
-    plan = _plan_text(con, head + "Sari,IR,Волгоград,RU,sister_city,candidate\n", "partnerships")
-    assert [(c["name"], c["local_name"]) for c in plan.new_cities] == [("Volgograd", "Волгоград")]
+    plan = _plan_text(con, head + "Sari,IR,Улан-Удэ,RU,sister_city,candidate\n", "partnerships")
+    assert [(c["name"], c["local_name"]) for c in plan.new_cities] == [("Ulan-Ude", "Улан-Удэ")]
     batches.commit(con, plan, "tester")
-    again = _plan_text(con, head + "Sari,IR,Volgograd,RU,sister_city,candidate\n", "partnerships")
+    again = _plan_text(con, head + "Sari,IR,Ulan-Ude,RU,sister_city,candidate\n", "partnerships")
     assert again.errors == [] and again.new_cities == [] and again.unchanged == 1
-    cities = _plan_text(con, "name,country_code\nВолгоград,RU\n", "cities")
+    cities = _plan_text(con, "name,country_code\nУлан-Удэ,RU\n", "cities")
     assert cities.errors == [] and cities.new == [] and cities.unchanged == 1
 
 

@@ -130,7 +130,7 @@ def test_an_editor_previews_then_commits_an_import(app_env):
     assert _metrics(at)["New"] == "1" and _metrics(at)["Rows read"] == "1"
     assert at.dataframe[0].value["title"].iloc[0] == "Chess match"
     at.button(key="data_commit").click().run()
-    assert at.success[0].value.startswith("Committed as import #11")
+    assert at.success[0].value.startswith("Committed as import #12")
     from twinmap.ui import cache
 
     assert cache.connection().execute("SELECT count(*) FROM events WHERE title = 'Chess match'").fetchone() == (1,)
@@ -190,20 +190,20 @@ def test_after_an_import_the_undo_offers_that_import_and_undoing_it_refreshes_th
     data = (ROOT / "tests/fixtures/import/events_ddmmyyyy.csv").read_bytes()
     at.file_uploader(key="data_file").set_value(("events_ddmmyyyy.csv", data, "text/csv")).run()
     at.button(key="data_commit").click().run()
-    assert at.success[0].value.startswith("Committed as import #11")
+    assert at.success[0].value.startswith("Committed as import #12")
     (undo_box,) = [s for s in at.selectbox if s.label == "Import to undo"]
-    assert undo_box.value == 11  # the newest import, not the one preselected before
+    assert undo_box.value == 12  # the newest import, not the one preselected before
     from twinmap.views.labels import md_escape
 
-    said = md_escape("Import #11 of events_ddmmyyyy.csv into Events by leila")
+    said = md_escape("Import #12 of events_ddmmyyyy.csv into Events by leila")
     assert any(m.value.startswith(said) for m in at.markdown)
     next(s for s in at.checkbox if s.label.startswith("I want to undo")).check().run()
     at.button(key="data_undo").click().run()
-    assert [m.value for m in at.success] == [md_escape("Import #11 undone.")]
+    assert [m.value for m in at.success] == [md_escape("Import #12 undone.")]
     (history,) = [d.value.set_index("id") for d in at.dataframe if "table_name" in d.value.columns]
-    assert history.loc[11, "status"] == "undone"
+    assert history.loc[12, "status"] == "undone"
     (undo_box,) = [s for s in at.selectbox if s.label == "Import to undo"]
-    assert undo_box.value == 10  # the newest import still committed
+    assert undo_box.value == 11  # the newest import still committed
     assert not next(s for s in at.checkbox if s.label.startswith("I want to undo")).value
 
 

@@ -103,11 +103,22 @@ def _apply(cur: duckdb.DuckDBPyConnection, plan: Plan, user: str, record_stages:
         log.append((plan.table, change.id, "update", json.dumps(change.before, default=_json)))
     if plan.table == "partnerships" and record_stages:
         _record_stages(cur, batch, plan, ids, log)
-    cur.executemany(
-        "INSERT INTO import_changes VALUES (?, ?, ?, ?, ?, ?)",
-        [(batch, seq, table, row_id, action, before) for seq, (table, row_id, action, before) in enumerate(log)],
-    )
+    _log_changes(cur, batch, log)
     return batch
+
+
+def _log_changes(cur: duckdb.DuckDBPyConnection, batch: int, log: list[tuple]) -> None:
+    """The batch's change log in one insert (row by row costs a millisecond each: 20 s for 20,000 rows)."""
+    if not log:
+        return
+    frame = pd.DataFrame(log, columns=["table_name", "row_id", "action", "before"])
+    frame.insert(0, "seq", range(len(frame)))
+    frame.insert(0, "batch_id", batch)
+    frame["before"] = frame["before"].astype(object).where(frame["before"].notna(), None)
+    cur.register("_import_log", frame)
+    cur.execute("""INSERT INTO import_changes (batch_id, seq, table_name, row_id, action, before)
+                   SELECT batch_id, seq, table_name, row_id, action, before FROM _import_log""")
+    cur.unregister("_import_log")
 
 
 def _record_stages(cur: duckdb.DuckDBPyConnection, batch: int, plan: Plan, ids: list[int], log: list[tuple]) -> None:

@@ -597,11 +597,11 @@ def _rules_cities(p: _Planner, line: int, out: dict[str, Any]) -> None:
     if not (name and country):
         return None
     place = gazetteer.find(name, country)
-    if not is_latin(name):  # a name in its own script is the local name; the English one comes from GeoNames
-        if place is None:
-            msgid = N_("{name} is not in Latin letters and the gazetteer does not know it in {country}: write the "
-                       "English name under name and this one under local_name")  # fmt: skip
-            return p.error(line, "name", msgid, name=repr(name), country=country)
+    if not is_latin(name) and place is None:  # stored as written, as a reference to it would be
+        msgid = N_("row {row}: {name} is not in Latin letters and the gazetteer does not know it in {country}: "
+                   "stored as written; add its English name under name when you know it")  # fmt: skip
+        p.plan.warnings.append(Problem(line, "name", msgid, {"row": line, "name": repr(name), "country": country}))
+    elif not is_latin(name):  # a name in its own script is the local name; the English one comes from GeoNames
         out["local_name"] = out.get("local_name") or name
         out["name"] = place.name
         out.setdefault("geonameid", place.geonameid)

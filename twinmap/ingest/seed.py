@@ -31,8 +31,13 @@ def connect(path: Path | str) -> duckdb.DuckDBPyConnection:
 def load_shipped(con: duckdb.DuckDBPyConnection, data_dir: Path = DATA_DIR) -> None:
     """Import every shipped file, in reference order, each as one batch."""
     for table in LOAD_ORDER:
-        path = data_dir / f"{table}.csv"
-        plan = importer.plan_import(con, path.read_bytes(), path.name, table)
-        if not plan.ok:
-            raise SeedError("; ".join(p.text(path.name) for p in plan.errors[:5]))
-        batches.commit(con, plan, SHIPPED_USER, record_stages=False)
+        for path in shipped_files(table, data_dir):
+            plan = importer.plan_import(con, path.read_bytes(), path.name, table)
+            if not plan.ok:
+                raise SeedError("; ".join(p.text(path.name) for p in plan.errors[:5]))
+            batches.commit(con, plan, SHIPPED_USER, record_stages=False)
+
+
+def shipped_files(table: str, data_dir: Path = DATA_DIR) -> list[Path]:
+    """A table's shipped files: ``table.csv``, then reference data beside it (``ties_wikidata.csv``)."""
+    return [data_dir / f"{table}.csv", *sorted(data_dir.glob(f"{table}_*.csv"))]
