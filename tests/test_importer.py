@@ -329,3 +329,25 @@ def test_one_pair_twice_in_a_file_in_both_directions_is_reported(crafted, table)
     assert [(p.row, p.reason) for p in plan.errors] == [
         (3, "the same pair as row 2, the other way round: remove one of them")
     ]
+
+
+def test_a_preview_reads_in_names_labels_and_the_readers_calendar_and_digits(crafted):
+    from twinmap.views import previews
+    from twinmap.views.i18n import Translator
+
+    text = (
+        "home_city,home_country,partner_city,partner_country,kind,status,signed_on,areas\n"
+        "Alpha,IR,Gamma,RU,sister_city,dormant,1393/02,culture\n"
+        "Beta,IR,Kutaisi,GE,friendship,signed,2024-05,youth;culture\n"
+    )
+    plan = _plan_text(crafted, text, "partnerships")
+    en = previews.plan_tables(plan, Translator("en"))
+    assert en["new"].to_dict("records") == [{"Row": "3", "home_city": "Beta", "partner_city": "Kutaisi",
+        "kind": "Friendship agreement", "status": "Signed", "signed_on": "May 2024", "areas": "Youth, Culture"}]  # fmt: skip
+    changes = {(r["What"], r["Column"]): (r["Old"], r["New"]) for r in en["changes"].to_dict("records")}
+    assert changes[("Alpha – Gamma", "status")] == ("Active", "Dormant")
+    assert changes[("Alpha – Gamma", "signed_on")] == ("May 2014", "April–May 2014")  # a Jalali month, not a day
+    fa = previews.plan_tables(plan, Translator("fa", "jalali"))
+    row = fa["new"].to_dict("records")[0]
+    assert row["ردیف"] == "۳" and row["تاریخ امضا"] == "اردیبهشت–خرداد ۱۴۰۳" and row["زمینه ها"] == "جوانان، فرهنگ"
+    assert fa["cities"].iloc[0]["کشور"] == "گرجستان"

@@ -83,6 +83,8 @@ class Plan:
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     mapping: Mapping | None = field(default=None, repr=False)  # how the file's columns were read
+    city_names: dict[int, str] = field(default_factory=dict, repr=False)  # every held city, to show names
+    partnership_cities: dict[int, tuple[int, int]] = field(default_factory=dict, repr=False)  # id -> home, partner
     part: str = ""  # of a pair list: "ours" (partnerships) or "others" (ties)
     header: list[str] = field(default_factory=list, repr=False)  # the file's own header and rows, for the
     rows: list[tuple[int, list[str]]] = field(default_factory=list, repr=False)  # skipped rows' file
@@ -266,10 +268,12 @@ class _Planner:
             if g is not None:
                 self.by_geonameid.setdefault(g, i)
         self.display = {(fold(n), c): n for _, n, _, c, _ in reversed(cities)}
+        plan.city_names = {i: n for i, n, *_ in cities}
         self.partnerships = {
             (h, p): (i, h, p)
             for i, h, p in cur.execute("SELECT id, home_city_id, partner_city_id FROM partnerships").fetchall()
         }
+        plan.partnership_cities = {i: (h, p) for i, h, p in self.partnerships.values()}
         self.existing = self._existing_rows()
         self.seen: dict[tuple, int] = {}
         self.created: dict[tuple[str, str], int] = {}  # gazetteer cities planned, by (folded name, country)

@@ -7,6 +7,7 @@ matched by an ``id`` column when the file has one, else by the natural key in ``
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from twinmap.core import reference
@@ -469,3 +470,16 @@ def references() -> dict[str, tuple[tuple[str, str], ...]]:
         if spec.partnership:
             refs["partnerships"].append((spec.name, "partnership_id"))
     return {table: tuple(cols) for table, cols in refs.items()}
+
+
+_SCRIPTS = {"ru": re.compile(r"[\u0400-\u04FF]"), "fa": re.compile(r"[\u0600-\u06FF]")}
+
+
+def header(col: Column, lang: str) -> str:
+    """A column's header in a language: its first alias in that language's script, else its English name.
+
+    Templates in Russian and Persian are written with these headers, and read back by the same
+    aliases; previews name columns the same way.
+    """
+    script = _SCRIPTS.get(lang)
+    return next((a for a in col.aliases if script and script.search(a)), col.name)

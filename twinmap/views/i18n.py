@@ -56,6 +56,10 @@ class Translator:
         """A reference value's label (status, kind, area...) in this language."""
         return self(reference.label(terms, code))
 
+    def join(self, items: list[str]) -> str:
+        """Items of a list, separated as the language writes them (the Persian comma in Persian)."""
+        return ("، " if self.lang == "fa" else ", ").join(items)
+
     def digits(self, text: str) -> str:
         """Digits as this language writes them (Persian digits in Persian)."""
         return text.translate(_PERSIAN_DIGITS) if self.lang == "fa" else text

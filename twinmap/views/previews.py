@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from twinmap.ingest.specs import TABLES
+from twinmap.ingest.specs import TABLES, header
 from twinmap.views.i18n import ENGLISH, Translator
+from twinmap.views.labels import rtl_order
 
 
 def batch_label(row: dict, tr: Translator = ENGLISH) -> str:
@@ -29,12 +30,71 @@ def _table_label(table: str) -> str:
     return TABLES[table].label if table in TABLES else table
 
 
-def _show(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, list):
-        return ";".join(map(str, value))
-    return str(value)
+_FORMATS = {
+    "code": lambda tr, col, v: tr.term(col.vocab, v),
+    "areas": lambda tr, col, v: tr.join([tr.term(col.vocab, a) for a in v]),
+    "country": lambda tr, _col, v: tr.country(v),
+    "bool": lambda tr, _col, v: tr("Yes") if v else tr("No"),
+    "int": lambda tr, _col, v: tr.number(v),
+    "float": lambda tr, _col, v: tr.number(v, 0 if float(v).is_integer() else 2),
+}
+
+
+class _Reader:
+    """Stored values of one import as the reader reads them: names, labels, dates, digits."""
+
+    def __init__(self, plan: object, tr: Translator):
+        self.plan, self.tr, self.spec = plan, tr, TABLES[plan.table]
+        self.cities = dict(plan.city_names) | {c["id"]: c["name"] for c in plan.new_cities}
+        self.by_db = {c.db_column: c for c in self.spec.columns if c.stored and c.kind != "id"}
+        self.by_db |= {c.precision: c for c in self.spec.columns if c.precision}
+        self.city_db = {ref.db: ref for ref in self.spec.cities}
+
+    def city(self, city_id: object) -> str:
+        return self.cities.get(city_id, "") if city_id is not None else ""
+
+    def pair(self, partnership_id: object) -> str:
+        home, partner = self.plan.partnership_cities.get(partnership_id, (None, None))
+        return f"{self.city(home)} – {self.city(partner)}" if home is not None else ""
+
+    def column(self, db_column: str) -> str:
+        """The header a reader knows this stored column by."""
+        if db_column in self.city_db:
+            return header(self.spec.column(self.city_db[db_column].city), self.tr.lang)
+        if db_column == "partnership_id":
+            return self.tr("Partnership")
+        col = self.by_db.get(db_column)
+        return header(col, self.tr.lang) if col else db_column
+
+    def value(self, db_column: str, values: dict, fallback: dict | None = None) -> str:
+        """One stored value in words (a date with its precision from ``values`` or ``fallback``)."""
+        tr, v = self.tr, values.get(db_column)
+        if v is None or (isinstance(v, float) and v != v):
+            return ""
+        if db_column in self.city_db or db_column == "city_id":
+            return self.city(v)
+        if db_column == "partnership_id":
+            return self.pair(v)
+        col = self.by_db.get(db_column)
+        if col is not None and col.kind == "date":
+            return tr.date(v, values.get(col.precision) or (fallback or {}).get(col.precision))
+        return _FORMATS.get(col.kind if col else "", lambda _tr, _col, value: str(value))(tr, col, v)
+
+    def row(self, values: dict) -> dict[str, str]:
+        """A new row as the reader reads it, in the template's order (dates with their precision)."""
+        shown = {}
+        for db_column in [*(r.db for r in self.spec.cities), "partnership_id", "city_id", *self.by_db]:
+            if db_column in values and db_column not in shown and not db_column.endswith("_precision"):
+                shown[db_column] = self.value(db_column, values)
+        return {self.column(k): v for k, v in shown.items()}
+
+    def label(self, before: dict) -> str:
+        """Which row a change is to: the partnership, the city, and the row's own title or name."""
+        parts = [self.pair(before.get("partnership_id")), self.city(before.get("home_city_id"))]
+        if self.plan.table == "partnerships":
+            parts = [f"{self.city(before.get('home_city_id'))} – {self.city(before.get('partner_city_id'))}"]
+        own = next((before.get(k) for k in ("title", "action", "name", "indicator") if before.get(k)), None)
+        return " · ".join(str(p) for p in (*parts, own) if p)
 
 
 def counts(plan: object, tr: Translator = ENGLISH) -> list[tuple[str, str, None]]:
@@ -45,24 +105,34 @@ def counts(plan: object, tr: Translator = ENGLISH) -> list[tuple[str, str, None]
 
 
 def plan_tables(plan: object, tr: Translator = ENGLISH) -> dict[str, pd.DataFrame]:
-    """An import preview as tables: problems, new rows, changes (old → new), new cities."""
+    """An import preview as tables people read: problems, new rows, changes (old → new), new cities.
+
+    Cities and partnerships by name, codes by label, dates at their precision in the reader's
+    calendar, numbers in the reader's digits; a change names the row it is to.
+    """
+    read = _Reader(plan, tr)
     problems = pd.DataFrame(
-        [{tr("Row"): p.row or "", tr("Column"): p.column, tr("Problem"): tr(p.msgid, **p.values)} for p in plan.errors],
+        [{tr("Row"): tr.number(p.row) if p.row else "", tr("Column"): p.column, tr("Problem"): tr(p.msgid, **p.values)}
+         for p in plan.errors],
         columns=[tr("Row"), tr("Column"), tr("Problem")],
-    )
+    )  # fmt: skip
     new = pd.DataFrame(
-        [
-            {tr("Row"): line, **{k: _show(v) for k, v in values.items()}}
-            for line, values in zip(plan.new_rows, plan.new, strict=True)
-        ]
+        [{tr("Row"): tr.number(line), **read.row(values)} for line, values in zip(plan.new_rows, plan.new, strict=True)]
     ).fillna("")
     changes = pd.DataFrame(
         [
-            {tr("Row"): c.row, "id": c.id, tr("Column"): col, tr("Old"): _show(c.before.get(col)), tr("New"): _show(v)}
+            {tr("Row"): tr.number(c.row), tr("What"): read.label(c.before), tr("Column"): read.column(col),
+             tr("Old"): read.value(col, c.before), tr("New"): read.value(col, c.after, c.before)}
             for c in plan.changed
-            for col, v in c.after.items()
+            for col in c.after
+            if not col.endswith("_precision") or col.replace("_precision", "_on") not in c.after
         ],
-        columns=[tr("Row"), "id", tr("Column"), tr("Old"), tr("New")],
-    )
-    cities = pd.DataFrame([{k: _show(v) for k, v in c.items() if k != "id"} for c in plan.new_cities])
-    return {"problems": problems, "new": new, "changes": changes, "cities": cities}
+        columns=[tr("Row"), tr("What"), tr("Column"), tr("Old"), tr("New")],
+    )  # fmt: skip
+    cities = pd.DataFrame(
+        [{tr("City"): c["name"], tr("Country"): tr.country(c["country_code"]),
+          tr("Population"): tr.number(c["population"]) if c.get("population") else "",
+          tr("Where"): tr.join([tr.number(c["lat"], 2), tr.number(c["lon"], 2)])} for c in plan.new_cities]
+    )  # fmt: skip
+    return {"problems": problems, "new": new, "changes": rtl_order(changes, tr) if len(changes) else changes,
+            "cities": cities}  # fmt: skip
