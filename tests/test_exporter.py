@@ -1,6 +1,8 @@
+import datetime as dt
 import io
 
 import openpyxl
+import pytest
 
 from twinmap.ingest import batches, exporter, importer
 from twinmap.ingest.specs import LOAD_ORDER, TABLES
@@ -101,3 +103,37 @@ def test_an_export_that_fails_halfway_leaves_the_directory_as_it_was(con, tmp_pa
         exporter.export_dir(con, target)
     assert {p.name: p.read_bytes() for p in target.iterdir()} == before
     assert [p.name for p in target.parent.iterdir()] == ["out"]  # no staging folder left behind
+
+
+@pytest.mark.parametrize("lang", ["en", "ru", "fa"])
+def test_a_template_in_each_language_imports_back_as_it_comes(con, lang):
+    from twinmap.ingest.specs import LOAD_ORDER
+
+    for table in LOAD_ORDER:
+        plan = importer.plan_import(con, exporter.template(table, lang), f"{table}-{lang}.csv", table)
+        assert plan.ok, (table, lang, plan.errors)
+
+
+def test_a_persian_template_filled_with_the_labels_the_app_shows_imports_with_english_city_names(con):
+    from twinmap.reads import queries
+    from twinmap.views.i18n import Translator
+
+    head = exporter.template("partnerships", "fa").decode("utf-8-sig").splitlines()[0]
+    cells = {h: "" for h in head.split(",")}
+    cells |= {"شهر مبدا": "ساری", "کشور مبدا": "ایران", "شهر خواهرخوانده": "ریگا", "کشور همکار": "لتونی",
+              "نوع": "خواهرخواندگی", "وضعیت": "امضا شده", "تاریخ امضا": "۱۴۰۲/۰۵", "زمینه ها": "فرهنگ؛ گردشگری"}  # fmt: skip
+    data = (head + "\n" + ",".join(cells[h] for h in head.split(",")) + "\n").encode("utf-8")
+    plan = importer.plan_import(con, data, "فرم.csv", "partnerships")
+    assert plan.ok, plan.errors
+    batches.commit(con, plan, "leila")
+    row = queries.partnerships(con, queries.PartnershipFilter(), dt.date(2026, 11, 23)).query("partner_name == 'Riga'")
+    assert len(row) == 1 and row.iloc[0]["home_name"] == "Sari"  # the English register reads Sari – Riga
+    assert list(row.iloc[0]["areas"]) == ["culture", "tourism"] and row.iloc[0]["signed_precision"] == "jmonth"
+    assert Translator("en").city("Riga", "ریگا") == "Riga"
+
+
+def test_the_template_workbook_says_what_goes_in_each_column_in_the_readers_language():
+    book = openpyxl.load_workbook(io.BytesIO(exporter.template_xlsx("events", "ru")))
+    assert book.sheetnames == ["events", "Что писать в каждом столбце"]
+    guide = {row[0].value: row[2].value for row in book["Что писать в каждом столбце"].iter_rows(min_row=2)}
+    assert guide["начало"].startswith("дата:") and "Фестиваль" in guide["вид"]

@@ -19,7 +19,9 @@ import duckdb
 import pandas as pd
 
 from twinmap.core import dates
-from twinmap.ingest.specs import LOAD_ORDER, TABLES, TableSpec
+from twinmap.core.catalogue import catalogue
+from twinmap.core.reference import N_
+from twinmap.ingest.specs import LOAD_ORDER, TABLES, Column, TableSpec, header
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -107,11 +109,62 @@ def to_csv(frame: pd.DataFrame, table: str) -> bytes:
     return buf.getvalue().encode("utf-8-sig")
 
 
-def template(table: str) -> bytes:
-    """The table's template: its header and example rows."""
+def template(table: str, lang: str = "en") -> bytes:
+    """The table's template in a language: headers and coded example values as that language writes them.
+
+    The import reads a Russian or Persian template back by the same headers and labels.
+    """
+    return frame_csv(template_frame(table, lang))
+
+
+def template_frame(table: str, lang: str = "en") -> pd.DataFrame:
+    """The template's example rows under the language's headers, coded values as their labels."""
     spec = TABLES[table]
-    frame = pd.DataFrame([{c.name: ex.get(c.name, "") for c in spec.columns} for ex in spec.examples])
-    return to_csv(frame, table)
+
+    def shown(col: Column, value: str) -> str:
+        if col.kind == "code" and value:
+            label = next((t.label for t in col.vocab if t.code == value), value)
+            return catalogue(lang).get(label, label) if lang != "en" else value
+        return value
+
+    rows = [{header(c, lang): shown(c, ex.get(c.name, "")) for c in spec.columns} for ex in spec.examples]
+    return pd.DataFrame(rows, columns=[header(c, lang) for c in spec.columns])
+
+
+GUIDE = N_("What goes in each column")
+_KINDS = {
+    "text": N_("text"), "int": N_("a whole number"), "float": N_("a number"), "bool": N_("yes or no"),
+    "date": N_("a date: 2014-05-21, 2014-05, 2014, 21.05.2014 or Jalali 1393/02"),
+    "country": N_("a country: its name or ISO code"), "side": N_("home or partner"),
+    "id": N_("a row id from an export"),
+    "counts": N_("country:number pairs, e.g. IR:20; RU:15"), "areas": N_("one or more of the values, separated by ;"),
+    "code": N_("one of the values"),
+}  # fmt: skip
+
+
+def guide(table: str, lang: str = "en") -> pd.DataFrame:
+    """What goes in each column of a template: header, required, what is accepted, an example."""
+    spec = TABLES[table]
+    tr = catalogue(lang)
+    t = lambda message: tr.get(message, message)  # noqa: E731
+    example = spec.examples[0] if spec.examples else {}
+    rows = []
+    for col in spec.columns:
+        accepted = t(_KINDS.get(col.kind, "text"))
+        if col.vocab:
+            accepted += ": " + ", ".join(t(term.label) for term in col.vocab)
+        if col.low is not None and col.kind != "id":
+            accepted += f" ({col.low:g} … {col.high:g})"
+        rows.append({t(N_("Column")): header(col, lang), t(N_("Required")): t(N_("Yes")) if col.required else "",
+                     t(N_("What goes in")): accepted, t(N_("Example")): example.get(col.name, ""),
+                     t(N_("Note")): col.help})  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def template_xlsx(table: str, lang: str = "en") -> bytes:
+    """The template as a workbook: the example rows, and a sheet that says what goes in each column."""
+    sheet = catalogue(lang).get(GUIDE, GUIDE)
+    return _xlsx({TABLES[table].name: template_frame(table, lang), sheet: guide(table, lang)}, numbers=False)
 
 
 def workbook(con: duckdb.DuckDBPyConnection) -> bytes:

@@ -23,7 +23,7 @@ from twinmap.core.reference import N_
 from twinmap.core.text import fold, is_latin, parse_counts
 from twinmap.ingest import convert, gazetteer, readers
 from twinmap.ingest.mapping import Mapping, split_pairs
-from twinmap.ingest.specs import TABLES, CityRef, Column, TableSpec
+from twinmap.ingest.specs import TABLES, CityRef, Column, TableSpec, aliases
 
 
 @dataclass(frozen=True)
@@ -202,9 +202,7 @@ def _home_keys(con: duckdb.DuckDBPyConnection) -> set[tuple[str, str]]:
 
 def _map_header(spec: TableSpec, header: list[str], plan: Plan) -> dict[int, Column]:
     """Match header cells to template columns by name or alias (English, Russian, Persian)."""
-    lookup = {
-        fold(alias): col for col in spec.columns for alias in (col.name, col.name.replace("_", " "), *col.aliases)
-    }
+    lookup = aliases(spec)
     mapped: dict[int, Column] = {}
     for i, cell in enumerate(header):
         col = lookup.get(fold(cell))

@@ -21,7 +21,7 @@ from twinmap.core.reference import N_, Explained
 from twinmap.core.text import fold
 from twinmap.ingest import countries
 from twinmap.ingest.readers import Sheet
-from twinmap.ingest.specs import TABLES, TableSpec
+from twinmap.ingest.specs import TABLES, TableSpec, aliases
 from twinmap.store import db
 
 HOME_SIDES = ("1", "2", "either")
@@ -151,13 +151,13 @@ def _country_or_blank(raw: str) -> str:
 def guess(table: str, header: list[str]) -> dict[str, str]:
     """The best guess for each of a file's columns: its template column, or "" (ignore) when unsure."""
     spec = TABLES[table]
-    aliases = {fold(a): c.name for c in spec.columns for a in (c.name, c.name.replace("_", " "), *c.aliases)}
+    known = {alias: col.name for alias, col in aliases(spec).items()}
     guessed: dict[str, str] = {}
     for cell in header:
-        target = aliases.get(fold(cell)) or _pair_guess(spec, cell)
+        target = known.get(fold(cell)) or _pair_guess(spec, cell)
         if not target:
-            close = difflib.get_close_matches(fold(cell), list(aliases), n=1, cutoff=0.8)
-            target = aliases[close[0]] if close else ""
+            close = difflib.get_close_matches(fold(cell), list(known), n=1, cutoff=0.8)
+            target = known[close[0]] if close else ""
         guessed[cell] = target if target not in guessed.values() else ""
     return guessed
 

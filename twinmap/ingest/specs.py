@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from twinmap.core import reference
 from twinmap.core.reference import N_, Term
+from twinmap.core.text import fold
 
 SIDES = (Term("home", N_("Home city")), Term("partner", N_("Partner city")))
 BOOLEANS = (Term("true", N_("Yes")), Term("false", N_("No")))
@@ -473,6 +474,19 @@ def references() -> dict[str, tuple[tuple[str, str], ...]]:
 
 
 _SCRIPTS = {"ru": re.compile(r"[\u0400-\u04FF]"), "fa": re.compile(r"[\u0600-\u06FF]")}
+
+
+def aliases(spec: TableSpec) -> dict[str, Column]:
+    """Every header a column is known by (folded), to the column.
+
+    The first column in the template to claim an alias keeps it, so "страна" in the missions
+    template is the destination's country, not the partner's.
+    """
+    found: dict[str, Column] = {}
+    for col in spec.columns:
+        for alias in (col.name, col.name.replace("_", " "), *col.aliases):
+            found.setdefault(fold(alias), col)
+    return found
 
 
 def header(col: Column, lang: str) -> str:

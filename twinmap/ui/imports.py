@@ -26,6 +26,8 @@ def upload(p: Page) -> list[Plan]:
     _ = p.tr
     table = st.selectbox(_("Table"), LOAD_ORDER, format_func=lambda t: _(TABLES[t].label), key="data_table")
     st.caption(_(TABLES[table].help))
+    with st.expander(_(exporter.GUIDE)):
+        st.dataframe(exporter.guide(table, _.lang), hide_index=True, key="data_guide")
     file = st.file_uploader(_("CSV or Excel file (up to {mb} MB)", mb=readers.MAX_BYTES // (1024 * 1024)),
                             type=["csv", "tsv", "txt", "xlsx"], key="data_file")  # fmt: skip
     if file is None:
@@ -135,9 +137,15 @@ def files(p: Page) -> None:
     """Templates to fill in, and every table as it stands (each file made when its button is pressed)."""
     _ = p.tr
     st.subheader(_("Templates"))
+    st.caption(_("Headers and values in the language you read; Excel templates add a sheet that says what goes "
+                 "in each column."))  # fmt: skip
     for name, col in zip(LOAD_ORDER, st.columns(5) * 2, strict=False):
-        col.download_button(_(TABLES[name].label), exporter.template(name), f"{name}-template.csv", "text/csv",
-                            key=f"data_template_{name}")  # fmt: skip
+        col.download_button(_("{table} (CSV)", table=_(TABLES[name].label)),
+                            lambda name=name: exporter.template(name, _.lang), f"{name}-template-{_.lang}.csv",
+                            "text/csv", key=f"data_template_{name}", on_click="ignore")  # fmt: skip
+        col.download_button(_("{table} (Excel)", table=_(TABLES[name].label)),
+                            lambda name=name: exporter.template_xlsx(name, _.lang), f"{name}-template-{_.lang}.xlsx",
+                            widgets.XLSX, key=f"data_template_xlsx_{name}", on_click="ignore")  # fmt: skip
     st.caption(md_escape(_(convert.NUMBER_RULE)))
     st.subheader(_("Exports"))
     st.caption(_("Each file is made when you press its button."))
