@@ -70,7 +70,7 @@ def commit(
         fresh = plan_import(con, plan.data, plan.filename, plan.table, plan.mapping, plan.part)
         if not acceptable(fresh) or fresh.fingerprint() != plan.fingerprint():
             raise StalePreview("the data changed since this preview was made: check the preview again, then commit")
-        if not (fresh.new or fresh.changed or fresh.new_cities):
+        if not (fresh.new or fresh.changed or fresh.cities_to_create):
             return None
         try:
             with db.write_transaction(con) as cur:
@@ -83,8 +83,7 @@ def commit(
 
 
 def _apply(cur: duckdb.DuckDBPyConnection, plan: Plan, user: str, record_stages: bool = True) -> int:
-    used = {v for r in (*plan.new, *(c.after for c in plan.changed)) for k, v in r.items() if k.endswith("city_id")}
-    cities = [c for c in plan.new_cities if c["id"] in used]  # none for a row that was left out
+    cities = plan.cities_to_create
     skipped = len(plan.skipped_rows) if plan.errors else 0
     batch = cur.execute(
         """INSERT INTO import_batches (table_name, file_name, file_hash, user_name, rows_read, inserted, updated,

@@ -100,6 +100,13 @@ class Plan:
         return sorted({p.row for p in self.errors if p.row})
 
     @property
+    def cities_to_create(self) -> list[dict[str, Any]]:
+        """The planned cities a committed row refers to (none for a row that was left out)."""
+        rows = (*self.new, *(c.after for c in self.changed))
+        used = {v for r in rows for k, v in r.items() if k.endswith("city_id")}
+        return [c for c in self.new_cities if c["id"] in used]
+
+    @property
     def valid_rows(self) -> int:
         """Rows that would be imported (new, changed or unchanged)."""
         return len(self.new) + len(self.changed) + self.unchanged
@@ -132,7 +139,7 @@ class Plan:
         return {
             "status": status, "table": self.table, "file": self.filename, "encoding": self.encoding,
             "rows_read": self.rows_read, "inserted": len(self.new), "updated": len(self.changed),
-            "unchanged": self.unchanged, "cities_created": len(self.new_cities),
+            "unchanged": self.unchanged, "cities_created": len(self.cities_to_create),
             "skipped": len(self.skipped_rows) if self.errors else 0,
             "errors": [{"row": p.row, "column": p.column, "reason": p.reason} for p in self.errors],
             "warnings": [w.reason for w in self.warnings],

@@ -54,7 +54,7 @@ def preview(p: Page, plans: list[Plan]) -> None:
         decided.append(_part(p, plan, "" if i == 0 else f"_{i + 1}"))
     if None in decided:
         return  # refused: all or nothing, across the parts too
-    nothing = not any(plan.new or plan.changed or plan.new_cities for plan in plans)
+    nothing = not any(plan.new or plan.changed or plan.cities_to_create for plan in plans)
     if nothing:
         st.info(_("Everything in this file is already in the database: nothing to change."))
     if st.button(_("Commit this import"), type="primary", disabled=nothing, key="data_commit"):

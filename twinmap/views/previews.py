@@ -100,7 +100,7 @@ class _Reader:
 def counts(plan: object, tr: Translator = ENGLISH) -> list[tuple[str, str, None]]:
     """What a preview counts: rows read, new, changed, unchanged, cities added."""
     figures = [(tr("Rows read"), plan.rows_read), (tr("New"), len(plan.new)), (tr("Changed"), len(plan.changed)),
-               (tr("Unchanged"), plan.unchanged), (tr("New cities"), len(plan.new_cities))]  # fmt: skip
+               (tr("Unchanged"), plan.unchanged), (tr("New cities"), len(plan.cities_to_create))]  # fmt: skip
     return [(label, tr.number(value), None) for label, value in figures]
 
 
@@ -132,7 +132,7 @@ def plan_tables(plan: object, tr: Translator = ENGLISH) -> dict[str, pd.DataFram
     cities = pd.DataFrame(
         [{tr("City"): c["name"], tr("Country"): tr.country(c["country_code"]),
           tr("Population"): tr.number(c["population"]) if c.get("population") else "",
-          tr("Where"): tr.join([tr.number(c["lat"], 2), tr.number(c["lon"], 2)])} for c in plan.new_cities]
+          tr("Where"): tr.join([tr.number(c["lat"], 2), tr.number(c["lon"], 2)])} for c in plan.cities_to_create]
     )  # fmt: skip
     return {"problems": problems, "new": new, "changes": rtl_order(changes, tr) if len(changes) else changes,
             "cities": cities}  # fmt: skip
