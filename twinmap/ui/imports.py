@@ -90,7 +90,8 @@ def _part(p: Page, plan: Plan, suffix: str) -> bool | None:
             return None
     widgets.titled_table(_("New rows"), shown["new"], f"data_new{suffix}")
     widgets.titled_table(_("Changes (old → new)"), shown["changes"], f"data_changes{suffix}")
-    widgets.titled_table(_("Cities to be added (from the gazetteer, or where the file puts them)"), shown["cities"], f"data_cities{suffix}")
+    added = _("Cities to be added (from the gazetteer, or where the file puts them)")
+    widgets.titled_table(added, shown["cities"], f"data_cities{suffix}")
     return skip
 
 

@@ -22,9 +22,8 @@ IGNORE = ""
 def form(p: Page, table: str, data: bytes, file_id: str) -> Mapping | None:
     """The mapping staff confirm for this file (None: the file's own headers are read as they are)."""
     _ = p.tr
-    try:
-        sheet = readers.read(data)
-    except readers.FileProblem:
+    sheet = _sample(data, file_id)
+    if sheet is None:
         return None  # the preview says what is wrong with the file itself
     needed = mapping.needs_mapping(table, sheet.header)
     if not st.toggle(_("Map the file's columns to the template"), value=needed, key=f"data_map_on_{file_id}"):
@@ -55,6 +54,19 @@ def form(p: Page, table: str, data: bytes, file_id: str) -> Mapping | None:
     layout = Mapping(table, columns, defaults, side)
     _save(p, layout, file_id)
     return layout
+
+
+def _sample(data: bytes, file_id: str) -> readers.Sheet | None:
+    """The file's header and first rows, read once per upload (not on every rerun of the page)."""
+    cached = st.session_state.get("data_map_sample")
+    if cached is None or cached[0] != file_id:
+        try:
+            sheet = readers.read(data)
+            cached = (file_id, readers.Sheet(sheet.header, sheet.rows[:20]))
+        except readers.FileProblem:
+            cached = (file_id, None)
+        st.session_state.data_map_sample = cached
+    return cached[1]
 
 
 def _columns(p: Page, table: str, sheet: readers.Sheet, guessed: dict[str, str], key: str) -> dict[str, str]:
