@@ -64,7 +64,7 @@ def test_the_overview_tells_a_signed_in_reader_what_needs_attention(app_env):
     overdue = next(d.value for d in at.dataframe if "Action" in d.value.columns)
     assert "Propose a revival programme to Trabzon" in set(overdue["Action"])
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Grew beyond the general trend"] == "7"
+    assert metrics["Better than all foreign visitors"] == "7"
 
 
 def test_the_public_overview_has_no_internal_assessment(app_env):
@@ -112,8 +112,8 @@ def test_the_network_lists_our_partners_own_partners(app_env):
 def test_the_tourism_page_gives_a_verdict_against_the_trend(app_env):
     at = _as(None, "pages/tourism.py")
     table = at.dataframe[0].value.set_index("Partnership")
-    assert table.loc["Sari – Aktau", "Verdict"] == "Grew beyond the general trend"
-    assert table.loc["Sari – Trabzon", "Verdict"] == "In line with the general trend"
+    assert table.loc["Sari – Aktau", "Verdict"] == "Fell less than all foreign visitors"  # −10.9 % against −26.2 %
+    assert table.loc["Sari – Trabzon", "Verdict"] == "In line with all foreign visitors"
 
 
 def test_an_editor_moves_a_partnership_to_another_stage_and_the_pipeline_dates_it(app_env):

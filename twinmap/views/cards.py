@@ -32,7 +32,7 @@ def health_figures(assessed: pd.DataFrame, tr: Translator = ENGLISH) -> list[tup
 
 def verdict_figures(summary: dict[str, int], tr: Translator = ENGLISH) -> list[tuple[str, str, None]]:
     """How many partnerships fall under each tourism-impact verdict."""
-    return [(tr(t.label), tr.number(summary[t.code]), None) for t in impact.VERDICTS]
+    return [(tr(t.label), tr.number(summary[t.code]), None) for t in impact.GROUPS]
 
 
 def register_figures(row: dict, found: object, tr: Translator = ENGLISH) -> list[tuple[str, str, str | None]]:

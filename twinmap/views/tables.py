@@ -226,4 +226,7 @@ def stages_table(frame: pd.DataFrame, tr: Translator = ENGLISH) -> pd.DataFrame:
 def impact_summary(frame: pd.DataFrame) -> dict[str, int]:
     """How many partnerships fall under each tourism-impact verdict."""
     counts = frame["verdict"].value_counts().to_dict()
-    return {t.code: int(counts.get(t.code, 0)) for t in impact.VERDICTS}
+    grouped: dict[str, int] = {t.code: 0 for t in impact.GROUPS}
+    for code, n in counts.items():
+        grouped[impact.group(code)] += int(n)
+    return grouped
