@@ -27,7 +27,7 @@ def test_the_public_register_lists_partnerships_without_health(app_env):
 def test_the_register_shows_what_an_agreement_lacks_and_its_health(app_env):
     at = _as("viewer", "pages/register.py")
     table = at.dataframe[0].value.set_index("Partnership")
-    assert table.loc["Sari – Trabzon", "Health"] == "0 · Dormant"
+    assert table.loc["Sari – Trabzon", "Health"] == "0 · Fading"  # its stage is Dormant: two words, two meanings
     assert table.loc["Sari – Aktau", "Agreement complete, %"] == 100
 
 

@@ -136,7 +136,7 @@ FUNDING_SOURCES: tuple[Term, ...] = (
 HEALTH_CLASSES: tuple[Term, ...] = (
     Term("alive", N_("Alive"), "#2e9d3a"),
     Term("at_risk", N_("At risk"), "#f2a900", _m("weak")),
-    Term("inactive", N_("Dormant"), "#d95f02", _m("weak")),
+    Term("inactive", N_("Fading"), "#d95f02", _m("weak")),  # not "Dormant": that is a stage
 )
 ALIVE, AT_RISK, INACTIVE = (t.code for t in HEALTH_CLASSES)
 

@@ -13,7 +13,7 @@ targets         15    every indicator target whose period has ended was met
 contact         20    last contact within 6 months; none for 24 months scores 0
 ============  ======  =====================================================================
 
-Score = weighted mean x 100. Dormant below 35 or with no contact for 24 months, at risk
+Score = weighted mean x 100. Fading below 35 or with no contact for 24 months, at risk
 below 65, alive otherwise. Only agreements in force (signed, active, dormant) are assessed.
 """
 
