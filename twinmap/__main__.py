@@ -74,8 +74,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return _COMMANDS[args.command](con, args)
     except (db.DatabaseError, duckdb.Error) as err:
-        why = err if isinstance(err, db.DatabaseError) else db.DatabaseError(db.DAMAGED, why=type(err).__name__)
-        print(f"error: {path}: {why}", file=sys.stderr)
+        print(f"error: {path}: {db.explain(err)}", file=sys.stderr)
         return 1
     except OSError as err:
         print(f"error: {err.strerror or err} ({err.filename or ''})", file=sys.stderr)

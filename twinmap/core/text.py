@@ -18,6 +18,10 @@ _MARKS = re.compile(
 _NOT_ALNUM = re.compile(r"[\W_]+")
 
 
+# The script each translated language writes names in (a local name "is in the reader's script").
+SCRIPTS = {"fa": re.compile(r"[\u0600-\u06FF]"), "ru": re.compile(r"[\u0400-\u04FF]")}
+
+
 def fold(name: str) -> str:
     """Compare names without case, accents, punctuation or Arabic/Persian letter variants."""
     decomposed = unicodedata.normalize("NFKD", name.casefold().translate(PERSIAN_FORMS))

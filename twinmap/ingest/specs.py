@@ -7,12 +7,11 @@ matched by an ``id`` column when the file has one, else by the natural key in ``
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from twinmap.core import reference
 from twinmap.core.reference import N_, Term
-from twinmap.core.text import fold
+from twinmap.core.text import SCRIPTS, fold
 
 SIDES = (Term("home", N_("Home city")), Term("partner", N_("Partner city")))
 BOOLEANS = (Term("true", N_("Yes")), Term("false", N_("No")))
@@ -473,9 +472,6 @@ def references() -> dict[str, tuple[tuple[str, str], ...]]:
     return {table: tuple(cols) for table, cols in refs.items()}
 
 
-_SCRIPTS = {"ru": re.compile(r"[\u0400-\u04FF]"), "fa": re.compile(r"[\u0600-\u06FF]")}
-
-
 def aliases(spec: TableSpec) -> dict[str, Column]:
     """Every header a column is known by (folded), to the column.
 
@@ -495,5 +491,5 @@ def header(col: Column, lang: str) -> str:
     Templates in Russian and Persian are written with these headers, and read back by the same
     aliases; previews name columns the same way.
     """
-    script = _SCRIPTS.get(lang)
+    script = SCRIPTS.get(lang)
     return next((a for a in col.aliases if script and script.search(a)), col.name)

@@ -48,6 +48,11 @@ NEWER = N_(
 Fill = Callable[[duckdb.DuckDBPyConnection], None]
 
 
+def explain(err: Exception) -> DatabaseError:
+    """A failure reading the store as a :class:`DatabaseError` (DuckDB's own errors say "damaged")."""
+    return err if isinstance(err, DatabaseError) else DatabaseError(DAMAGED, why=type(err).__name__)
+
+
 def connect(path: Path | str, fill: Fill | None = None) -> duckdb.DuckDBPyConnection:
     """Open (creating it on first use) the database at ``path``, migrated.
 

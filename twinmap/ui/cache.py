@@ -48,7 +48,7 @@ def data_version() -> int:
     try:
         version = db.data_version(connection())
     except (db.DatabaseError, duckdb.Error) as err:
-        _problems[path] = _explained(err)
+        _problems[path] = db.explain(err)
         if isinstance(err, duckdb.Error):
             _connection.clear()  # a connection that failed may be invalid: open afresh next time
         if path in _last_version:
@@ -62,10 +62,6 @@ def data_version() -> int:
 def problem() -> db.DatabaseError | None:
     """Why the store could not be read on this run's first try (None when it could)."""
     return _problems.get(str(config.db_path()))
-
-
-def _explained(err: Exception) -> db.DatabaseError:
-    return err if isinstance(err, db.DatabaseError) else db.DatabaseError(db.DAMAGED, why=type(err).__name__)
 
 
 _READERS: dict[str, Callable] = {}

@@ -57,12 +57,9 @@ STORE_ERRORS = (db.DatabaseError, duckdb.Error)
 def store_unavailable(err: Exception) -> None:
     """Say why the data cannot be shown, in the reader's language and without paths, and try again by itself."""
     log.warning("twinmap: the store cannot be read: %s", err)
-    problem = cache.problem() or (err if isinstance(err, db.DatabaseError) else None)
+    problem = cache.problem() or db.explain(err)
     tr = translator()
-    if problem is not None:
-        st.error(tr(problem.msgid, **problem.values))
-    else:
-        st.error(tr(db.DAMAGED, why=type(err).__name__))
+    st.error(tr(problem.msgid, **problem.values))
     st.caption(tr("This page tries again every few seconds by itself."))
     _retry()
 

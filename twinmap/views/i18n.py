@@ -8,7 +8,6 @@ the Persian or Russian catalogue lacks any message the code uses.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from babel.numbers import format_decimal
 from twinmap.core import dates, geo, reference
 from twinmap.core.catalogue import LOCALES, catalogue
 from twinmap.core.reference import N_, Term
+from twinmap.core.text import SCRIPTS
 
 __all__ = ["ENGLISH", "LANGUAGES", "N_", "Translator"]
 
@@ -25,7 +25,6 @@ RTL = frozenset({"fa"})
 MISSING = "—"  # what a reader sees where a value is not known
 CALENDARS = ("gregorian", "jalali")
 _PERSIAN_DIGITS = str.maketrans("0123456789.,", "۰۱۲۳۴۵۶۷۸۹٫٬")
-_SCRIPTS = {"fa": re.compile(r"[\u0600-\u06FF]"), "ru": re.compile(r"[\u0400-\u04FF]")}
 
 
 def default_calendar(lang: str) -> str:
@@ -87,7 +86,7 @@ class Translator:
 
     def city(self, name: str, local_name: str | None = None) -> str:
         """A city's name in this language's script where known (its local name), else English."""
-        script = _SCRIPTS.get(self.lang)
+        script = SCRIPTS.get(self.lang)
         if script and isinstance(local_name, str) and script.search(local_name):  # NaN from a frame is no name
             return local_name
         return name
