@@ -6,7 +6,7 @@ from streamlit_folium import st_folium
 from twinmap.core import config, reference
 from twinmap.reads import queries
 from twinmap.ui import cache, page
-from twinmap.views import cards, labels, maps
+from twinmap.views import cards, labels
 
 p = page.start()
 _ = p.tr
@@ -41,23 +41,26 @@ f = queries.PartnershipFilter(
     signed_to=None if full_range else years[1],
 )
 partners = cache.partnerships(f, today)
-homes = cache.home_cities()
-homes = homes[homes["id"].isin(partners["home_city_id"])]
 
 st.title(_("Partner map"))
-st.caption(_("{n} partnerships shown. Click a partner for its details.", n=len(partners)))
+st.caption(_("{n} partnerships shown. Click a city for its partnerships.", n=_.number(len(partners))))
 left, right = st.columns([5, 2])
 with left:
-    fmap = maps.partnership_map(partners, homes, tiles=config.get("TWINMAP_TILES"), tr=_)
+    fmap = cache.partner_map(f, today, config.get("TWINMAP_TILES"), _)
     clicked = st_folium(
         fmap, key="partner_map", height=620, use_container_width=True, returned_objects=["last_active_drawing"]
     )
 with right:
     feature = (clicked or {}).get("last_active_drawing") or {}
-    chosen = partners[partners["id"] == feature.get("properties", {}).get("id")]
+    city = feature.get("properties", {}).get("city_id")
+    chosen = partners[(partners["partner_city_id"] == city) | (partners["home_city_id"] == city)]
     if chosen.empty:
         st.info(_("Select a partner city on the map to see its partnership here."))
     else:
+        if len(chosen) > 1:
+            names = dict(zip(chosen["id"], labels.pair_labels(chosen, _), strict=True))
+            pick = st.selectbox(_("Partnership"), list(names), format_func=names.get, key=f"map_pick_{city}")
+            chosen = chosen[chosen["id"] == pick]
         row = chosen.iloc[0]
         st.subheader(labels.md_escape(_.city(row["partner_name"], row["partner_local_name"])))
         if row["partner_local_name"] and row["partner_local_name"] != row["partner_name"]:

@@ -6,7 +6,7 @@ from streamlit_folium import st_folium
 from twinmap.core import config, reference
 from twinmap.reads import queries
 from twinmap.ui import cache, page, widgets
-from twinmap.views import cards, charts, maps, tables
+from twinmap.views import cards, charts, tables
 
 p = page.start()
 _, today, f = p.tr, p.today, p.filter
@@ -17,9 +17,7 @@ widgets.metrics(cards.headline_figures(head, today, _), columns=5)
 left, right = st.columns([3, 2])
 with left:
     partners = cache.partnerships(f, today)
-    homes = cache.home_cities()
-    homes = homes[homes["id"].isin(partners["home_city_id"])]
-    fmap = maps.partnership_map(partners, homes, tiles=config.get("TWINMAP_TILES"), tr=_)
+    fmap = cache.partner_map(f, today, config.get("TWINMAP_TILES"), _)
     st_folium(fmap, key="overview_map", height=380, use_container_width=True, returned_objects=[])
 with right:
     widgets.chart(charts.status_bar(head.by_status, _), key="overview_status")

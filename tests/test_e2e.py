@@ -130,8 +130,8 @@ def _wait_for_drawn_map(page, attempts: int = 6) -> None:
     raise AssertionError("no map frame finished drawing")
 
 
-PARTNER_POINTS = """() => { let n = 0; window.map.eachLayer(l => {
-    if (l.feature && l.feature.geometry.type === 'Point' && l.feature.properties.status && l._point) n++; });
+CITY_MARKERS = """() => { let n = 0; window.map.eachLayer(l => {
+    if (l.feature && l.feature.properties.city_id && l._point) n++; });
     return n; }"""
 
 
@@ -142,16 +142,20 @@ def test_map_page_draws_one_marker_per_partner_offline_and_shows_details_on_clic
     shown = int(caption.split()[0])
     frame = _map_frame(page)
     frame.wait_for_function("() => window.map && document.querySelector('[data-outlines=drawn]')", timeout=30_000)
-    frame.wait_for_function(f"() => ({PARTNER_POINTS})() === {shown}", timeout=30_000)
+    frame.wait_for_function("() => window.map.getContainer().dataset.twinDrawn", timeout=30_000)
     assert shown == 12
+    # A dozen partnerships: every city drawn as itself (no clusters), one arc per partnership.
+    drawn = frame.evaluate("() => Object.assign({}, window.map.getContainer().dataset)")
+    assert drawn["twinClusters"] == "0" and drawn["twinArcs"] == "12"
+    assert frame.evaluate(CITY_MARKERS) == int(drawn["twinCities"]) >= 12
     # The page ran inside app.py's frame: its navigation, not Streamlit's automatic page list.
     links = [t.splitlines()[-1] for t in page.locator("[data-testid=stSidebarNav] a").all_inner_texts()]
     assert links == ["Overview", "Map", "Timeline", "Tourism", "Register", "Pipeline", "Network", "Sign in"]
 
     # Click Astrakhan's marker and read its card beside the map.
     xy = frame.evaluate(
-        """() => { let p = null; window.map.eachLayer(l => { if (l.feature && l.feature.properties.status
-             && l.feature.properties.tooltip.startsWith('Astrakhan')) p = window.map.latLngToContainerPoint(l.getLatLng()); });
+        """() => { let p = null; window.map.eachLayer(l => { if (l.feature && l.feature.properties.city_id
+             && l.getTooltip().getContent().startsWith('Astrakhan')) p = window.map.latLngToContainerPoint(l.getLatLng()); });
              return [p.x, p.y]; }"""
     )
     box = page.locator('iframe[title="streamlit_folium.st_folium"]').bounding_box()

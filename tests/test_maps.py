@@ -1,3 +1,4 @@
+import json
 import re
 
 import pandas as pd
@@ -11,7 +12,7 @@ def _partners(**overrides):
     row = {
         "id": 1, "partner_city_id": 2, "home_city_id": 1, "kind": "sister_city", "status": "active",
         "home_name": "Sari", "home_lat": 36.56, "home_lon": 53.06, "partner_name": "Astrakhan",
-        "partner_country": "RU", "partner_lat": 46.35, "partner_lon": 48.04, "signed_on": pd.Timestamp("2014-04-21"),
+        "partner_country": "RU", "partner_local_name": None, "home_local_name": None, "home_country": "IR", "partner_lat": 46.35, "partner_lon": 48.04, "signed_on": pd.Timestamp("2014-04-21"),
         "signed_precision": "jmonth", "last_event": pd.NaT, "next_event": pd.NaT, "purpose": "Friendship",
         "is_demo": False,
     }  # fmt: skip
@@ -19,7 +20,7 @@ def _partners(**overrides):
     return pd.DataFrame([row])
 
 
-HOMES = pd.DataFrame([{"id": 1, "name": "Sari", "lat": 36.56, "lon": 53.06}])
+HOMES = pd.DataFrame([{"id": 1, "name": "Sari", "local_name": None, "country_code": "IR", "lat": 36.56, "lon": 53.06}])
 
 
 def test_the_map_loads_nothing_from_a_cdn():
@@ -39,34 +40,64 @@ def test_osm_tiles_are_optional():
 XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
 
-@pytest.mark.parametrize("column", ["partner_name", "purpose", "home_name"])
-def test_text_from_the_data_reaches_popups_and_tooltips_only_as_text(column):
+def _layer(page: str) -> dict:
+    """The data the page hands the browser's network layer."""
+    (found,) = re.findall(r"TwinLayer\.draw\([^,]+, (\{.*\})\);", page)
+    return json.loads(found)
+
+
+@pytest.mark.parametrize("column", ["partner_name", "home_name"])
+def test_text_from_the_data_reaches_tooltips_only_as_text(column):
     frame = _partners(**{column: XSS})
-    page = maps.to_html(maps.partnership_map(frame, HOMES, tiles="none"))
-    assert "<script>alert" not in page
-    assert "<img src=x" not in page
-    props = (
-        maps.partner_features(frame)["features"][0]["properties"]
-        | maps.arc_features(frame)["features"][0]["properties"]
+    homes = HOMES.assign(name=frame["home_name"])
+    page = maps.to_html(maps.partnership_map(frame, homes, tiles="none"))
+    assert "<script>alert" not in page and "<img src=x" not in page
+    tips = " ".join(_layer(page)["tip"])
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in tips
+    assert "<script" not in tips and "<img" not in tips
+
+
+def test_each_city_once_and_each_partnership_as_three_numbers_with_no_popup_html():
+    frame = pd.concat(
+        [_partners(id=i, partner_city_id=100 + i, partner_name=f"City {i}", partner_lon=i * 3.0) for i in range(50)],
+        ignore_index=True,
     )
-    shown = props["popup"] + props["tooltip"]
-    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in shown
-    assert "<script" not in shown and "<img" not in shown
-
-
-def test_one_point_per_partner_in_a_single_layer():
-    frame = pd.concat([_partners(id=i, partner_name=f"City {i}") for i in range(50)], ignore_index=True)
-    fc = maps.partner_features(frame)
-    assert len(fc["features"]) == 50
-    assert {f["properties"]["id"] for f in fc["features"]} == set(range(50))
     page = maps.to_html(maps.partnership_map(frame, HOMES, tiles="none"))
-    assert page.count("L.geoJson(") == 3  # arcs, partners, homes: one layer each, however many partners
+    data = _layer(page)
+    assert page.count("TwinLayer.draw(") == 1 and "L.geoJson(" not in page
+    assert sorted(data["id"]) == [1, *range(100, 150)]  # the home city and 50 partners, once each
+    assert len(data["links"]) == 3 * 50
+    home = data["id"].index(1)
+    assert {data["links"][k] for k in range(0, 150, 3)} == {home}
+    assert "twinmap-popup" not in page and "Friendship" not in page  # details are in the card beside the map
 
 
-def test_popup_shows_the_signing_month_as_the_source_gave_it():
-    popup = maps.partner_popup(_partners().iloc[0])
-    assert "April–May 2014" in popup
-    assert "Ordibehesht 1393" in maps.partner_popup(_partners().iloc[0], Translator("en", "jalali"))
+def test_the_page_grows_by_a_few_dozen_bytes_per_partnership():
+    def size(n):
+        frame = pd.concat(
+            [_partners(id=i, partner_city_id=100 + i, partner_name=f"Town {i}", partner_lat=40 + i % 20,
+                       partner_lon=-170 + i % 340) for i in range(n)], ignore_index=True,
+        )  # fmt: skip
+        return len(maps.to_html(maps.partnership_map(frame, HOMES, tiles="none")))
+
+    assert (size(2001) - size(1)) / 2000 < 120
+
+
+def test_a_partner_of_two_home_cities_is_one_city_with_two_links():
+    frame = pd.concat([_partners(id=1), _partners(id=2, home_city_id=3, home_name="Chalus", status="signed")])
+    homes = pd.concat([HOMES, pd.DataFrame([{"id": 3, "name": "Chalus", "lat": 36.65, "lon": 51.42}])])
+    data = _layer(maps.to_html(maps.partnership_map(frame, homes, tiles="none")))
+    assert sorted(data["id"]) == [1, 2, 3] and len(data["links"]) == 6
+    assert "Astrakhan (Russia) – 2 partnerships" in data["tip"]
+
+
+def test_the_kiosk_map_rings_and_names_its_focus_partner_and_has_no_zoom_buttons():
+    frame = _partners()
+    focus = frame.iloc[0]
+    page = maps.to_html(maps.flight_map(frame, HOMES, focus, "none", Translator("en")))
+    data = _layer(page)
+    assert data["id"][data["focus"]] == 2
+    assert '"zoomControl": false' in page
 
 
 def test_legend_lists_only_the_statuses_shown():

@@ -16,6 +16,10 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from twinmap.ingest.readers import LIMITS
+
+MAX_ROWS = LIMITS.rows
+
 EVENT_HEAD = "home_city,home_country,partner_city,partner_country,kind,title,starts_on,status"
 EVENT_ROW = "Sari,IR,Astrakhan,RU,festival,{title},2026-06-12,held"
 
@@ -153,9 +157,8 @@ def rejected() -> list[Case]:
              "row 1 has 1000002 columns; a table has at most 200"),
         Case("long_cell.csv", "events", _events("", EVENT_ROW.format(title="x" * 20_000)),
              "a cell of 20,000 characters", False, "a cell of more than 10000 characters"),
-        Case("too_many_rows.csv", "indicators",
-             (indicators + "Sari,IR,RU,tourist_arrivals,2026-01,1\n" * 200_001).encode(),
-             "200,001 rows", False, "more than 200000 rows"),
+        Case("too_many_rows.csv", "indicators", (indicators + "x\n" * (MAX_ROWS + 1)).encode(),
+             f"{MAX_ROWS + 1:,} short rows", False, f"more than {MAX_ROWS} rows"),
         Case("unknown_city.csv", "cities", b"name,country_code\nNowhereville,FR\n",
              "a city neither given coordinates nor in the gazetteer", False, "not in the gazetteer for FR"),
     ]  # fmt: skip

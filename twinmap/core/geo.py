@@ -10,7 +10,6 @@ import functools
 import math
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 import pycountry
 import shapely
@@ -23,38 +22,6 @@ from twinmap.core.reference import N_
 EARTH_RADIUS_KM = 6371.0088
 OUTLINES_FILE = STATIC_DIR / "vendor" / "world-atlas" / "countries-50m.json"
 _COMPASS = (N_("N"), N_("NE"), N_("E"), N_("SE"), N_("S"), N_("SW"), N_("W"), N_("NW"))
-
-
-def great_circle(lat1: float, lon1: float, lat2: float, lon2: float, points: int = 24) -> list[list[float]]:
-    """Points ``[lat, lon]`` along the shortest path between two places, longitudes unwrapped."""
-    arcs = great_circles(np.array([[lat1, lon1, lat2, lon2]], dtype=float), points)
-    return arcs[0].tolist()
-
-
-def great_circles(ends: np.ndarray, points: int = 24) -> np.ndarray:
-    """Great-circle arcs for many (lat1, lon1, lat2, lon2) rows at once: shape (n, points, 2).
-
-    Vectorised because a province's map may hold thousands of arcs. Longitudes are unwrapped
-    so that no step exceeds 180°: an arc over the antimeridian runs past ±180 instead of
-    jumping across the map.
-    """
-    la1, lo1, la2, lo2 = np.radians(ends).T
-    p1 = np.stack([np.cos(la1) * np.cos(lo1), np.cos(la1) * np.sin(lo1), np.sin(la1)], axis=-1)
-    p2 = np.stack([np.cos(la2) * np.cos(lo2), np.cos(la2) * np.sin(lo2), np.sin(la2)], axis=-1)
-    omega = np.arccos(np.clip(np.einsum("ij,ij->i", p1, p2), -1.0, 1.0))[:, None, None]
-    t = np.linspace(0.0, 1.0, points)[None, :, None]
-    safe = np.where(omega < 1e-9, 1.0, np.sin(omega))
-    v = np.where(
-        omega < 1e-9,
-        p1[:, None, :] * (1 - t) + p2[:, None, :] * t,
-        (np.sin((1 - t) * omega) * p1[:, None, :] + np.sin(t * omega) * p2[:, None, :]) / safe,
-    )
-    lat = np.degrees(np.arcsin(np.clip(v[..., 2] / np.linalg.norm(v, axis=-1), -1.0, 1.0)))
-    lon = np.degrees(np.unwrap(np.arctan2(v[..., 1], v[..., 0]), axis=1))
-    lat[:, 0], lat[:, -1] = ends[:, 0], ends[:, 2]
-    lon[:, 0] = ends[:, 1]
-    lon[:, -1] = ends[:, 3] + 360.0 * np.round((lon[:, -1] - ends[:, 3]) / 360.0)
-    return np.stack([lat, lon], axis=-1)
 
 
 def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

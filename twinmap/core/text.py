@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -22,8 +23,12 @@ _NOT_ALNUM = re.compile(r"[\W_]+")
 SCRIPTS = {"fa": re.compile(r"[\u0600-\u06FF]"), "ru": re.compile(r"[\u0400-\u04FF]")}
 
 
+@functools.lru_cache(maxsize=1 << 18)
 def fold(name: str) -> str:
-    """Compare names without case, accents, punctuation or Arabic/Persian letter variants."""
+    """Compare names without case, accents, punctuation or Arabic/Persian letter variants.
+
+    Cached: an import folds the same few thousand names and codes a million times.
+    """
     decomposed = unicodedata.normalize("NFKD", name.casefold().translate(PERSIAN_FORMS))
     return _NOT_ALNUM.sub(" ", _MARKS.sub("", decomposed)).strip()
 

@@ -67,7 +67,10 @@ def commit(
     if not acceptable(plan):
         raise ImportRejected(f"{plan.filename} has {len(plan.errors)} problem(s); nothing was changed")
     with db.write_lock(con):
-        fresh = plan_import(con, plan.data, plan.filename, plan.table, plan.mapping, plan.part)
+        # Nothing written since the preview (the data version is the same): the preview is the plan.
+        # Otherwise plan again against what is there now and refuse if that differs.
+        unchanged = plan.version is not None and plan.version == db.data_version(con)
+        fresh = plan if unchanged else plan_import(con, plan.data, plan.filename, plan.table, plan.mapping, plan.part)
         if not acceptable(fresh) or fresh.fingerprint() != plan.fingerprint():
             raise StalePreview("the data changed since this preview was made: check the preview again, then commit")
         if not (fresh.new or fresh.changed or fresh.cities_to_create):

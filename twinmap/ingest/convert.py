@@ -7,6 +7,7 @@ and thousands separators, and labels instead of codes are accepted.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 
@@ -135,12 +136,22 @@ def code(raw: str, terms: tuple[Term, ...]) -> str | None:
     value = fold(raw)
     if not value:
         return None
-    for term in terms:
-        if value == fold(term.code) or value in {fold(s) for s in spellings(term.label)}:
-            return term.code
+    found = _spelled(terms).get(value)
+    if found is not None:
+        return found
     raise CellError(
         N_("{value} is not one of: {allowed}"), value=repr(raw.strip()), allowed=", ".join(reference.codes(terms))
     )
+
+
+@functools.cache
+def _spelled(terms: tuple[Term, ...]) -> dict[str, str]:
+    """Every folded spelling of a vocabulary (code, label in each language) to its code, first term first."""
+    out: dict[str, str] = {}
+    for term in terms:
+        for spelling in (term.code, *spellings(term.label)):
+            out.setdefault(fold(spelling), term.code)
+    return out
 
 
 def codes(raw: str, terms: tuple[Term, ...]) -> list[str]:

@@ -24,6 +24,7 @@ from twinmap.core.text import fold, is_latin, parse_counts
 from twinmap.ingest import convert, gazetteer, readers
 from twinmap.ingest.mapping import Mapping, split_pairs
 from twinmap.ingest.specs import TABLES, CityRef, Column, TableSpec, aliases
+from twinmap.store import db
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,7 @@ class Plan:
     city_names: dict[int, str] = field(default_factory=dict, repr=False)  # every held city, to show names
     partnership_cities: dict[int, tuple[int, int]] = field(default_factory=dict, repr=False)  # id -> home, partner
     part: str = ""  # of a pair list: "ours" (partnerships) or "others" (ties)
+    version: int | None = None  # the store's data version the plan was made against
     header: list[str] = field(default_factory=list, repr=False)  # the file's own header and rows, for the
     rows: list[tuple[int, list[str]]] = field(default_factory=list, repr=False)  # skipped rows' file
 
@@ -162,6 +164,7 @@ def plan_import(
     """
     spec = TABLES[table]
     plan = Plan(table, filename, data, hashlib.sha256(data).hexdigest(), mapping=mapping, part=part)
+    plan.version = db.data_version(con)
     try:
         original = readers.read(data)
         sheet = mapping.apply(original) if mapping else original
@@ -239,6 +242,22 @@ _CONVERT = {
 }  # fmt: skip
 
 
+def _convert(col: Column, cell: str) -> tuple[Any, convert.CellError | None]:
+    """A cell's stored value by its column's kind and limits, or why it cannot be stored."""
+    try:
+        if col.kind == "code":
+            value = convert.code(cell, col.vocab)
+        elif col.kind == "areas":
+            value = tuple(convert.codes(cell, col.vocab))
+        else:
+            value = _CONVERT[col.kind](cell)
+        if col.kind in ("int", "float", "id"):
+            convert.within(value, col.low, col.high)
+    except convert.CellError as err:
+        return None, err
+    return value, None
+
+
 FAR_KM = 50  # a file's coordinates farther than this from the named city flag the row
 
 
@@ -258,6 +277,11 @@ class _Planner:
     ):
         self.cur, self.spec, self.plan, self.columns, self.width = cur, spec, plan, columns, width
         self.present = {c.name for c in columns.values()}
+        self.refs = self._ref_columns()
+        # Each distinct cell of a column is converted once (a million events hold a few thousand
+        # distinct dates, codes and cities): the outcome, value or problem, is looked up after that.
+        self.converted: dict[str, dict[str, tuple[Any, convert.CellError | None]]] = {}
+        self.resolved: dict[tuple, tuple[int | None, list[tuple]]] = {}
         cities = cur.execute("SELECT id, name, local_name, country_code, geonameid FROM cities ORDER BY id").fetchall()
         self.where = {i: (lat, lon) for i, lat, lon in cur.execute("SELECT id, lat, lon FROM cities").fetchall()}
         # A name identifies a city whatever its case or accents; where a store already holds two
@@ -313,9 +337,9 @@ class _Planner:
             msgid = N_("this row has {n} values but the header names {m} columns: is a value with a comma not quoted?")
             self.error(line, "", msgid, n=len(cells), m=self.width)
         out: dict[str, Any] = {}
-        for name, cell in raw.items():
-            col = self.spec.column(name)
-            self._cell(line, col, cell, out)
+        for i, col in self.columns.items():
+            if col.name not in self.refs:
+                self._cell(line, col, cells[i] if i < len(cells) else "", out)
         self._references(line, raw, out)
         rules = _RULES.get(self.spec.name)
         if rules and len(self.plan.errors) == before:  # rules compare values: only once each value has been read
@@ -323,27 +347,20 @@ class _Planner:
         return out if len(self.plan.errors) == before else None
 
     def _cell(self, line: int, col: Column, cell: str, out: dict[str, Any]) -> None:
-        if col.name in self._ref_columns():
-            return
-        try:
-            if col.kind == "code":
-                value = convert.code(cell, col.vocab)
-            elif col.kind == "areas":
-                value = convert.codes(cell, col.vocab)
-            else:
-                value = _CONVERT[col.kind](cell)
-            if col.kind in ("int", "float", "id"):
-                convert.within(value, col.low, col.high)
-        except convert.CellError as err:
+        seen = self.converted.setdefault(col.name, {})
+        if cell not in seen:
+            seen[cell] = _convert(col, cell)
+        value, err = seen[cell]
+        if err is not None:
             return self.error(line, col.name, err.msgid, **err.values)
-        if col.required and value in (None, []):
+        if col.required and value in (None, [], ()):
             return self.error(line, col.name, N_("a value is required"))
         if col.kind == "date":
             out[col.db_column], out[col.precision] = (value.start, value.precision) if value else (None, None)
         elif col.kind == "side":
             out["_side"] = value
         else:
-            out[col.db_column] = value
+            out[col.db_column] = list(value) if col.kind == "areas" else value
         return None
 
     def _ref_columns(self) -> set[str]:
@@ -375,6 +392,20 @@ class _Planner:
                     out["city_id"] = found[1] if out.pop("_side") == "home" else found[2]
 
     def _city(self, line: int, ref: CityRef, raw: dict[str, str]) -> int | None:
+        """A reference's city id; resolved once per distinct spelling unless resolving it warned."""
+        key = (ref, *(raw.get(c, "") for c in (ref.city, ref.country, ref.lat, ref.lon) if c))
+        if key in self.resolved:
+            found, problems = self.resolved[key]
+            for column, msgid, values in problems:
+                self.error(line, column, msgid, **values)
+            return found
+        errors, warnings = len(self.plan.errors), len(self.plan.warnings)
+        found = self._resolve(line, ref, raw)
+        if len(self.plan.warnings) == warnings:  # a warning names its row: the next such row resolves afresh
+            self.resolved[key] = (found, [(p.column, p.msgid, p.values) for p in self.plan.errors[errors:]])
+        return found
+
+    def _resolve(self, line: int, ref: CityRef, raw: dict[str, str]) -> int | None:
         name, country_raw = raw.get(ref.city, "").strip(), raw.get(ref.country, "")
         if not name:
             if ref.required:
@@ -399,14 +430,22 @@ class _Planner:
         self, line: int, ref: CityRef, key: tuple[str, str], name: str, point: tuple[float, float] | None
     ) -> int | None:
         """A city not held yet: the gazetteer's namesake nearest the file's point (or the largest), else the file's."""
-        places = gazetteer.namesakes(name, key[1]) if ref.from_gazetteer else []
+        places = gazetteer.namesakes(name, key[1])
+        if not ref.from_gazetteer:  # only a held city will do, but under any of its spellings (St. Charles)
+            held = next((self.by_geonameid[p.geonameid] for p in places if p.geonameid in self.by_geonameid), None)
+            if held is None:
+                return self._unknown(line, ref, name, key[1])
+            msgid = N_("row {row}: {name} was read as the known city {known}")
+            known = repr(self.plan.city_names.get(held, name))
+            self.plan.warnings.append(Problem(line, "", msgid, {"row": line, "name": repr(name), "known": known}))
+            return held
         if places and point:
             place, _km = gazetteer.nearest(places, *point)
             if not self._where_the_file_says(line, ref, name, (place.lat, place.lon), point):
                 return None
         elif places:
             place = max(places, key=lambda p: p.population)
-        elif point and ref.from_gazetteer:
+        elif point:
             return self._from_file(line, ref, key, name, point)
         else:
             return self._unknown(line, ref, name, key[1])

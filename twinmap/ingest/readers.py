@@ -35,9 +35,9 @@ class Limits:
     can claim a cell a million rows down, a header can have a million columns.
     """
 
-    file_bytes: int = 10 * 1024 * 1024  # as uploaded (a year of monthly indicators for every partner is far smaller)
+    file_bytes: int = 256 * 1024 * 1024  # as uploaded: a million events (about 120 MB) with room to spare
     unpacked_bytes: int = 100 * 1024 * 1024  # a workbook's parts once unzipped
-    rows: int = 200_000
+    rows: int = 2_000_000
     columns: int = 200
     cell_chars: int = 10_000
     seconds: float = 60.0  # reading, before validation

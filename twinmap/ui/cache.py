@@ -18,6 +18,8 @@ from twinmap.core import config
 from twinmap.ingest import batches, exporter, seed
 from twinmap.reads import finder, grant, health, impact, lifecycle, network, public, queries, register
 from twinmap.store import auth, db
+from twinmap.views import maps
+from twinmap.views.i18n import Translator
 
 
 @st.cache_resource(show_spinner=False)
@@ -110,3 +112,15 @@ table_frame = _cached(exporter.table_frame)
 workbook = _cached(exporter.workbook)
 kiosk_partners = _cached(public.partners)
 partner_events = _cached(public.partner_events)
+
+
+def partner_map(f: queries.PartnershipFilter, today: Any, tiles: str, tr: Translator) -> Any:
+    """The partner map of a filter, built once per data version, filter and reader (seconds at 50,000)."""
+    return _partner_map(str(config.db_path()), data_version(), f, today, tiles, tr)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _partner_map(path: str, version: int, f: Any, today: Any, tiles: str, tr: Translator) -> Any:  # noqa: ARG001
+    partners = partnerships(f, today)
+    homes = home_cities()
+    return maps.partnership_map(partners, homes[homes["id"].isin(partners["home_city_id"])], tiles=tiles, tr=tr)

@@ -9,7 +9,9 @@ they load, cover the outlines, and when they don't, the outlines are the base ma
 
 from __future__ import annotations
 
+import functools
 import html
+import json
 from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
@@ -18,11 +20,11 @@ import pandas as pd
 from branca.element import Element, MacroElement
 from folium.elements import JSCSSMixin
 from jinja2 import Template
+from jinja2.utils import htmlsafe_json_dumps
 
-from twinmap.core import geo, reference
+from twinmap.core import reference
 from twinmap.core.config import STATIC_URL
 from twinmap.views.i18n import ENGLISH, Translator
-from twinmap.views.labels import pair_labels
 
 LOCAL_JS = [
     ("leaflet", f"{STATIC_URL}/vendor/leaflet/leaflet.js"),
@@ -116,14 +118,16 @@ _STYLE = """<style>
   font-size: 13px; line-height: 20px; box-shadow: 0 1px 4px rgba(0,0,0,.3); }
 .twinmap-legend .swatch { display: inline-block; width: 12px; height: 12px; border-radius: 50%;
   margin-inline-end: 6px; vertical-align: -1px; }
-.twinmap-popup { font-size: 13px; line-height: 1.35; max-width: 280px; }
-.twinmap-popup b { font-size: 14px; }
+.leaflet-tooltip.twinmap-focus { font-size: 28px; font-weight: 700; padding: 4px 12px; }
 </style>"""
 
 
-def base_map(tiles: str = "osm", center: tuple[float, float] = (38.0, 45.0), zoom: int = 3) -> folium.Map:
+def base_map(
+    tiles: str = "osm", center: tuple[float, float] = (38.0, 45.0), zoom: int = 3, controls: bool = True
+) -> folium.Map:
     """An empty map that needs nothing from the internet except (optional) tiles."""
     fmap = folium.Map(
+        zoom_control=controls,
         location=list(center),
         zoom_start=zoom,
         tiles=OSM_TILES if tiles == "osm" else None,
@@ -146,111 +150,128 @@ def esc(value: object) -> str:
     return html.escape(str(value), quote=True)
 
 
-def partner_popup(row: Mapping[str, Any], tr: Translator = ENGLISH) -> str:
-    """The popup of one partnership: both cities, kind, status, signing date, purpose, activity."""
-    partner = tr.city(row["partner_name"], row.get("partner_local_name"))
-    home = tr.city(row["home_name"], row.get("home_local_name"))
-    lines = [
-        f"<b>{esc(partner)}</b> ({esc(tr.country(row['partner_country']))})",
-        esc(tr("Partner of {city}", city=home)),
-        f"{esc(tr.term(reference.PARTNERSHIP_KINDS, row['kind']))} · {esc(tr.term(reference.STATUSES, row['status']))}",
-        esc(f"{tr('Signed')}: {tr.date(row.get('signed_on'), row.get('signed_precision'))}"),
-        esc(f"{tr('Last event')}: {tr.date(row.get('last_event'), 'day')}"),
-        esc(f"{tr('Next event')}: {tr.date(row.get('next_event'), 'day')}"),
-    ]
-    if row.get("purpose"):
-        lines.append(f"<i>{esc(row['purpose'])}</i>")
-    if row.get("is_demo"):
-        demo = tr("demo data")
-        lines.append(f"<small>{esc(demo)}</small>")
-    direction = "rtl" if tr.rtl else "ltr"
-    return f'<div class="twinmap-popup" dir="{direction}">' + "<br>".join(lines) + "</div>"
+class TwinLayer(JSCSSMixin, MacroElement):
+    """Many cities and links from compact arrays, clustered and bundled in the browser (static/twinmap).
+
+    Each city is sent once (position, escaped tooltip, colour) and each link as three integers,
+    so the page carries a few dozen bytes per partnership instead of a marker, a popup and a
+    polyline; panning and zooming redraw in the browser without asking the server.
+    """
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+        TwinLayer.draw({{ this._parent.get_name() }}, {{ this.json }});
+        {% endmacro %}"""
+    )
+    default_js: ClassVar[list[tuple[str, str]]] = [("twinlayer", f"{STATIC_URL}/twinmap/twinlayer.js")]
+
+    def __init__(self, data: dict):
+        super().__init__()
+        self._name = "TwinLayer"
+        self.data = data
+        # Compact JSON, safe inside a <script> (<, >, & and ' escaped as \u sequences).
+        self.json = htmlsafe_json_dumps(data, dumps=functools.partial(json.dumps, separators=(",", ":")))
 
 
-def _feature(geometry: dict, **props: object) -> dict:
-    return {"type": "Feature", "geometry": geometry, "properties": props}
+HOME_COLOUR = "#c62828"
+LINK_LIMIT = 1500  # links in view drawn one by one; more are bundled per pair of countries
+BUNDLES = 150  # the busiest country pairs drawn when bundled
+CLUSTER_FROM = 300  # cities on a map before near ones are clustered
 
 
-def partner_features(frame: pd.DataFrame, tr: Translator = ENGLISH) -> dict:
-    """One point per partnership at the partner city; all string properties pre-escaped."""
-    feats = [
-        _feature(
-            {"type": "Point", "coordinates": [round(row["partner_lon"], 4), round(row["partner_lat"], 4)]},
-            id=int(row["id"]),
-            city_id=int(row["partner_city_id"]),
-            status=row["status"],
-            style={"fillColor": reference.colour(reference.STATUSES, row["status"]), "color": "#ffffff"},
-            tooltip=esc(
-                f"{tr.city(row['partner_name'], row.get('partner_local_name'))} ({tr.country(row['partner_country'])})"
-                f" – {tr.term(reference.STATUSES, row['status'])}"
-            ),
-            popup=partner_popup(row, tr),
+def layer_data(
+    cities: pd.DataFrame, links: pd.DataFrame, styles: list[dict], tr: Translator, focus: int | None = None
+) -> dict:
+    """The compact arrays :class:`TwinLayer` draws.
+
+    ``cities``: id, lat, lon, country, tip (plain text), colour, radius, home; ``links``: a, b
+    (city ids) and style (an index into ``styles``: colour, dash). Tooltips are HTML-escaped
+    here, because Leaflet inserts them as HTML.
+    """
+    cities = cities.reset_index(drop=True)
+    index = pd.Series(range(len(cities)), index=cities["id"].to_numpy())
+    cities["country"] = cities["country"].fillna("")
+    countries = sorted(set(cities["country"]))
+    code = {c: i for i, c in enumerate(countries)}
+    pairs = links[links["a"].isin(index.index) & links["b"].isin(index.index)]
+    flat = pd.DataFrame({"a": index[pairs["a"]].to_numpy(), "b": index[pairs["b"]].to_numpy(),
+                         "s": pairs["style"].to_numpy()}).to_numpy(dtype=int).ravel()  # fmt: skip
+    focus_at = int(index[focus]) if focus is not None and focus in index.index else -1
+    return {
+        "id": cities["id"].astype(int).tolist(),
+        "lat": cities["lat"].astype(float).round(3).tolist(),
+        "lon": cities["lon"].astype(float).round(3).tolist(),
+        "country": [code[c] for c in cities["country"]],
+        "countries": [esc(tr.country(c)) for c in countries],
+        "tip": [esc(t) for t in cities["tip"]],
+        "colour": cities["colour"].tolist(),
+        "radius": cities["radius"].astype(int).tolist(),
+        "home": cities["home"].astype(int).tolist(),
+        "links": flat.tolist(),
+        "styles": styles,
+        "focus": focus_at,
+        "limit": LINK_LIMIT,
+        "bundles": BUNDLES,
+        "maxClusterZoom": 0 if len(cities) < CLUSTER_FROM else 9,
+        "lang": tr.lang,
+        "homeColour": HOME_COLOUR,
+        "clusterColour": "#5c7f9e",
+        "bundleColour": "#1f78b4",
+        "text": {"cities": esc(tr("{n} cities", n="{n}")), "links": esc(tr("{n} partnerships", n="{n}"))},
+    }
+
+
+def partnership_cities(partners: pd.DataFrame, homes: pd.DataFrame, tr: Translator = ENGLISH) -> pd.DataFrame:
+    """Each city on the partner map once: a home city, or a partner coloured by its furthest stage."""
+    order = {t.code: i for i, t in enumerate(reference.STATUSES)}
+    side = partners.assign(rank=partners["status"].map(order)).sort_values("rank", ascending=False)
+    firsts = side.drop_duplicates("partner_city_id")
+    counts = partners.groupby("partner_city_id").size()
+    statuses = [tr.term(reference.STATUSES, s) for s in firsts["status"]]
+    names = [tr.city(n, ln) for n, ln in zip(firsts["partner_name"], firsts["partner_local_name"], strict=True)]
+    many = [tr("{n} partnerships", n=tr.number(counts[i])) for i in firsts["partner_city_id"]]
+    tips = [
+        f"{name} ({tr.country(cc)}) – " + (status if counts[i] == 1 else text)
+        for name, cc, status, i, text in zip(
+            names, firsts["partner_country"], statuses, firsts["partner_city_id"], many, strict=True
         )
-        for row in frame.to_dict("records")
     ]
-    return {"type": "FeatureCollection", "features": feats}
-
-
-def arc_features(frame: pd.DataFrame, tr: Translator = ENGLISH) -> dict:
-    """One great-circle arc per partnership, home to partner, coloured by status."""
-    ends = frame[["home_lat", "home_lon", "partner_lat", "partner_lon"]].to_numpy(dtype=float)
-    arcs = geo.great_circles(ends) if len(frame) else []
-    feats = [
-        _feature(
-            {"type": "LineString", "coordinates": [[round(lon, 3), round(lat, 3)] for lat, lon in arc.tolist()]},
-            id=int(row.id),
-            style={"color": reference.colour(reference.STATUSES, row.status), "weight": 2, "opacity": 0.75},
-            tooltip=esc(label),
-        )
-        for row, arc, label in zip(frame.itertuples(index=False), arcs, pair_labels(frame, tr), strict=True)
-    ]
-    return {"type": "FeatureCollection", "features": feats}
-
-
-def home_features(homes: pd.DataFrame, tr: Translator = ENGLISH) -> dict:
-    """One point per home city."""
-    feats = [
-        _feature(
-            {"type": "Point", "coordinates": [row.lon, row.lat]},
-            city_id=int(row.id),
-            style={"fillColor": "#c62828", "color": "#1a1a1a"},
-            tooltip=esc(tr("{city} (home city)", city=tr.city(row.name, getattr(row, "local_name", None)))),
-        )
-        for row in homes.itertuples(index=False)
-    ]
-    return {"type": "FeatureCollection", "features": feats}
+    partner = pd.DataFrame({
+        "id": firsts["partner_city_id"].to_numpy(), "lat": firsts["partner_lat"].to_numpy(),
+        "lon": firsts["partner_lon"].to_numpy(), "country": firsts["partner_country"].to_numpy(), "tip": tips,
+        "colour": [reference.colour(reference.STATUSES, s) for s in firsts["status"]], "radius": 7, "home": 0,
+    })  # fmt: skip
+    home = pd.DataFrame({
+        "id": homes["id"].to_numpy(), "lat": homes["lat"].to_numpy(), "lon": homes["lon"].to_numpy(),
+        "country": homes["country_code"].to_numpy(),
+        "tip": [tr("{city} (home city)", city=tr.city(n, ln)) for n, ln in zip(homes["name"], homes["local_name"],
+                                                                               strict=True)],
+        "colour": HOME_COLOUR, "radius": 9, "home": 1,
+    })  # fmt: skip
+    both = pd.concat([home, partner[~partner["id"].isin(home["id"])]], ignore_index=True)
+    return both.dropna(subset=["lat", "lon"])
 
 
 def partnership_map(
-    partners: pd.DataFrame, homes: pd.DataFrame, tiles: str = "osm", tr: Translator = ENGLISH
+    partners: pd.DataFrame,
+    homes: pd.DataFrame,
+    tiles: str = "osm",
+    tr: Translator = ENGLISH,
+    focus: int | None = None,
+    controls: bool = True,
 ) -> folium.Map:
-    """The partner map: arcs, partner points, home cities and a status legend."""
-    fmap = base_map(tiles)
-    if len(partners):
-        folium.GeoJson(
-            arc_features(partners, tr),
-            name="arcs",
-            tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False),
-        ).add_to(fmap)
-        folium.GeoJson(
-            partner_features(partners, tr),
-            name="partners",
-            marker=folium.CircleMarker(radius=7, weight=1.5, fill=True, fill_opacity=0.95),
-            tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False),
-            popup=folium.GeoJsonPopup(fields=["popup"], labels=False),
-        ).add_to(fmap)
-    if len(homes):
-        folium.GeoJson(
-            home_features(homes, tr),
-            name="homes",
-            marker=folium.CircleMarker(radius=9, weight=3, fill=True, fill_opacity=1),
-            tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False),
-        ).add_to(fmap)
-        points = [[r.lat, r.lon] for r in homes.itertuples()]
-        points += [[r.partner_lat, r.partner_lon] for r in partners.itertuples()]
-        fmap.fit_bounds(_bounds(points), padding=(20, 20))
+    """The partner map: cities (clustered when many), arcs (bundled when many) and a status legend."""
+    fmap = base_map(tiles, controls=controls)
+    cities = partnership_cities(partners, homes, tr)
+    styles = [{"colour": t.colour} for t in reference.STATUSES]
+    order = {t.code: i for i, t in enumerate(reference.STATUSES)}
+    links = pd.DataFrame({"a": partners["home_city_id"], "b": partners["partner_city_id"],
+                          "style": partners["status"].map(order)})  # fmt: skip
+    TwinLayer(layer_data(cities, links, styles, tr, focus)).add_to(fmap)
+    if len(cities):
+        fmap.fit_bounds(_bounds(cities[["lat", "lon"]].to_numpy().tolist()), padding=(20, 20))
     shown = [t for t in reference.STATUSES if t.code in set(partners["status"])]
-    items = [(tr(t.label), t.colour) for t in shown] + [(tr("Home city"), "#c62828")]
+    items = [(tr(t.label), t.colour) for t in shown] + [(tr("Home city"), HOME_COLOUR)]
     Legend(tr("Status"), items, rtl=tr.rtl).add_to(fmap)
     return fmap
 
@@ -268,11 +289,18 @@ def to_html(fmap: folium.Map) -> str:
 def flight_map(
     partners: pd.DataFrame, homes: pd.DataFrame, focus: Mapping[str, Any], tiles: str, tr: Translator
 ) -> folium.Map:
-    """The kiosk map: the whole network, then a flight from the home city to one partner."""
-    fmap = partnership_map(partners, homes, tiles=tiles, tr=tr)
+    """The kiosk map: the whole network, the focus partner ringed and named, then a flight to it.
+
+    Nobody can press a zoom button on a kiosk: there are none.
+    """
+    fmap = partnership_map(partners, homes, tiles=tiles, tr=tr, focus=int(focus["partner_city_id"]), controls=False)
     fmap.location = [focus["home_lat"], focus["home_lon"]]
     FlyTo(focus["partner_lat"], focus["partner_lon"], zoom=5).add_to(fmap)
     return fmap
+
+
+def _feature(geometry: dict, **props: object) -> dict:
+    return {"type": "Feature", "geometry": geometry, "properties": props}
 
 
 def _points(rows: list[dict], **layer: Any) -> folium.GeoJson:
@@ -319,28 +347,21 @@ def _score_colour(score: float) -> str:
 
 
 def network_map(links: pd.DataFrame, cities: pd.DataFrame, tiles: str = "osm", tr: Translator = ENGLISH) -> folium.Map:
-    """Links (ours solid blue, other cities' ties grey) and cities sized by their number of twins."""
+    """Links (ours solid blue, other cities' ties grey dashed) and cities sized by their number of twins."""
     fmap = base_map(tiles)
-    ends = links[["a_lat", "a_lon", "b_lat", "b_lon"]].to_numpy(dtype=float)
-    arcs = geo.great_circles(ends) if len(links) else []
-    feats = [
-        _feature({"type": "LineString", "coordinates": [[round(lon, 3), round(lat, 3)] for lat, lon in arc.tolist()]},
-                 style={"color": "#1f78b4" if r.kind == "partnership" else "#888888", "weight": 2,
-                        "dashArray": None if r.kind == "partnership" else "4 4"},
-                 tooltip=esc(f"{tr.city(r.a_name)} – {tr.city(r.b_name)}"))
-        for r, arc in zip(links.itertuples(index=False), arcs, strict=True)
-    ]  # fmt: skip
-    folium.GeoJson({"type": "FeatureCollection", "features": feats}, name="links",
-                   tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False)).add_to(fmap)  # fmt: skip
-    rows = [
-        {"lat": r["lat"], "lon": r["lon"], "colour": "#c62828" if r["is_home"] else "#1f78b4",
-         "radius": 4 + 2 * min(int(r["degree"]), 8),
-         "tooltip": esc(tr("{city}: {n} twin cities", city=tr.city(r["name"]), n=int(r["degree"])))}
-        for r in cities.to_dict("records")
-    ]  # fmt: skip
-    _points(rows, name="cities").add_to(fmap)
+    shown = pd.DataFrame({
+        "id": cities["id"].to_numpy(), "lat": cities["lat"].to_numpy(), "lon": cities["lon"].to_numpy(),
+        "country": cities["country"].to_numpy(),
+        "tip": [tr("{city}: {n} twin cities", city=tr.city(n), n=tr.number(d))
+                for n, d in zip(cities["name"], cities["degree"], strict=True)],
+        "colour": [HOME_COLOUR if h else "#1f78b4" for h in cities["is_home"]],
+        "radius": 4 + 2 * cities["degree"].clip(upper=8).astype(int), "home": cities["is_home"].astype(int),
+    })  # fmt: skip
+    styles = [{"colour": "#1f78b4"}, {"colour": "#888888", "dash": "4 4"}]
+    edges = pd.DataFrame({"a": links["a"], "b": links["b"], "style": (links["kind"] != "partnership").astype(int)})
+    TwinLayer(layer_data(shown.dropna(subset=["lat", "lon"]), edges, styles, tr)).add_to(fmap)
     if len(cities):
         fmap.fit_bounds(_bounds(cities[["lat", "lon"]].to_numpy().tolist()), padding=(20, 20))
     Legend(tr("Network"), [(tr("Our partnerships"), "#1f78b4"), (tr("Partners' own ties"), "#888888"),
-                           (tr("Home city"), "#c62828")], rtl=tr.rtl).add_to(fmap)  # fmt: skip
+                           (tr("Home city"), HOME_COLOUR)], rtl=tr.rtl).add_to(fmap)  # fmt: skip
     return fmap
