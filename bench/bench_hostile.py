@@ -71,13 +71,17 @@ def main() -> None:
             out = subprocess.run([sys.executable, "-c", _PLAN, str(store), str(path), cases[name].table], cwd=ROOT,
                                  capture_output=True, text=True, check=True)  # fmt: skip
             got = json.loads(out.stdout)
-            print(f"{name} ({len(cases[name].data) / 1e3:.0f} KB): {got['seconds']:.2f} s, peak {got['mb']:.0f} MB")
-            print(f"  refused: {got['why'][:100]}")
+            stem = Path(name).stem
+            print(f"# {name} ({len(cases[name].data) / 1e3:.0f} KB) refused: {got['why'][:100]}")
+            print(f"hostile_{stem}_seconds: {got['seconds']:.2f} s")
+            print(f"hostile_{stem}_peak_memory: {got['mb']:.0f} MB")
         out = subprocess.run([sys.executable, "-c", _EXPORT, str(store), str(args.rows)], cwd=ROOT, capture_output=True,
                              text=True, check=True)  # fmt: skip
         got = json.loads(out.stdout)
-        print(f"excel export with {args.rows:,} extra indicator rows: {got['seconds']:.1f} s, peak {got['mb']:.0f} MB, "
-              f"{got['bytes'] / 1e6:.1f} MB")  # fmt: skip
+        print(f"# excel export with {args.rows:,} extra indicator rows")
+        print(f"export_xlsx_seconds: {got['seconds']:.1f} s")
+        print(f"export_xlsx_peak_memory: {got['mb']:.0f} MB")
+        print(f"export_xlsx_size: {got['bytes'] / 1e6:.1f} MB")
 
 
 if __name__ == "__main__":

@@ -78,15 +78,13 @@ def main() -> None:
             page.goto(f"{url}/?kiosk=1&seconds={args.seconds}")
             page.wait_for_timeout(10 * args.seconds * 1000)  # warm-up: caches filled, every slide kind seen
             start = (rss_mb(server.pid), heap_mb(), time.time())
-            print(f"after warm-up:   server RSS {start[0]:7.1f} MB   page JS heap {start[1]:6.1f} MB")
+            print(f"kiosk_server_rss_after_warm_up: {start[0]:.1f} MB")
+            print(f"kiosk_page_heap_after_warm_up: {start[1]:.1f} MB")
             for _ in range(args.slides):  # short waits: the page keeps being served between them
                 page.wait_for_timeout(args.seconds * 1000)
             end = (rss_mb(server.pid), heap_mb(), time.time())
-            print(f"after {args.slides} slides: server RSS {end[0]:7.1f} MB   page JS heap {end[1]:6.1f} MB")
-            print(
-                f"change:          server RSS {end[0] - start[0]:+7.1f} MB   page JS heap {end[1] - start[1]:+6.1f} MB "
-                f"over {end[2] - start[2]:.0f} s"
-            )
+            print(f"kiosk_server_rss_change: {end[0] - start[0]:+.1f} MB (over {args.slides} slides)")
+            print(f"kiosk_page_heap_change: {end[1] - start[1]:+.1f} MB (over {end[2] - start[2]:.0f} s)")
             browser.close()
     finally:
         server.terminate()

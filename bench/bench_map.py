@@ -1,119 +1,166 @@
-"""How the store, queries and map builder scale: a synthetic network of many partnerships.
+"""The partner map at 1,000 / 10,000 / 50,000 partnerships beside a naive folium build, in one run.
 
-Run by hand: ``./dev bench`` (or ``python bench/bench_map.py --partners 20000``). Prints the
-time to build the database, to query it with and without filters, to build the folium map
-and the size of the map's HTML, so a regression shows as a figure, not a flaky test.
+    python bench/bench_map.py [--sizes 1000,10000,50000] [--naive-max 50000]
+
+For each size both maps are built from the same rows (bench/generate.py's cities and
+partnerships) and drawn in headless Chromium from a local server with the same offline
+Leaflet. The naive build is what folium's documentation suggests: one ``folium.Marker`` with a
+popup and one ``folium.PolyLine`` per partnership. Printed: server build time, HTML bytes and
+time from navigation until drawn, for both, and their ratios.
 """
 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-import random
-import resource
+import contextlib
+import functools
+import http.server
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
-import duckdb
+import folium
+import numpy as np
 import pandas as pd
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
-from twinmap.core import reference
-from twinmap.reads import finder, health, network, queries, register
-from twinmap.store import db
-from twinmap.views import maps
+import generate  # noqa: E402
+
+from twinmap.core import reference  # noqa: E402
+from twinmap.views import maps  # noqa: E402
+from twinmap.views.i18n import ENGLISH  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
 
 
-def _timed(label: str, fn):
+def frames(n: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``n`` partnerships with the columns the map page reads, and their home cities."""
+    rng = np.random.default_rng(7)
+    city = generate.cities(max(200, min(20_000, int(n * 0.4)))).reset_index().rename(columns={"index": "id"})
+    part = generate.partnerships(city, n, rng)
+    by_key = city.set_index(["name", "country_code"])
+    home = by_key.loc[list(zip(part["home_city"], part["home_country"], strict=True))].reset_index()
+    other = by_key.loc[list(zip(part["partner_city"], part["partner_country"], strict=True))].reset_index()
+    partners = pd.DataFrame({
+        "id": np.arange(1, n + 1), "status": part["status"], "kind": part["kind"], "purpose": part["purpose"],
+        "home_city_id": home["id"], "home_name": home["name"], "home_local_name": None,
+        "home_country": home["country_code"], "home_lat": home["lat"], "home_lon": home["lon"],
+        "partner_city_id": other["id"], "partner_name": other["name"], "partner_local_name": None,
+        "partner_country": other["country_code"], "partner_lat": other["lat"], "partner_lon": other["lon"],
+        "signed_on": part["signed_on"],
+    })  # fmt: skip
+    homes = city[city["id"].isin(partners["home_city_id"])][["id", "name", "local_name", "country_code", "lat", "lon"]]
+    return partners, homes.assign(local_name=None)
+
+
+def naive(partners: pd.DataFrame) -> folium.Map:
+    """One Marker with a popup and one PolyLine per partnership, on the same offline Leaflet."""
+    fmap = maps.base_map("none")
+    for r in partners.itertuples(index=False):
+        popup = (f"<b>{maps.esc(r.partner_name)}</b> ({maps.esc(r.partner_country)})<br>"
+                 f"Partner of {maps.esc(r.home_name)}<br>{maps.esc(r.kind)} · {maps.esc(r.status)}<br>"
+                 f"Signed: {maps.esc(r.signed_on)}<br><i>{maps.esc(r.purpose)}</i>")  # fmt: skip
+        where = [r.partner_lat, r.partner_lon]
+        folium.Marker(where, popup=folium.Popup(popup), tooltip=maps.esc(r.partner_name)).add_to(fmap)
+        folium.PolyLine(
+            [[r.home_lat, r.home_lon], [r.partner_lat, r.partner_lon]],
+            color=reference.colour(reference.STATUSES, r.status),
+            weight=2,
+        ).add_to(fmap)
+    return fmap
+
+
+@contextlib.contextmanager
+def serve(folder: Path):
+    """A local web server for ``folder``, with the app's static files at /app/static."""
+    (folder / "app").mkdir(exist_ok=True)
+    link = folder / "app" / "static"
+    if not link.exists():
+        link.symlink_to(ROOT / "static")
+    handler = functools.partial(_Quiet, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:  # noqa: ARG002 - the benchmark prints its own figures
+        return
+
+
+OURS_DRAWN = "() => { const m = document.querySelector('.leaflet-container'); return m && m.dataset.twinDrawn; }"
+NAIVE_DRAWN = (
+    "(n) => document.readyState === 'complete' && document.querySelectorAll('.leaflet-marker-icon').length >= n"
+)
+
+
+def drawn_seconds(browser, url: str, condition: str, arg: object = None, timeout_s: float = 300) -> float | None:
+    """Seconds from navigation until ``condition`` holds in the page (None if it never did)."""
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
     start = time.perf_counter()
-    out = fn()
-    print(f"{label:<44} {1000 * (time.perf_counter() - start):9.1f} ms")
-    return out
+    try:
+        page.goto(url, timeout=timeout_s * 1000)
+        page.wait_for_function(condition, arg=arg, timeout=timeout_s * 1000, polling=100)
+        return time.perf_counter() - start
+    except Exception:  # a timeout is a figure here, not a failure
+        return None
+    finally:
+        page.close()
 
 
-def _fill(con, partners: int, events_per: int, rng: random.Random) -> None:
-    cities = pd.DataFrame(
-        {
-            "name": [f"City {i}" for i in range(partners + 50)],
-            "country_code": [
-                rng.choice(["IR", "RU", "IT", "TR", "KZ", "DE", "JP", "US"]) for _ in range(partners + 50)
-            ],
-            "lat": [rng.uniform(-60, 70) for _ in range(partners + 50)],
-            "lon": [rng.uniform(-180, 180) for _ in range(partners + 50)],
-        }
-    )
-    statuses = reference.codes(reference.STATUSES)
-    with db.write_transaction(con) as cur:
-        cur.register("c", cities)
-        cur.execute("INSERT INTO cities (name, country_code, lat, lon) SELECT * FROM c")
-        cur.execute(
-            """INSERT INTO partnerships (home_city_id, partner_city_id, kind, status, signed_on, signed_precision)
-               SELECT 1 + (i % 50), 51 + i, 'sister_city', list_extract($s, 1 + (i % len($s))::INT),
-                      DATE '2000-01-01' + to_days((i * 37 % 9000)::INT), 'day'
-               FROM range($n) t(i)""",
-            {"n": partners, "s": list(statuses)},
-        )
-        cur.execute(
-            """INSERT INTO events (partnership_id, kind, title, starts_on, status)
-               SELECT 1 + (i % $n), 'festival', 'Event ' || i, DATE '2010-01-01' + to_days((i % 6000)::INT), 'held'
-               FROM range($m) t(i)""",
-            {"n": partners, "m": partners * events_per},
-        )
-        cur.execute(
-            """INSERT INTO follow_ups (partnership_id, action, due_on, status, done_on)
-               SELECT 1 + (i % $n), 'Action ' || i, DATE '2024-01-01' + to_days((i % 1200)::INT),
-                      CASE WHEN i % 3 = 0 THEN 'open' ELSE 'done' END,
-                      CASE WHEN i % 3 = 0 THEN NULL ELSE DATE '2024-01-05' + to_days((i % 1200)::INT) END
-               FROM range($m) t(i)""",
-            {"n": partners, "m": partners * 2},
-        )
-        cur.execute(
-            """INSERT INTO targets (partnership_id, indicator, target_value, due_on)
-               SELECT 1 + i, 'tourist_arrivals', 1000, DATE '2025-01-01' FROM range($n) t(i)""",
-            {"n": partners},
-        )
+def measure(n: int, folder: Path, base: str, browser, with_naive: bool) -> None:
+    """Build, write and draw both maps for ``n`` partnerships; print the figures."""
+    partners, homes = frames(n)
+    start = time.perf_counter()
+    ours = maps.to_html(maps.partnership_map(partners, homes, tiles="none", tr=ENGLISH))
+    built = time.perf_counter() - start
+    (folder / f"ours_{n}.html").write_text(ours, encoding="utf-8")
+    drawn = drawn_seconds(browser, f"{base}/ours_{n}.html", OURS_DRAWN)
+    print(f"map_{n}_ours_build: {built:.2f} s")
+    print(f"map_{n}_ours_bytes: {len(ours.encode())} bytes")
+    print(f"map_{n}_ours_drawn: {_s(drawn)}")
+    if not with_naive:
+        return
+    start = time.perf_counter()
+    slow = maps.to_html(naive(partners))
+    built = time.perf_counter() - start
+    (folder / f"naive_{n}.html").write_text(slow, encoding="utf-8")
+    slow_drawn = drawn_seconds(browser, f"{base}/naive_{n}.html", NAIVE_DRAWN, arg=n)
+    print(f"map_{n}_naive_build: {built:.2f} s")
+    print(f"map_{n}_naive_bytes: {len(slow.encode())} bytes")
+    print(f"map_{n}_naive_drawn: {_s(slow_drawn)}")
+    print(f"map_{n}_bytes_ratio: {len(slow.encode()) / len(ours.encode()):.1f} x")
+    if drawn and slow_drawn:
+        print(f"map_{n}_drawn_ratio: {slow_drawn / drawn:.1f} x")
+
+
+def _s(seconds: float | None) -> str:
+    return f"{seconds:.2f} s" if seconds is not None else "not drawn within 300 s"
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--partners", type=int, default=20_000)
-    parser.add_argument("--events-per-partner", type=int, default=10)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,10000,50000")
+    parser.add_argument("--naive-max", type=int, default=50_000, help="largest size also built the naive way")
     args = parser.parse_args()
-    today = dt.date(2026, 11, 23)
-    with tempfile.TemporaryDirectory() as tmp:
-        con = duckdb.connect(str(Path(tmp) / "bench.duckdb"))
-        db.migrate(con)
-        print(f"{args.partners:,} partnerships, {args.partners * args.events_per_partner:,} events")
-        _timed("fill database", lambda: _fill(con, args.partners, args.events_per_partner, random.Random(1)))
-        frame = _timed(
-            "partnerships query (all public)", lambda: queries.partnerships(con, queries.PartnershipFilter(), today)
-        )
-        _timed(
-            "partnerships query (one home city)",
-            lambda: queries.partnerships(con, queries.PartnershipFilter(home_city_ids=(1,)), today),
-        )
-        _timed("headline figures", lambda: queries.headline(con, queries.PartnershipFilter(), today))
-        _timed("upcoming events", lambda: queries.upcoming_events(con, queries.PartnershipFilter(), today))
-        f = queries.PartnershipFilter(include_private=True)
-        scored = _timed("health of every agreement in force", lambda: health.assess_all(con, f, today))
-        print(f"{'  partnerships assessed':<44} {len(scored):9,}")
-        _timed("register table (stage, completeness, health)", lambda: register.table(con, f, today))
-        links = _timed("network edges", lambda: network.edges(con, include_private=True))
-        _timed("network degrees", lambda: network.degrees(links, set(range(1, 51))))
-        _timed("partner finder, first call (coast distances)", lambda: finder.rank(con, 1, finder.Weights()))
-        _timed("partner finder, next call", lambda: finder.rank(con, 2, finder.Weights(), ("tourism",)))
-        homes = queries.home_cities(con)
-        fmap = _timed(
-            f"build folium map ({len(frame):,} partners)", lambda: maps.partnership_map(frame, homes, tiles="none")
-        )
-        page = _timed("render map HTML", lambda: maps.to_html(fmap))
-        print(
-            f"{'map HTML size':<44} {len(page) / 1e6:9.1f} MB ({len(page) / max(len(frame), 1):.0f} bytes per partner)"
-        )
-        print(f"{'peak resident memory':<44} {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:9.0f} MB")
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory() as tmp, serve(Path(tmp)) as base, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        (Path(tmp) / "warm.html").write_text(maps.to_html(maps.base_map("none")), encoding="utf-8")
+        drawn_seconds(browser, f"{base}/warm.html", "() => document.readyState === 'complete'")  # browser start-up
+        for n in (int(s) for s in args.sizes.split(",")):
+            measure(n, Path(tmp), base, browser, n <= args.naive_max)
+        browser.close()
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ import pandas as pd
 from twinmap.core import config
 from twinmap.core.reference import N_, PRIVATE_STATUSES, Explained
 from twinmap.ingest.importer import Plan, plan_import
-from twinmap.ingest.specs import references
+from twinmap.ingest.specs import TABLES, references
 from twinmap.store import db
 
 log = logging.getLogger("twinmap.import")
@@ -201,16 +201,28 @@ def _undo(con: duckdb.DuckDBPyConnection, batch: int, user: str) -> None:
         if row[0] != "committed":
             raise UndoRefused(N_("import #{batch} was already undone"), batch=batch)
         _check_later_batches(cur, batch)
-        changes = cur.execute(
-            "SELECT table_name, row_id, action, before FROM import_changes WHERE batch_id = ? ORDER BY seq DESC",
+        _check_references(cur, batch)
+        updates = cur.execute(
+            """SELECT table_name, row_id, before FROM import_changes
+               WHERE batch_id = ? AND action = 'update' ORDER BY seq DESC""",
             [batch],
         ).fetchall()
-        _check_references(cur, changes)
-        for table, row_id, action, before in changes:
-            if action == "insert":
-                cur.execute(f"DELETE FROM {table} WHERE id = ?", [row_id])
-            else:
-                _restore(cur, table, row_id, json.loads(before))
+        for table, row_id, before in updates:
+            _restore(cur, table, row_id, json.loads(before))
+        # Inserts go in one statement per table, the last-filled table first (events before the
+        # cities they refer to): a million rows in seconds, not one DELETE each.
+        tables = cur.execute(
+            """SELECT table_name FROM import_changes WHERE batch_id = ? AND action = 'insert'
+               GROUP BY table_name ORDER BY max(seq) DESC""",
+            [batch],
+        ).fetchall()
+        for (table,) in tables:
+            _check_table(table)
+            cur.execute(
+                f"""DELETE FROM {table} WHERE id IN (SELECT row_id FROM import_changes
+                    WHERE batch_id = ? AND table_name = ? AND action = 'insert')""",
+                [batch, table],
+            )
         cur.execute(
             "UPDATE import_batches SET status = 'undone', undone_at = current_timestamp, undone_by = ? WHERE id = ?",
             [user, batch],
@@ -232,17 +244,20 @@ def _check_later_batches(cur: duckdb.DuckDBPyConnection, batch: int) -> None:
         )
 
 
-def _check_references(cur: duckdb.DuckDBPyConnection, changes: list[tuple]) -> None:
-    inserted: dict[str, set[int]] = {}
-    for table, row_id, action, _ in changes:
-        if action == "insert":
-            inserted.setdefault(table, set()).add(row_id)
-    for table, ids in inserted.items():
+def _check_references(cur: duckdb.DuckDBPyConnection, batch: int) -> None:
+    """Refuse when rows added since refer to rows this batch inserted (they would be left dangling)."""
+    tables = cur.execute(
+        "SELECT DISTINCT table_name FROM import_changes WHERE batch_id = ? AND action = 'insert'", [batch]
+    ).fetchall()
+    for (table,) in tables:
         for ref_table, column in _REFERENCES.get(table, ()):
-            own = sorted(inserted.get(ref_table, set()))
             used = cur.execute(
-                f"SELECT count(*) FROM {ref_table} WHERE list_contains(?, {column}) AND NOT list_contains(?, id)",
-                [sorted(ids), own],
+                f"""SELECT count(*) FROM {ref_table}
+                    WHERE {column} IN (SELECT row_id FROM import_changes
+                                       WHERE batch_id = $b AND table_name = $t AND action = 'insert')
+                      AND id NOT IN (SELECT row_id FROM import_changes
+                                     WHERE batch_id = $b AND table_name = $r AND action = 'insert')""",
+                {"b": batch, "t": table, "r": ref_table},
             ).fetchone()[0]
             if used:
                 raise UndoRefused(
@@ -254,6 +269,12 @@ def _check_references(cur: duckdb.DuckDBPyConnection, changes: list[tuple]) -> N
                     table=ref_table,
                     created=table,
                 )
+
+
+def _check_table(table: str) -> None:
+    """Table names put into SQL are the templates' own (the change log is written by us; checked anyway)."""
+    if table not in TABLES:
+        raise ValueError(f"the change log names a table that is not a template's: {table!r}")
 
 
 def _restore(cur: duckdb.DuckDBPyConnection, table: str, row_id: int, before: dict[str, Any]) -> None:

@@ -303,29 +303,42 @@ class _Planner:
             for i, h, p in cur.execute("SELECT id, home_city_id, partner_city_id FROM partnerships").fetchall()
         }
         plan.partnership_cities = {i: (h, p) for i, h, p in self.partnerships.values()}
-        self.existing = self._existing_rows()
+        self.existing: dict[str, dict[Any, dict[str, Any]]] = {"id": {}, "key": {}}
         self.seen: dict[tuple, int] = {}
         self.created: dict[tuple[str, str], int] = {}  # gazetteer cities planned, by (folded name, country)
         self.created_places: dict[int, int] = {}  # ... and by GeoNames id
 
-    def _existing_rows(self) -> dict[str, dict[Any, dict[str, Any]]]:
-        # table name from the spec, not from input; oldest first so the first-held row owns its key
-        frame = self.cur.execute(f"SELECT * FROM {self.spec.name} ORDER BY id").df()
-        rows = [{k: _plain(v) for k, v in r.items()} for r in frame.to_dict("records")]
+    def _existing_rows(self, rows: list[dict[str, Any]]) -> dict[str, dict[Any, dict[str, Any]]]:
+        """The held rows a file's rows could be: by id, or sharing the id a natural key starts with.
+
+        Only those are read, so a thousand-row update of a five-million-row table reads a
+        thousand rows' neighbours, not the table. Oldest first: the first-held row owns its key.
+        """
+        table = self.spec.name  # from the spec, not from input
+        ids = sorted({r["id"] for r in rows if r.get("id") is not None})
+        by = [c for c in (self.spec.pair or self.spec.key[:1]) if c.endswith("_id")]
+        if by:
+            keys = sorted({r[c] for r in rows for c in by if r.get(c) is not None})
+            near = " OR ".join(f"{c} IN (SELECT unnest($keys))" for c in by)
+            sql = f"SELECT * FROM {table} WHERE id IN (SELECT unnest($ids)) OR {near} ORDER BY id"
+            frame = self.cur.execute(sql, {"ids": ids, "keys": keys}).df()
+        else:  # keyed by names (cities, missions): small tables
+            frame = self.cur.execute(f"SELECT * FROM {table} ORDER BY id").df()
+        held = [{k: _plain(v) for k, v in r.items()} for r in frame.to_dict("records")]
         by_key: dict[tuple, dict[str, Any]] = {}
-        for r in rows:
+        for r in held:
             by_key.setdefault(self._key(r), r)
-        return {"id": {r["id"]: r for r in rows}, "key": by_key}
+        return {"id": {r["id"]: r for r in held}, "key": by_key}
 
     def _key(self, values: dict[str, Any]) -> tuple:
         """A row's natural key, compared without case or accents ("SARI" is "Sari")."""
         return tuple(fold(v) if isinstance(v, str) else v for v in (values.get(k) for k in self.spec.key))
 
     def run(self, rows: list[tuple[int, list[str]]]) -> None:
-        for line, cells in rows:
-            values = self._row(line, cells)
-            if values is not None:
-                self._classify(line, values)
+        read = [(line, values) for line, cells in rows if (values := self._row(line, cells)) is not None]
+        self.existing = self._existing_rows([values for _, values in read])
+        for line, values in read:
+            self._classify(line, values)
 
     def error(self, line: int | None, column: str, msgid: str, **values: object) -> None:
         self.plan.errors.append(Problem(line, column, msgid, values))

@@ -1,0 +1,64 @@
+"""Every benchmark script runs at a small size, so none can rot; the generator is checked for what it promises."""
+
+import re
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from .conftest import ROOT
+
+sys.path.insert(0, str(ROOT / "bench"))
+
+import generate
+
+FIGURE = re.compile(r"^[a-z0-9_]+: \S+ \S+")
+
+
+def _bench(script: str, *args: str, timeout: int = 600) -> list[str]:
+    done = subprocess.run([sys.executable, str(ROOT / "bench" / script), *args], capture_output=True, text=True,
+                          timeout=timeout, check=False, cwd=ROOT)  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    lines = [ln for ln in done.stdout.splitlines() if ln and not ln.startswith("#")]
+    assert lines and all(FIGURE.match(ln) for ln in lines), lines
+    return lines
+
+
+def test_the_generator_is_deterministic_real_and_skewed_like_the_twinning_network(tmp_path):
+    sizes = {"cities": 400, "partnerships": 1500, "events": 3000, "indicators": 5000}
+    first = generate.generate(tmp_path / "a", sizes)
+    again = generate.generate(tmp_path / "b", sizes)
+    for table, path in first.items():
+        assert path.read_bytes() == again[table].read_bytes(), table
+    cities = pd.read_csv(first["cities"], keep_default_na=False)
+    parts = pd.read_csv(first["partnerships"], keep_default_na=False)
+    assert len(cities) == 400 and len(parts) == 1500
+    assert {"Shanghai", "Tehran", "Moscow"} <= set(cities["name"])  # real places, real coordinates
+    ends = pd.concat([parts["home_city"] + "|" + parts["home_country"],
+                      parts["partner_city"] + "|" + parts["partner_country"]])  # fmt: skip
+    degree = ends.value_counts()
+    assert degree.max() >= 30 and degree.median() <= 6  # a few hubs, most cities with a handful
+    pairs = set(zip(ends[: len(parts)], ends[len(parts) :], strict=True))
+    assert len(pairs) == len(parts) and not any((b, a) in pairs for a, b in pairs)
+    for table, n in sizes.items():
+        assert len(pd.read_csv(first[table], keep_default_na=False)) == n, table
+
+
+def test_the_map_benchmark_draws_both_builds_in_chromium():
+    lines = _bench("bench_map.py", "--sizes", "300", "--naive-max", "300")
+    figures = dict(ln.split(": ", 1) for ln in lines)
+    assert "s" in figures["map_300_ours_drawn"] and "not drawn" not in figures["map_300_naive_drawn"]
+    assert float(figures["map_300_bytes_ratio"].split()[0]) > 5
+
+
+@pytest.mark.parametrize(("script", "args"), [
+    ("bench_import.py", ("--cities", "300", "--partnerships", "400", "--events", "2000", "--indicators", "3000",
+                         "--baseline", "")),
+    ("bench_pages.py", ("--size", "small", "--repeats", "1")),
+    ("bench_hostile.py", ("--rows", "1000")),
+    ("bench_kiosk.py", ("--slides", "2", "--seconds", "2")),
+])  # fmt: skip
+def test_a_benchmark_runs_at_a_small_size_and_prints_figures(script, args):
+    lines = _bench(script, *args)
+    assert any(word in ln for ln in lines for word in ("_per_s", "_warm", "_seconds", "_change"))
