@@ -25,8 +25,9 @@ widgets.titled_table(_("Next events"), tables.events_table(cache.upcoming_events
                      always=True)  # fmt: skip
 
 if not p.signed_in:
-    expiring = tables.expiring_table(queries.expiring(partners, today, 12), today, _)
-    widgets.titled_table(_("Agreements expiring within 12 months"), expiring, "overview_expiring")
+    expiring = queries.expiring(partners, today, 12)
+    widgets.titled_table(_("Agreements expiring within 12 months"), expiring, "overview_expiring",
+                         build=lambda r: tables.expiring_table(r, today, _))  # fmt: skip
     st.caption(_("Sign in to see how each partnership is doing, what is overdue and the tourism impact."))
     st.stop()
 
@@ -36,19 +37,19 @@ widgets.metrics(cards.health_figures(assessed, _), columns=3)
 weak = assessed[assessed["klass"] != reference.ALIVE]
 if len(weak):
     st.subheader(_("Dying or at risk, and why"))
-    widgets.table_downloads(tables.health_table(weak, _), "partnership-health", "overview_health")
+    widgets.table_downloads(weak, "partnership-health", "overview_health", build=lambda r: tables.health_table(r, _))
 six, twelve = queries.expiring(partners, today, 6), queries.expiring(partners, today, 12)
 later = twelve[~twelve["id"].isin(six["id"])]
-widgets.titled_table(_("Agreements expiring within 6 months"), tables.expiring_table(six, today, _),
-                     "overview_expiring_6")  # fmt: skip
-widgets.titled_table(_("Agreements expiring in 6 to 12 months"), tables.expiring_table(later, today, _),
-                     "overview_expiring_12")  # fmt: skip
+widgets.titled_table(_("Agreements expiring within 6 months"), six, "overview_expiring_6",
+                     build=lambda r: tables.expiring_table(r, today, _))  # fmt: skip
+widgets.titled_table(_("Agreements expiring in 6 to 12 months"), later, "overview_expiring_12",
+                     build=lambda r: tables.expiring_table(r, today, _))  # fmt: skip
 ids = tuple(int(i) for i in partners["id"])
 follow = cache.follow_ups(today, ids)
-widgets.titled_table(_("Overdue follow-up actions"), tables.follow_ups_table(follow[follow["overdue"]], _),
-                     "overview_overdue")  # fmt: skip
+widgets.titled_table(_("Overdue follow-up actions"), follow[follow["overdue"]], "overview_overdue",
+                     build=lambda r: tables.follow_ups_table(r, _))  # fmt: skip
 missed = cache.targets(today, ids).query("state == 'missed'")
-widgets.titled_table(_("Targets missed"), tables.targets_table(missed, _), "overview_targets")
+widgets.titled_table(_("Targets missed"), missed, "overview_targets", build=lambda r: tables.targets_table(r, _))
 
 st.subheader(_("Tourism from partner countries against the general trend"))
 result = cache.tourism_impact(f, "tourist_arrivals", today, 24)

@@ -4,7 +4,7 @@ import streamlit as st
 
 from twinmap.core import reference
 from twinmap.ui import cache, page, widgets
-from twinmap.views import charts, labels
+from twinmap.views import charts, labels, tables
 
 p = page.start()
 _ = p.tr
@@ -18,12 +18,18 @@ if not p.staff:
 shown = [t for t in reference.STATUSES if t.code in set(board["status"])]
 widgets.chart(charts.funnel(board, _), key="pipeline_funnel")
 
-names = dict(zip(board["id"], labels.pair_labels(board, _), strict=True))
+# A board of fifty thousand cards is a wall: each stage shows its count and the partnerships
+# longest in it (those most likely stuck); the search box finds any other.
+if len(board) > widgets.OPTIONS_SHOWN:
+    query = st.text_input(_("Find a partnership"), key="pipeline_find", placeholder=_("City or country"))
+    board = tables.matching(board, query, [], _) if query else board
 columns = st.columns(len(shown) or 1)
 for column, term in zip(columns, shown, strict=False):
     rows = board[board["status"] == term.code].sort_values("entered_on", na_position="first")
     column.markdown(f"**{labels.md_escape(_(term.label))}** · {_.number(len(rows))}")
-    for r in rows.to_dict("records"):
+    first = rows.head(widgets.CARDS_SHOWN)
+    names = dict(zip(first["id"], labels.pair_labels(first, _), strict=True))
+    for r in first.to_dict("records"):
         since = r["entered_on"]
         with column.container(border=True):
             st.markdown(labels.md_escape(names[r["id"]]))
@@ -33,3 +39,5 @@ for column, term in zip(columns, shown, strict=False):
                 days = (today - since.date()).days
                 st.caption(_("Since {date} ({days} days)", date=_.date(since, r["entered_precision"]),
                              days=_.number(days)))  # fmt: skip
+    if len(rows) > widgets.CARDS_SHOWN:
+        column.caption(_("… and {n} more", n=_.number(len(rows) - widgets.CARDS_SHOWN)))

@@ -23,12 +23,12 @@ frame = tables.matching(frame, query, stages, _)
 if frame.empty:
     st.info(_("No partnership matches. Clear the search or the stages."))
     st.stop()
-st.caption(_("{n} partnerships. Choose one below to see it in full.", n=len(frame)))
-widgets.table_downloads(tables.register_table(frame, _, with_health=p.signed_in), "partnership-register",
-                        "register_table")  # fmt: skip
+st.caption(_("{n} partnerships. Choose one below to see it in full.", n=_.number(len(frame))))
+widgets.table_downloads(frame, "partnership-register", "register_table",
+                        build=lambda r: tables.register_table(r, _, with_health=p.signed_in))  # fmt: skip
 
-names = dict(zip(frame["id"], labels.pair_labels(frame, _), strict=True))
-pid = int(st.selectbox(_("Partnership"), list(names), format_func=names.get, key="register_pick"))
+pid = widgets.pick_partnerships(frame, _("Partnership"), "register_pick")[0]
+names = {pid: labels.pair_labels(frame[frame["id"] == pid], _)[0]}
 row = labels.plain_row(frame[frame["id"] == pid].iloc[0])
 found = row["health"] if p.signed_in and isinstance(row.get("klass"), str) else None
 

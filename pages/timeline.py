@@ -7,24 +7,19 @@ import streamlit as st
 from twinmap.core import reference
 from twinmap.reads import queries
 from twinmap.ui import cache, page, widgets
-from twinmap.views import charts, grant, ics, labels, tables
+from twinmap.views import charts, grant, ics, tables
 
 p = page.start()
 _ = p.tr
 today = p.today
 base = p.filter
 all_partners = cache.partnerships(base, today)
-names = dict(zip(all_partners["id"], labels.pair_labels(all_partners, _), strict=True))
 first, _last = cache.signing_years()
 
 with st.sidebar:
     st.subheader(_("Timeline filters"))
-    chosen = st.multiselect(
-        _("Partnerships"),
-        list(names),
-        format_func=names.get,
-        key="timeline_partners",
-        placeholder=_("All partnerships"),
+    chosen = widgets.pick_partnerships(
+        all_partners, _("Partnerships"), "timeline_partners", multi=True, placeholder=_("All partnerships")
     )
     kinds = st.multiselect(
         _("Event kinds"),
@@ -48,13 +43,17 @@ st.title(_("Timeline"))
 st.caption(
     _(
         "{events} events of {partners} partnerships, {first}–{last}.",
-        events=len(events),
-        partners=len(partners),
+        events=_.number(len(events)),
+        partners=_.number(len(partners)),
         first=_.digits(str(years[0])),
         last=_.digits(str(years[1])),
     )
 )
-fig = charts.timeline(partners, events, today, _)
+if charts.readable_timeline(partners, events):
+    fig = charts.timeline(partners, events, today, _)
+else:
+    st.caption(_("Too many to draw one by one: events per month by kind. Choose partnerships to see each event."))
+    fig = charts.events_by_month(events, today, _)
 fig.update_xaxes(range=[start, end])
 widgets.chart(fig, key="timeline_chart")
 st.download_button(
@@ -72,7 +71,7 @@ widgets.table_downloads(
     tables.events_table(cache.upcoming_events(f, today, 20), _), "upcoming-events", "timeline_upcoming"
 )
 st.subheader(_("All events shown"))
-widgets.table_downloads(tables.events_table(events, _), "events", "timeline_events")
+widgets.table_downloads(events, "events", "timeline_events", build=lambda r: tables.events_table(r, _))
 
 if p.signed_in:
     st.subheader(_("Grant report"))

@@ -121,3 +121,22 @@ def test_finder_and_network_maps_escape_city_names_and_load_nothing_from_a_cdn()
         assert EVIL not in page and "\\u0026lt;img src=x onerror=alert(1)\\u0026gt;" in page
         urls = re.findall(r"""(?:src|href)=["']([^"']+)""", page)
         assert all(u.startswith("/app/static/") for u in urls), urls
+
+
+TEMPLATE = "{{ 'inj' ~ 'ected' }}{% if true %}RAN-ON-SERVER{% endif %}"
+
+
+def test_a_name_that_looks_like_a_template_is_shown_as_written_never_run_on_the_server():
+    frame = _partners(partner_name=TEMPLATE, home_name=TEMPLATE)
+    found = pd.DataFrame([{"name": TEMPLATE, "country_code": "IT", "lat": 42.46, "lon": 14.21, "score": 91.0}])
+    home = {"name": TEMPLATE, "local_name": None, "lat": 36.56, "lon": 53.06}
+    links = pd.DataFrame([{"a": 1, "b": 2, "kind": "tie"}])
+    cities = pd.DataFrame([{"id": 1, "name": TEMPLATE, "country": "DE", "lat": 50.98, "lon": 11.33, "degree": 6,
+                            "is_home": False}, {"id": 2, "name": "Blois", "country": "FR", "lat": 47.59, "lon": 1.33,
+                            "degree": 1, "is_home": False}])  # fmt: skip
+    for fmap in (maps.partnership_map(frame, HOMES, tiles="none"), maps.candidate_map(home, found, tiles="none"),
+                 maps.network_map(links, cities, tiles="none")):  # fmt: skip
+        page = maps.to_html(fmap)
+        assert "injected" not in page
+        assert set(re.findall(r"(.{5})RAN-ON-SERVER", page)) == {"#125;"}  # only as written, after its "%}"
+        assert "#123;% if true %" in page  # the braces as entities ("&" itself JSON-escaped in scripts)

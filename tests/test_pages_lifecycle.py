@@ -125,3 +125,50 @@ def test_an_editor_moves_a_partnership_to_another_stage_and_the_pipeline_dates_i
     at.switch_page("pages/pipeline.py").run()
     captions = " ".join(c.value for c in at.caption)
     assert "Since 23 Nov 2026 (0 days)" in captions
+
+
+# At a province's or an association's size a page shows what a person can read: the first rows of
+# a table (the downloads hold all), a search before a long list, a few cards per stage, and a
+# summary instead of a row per partnership. The limits are lowered here so the shipped data passes them.
+
+
+def test_a_long_register_shows_its_first_rows_and_says_the_downloads_hold_all(app_env, monkeypatch):
+    from twinmap.ui import widgets
+
+    monkeypatch.setattr(widgets, "ROWS_SHOWN", 5)
+    at = _as(None, "pages/register.py")
+    assert len(at.dataframe[0].value) == 5
+    assert "The first 5 of 12 rows; the downloads hold them all." in [c.value for c in at.caption]
+
+
+def test_a_long_list_of_partnerships_is_searched_before_it_is_offered(app_env, monkeypatch):
+    from twinmap.ui import widgets
+
+    monkeypatch.setattr(widgets, "OPTIONS_SHOWN", 3)
+    at = _as(None, "pages/register.py")
+    assert len(at.selectbox(key="register_pick").options) == 3
+    at.text_input(key="register_pick_find").set_value("trabzon").run()
+    assert at.selectbox(key="register_pick").options == ["Sari – Trabzon"]
+    assert at.header[0].value == "Sari – Trabzon"
+
+
+def test_the_pipeline_shows_a_few_cards_per_stage_and_counts_the_rest(app_env, monkeypatch):
+    from twinmap.ui import widgets
+
+    monkeypatch.setattr(widgets, "CARDS_SHOWN", 1)
+    at = _as("editor", "pages/pipeline.py")
+    captions = [c.value for c in at.caption]
+    assert any(c.startswith("… and ") and c.endswith(" more") for c in captions)
+    heads = {m.value.split(" · ")[0]: int(m.value.split(" · ")[1]) for m in at.markdown if " · " in m.value}
+    cards = [m.value for m in at.markdown if " – " in m.value]
+    assert len(cards) == len(heads) and sum(heads.values()) > len(cards)
+
+
+def test_the_timeline_of_many_partnerships_counts_events_per_month(app_env, monkeypatch):
+    from twinmap.views import charts
+
+    monkeypatch.setattr(charts, "TIMELINE_ROWS", 2)
+    at = _as(None, "pages/timeline.py")
+    assert any(c.value.startswith("Too many to draw one by one") for c in at.caption)
+    figure = at.get("plotly_chart")[0].proto.spec
+    assert '"barmode":"stack"' in figure.replace(" ", "")

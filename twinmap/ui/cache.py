@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 import duckdb
+import pandas as pd
 import streamlit as st
 
 from twinmap.core import config
@@ -69,10 +70,27 @@ def problem() -> db.DatabaseError | None:
 _READERS: dict[str, Callable] = {}
 
 
-@st.cache_data(show_spinner=False, max_entries=512)
+@st.cache_resource(show_spinner=False, max_entries=256)
 def _read(name: str, path: str, version: int, *args: Any) -> Any:  # noqa: ARG001 - path, version: cache keys
-    # ``path`` and ``version`` are only cache keys: a new version is a new entry.
+    # ``path`` and ``version`` are only cache keys: a new version is a new entry. A resource
+    # cache hands back the object itself, not an unpickled copy: at 50,000 partnerships a copy
+    # costs more than the page (a quarter of a second for the partnerships, 1.6 s for health).
     return _READERS[name](connection(), *args)
+
+
+_cleared: dict[str, int] = {}
+
+
+def _fresh(path: str, version: int) -> None:
+    """Drop every read of older data versions once a newer one is seen (they can never be asked for again)."""
+    if _cleared.get(path) not in (None, version):
+        _read.clear()
+    _cleared[path] = version
+
+
+def _shared(value: Any) -> Any:
+    """A frame as a shallow copy: pandas' copy-on-write keeps a page's changes out of the shared result."""
+    return value.copy(deep=False) if isinstance(value, pd.DataFrame) else value
 
 
 def _cached(query: Callable) -> Callable:
@@ -82,7 +100,9 @@ def _cached(query: Callable) -> Callable:
 
     @functools.wraps(query)
     def read(*args: Any) -> Any:
-        return _read(name, str(config.db_path()), data_version(), *args)
+        path, version = str(config.db_path()), data_version()
+        _fresh(path, version)
+        return _shared(_read(name, path, version, *args))
 
     return read
 
@@ -124,3 +144,25 @@ def _partner_map(path: str, version: int, f: Any, today: Any, tiles: str, tr: Tr
     partners = partnerships(f, today)
     homes = home_cities()
     return maps.partnership_map(partners, homes[homes["id"].isin(partners["home_city_id"])], tiles=tiles, tr=tr)
+
+
+def _network(con: duckdb.DuckDBPyConnection, include_private: bool, home_ids: tuple[int, ...]) -> tuple:
+    """The part of the network our home cities touch, its cities, partners' partners and shared partners."""
+    homes = set(home_ids)
+    shown = network.around(network.edges(con, include_private), homes)
+    cities = network.degrees(shown, homes)
+    return shown, cities, network.partners_of_partners(shown, homes), network.shared_partners(shown, homes)
+
+
+network_view = _cached(_network)
+
+
+def network_map(include_private: bool, home_ids: tuple[int, ...], tiles: str, tr: Translator) -> Any:
+    """The network map, built once per data version, homes and reader."""
+    return _network_map(str(config.db_path()), data_version(), include_private, home_ids, tiles, tr)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _network_map(path: str, version: int, include_private: bool, home_ids: tuple, tiles: str, tr: Translator) -> Any:  # noqa: ARG001
+    shown, cities, *_ = network_view(include_private, home_ids)
+    return maps.network_map(shown, cities, tiles=tiles, tr=tr)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 import duckdb
 import pandas as pd
@@ -12,7 +13,8 @@ from twinmap.ingest import exporter
 from twinmap.store import db
 from twinmap.ui import cache
 from twinmap.ui.session import translator
-from twinmap.views.labels import md_escape
+from twinmap.views.labels import md_escape, pair_labels
+from twinmap.views.tables import matching
 
 log = logging.getLogger("twinmap")
 
@@ -20,20 +22,34 @@ log = logging.getLogger("twinmap")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def table_downloads(frame: pd.DataFrame, name: str, key: str, **dataframe_args: object) -> None:
-    """Show a table with CSV and Excel downloads of exactly what is shown.
+ROWS_SHOWN = 500  # rows a table shows on a page; the downloads hold all of them
 
-    The files are made when a button is pressed (deferred data), not on every rerun: a
-    20,000-row register would otherwise build a workbook each time a widget moves. A press does
-    not rerun the page (``on_click="ignore"``), which would race the deferred request.
+
+def table_downloads(
+    frame: pd.DataFrame,
+    name: str,
+    key: str,
+    build: Callable[[pd.DataFrame], pd.DataFrame] | None = None,
+    **dataframe_args: object,
+) -> None:
+    """Show a table (its first :data:`ROWS_SHOWN` rows) with CSV and Excel downloads of all of it.
+
+    ``build`` turns stored rows into the reader's table; it is applied to the rows shown on
+    every run and to all rows only when a download is pressed, so fifty thousand rows cost a
+    page no more than five hundred. The files are made when a button is pressed (deferred
+    data), and a press does not rerun the page (``on_click="ignore"``).
     """
     tr = translator()
-    st.dataframe(frame, hide_index=True, key=key, **dataframe_args)
+    make = build or (lambda rows: rows)
+    st.dataframe(make(frame.head(ROWS_SHOWN)), hide_index=True, key=key, **dataframe_args)
+    if len(frame) > ROWS_SHOWN:
+        st.caption(tr("The first {n} of {total} rows; the downloads hold them all.", n=tr.number(ROWS_SHOWN),
+                      total=tr.number(len(frame))))  # fmt: skip
     left, right, _ = st.columns([1, 1, 4])
     icon = ":material/download:"
     left.download_button(
         tr("CSV"),
-        lambda: exporter.frame_csv(frame),
+        lambda: exporter.frame_csv(make(frame)),
         f"{name}.csv",
         "text/csv",
         key=f"{key}_csv",
@@ -42,13 +58,40 @@ def table_downloads(frame: pd.DataFrame, name: str, key: str, **dataframe_args: 
     )
     right.download_button(
         tr("Excel"),
-        lambda: exporter.frame_xlsx({name: frame}),
+        lambda: exporter.frame_xlsx({name: make(frame)}),
         f"{name}.xlsx",
         XLSX,
         key=f"{key}_xlsx",
         icon=icon,
         on_click="ignore",
     )
+
+
+CARDS_SHOWN = 12  # cards per stage on the pipeline board; the longest in the stage first
+OPTIONS_SHOWN = 200  # partnerships a picker lists at once; a search box finds the others
+
+
+def pick_partnerships(frame: pd.DataFrame, label: str, key: str, multi: bool = False, placeholder: str | None = None,
+                      container: object = st) -> list[int]:  # fmt: skip
+    """Choose partnerships by name; with more than :data:`OPTIONS_SHOWN`, a search box narrows the list first.
+
+    A list of fifty thousand names is neither readable nor quick to send: the picker offers the
+    first matches of what is typed, and always keeps what is already chosen.
+    """
+    tr = translator()
+    shown = frame
+    if len(frame) > OPTIONS_SHOWN:
+        query = container.text_input(tr("Find a partnership"), key=f"{key}_find", placeholder=tr("City or country"))
+        held = st.session_state.get(key)  # what is chosen stays on offer (one pick gives way to a search)
+        held = [] if held is None or (query and not multi) else (list(held) if multi else [held])
+        found = matching(frame, query, [], tr) if query else frame
+        shown = pd.concat([frame[frame["id"].isin(held)], found.head(OPTIONS_SHOWN)]).drop_duplicates("id")
+    names = dict(zip((int(i) for i in shown["id"]), pair_labels(shown, tr), strict=True))
+    if multi:
+        return container.multiselect(label, list(names), format_func=names.get, key=key, placeholder=placeholder)
+    if not names:
+        return []
+    return [container.selectbox(label, list(names), format_func=names.get, key=key)]
 
 
 STORE_ERRORS = (db.DatabaseError, duckdb.Error)
@@ -94,11 +137,20 @@ def card(pairs: list[tuple[str, str]]) -> None:
         st.markdown(f"**{md_escape(label)}:** {md_escape(text)}")
 
 
-def titled_table(title: str, frame: pd.DataFrame, key: str, always: bool = False) -> None:
-    """A table under its heading; an empty table is left out (unless ``always``), heading and all."""
+def titled_table(
+    title: str,
+    frame: pd.DataFrame,
+    key: str,
+    always: bool = False,
+    build: Callable[[pd.DataFrame], pd.DataFrame] | None = None,
+) -> None:
+    """A table under its heading (its first rows, see :func:`table_downloads`); an empty one is left out."""
     if always or len(frame):
         st.subheader(title)
-        st.dataframe(frame, hide_index=True, key=key)
+        st.dataframe((build or (lambda rows: rows))(frame.head(ROWS_SHOWN)), hide_index=True, key=key)
+        if len(frame) > ROWS_SHOWN:
+            tr = translator()
+            st.caption(tr("The first {n} of {total} rows.", n=tr.number(ROWS_SHOWN), total=tr.number(len(frame))))
 
 
 def chart(fig: object, key: str) -> None:

@@ -40,6 +40,32 @@ def agreement_spans(frame: pd.DataFrame, today: dt.date, tr: Translator = ENGLIS
     return pd.DataFrame(rows, columns=["label", "status", "start", "end", "open_ended", "signed_text"])
 
 
+TIMELINE_ROWS = 40  # partnerships drawn as rows of their own; beyond that nobody can read the rows
+TIMELINE_EVENTS = 2000  # events drawn one by one
+
+
+def readable_timeline(partners: pd.DataFrame, events: pd.DataFrame) -> bool:
+    """Whether one row per partnership and one marker per event is still something a person can read."""
+    return len(partners) <= TIMELINE_ROWS and len(events) <= TIMELINE_EVENTS
+
+
+def events_by_month(events: pd.DataFrame, today: dt.date, tr: Translator = ENGLISH) -> go.Figure:
+    """Events per month, stacked by kind: the timeline of many partnerships at once."""
+    fig = go.Figure()
+    months = pd.to_datetime(events["starts_on"]).dt.to_period("M").dt.to_timestamp()
+    counts = events.assign(month=months).groupby(["kind", "month"]).size()
+    for term in reference.EVENT_KINDS:
+        if term.code not in counts.index.get_level_values(0):
+            continue
+        part = counts.loc[term.code]
+        fig.add_trace(go.Bar(x=part.index, y=part.to_numpy(), name=html.escape(tr(term.label)),
+                             marker={"color": term.colour}))  # fmt: skip
+    fig.add_vline(x=pd.Timestamp(today).value / 1e6, line_dash="dot", line_color="#444")
+    fig.update_layout(barmode="stack", height=420, xaxis={"type": "date", "title": None},
+                      yaxis={"title": html.escape(tr("Events per month"))}, **_LAYOUT)  # fmt: skip
+    return direction(fig, tr)
+
+
 def timeline(partners: pd.DataFrame, events: pd.DataFrame, today: dt.date, tr: Translator = ENGLISH) -> go.Figure:
     """Agreements as spans from signing to expiry, events as markers by kind, and today."""
     fig = go.Figure()

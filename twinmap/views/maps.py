@@ -143,11 +143,18 @@ def base_map(
     return fmap
 
 
+_BRACES = str.maketrans({"{": "&#123;", "}": "&#125;"})
+
+
 def esc(value: object) -> str:
-    """HTML-escape any value for a tooltip, popup or legend (None becomes empty)."""
+    """HTML-escape any value for a tooltip, popup or legend (None becomes empty).
+
+    Braces become entities too: folium hands each element's rendered script to Jinja again as
+    a template, so a city named ``{{ 7*7 }}`` would otherwise be run on the server.
+    """
     if value is None or (isinstance(value, float) and value != value):
         return ""
-    return html.escape(str(value), quote=True)
+    return html.escape(str(value), quote=True).translate(_BRACES)
 
 
 class TwinLayer(JSCSSMixin, MacroElement):
@@ -170,7 +177,9 @@ class TwinLayer(JSCSSMixin, MacroElement):
         self._name = "TwinLayer"
         self.data = data
         # Compact JSON, safe inside a <script> (<, >, & and ' escaped as \u sequences).
-        self.json = htmlsafe_json_dumps(data, dumps=functools.partial(json.dumps, separators=(",", ":")))
+        text = htmlsafe_json_dumps(data, dumps=functools.partial(json.dumps, separators=(",", ":")))
+        # Folium renders this script through Jinja once more: no Jinja opener may survive in it.
+        self.json = str(text).replace("{{", "{\\u007b").replace("{%", "{\\u0025").replace("{#", "{\\u0023")
 
 
 HOME_COLOUR = "#c62828"

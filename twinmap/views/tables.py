@@ -230,3 +230,22 @@ def impact_summary(frame: pd.DataFrame) -> dict[str, int]:
     for code, n in counts.items():
         grouped[impact.group(code)] += int(n)
     return grouped
+
+
+def second_partners_table(frame: pd.DataFrame, tr: Translator = ENGLISH) -> pd.DataFrame:
+    """Our partners' own partners: home city, our partner, its partner and that partner's country."""
+    out = frame.assign(second_country=frame["second_country"].map(tr.country))
+    return out.set_axis([tr("Home city"), tr("Our partner"), tr("Its partner"), tr("Country")], axis=1)
+
+
+def shared_partners_table(frame: pd.DataFrame, tr: Translator = ENGLISH) -> pd.DataFrame:
+    """Partner cities shared by several of our home cities."""
+    out = frame.assign(homes=frame["homes"].map(tr.join), b_country=frame["b_country"].map(tr.country))
+    names = [tr("Partner city"), tr("Country"), tr("Home cities")]
+    return out[["b_name", "b_country", "homes"]].set_axis(names, axis=1)
+
+
+def degree_table(frame: pd.DataFrame, tr: Translator = ENGLISH) -> pd.DataFrame:
+    """Cities with their number of twin cities."""
+    out = frame.assign(country=frame["country"].map(tr.country))[["name", "country", "degree"]]
+    return out.set_axis([tr("City"), tr("Country"), tr("Twin cities")], axis=1)
