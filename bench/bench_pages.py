@@ -44,10 +44,10 @@ def build(folder: Path, sizes: dict[str, int]) -> Path:
 
 def timed_runs(page: str | None, repeats: int) -> tuple[float, float]:
     """(cold, median warm) seconds of one page's run."""
-    import streamlit as st
     from streamlit.testing.v1 import AppTest
 
     from twinmap.store import auth
+    from twinmap.ui import cache
 
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
     at.session_state["user"] = auth.User("bench", "admin")
@@ -56,7 +56,7 @@ def timed_runs(page: str | None, repeats: int) -> tuple[float, float]:
     at.run()
     if page not in (None, "kiosk"):
         at.switch_page(page)
-    st.cache_data.clear()
+    cache.clear_reads()
     start = time.perf_counter()
     at.run()
     cold = time.perf_counter() - start

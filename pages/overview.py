@@ -4,7 +4,6 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from twinmap.core import config, reference
-from twinmap.reads import queries
 from twinmap.ui import cache, page, widgets
 from twinmap.views import cards, charts, tables
 
@@ -25,7 +24,7 @@ widgets.titled_table(_("Next events"), tables.events_table(cache.upcoming_events
                      always=True)  # fmt: skip
 
 if not p.signed_in:
-    expiring = queries.expiring(partners, today, 12)
+    expiring = cache.expiring(f, today, 12)
     widgets.titled_table(_("Agreements expiring within 12 months"), expiring, "overview_expiring",
                          build=lambda r: tables.expiring_table(r, today, _))  # fmt: skip
     st.caption(_("Sign in to see how each partnership is doing, what is overdue and the tourism impact."))
@@ -38,17 +37,16 @@ weak = assessed[assessed["klass"] != reference.ALIVE]
 if len(weak):
     st.subheader(_("Dying or at risk, and why"))
     widgets.table_downloads(weak, "partnership-health", "overview_health", build=lambda r: tables.health_table(r, _))
-six, twelve = queries.expiring(partners, today, 6), queries.expiring(partners, today, 12)
+six, twelve = cache.expiring(f, today, 6), cache.expiring(f, today, 12)
 later = twelve[~twelve["id"].isin(six["id"])]
 widgets.titled_table(_("Agreements expiring within 6 months"), six, "overview_expiring_6",
                      build=lambda r: tables.expiring_table(r, today, _))  # fmt: skip
 widgets.titled_table(_("Agreements expiring in 6 to 12 months"), later, "overview_expiring_12",
                      build=lambda r: tables.expiring_table(r, today, _))  # fmt: skip
-ids = tuple(int(i) for i in partners["id"])
-follow = cache.follow_ups(today, ids)
+follow = cache.follow_ups_of(f, today)
 widgets.titled_table(_("Overdue follow-up actions"), follow[follow["overdue"]], "overview_overdue",
                      build=lambda r: tables.follow_ups_table(r, _))  # fmt: skip
-missed = cache.targets(today, ids).query("state == 'missed'")
+missed = cache.targets_of(f, today).query("state == 'missed'")
 widgets.titled_table(_("Targets missed"), missed, "overview_targets", build=lambda r: tables.targets_table(r, _))
 
 st.subheader(_("Tourism from partner countries against the general trend"))

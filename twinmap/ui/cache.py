@@ -88,6 +88,12 @@ def _fresh(path: str, version: int) -> None:
     _cleared[path] = version
 
 
+def clear_reads() -> None:
+    """Forget every cached read and built view (a benchmark's cold start; the connection stays open)."""
+    _read.clear()
+    st.cache_data.clear()
+
+
 def _shared(value: Any) -> Any:
     """A frame as a shallow copy: pandas' copy-on-write keeps a page's changes out of the shared result."""
     return value.copy(deep=False) if isinstance(value, pd.DataFrame) else value
@@ -166,3 +172,29 @@ def network_map(include_private: bool, home_ids: tuple[int, ...], tiles: str, tr
 def _network_map(path: str, version: int, include_private: bool, home_ids: tuple, tiles: str, tr: Translator) -> Any:  # noqa: ARG001
     shown, cities, *_ = network_view(include_private, home_ids)
     return maps.network_map(shown, cities, tiles=tiles, tr=tr)
+
+
+# Reads of a whole filter's partnerships, cached as one (a 50,000-id tuple as a cache key costs
+# more to hash than the read).
+def _ids(con: duckdb.DuckDBPyConnection, f: queries.PartnershipFilter, today: Any) -> tuple[int, ...]:
+    return tuple(int(i) for i in queries.partnerships(con, f, today)["id"])
+
+
+def _expiring(con: duckdb.DuckDBPyConnection, f: queries.PartnershipFilter, today: Any, months: int) -> pd.DataFrame:
+    """Agreements of the filter that expire within ``months``."""
+    return queries.expiring(queries.partnerships(con, f, today), today, months)
+
+
+def _follow_ups_of(con: duckdb.DuckDBPyConnection, f: queries.PartnershipFilter, today: Any) -> pd.DataFrame:
+    """The follow-up actions of the filter's partnerships."""
+    return lifecycle.follow_ups(con, today, _ids(con, f, today))
+
+
+def _targets_of(con: duckdb.DuckDBPyConnection, f: queries.PartnershipFilter, today: Any) -> pd.DataFrame:
+    """The targets of the filter's partnerships."""
+    return lifecycle.targets(con, today, _ids(con, f, today))
+
+
+expiring = _cached(_expiring)
+follow_ups_of = _cached(_follow_ups_of)
+targets_of = _cached(_targets_of)

@@ -17,7 +17,7 @@ from typing import Any, ClassVar
 
 import folium
 import pandas as pd
-from branca.element import Element, MacroElement
+from branca.element import Element, JavascriptLink, MacroElement
 from folium.elements import JSCSSMixin
 from jinja2 import Template
 from jinja2.utils import htmlsafe_json_dumps
@@ -157,6 +157,18 @@ def esc(value: object) -> str:
     return html.escape(str(value), quote=True).translate(_BRACES)
 
 
+class _Raw(Element):
+    """Text that goes into the page as it is (branca would compile an Element's text as a Jinja template)."""
+
+    def __init__(self, text: str):
+        super().__init__()
+        self.text = text
+
+    def render(self, **kwargs: object) -> str:  # noqa: ARG002 - branca's signature
+        """The text itself."""
+        return self.text
+
+
 class TwinLayer(JSCSSMixin, MacroElement):
     """Many cities and links from compact arrays, clustered and bundled in the browser (static/twinmap).
 
@@ -180,6 +192,13 @@ class TwinLayer(JSCSSMixin, MacroElement):
         text = htmlsafe_json_dumps(data, dumps=functools.partial(json.dumps, separators=(",", ":")))
         # Folium renders this script through Jinja once more: no Jinja opener may survive in it.
         self.json = str(text).replace("{{", "{\\u007b").replace("{%", "{\\u0025").replace("{#", "{\\u0023")
+
+    def render(self, **kwargs: object) -> None:
+        """Add the script to the page as text: a megabyte of data is not compiled as a template on every run."""
+        figure = self.get_root()
+        for name, url in self.default_js:
+            figure.header.add_child(JavascriptLink(url), name=name)
+        figure.script.add_child(_Raw(self._template.module.script(self, kwargs)), name=self.get_name())
 
 
 HOME_COLOUR = "#c62828"
