@@ -4,18 +4,18 @@ import streamlit as st
 
 from twinmap.core import reference
 from twinmap.ui import cache, lifecycle_forms, page, widgets
-from twinmap.views import labels, tables
+from twinmap.views import tables
 
 p = page.start("viewer")
 _ = p.tr
 today = p.today
 f = p.filter
 partners = cache.partnerships(f, today)
-names = dict(zip(partners["id"], labels.pair_labels(partners, _), strict=True))
-ids = tuple(int(i) for i in partners["id"])
+names = cache.pair_names(f, today, _)
+ids = cache.partnership_ids(f, today)
 
 st.title(_("Missions and follow-ups"))
-follow = cache.follow_ups(today, ids)
+follow = cache.follow_ups_of(f, today)
 overdue = follow[follow["overdue"]]
 m = st.columns(3)
 m[0].metric(_("Open actions"), _.number(int((follow["status"].isin(reference.FOLLOW_UP_OPEN)).sum())))
@@ -27,9 +27,9 @@ m[2].metric(_("Missions this year"), _.number(int((trips["starts_on"].dt.year ==
 only_open = st.toggle(_("Open actions only"), value=True, key="missions_open_only")
 shown = follow[follow["status"].isin(reference.FOLLOW_UP_OPEN)] if only_open else follow
 st.subheader(_("Follow-up actions"))
-widgets.table_downloads(tables.follow_ups_table(shown, _), "follow-ups", "missions_follow_ups")
+widgets.table_downloads(shown, "follow-ups", "missions_follow_ups", build=lambda r: tables.follow_ups_table(r, _))
 st.subheader(_("Missions"))
-widgets.table_downloads(tables.missions_table(trips, _), "missions", "missions_table")
+widgets.table_downloads(trips, "missions", "missions_table", build=lambda r: tables.missions_table(r, _))
 
 
 if p.user.can("editor") and names:

@@ -15,7 +15,8 @@ board = cache.board(f, today)
 st.title(_("Lifecycle pipeline"))
 if not p.staff:
     st.caption(_("Candidates and partnerships still in talks are shown to signed-in staff only."))
-shown = [t for t in reference.STATUSES if t.code in set(board["status"])]
+held = set(board["status"].unique())
+shown = [t for t in reference.STATUSES if t.code in held]
 widgets.chart(charts.funnel(board, _), key="pipeline_funnel")
 
 # A board of fifty thousand cards is a wall: each stage shows its count and the partnerships

@@ -16,7 +16,8 @@ frame = cache.register_table(p.filter, p.today)
 st.title(_("Partnership register"))
 left, right = st.columns([2, 1])
 query = left.text_input(_("Search"), key="register_search", placeholder=_("City, country or purpose"))
-held = [c for c in reference.codes(reference.STATUSES) if c in set(frame["status"])]
+present = set(frame["status"].unique())
+held = [c for c in reference.codes(reference.STATUSES) if c in present]
 stages = right.multiselect(_("Stages"), held, format_func=lambda s: _.term(reference.STATUSES, s),
                            key="register_stages")  # fmt: skip
 frame = tables.matching(frame, query, stages, _)

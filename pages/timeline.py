@@ -79,7 +79,7 @@ if p.signed_in:
         _("A year's held events with participants by country and gender, funding and budget, as grant forms ask.")
     )
     year = st.selectbox(_("Year"), list(range(today.year, first - 1, -1)), key="timeline_grant_year")
-    sheets = grant.report(cache.grant_events(f, int(year)), int(year), _)
+    sheets = cache.grant_report(f, int(year), _)
     st.dataframe(next(iter(sheets.values())), hide_index=True, key="timeline_grant_summary")
     st.download_button(_("Grant report (Excel)"), lambda: grant.workbook(sheets), f"grant-report-{year}.xlsx",
                        widgets.XLSX, key="timeline_grant_xlsx", on_click="ignore")  # fmt: skip

@@ -19,7 +19,8 @@ from twinmap.core import config
 from twinmap.ingest import batches, exporter, seed
 from twinmap.reads import finder, grant, health, impact, lifecycle, network, public, queries, register
 from twinmap.store import auth, db
-from twinmap.views import maps
+from twinmap.views import grant as grant_view
+from twinmap.views import labels, maps
 from twinmap.views.i18n import Translator
 
 
@@ -198,3 +199,21 @@ def _targets_of(con: duckdb.DuckDBPyConnection, f: queries.PartnershipFilter, to
 expiring = _cached(_expiring)
 follow_ups_of = _cached(_follow_ups_of)
 targets_of = _cached(_targets_of)
+
+
+def _pair_names(con: duckdb.DuckDBPyConnection, f: queries.PartnershipFilter, today: Any, tr: Translator) -> dict:
+    """Each partnership's "Home – Partner" label in the reader's script, by id."""
+    frame = queries.partnerships(con, f, today)
+    return dict(zip((int(i) for i in frame["id"]), labels.pair_labels(frame, tr), strict=True))
+
+
+partnership_ids = _cached(_ids)
+pair_names = _cached(_pair_names)
+
+
+def _grant_report(con: duckdb.DuckDBPyConnection, f: queries.PartnershipFilter, year: int, tr: Translator) -> dict:
+    """A year's grant report (its sheets), built once per data version and reader."""
+    return grant_view.report(grant.held_events(con, f, year), year, tr)
+
+
+grant_report = _cached(_grant_report)
