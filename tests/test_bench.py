@@ -62,3 +62,9 @@ def test_the_map_benchmark_draws_both_builds_in_chromium():
 def test_a_benchmark_runs_at_a_small_size_and_prints_figures(script, args):
     lines = _bench(script, *args)
     assert any(word in ln for ln in lines for word in ("_per_s", "_warm", "_seconds", "_change"))
+
+
+def test_sessions_during_an_import_see_no_error_and_every_row_arrives():
+    lines = _bench("bench_concurrency.py", "--sessions", "2", "--rounds", "1", "--rows", "300")
+    assert "concurrency_failures: 0 failed" in lines
+    assert "concurrency_rows_lost: 0 rows" in lines
