@@ -50,3 +50,10 @@ def test_tourism_marks_a_month_precision_signing_as_a_band_over_that_month():
     band = fig.layout.shapes[0]
     assert (str(band.x0)[:10], str(band.x1)[:10]) == ("2014-04-21", "2014-05-22")
     assert fig.data[0].name == "Russia"
+
+
+def test_a_count_axis_has_a_few_readable_ticks_however_large_the_counts():
+    small = charts.status_bar({"signed": 3, "active": 5})
+    large = charts.status_bar({"signed": 15_193, "active": 22_371})
+    assert small.layout.xaxis.dtick == 1
+    assert large.layout.xaxis.dtick is None and large.layout.xaxis.nticks <= 10

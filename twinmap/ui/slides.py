@@ -77,7 +77,9 @@ def growth(tr: Translator, today: dt.date) -> None:
     frame = public.growth(cache.kiosk_partners(today))
     st.title(tr("Our network, year by year"))
     fig = go.Figure(go.Bar(x=frame["year"], y=frame["total"], marker={"color": "#2e9d3a"}, text=frame["total"]))
-    fig.update_layout(height=620, font={"size": 22}, xaxis={"dtick": 1}, yaxis_title=tr("Partners"))
+    fig.update_layout(
+        height=620, font={"size": 22}, xaxis={"dtick": 1 if len(frame) <= 20 else 5}, yaxis_title=tr("Partners")
+    )  # a label per year while they fit
     st.plotly_chart(charts.direction(fig, tr), key="kiosk_growth", config={"staticPlot": True})
 
 

@@ -170,6 +170,15 @@ def direction(fig: go.Figure, tr: Translator) -> go.Figure:
     return fig
 
 
+def count_axis(largest: int) -> dict:
+    """An axis of counts with readable ticks: every whole number up to ten, then plotly's few round ones.
+
+    One tick per whole number on an axis running to 22,000 draws 22,000 labels: the browser
+    spends a minute on them and they smear into a grey bar.
+    """
+    return {"dtick": 1} if largest <= 10 else {"tickformat": ",d", "nticks": 8}
+
+
 def status_bar(by_status: dict[str, int], tr: Translator = ENGLISH) -> go.Figure:
     """Partnerships by lifecycle stage, in lifecycle order, coloured as on the map."""
     terms = [t for t in reference.STATUSES if by_status.get(t.code)]
@@ -188,7 +197,7 @@ def status_bar(by_status: dict[str, int], tr: Translator = ENGLISH) -> go.Figure
         title=tr("Partnerships by status"),
         height=380,
         yaxis={"autorange": "reversed"},
-        xaxis={"dtick": 1},
+        xaxis=count_axis(max(by_status.values(), default=0)),
         showlegend=False,
         margin={"l": 10, "r": 10, "t": 40, "b": 10},
     )
