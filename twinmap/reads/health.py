@@ -20,6 +20,7 @@ below 65, alive otherwise. Only agreements in force (signed, active, dormant) ar
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 
 import duckdb
@@ -107,18 +108,28 @@ def _contact(months: int | None) -> tuple[float, list[Reason]]:
     return max(0.0, min(1.0, (SILENT_MONTHS - months) / (SILENT_MONTHS - 6))), reasons
 
 
+_COUNTS = ("events_24m", "sent", "received", "fu_due", "fu_on_time", "fu_overdue", "fu_late", "targets_judged",
+           "targets_met")  # fmt: skip
+
+
 def assess(row: dict, today: dt.date) -> Health:
     """Score one partnership from its activity counts (see :func:`activity`)."""
     last = row.get("last_contact")
     months = None if last is None or pd.isna(last) else _months_between(pd.Timestamp(last).date(), today)
+    return _scored(tuple(int(row[c]) for c in _COUNTS), months)
+
+
+@functools.lru_cache(maxsize=65_536)
+def _scored(counts: tuple[int, ...], months: int | None) -> Health:
+    """The health of one combination of counts: 45,000 agreements share a few thousand (and Health is immutable)."""
+    events_24m, sent, received, fu_due, fu_on_time, fu_overdue, fu_late, judged_targets, met = counts
     found = {
-        "activity": _activity(int(row["events_24m"])),
-        "balance": _balance(int(row["sent"]), int(row["received"])),
-        "follow_ups": _follow_ups(int(row["fu_due"]), int(row["fu_on_time"]), int(row["fu_overdue"]),
-                                  int(row["fu_late"])),
-        "targets": _targets(int(row["targets_judged"]), int(row["targets_met"])),
+        "activity": _activity(events_24m),
+        "balance": _balance(sent, received),
+        "follow_ups": _follow_ups(fu_due, fu_on_time, fu_overdue, fu_late),
+        "targets": _targets(judged_targets, met),
         "contact": _contact(months),
-    }  # fmt: skip
+    }
     parts = {k: v[0] for k, v in found.items()}
     judged = {k: v for k, v in parts.items() if v is not None}
     score = round(100 * sum(WEIGHTS[k] * v for k, v in judged.items()) / sum(WEIGHTS[k] for k in judged))

@@ -177,13 +177,13 @@ def _network_map(path: str, version: int, include_private: bool, home_ids: tuple
 
 # Reads of a whole filter's partnerships, cached as one (a 50,000-id tuple as a cache key costs
 # more to hash than the read).
-def _ids(con: duckdb.DuckDBPyConnection, f: queries.PartnershipFilter, today: Any) -> tuple[int, ...]:
-    return tuple(int(i) for i in queries.partnerships(con, f, today)["id"])
+def _ids(_con: duckdb.DuckDBPyConnection, f: queries.PartnershipFilter, today: Any) -> tuple[int, ...]:
+    return tuple(int(i) for i in partnerships(f, today)["id"])  # the cached read: one query per version
 
 
-def _expiring(con: duckdb.DuckDBPyConnection, f: queries.PartnershipFilter, today: Any, months: int) -> pd.DataFrame:
+def _expiring(_con: duckdb.DuckDBPyConnection, f: queries.PartnershipFilter, today: Any, months: int) -> pd.DataFrame:
     """Agreements of the filter that expire within ``months``."""
-    return queries.expiring(queries.partnerships(con, f, today), today, months)
+    return queries.expiring(partnerships(f, today), today, months)
 
 
 def _follow_ups_of(con: duckdb.DuckDBPyConnection, f: queries.PartnershipFilter, today: Any) -> pd.DataFrame:
@@ -201,9 +201,9 @@ follow_ups_of = _cached(_follow_ups_of)
 targets_of = _cached(_targets_of)
 
 
-def _pair_names(con: duckdb.DuckDBPyConnection, f: queries.PartnershipFilter, today: Any, tr: Translator) -> dict:
+def _pair_names(_con: duckdb.DuckDBPyConnection, f: queries.PartnershipFilter, today: Any, tr: Translator) -> dict:
     """Each partnership's "Home – Partner" label in the reader's script, by id."""
-    frame = queries.partnerships(con, f, today)
+    frame = partnerships(f, today)
     return dict(zip((int(i) for i in frame["id"]), labels.pair_labels(frame, tr), strict=True))
 
 
