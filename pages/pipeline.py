@@ -4,7 +4,7 @@ import streamlit as st
 
 from twinmap.core import reference
 from twinmap.ui import cache, page, widgets
-from twinmap.views import charts, labels, tables
+from twinmap.views import charts, labels
 
 p = page.start()
 _ = p.tr
@@ -22,8 +22,7 @@ widgets.chart(charts.funnel(board, _), key="pipeline_funnel")
 # A board of fifty thousand cards is a wall: each stage shows its count and the partnerships
 # longest in it (those most likely stuck); the search box finds any other.
 if len(board) > widgets.OPTIONS_SHOWN:
-    query = st.text_input(_("Find a partnership"), key="pipeline_find", placeholder=_("City or country"))
-    board = tables.matching(board, query, [], _) if query else board
+    board, _query = widgets.find_partnerships(board, "pipeline_find")
 columns = st.columns(len(shown) or 1)
 for column, term in zip(columns, shown, strict=False):
     rows = board[board["status"] == term.code].sort_values("entered_on", na_position="first")

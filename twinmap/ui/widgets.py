@@ -9,6 +9,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
+from twinmap.core.reference import N_
 from twinmap.ingest import exporter
 from twinmap.store import db
 from twinmap.ui import cache
@@ -41,10 +42,7 @@ def table_downloads(
     """
     tr = translator()
     make = build or (lambda rows: rows)
-    st.dataframe(make(frame.head(ROWS_SHOWN)), hide_index=True, key=key, **dataframe_args)
-    if len(frame) > ROWS_SHOWN:
-        st.caption(tr("The first {n} of {total} rows; the downloads hold them all.", n=tr.number(ROWS_SHOWN),
-                      total=tr.number(len(frame))))  # fmt: skip
+    _first_rows(frame, key, make, N_("The first {n} of {total} rows; the downloads hold them all."), **dataframe_args)
     left, right, _ = st.columns([1, 1, 4])
     icon = ":material/download:"
     left.download_button(
@@ -71,6 +69,13 @@ CARDS_SHOWN = 12  # cards per stage on the pipeline board; the longest in the st
 OPTIONS_SHOWN = 200  # partnerships a picker lists at once; a search box finds the others
 
 
+def find_partnerships(frame: pd.DataFrame, key: str, container: object = st) -> tuple[pd.DataFrame, str]:
+    """A search box over partnerships (names in any script, country, purpose): the matches and what was typed."""
+    tr = translator()
+    query = container.text_input(tr("Find a partnership"), key=key, placeholder=tr("City or country"))
+    return (matching(frame, query, [], tr) if query else frame), query
+
+
 def pick_partnerships(frame: pd.DataFrame, label: str, key: str, multi: bool = False, placeholder: str | None = None,
                       container: object = st) -> list[int]:  # fmt: skip
     """Choose partnerships by name; with more than :data:`OPTIONS_SHOWN`, a search box narrows the list first.
@@ -81,10 +86,9 @@ def pick_partnerships(frame: pd.DataFrame, label: str, key: str, multi: bool = F
     tr = translator()
     shown = frame
     if len(frame) > OPTIONS_SHOWN:
-        query = container.text_input(tr("Find a partnership"), key=f"{key}_find", placeholder=tr("City or country"))
+        found, query = find_partnerships(frame, f"{key}_find", container)
         held = st.session_state.get(key)  # what is chosen stays on offer (one pick gives way to a search)
         held = [] if held is None or (query and not multi) else (list(held) if multi else [held])
-        found = matching(frame, query, [], tr) if query else frame
         shown = pd.concat([frame[frame["id"].isin(held)], found.head(OPTIONS_SHOWN)]).drop_duplicates("id")
     names = dict(zip((int(i) for i in shown["id"]), pair_labels(shown, tr), strict=True))
     if multi:
@@ -147,10 +151,15 @@ def titled_table(
     """A table under its heading (its first rows, see :func:`table_downloads`); an empty one is left out."""
     if always or len(frame):
         st.subheader(title)
-        st.dataframe((build or (lambda rows: rows))(frame.head(ROWS_SHOWN)), hide_index=True, key=key)
-        if len(frame) > ROWS_SHOWN:
-            tr = translator()
-            st.caption(tr("The first {n} of {total} rows.", n=tr.number(ROWS_SHOWN), total=tr.number(len(frame))))
+        _first_rows(frame, key, build or (lambda rows: rows), N_("The first {n} of {total} rows."))
+
+
+def _first_rows(frame: pd.DataFrame, key: str, make: Callable, note: str, **dataframe_args: object) -> None:
+    """The first :data:`ROWS_SHOWN` rows as the reader's table, and a note saying how many there are."""
+    st.dataframe(make(frame.head(ROWS_SHOWN)), hide_index=True, key=key, **dataframe_args)
+    if len(frame) > ROWS_SHOWN:
+        tr = translator()
+        st.caption(tr(note, n=tr.number(ROWS_SHOWN), total=tr.number(len(frame))))
 
 
 def chart(fig: object, key: str) -> None:

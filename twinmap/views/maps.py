@@ -188,10 +188,8 @@ class TwinLayer(JSCSSMixin, MacroElement):
         super().__init__()
         self._name = "TwinLayer"
         self.data = data
-        # Compact JSON, safe inside a <script> (<, >, & and ' escaped as \u sequences).
-        text = htmlsafe_json_dumps(data, dumps=functools.partial(json.dumps, separators=(",", ":")))
-        # Folium renders this script through Jinja once more: no Jinja opener may survive in it.
-        self.json = str(text).replace("{{", "{\\u007b").replace("{%", "{\\u0025").replace("{#", "{\\u0023")
+        # Compact JSON, safe inside a <script>; :meth:`render` keeps it out of a second Jinja pass.
+        self.json = htmlsafe_json_dumps(data, dumps=functools.partial(json.dumps, separators=(",", ":")))
 
     def render(self, **kwargs: object) -> None:
         """Add the script to the page as text: a megabyte of data is not compiled as a template on every run."""
