@@ -11,6 +11,8 @@ staff would. The events batch is then undone. Every step runs in a fresh process
 resident memory is its own. The baseline is the import pipeline of ``--baseline`` (a git
 commit, checked out into a temporary worktree) planning the first ``--baseline-rows`` events
 against the same store. ``--keep`` leaves the filled store for bench/bench_pages.py.
+``--postgres`` runs the same steps on a throw-away PostgreSQL server (deploy/pgserver.py)
+instead of a DuckDB file, without the baseline.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
 
-def child(code: str, store: Path, table: str, file: Path, mode: str) -> None:
+def child(code: str, store: str, table: str, file: Path, mode: str) -> None:
     """In a fresh process: plan (and commit, or undo) one file with the pipeline at ``code``."""
     sys.path.insert(0, code)
     from twinmap.ingest import batches, importer
@@ -54,7 +56,7 @@ def child(code: str, store: Path, table: str, file: Path, mode: str) -> None:
     print(json.dumps(out))
 
 
-def run(code: Path, store: Path, table: str, file: Path, mode: str) -> dict:
+def run(code: Path, store: str | Path, table: str, file: Path, mode: str) -> dict:
     """One step in a fresh process; its figures."""
     args = [sys.executable, __file__, "--child", str(code), str(store), table, str(file), mode]
     env = {**os.environ, "PYTHONWARNINGS": "ignore"}
@@ -103,10 +105,10 @@ def baseline_rows_per_s(commit: str, store: Path, events: Path, rows: int, tmp: 
         subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)], check=False)
 
 
-def main() -> None:
+def main() -> None:  # noqa: C901 - one straight sequence of steps, each printed
     if sys.argv[1:2] == ["--child"]:
         code, store, table, file, mode = sys.argv[2:]
-        return child(code, Path(store), table, Path(file), mode)
+        return child(code, store, table, Path(file), mode)
     import generate
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -115,14 +117,21 @@ def main() -> None:
     parser.add_argument("--baseline", default="92c432c", help="git commit of the row-by-row pipeline")
     parser.add_argument("--baseline-rows", type=int, default=20_000)
     parser.add_argument("--keep", type=Path, help="copy the filled store here")
+    parser.add_argument("--postgres", action="store_true", help="import into a throw-away PostgreSQL instead")
     args = parser.parse_args()
+    server = None
+    if args.postgres:
+        sys.path.insert(0, str(ROOT / "deploy"))
+        import pgserver
+
+        server, args.baseline, args.keep = pgserver.start(durable=True), None, None
     sys.path.insert(0, str(ROOT))
     from twinmap.ingest import readers, seed
 
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         files = generate.generate(tmp / "csv", {k: getattr(args, k) for k in generate.SIZES})
-        store = tmp / "bench.duckdb"
+        store = server.create("bench") if server else tmp / "bench.duckdb"
         seed.connect(store).close()
         for table in ("cities", "partnerships"):
             step = run(ROOT, store, table, files[table], "commit")
@@ -152,6 +161,8 @@ def main() -> None:
             shutil.copy(store, args.keep)
         undo = run(ROOT, store, "events", files["events"], "undo")
         print(f"undo_events_batch_seconds: {undo['seconds']:.1f} s ({args.events} rows)")
+    if server:
+        server.stop()
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
     python bench/bench_pages.py --db STORE.duckdb        # a store you built (e.g. bench/bench_import.py --keep)
     python bench/bench_pages.py --size small             # builds a small store from bench/generate.py first
+    python bench/bench_pages.py --db "host=... dbname=..."   # a PostgreSQL store (bench/bench_replicas.py)
 
 Cold: the page's first run after every read cache was emptied (the connection stays open, as
 on a running server). Warm: the same page run again, as on a rerun or the next visitor. Each
@@ -72,9 +73,10 @@ def timed_runs(page: str | None, repeats: int) -> tuple[float, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db", type=Path)
+    parser.add_argument("--db", help="a DuckDB file or a PostgreSQL DSN")
     parser.add_argument("--size", choices=["small"], default=None)
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--pages", help="only these pages, by URL name (e.g. overview,map,kiosk)")
     args = parser.parse_args()
     os.environ.setdefault("STREAMLIT_LOGGER_LEVEL", "error")
     logging.getLogger("streamlit").setLevel(logging.ERROR)
@@ -84,8 +86,10 @@ def main() -> None:
         from twinmap.ui.pages import PAGES
 
         for page in [*(p.path for p in PAGES), "kiosk"]:
-            cold, warm = timed_runs(page, args.repeats)
             name = Path(page).stem
+            if args.pages and name not in args.pages.split(","):
+                continue
+            cold, warm = timed_runs(page, args.repeats)
             print(f"page_{name}_cold: {cold:.2f} s")
             print(f"page_{name}_warm: {warm:.3f} s")
 

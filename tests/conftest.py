@@ -2,18 +2,28 @@
 
 Page and query tests use the crafted store, whose every row is in tests/fixtures/crafted.py; a few
 tests of the demo story itself use the shipped data, deliberately.
+
+A test (or module) marked ``both_backends`` runs twice: on a DuckDB file and on a PostgreSQL
+database of a throw-away server this session starts (deploy/pgserver.py); each test gets its
+own copy of the store either way.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import shutil
+import sys
 from pathlib import Path
 
 import duckdb
 import pytest
 
 from twinmap.ingest import seed
+from twinmap.store import transfer
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "deploy"))
+import pgserver
 
 # The shipped demo story is told as of this day (upcoming events, expiries).
 TODAY = dt.date(2026, 11, 23)
@@ -31,18 +41,76 @@ def shipped_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def _open_copy(store: Path, path: Path):
-    """A private, writable copy of a store, closed after the test."""
+BACKENDS = ("duckdb", "postgres")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "both_backends: run on a DuckDB file and on PostgreSQL")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if metafunc.definition.get_closest_marker("both_backends") and "backend" in metafunc.fixturenames:
+        metafunc.parametrize("backend", BACKENDS, indirect=True)
+
+
+@pytest.fixture
+def backend(request: pytest.FixtureRequest) -> str:
+    """Which store the test's fixtures hand out: a DuckDB file unless marked ``both_backends``."""
+    return getattr(request, "param", "duckdb")
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """A throw-away PostgreSQL server for the session (skipped, saying why, where none is installed)."""
+    try:
+        server = pgserver.start()
+    except pgserver.NotInstalled as err:
+        pytest.skip(f"PostgreSQL runs skipped: {err}")
+    yield server
+    server.stop()
+
+
+_names = itertools.count()
+
+
+class PgTemplates:
+    """Databases built once per session on the server, copied (CREATE DATABASE ... TEMPLATE) per test."""
+
+    def __init__(self, server: pgserver.Server) -> None:
+        self.server, self.built = server, {}
+
+    def copy(self, name: str, store: Path) -> str:
+        if name not in self.built:
+            self.server.create(name)
+            transfer.copy_store(store, self.server.dsn(name))  # the same rows, ids and history as the file
+            self.built[name] = True
+        return self.server.create(f"t{next(_names)}", template=name)
+
+
+@pytest.fixture(scope="session")
+def pg_templates(pg_server) -> PgTemplates:
+    return PgTemplates(pg_server)
+
+
+def _store_copy(store: Path, path: Path, backend: str, request: pytest.FixtureRequest) -> str:
+    """A private, writable copy of a store on the test's backend: a file path or a DSN."""
+    if backend == "postgres":
+        return request.getfixturevalue("pg_templates").copy(store.stem, store)
     shutil.copy(store, path)
-    connection = seed.connect(path)
+    return str(path)
+
+
+def _open_copy(store: Path, path: Path, backend: str = "duckdb", request: pytest.FixtureRequest | None = None):
+    """A private, writable copy of a store, closed after the test."""
+    connection = seed.connect(_store_copy(store, path, backend, request))
     yield connection
     connection.close()
 
 
 @pytest.fixture
-def con(shipped_db: Path, tmp_path: Path) -> duckdb.DuckDBPyConnection:
+def con(shipped_db: Path, tmp_path: Path, backend: str, request: pytest.FixtureRequest) -> duckdb.DuckDBPyConnection:
     """A private, writable copy of the shipped database."""
-    yield from _open_copy(shipped_db, tmp_path / "copy.duckdb")
+    yield from _open_copy(shipped_db, tmp_path / "copy.duckdb", backend, request)
 
 
 @pytest.fixture(scope="session")
@@ -54,33 +122,52 @@ def crafted_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def crafted(crafted_db: Path, tmp_path: Path) -> duckdb.DuckDBPyConnection:
+def crafted(
+    crafted_db: Path, tmp_path: Path, backend: str, request: pytest.FixtureRequest
+) -> duckdb.DuckDBPyConnection:
     """A private, writable copy of the crafted store."""
-    yield from _open_copy(crafted_db, tmp_path / "crafted.duckdb")
+    yield from _open_copy(crafted_db, tmp_path / "crafted.duckdb", backend, request)
 
 
 @pytest.fixture
-def crafted_env(crafted_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def crafted_env(crafted_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, backend: str, request) -> Path:
     """Point the app at a copy of the crafted store, on its day, with no tiles."""
-    yield from _app_at(crafted_db, tmp_path, monkeypatch)
+    yield from _app_at(crafted_db, tmp_path, monkeypatch, backend, request)
 
 
-def _app_at(store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+def _app_at(store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, backend: str = "duckdb", request=None):
     import streamlit as st
 
-    path = tmp_path / "app.duckdb"
-    shutil.copy(store, path)
-    monkeypatch.setenv("TWINMAP_DB", str(path))
+    path = _store_copy(store, tmp_path / "app.duckdb", backend, request)
+    monkeypatch.setenv("TWINMAP_DB", path)
     monkeypatch.setenv("TWINMAP_TODAY", TODAY.isoformat())
     monkeypatch.setenv("TWINMAP_TILES", "none")
     # Streamlit's caches outlive AppTest instances: start every test from nothing.
     st.cache_data.clear()
     st.cache_resource.clear()
-    yield path
+    yield Path(path) if backend == "duckdb" else path
     st.cache_resource.clear()
 
 
 @pytest.fixture
-def app_env(shipped_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def app_env(shipped_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, backend: str, request) -> Path:
     """Point the app at a copy of the shipped database (the demo story), on the demo day, with no tiles."""
-    yield from _app_at(shipped_db, tmp_path, monkeypatch)
+    yield from _app_at(shipped_db, tmp_path, monkeypatch, backend, request)
+
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROME_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium through Playwright (never a downloaded browser), one per test module."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROME_ARGS)
+        yield b
+        b.close()

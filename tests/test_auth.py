@@ -5,6 +5,8 @@ import pytest
 
 from twinmap.store import auth
 
+pytestmark = pytest.mark.both_backends  # every test here runs on a DuckDB file and on PostgreSQL
+
 
 def test_passwords_are_stored_only_as_argon2_hashes(con):
     auth.create_user(con, "leila", "correct horse battery", "editor")

@@ -5,6 +5,8 @@ import pytest
 from twinmap.ingest import batches, exporter, importer
 from twinmap.ingest.specs import LOAD_ORDER
 
+pytestmark = pytest.mark.both_backends  # every test here runs on a DuckDB file and on PostgreSQL
+
 EV = "home_city,home_country,partner_city,partner_country,kind,title,starts_on,ends_on,venue,status\n"
 
 

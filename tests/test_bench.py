@@ -64,6 +64,14 @@ def test_a_benchmark_runs_at_a_small_size_and_prints_figures(script, args):
     assert any(word in ln for ln in lines for word in ("_per_s", "_warm", "_seconds", "_change"))
 
 
+def test_postgresql_beside_the_file_and_sessions_per_replica_are_measured():
+    lines = _bench("bench_replicas.py", "--size", "small", "--replicas", "2", "--sessions", "2", "--rounds", "1",
+                   "--repeats", "1", "--pages", "overview")  # fmt: skip
+    figures = dict(ln.split(": ", 1) for ln in lines)
+    assert "pg_page_overview_warm" in figures and "file_page_overview_warm" in figures
+    assert "0 failed" in figures["replicas_2_sessions_2_p95"]
+
+
 def test_sessions_during_an_import_see_no_error_and_every_row_arrives():
     lines = _bench("bench_concurrency.py", "--sessions", "2", "--rounds", "1", "--rows", "300")
     assert "concurrency_failures: 0 failed" in lines

@@ -76,7 +76,7 @@ def test_password_gives_a_user_a_new_password_that_signs_in(cli, tmp_path):
     out = cli("password", "leila", "--role", "editor")
     assert out.returncode == 0
     password = out.stdout.strip().rsplit(": ", 1)[1]
-    check = f"from twinmap.store import auth\nfrom twinmap.ingest import seed\nfrom twinmap.core import config\nprint(auth.sign_in(seed.connect(config.db_path()), 'leila', {password!r}).role)"
+    check = f"from twinmap.store import auth\nfrom twinmap.ingest import seed\nfrom twinmap.core import config\nprint(auth.sign_in(seed.connect(config.db_target()), 'leila', {password!r}).role)"
     done = subprocess.run(
         [sys.executable, "-c", check],
         cwd=ROOT,

@@ -9,6 +9,6 @@ def test_every_setting_is_documented_in_the_readme():
 
 def test_settings_come_from_the_environment(monkeypatch, tmp_path):
     monkeypatch.setenv("TWINMAP_DB", str(tmp_path / "x.duckdb"))
-    assert config.db_path() == tmp_path / "x.duckdb"
+    assert config.db_target() == str(tmp_path / "x.duckdb")
     monkeypatch.delenv("TWINMAP_DB")
-    assert config.db_path() == config.DATA_DIR / "twinmap.duckdb"
+    assert config.db_target() == str(config.DATA_DIR / "twinmap.duckdb")

@@ -7,7 +7,6 @@ exist yet, so the first-start build is exercised too. Screenshots go to ``test-a
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -17,15 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT, TODAY
+from .conftest import CHROMIUM, ROOT, TODAY
 
 ADMIN_PASSWORD = "e2e admin password"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = ROOT / "test-artifacts"
-CHROME_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync",
-]  # fmt: skip
 
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed")
 
@@ -72,16 +66,6 @@ def server(tmp_path_factory):
     yield url
     proc.terminate()
     proc.wait(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROME_ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture

@@ -31,6 +31,7 @@ def test_the_workbook_stores_formula_like_text_as_text(con):
     assert book.sheetnames == list(LOAD_ORDER)
 
 
+@pytest.mark.both_backends
 def test_an_export_imports_back_unchanged(con):
     for table in ("cities", "partnerships", "events", "contacts", "indicators"):
         data = exporter.to_csv(exporter.table_frame(con, table), table)

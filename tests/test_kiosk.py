@@ -9,6 +9,8 @@ from twinmap.views import kiosk
 
 from .conftest import ROOT
 
+pytestmark = pytest.mark.both_backends  # every test here runs on a DuckDB file and on PostgreSQL
+
 PRIVATE = ("Turkmenbashi", "Lankaran", "intl.astrakhan@example.org", "Signed by the mayor", "Internal:")
 
 

@@ -43,6 +43,7 @@ def _metrics(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
 
+@pytest.mark.both_backends
 def test_overview_shows_the_headline_figures(crafted_env):
     at = _app()
     assert _metrics(at) == {
@@ -73,6 +74,7 @@ def _map_script(at: AppTest) -> str:
     return component.proto.json_args
 
 
+@pytest.mark.both_backends
 def test_map_page_draws_one_point_per_partner_shown(crafted_env):
     at = _app("pages/map.py")
     assert "6 partnerships shown" in at.caption[0].value
@@ -88,6 +90,7 @@ def test_map_page_never_offers_private_stages(crafted_env):
     assert "Theta" not in _map_script(at)
 
 
+@pytest.mark.both_backends
 def test_timeline_counts_events_in_the_chosen_years(crafted_env):
     at = _app("pages/timeline.py")
     assert at.caption[0].value == "6 events of 6 partnerships, 2014–2027."
@@ -95,6 +98,7 @@ def test_timeline_counts_events_in_the_chosen_years(crafted_env):
     assert at.caption[0].value == "4 events of 6 partnerships, 2026–2026."  # the cancelled show is listed too
 
 
+@pytest.mark.both_backends
 def test_tourism_compares_before_and_after_signing(crafted_env):
     at = _app("pages/tourism.py")
     table = at.dataframe[0].value.set_index("Partnership")
@@ -121,6 +125,7 @@ def test_the_data_page_refuses_on_its_own_without_a_signed_in_editor(crafted_env
     assert not at.file_uploader
 
 
+@pytest.mark.both_backends
 def test_an_editor_previews_then_commits_an_import(app_env):
     at = _as("editor")
     at.switch_page("pages/data.py").run()
@@ -183,6 +188,7 @@ def test_the_language_choice_survives_a_page_change(crafted_env):
     assert at.title[0].value == "Хронология"
 
 
+@pytest.mark.both_backends
 def test_after_an_import_the_undo_offers_that_import_and_undoing_it_refreshes_the_history(app_env):
     at = _as("editor")
     at.switch_page("pages/data.py").run()
@@ -254,6 +260,7 @@ PAIR_LIST = (
 )
 
 
+@pytest.mark.both_backends
 def test_an_editor_maps_a_pair_list_and_commits_partnerships_and_ties(crafted_env):
     at = _as("editor")
     at.switch_page("pages/data.py").run()

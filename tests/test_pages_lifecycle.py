@@ -1,8 +1,11 @@
 """The lifecycle pages under AppTest: register, pipeline, health alerts, missions, finder, network."""
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from .conftest import ROOT
+
+pytestmark = pytest.mark.both_backends  # every test here runs on a DuckDB file and on PostgreSQL
 
 
 def _as(role: str | None, page: str) -> AppTest:

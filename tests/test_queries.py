@@ -10,6 +10,8 @@ from twinmap.reads.queries import PartnershipFilter as F
 
 from .conftest import TODAY
 
+pytestmark = pytest.mark.both_backends  # every test here runs on a DuckDB file and on PostgreSQL
+
 
 def _city_id(con, name):
     return con.execute("SELECT id FROM cities WHERE name = ?", [name]).fetchone()[0]

@@ -18,7 +18,7 @@ import duckdb
 from twinmap.core import config
 from twinmap.ingest import batches, exporter, importer, mapping, readers, seed
 from twinmap.ingest.specs import TABLES
-from twinmap.store import auth, db
+from twinmap.store import auth, db, postgres, transfer
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -51,6 +51,12 @@ def _parser() -> argparse.ArgumentParser:
     und.add_argument("--user", default=getpass.getuser())
     exp = sub.add_parser("export", help="write every table as CSV and one Excel workbook into DIR")
     exp.add_argument("dir", type=Path)
+    mig = sub.add_parser(
+        "migrate-store",
+        help="copy everything (import history, users, ids) from TWINMAP_DB into a new, empty store: "
+        "a PostgreSQL DSN or a DuckDB file",
+    )
+    mig.add_argument("target", help="postgresql://user@host/dbname, libpq keywords, or a new .duckdb file")
     pwd = sub.add_parser("password", help="give a user a new random password (adding the user if needed)")
     pwd.add_argument("name")
     pwd.add_argument("--role", choices=auth.ROLES, help="role for a new user (default editor) or a new role")
@@ -65,9 +71,12 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "map":  # reads only the file: no store needed
         return _map(None, args)
-    path = config.db_path()
+    target = config.db_target()
+    if args.command == "migrate-store":  # opens both stores itself, the source read-only
+        return _migrate_store(target, args.target)
+    path = postgres.redact(target)  # how messages name the store: never with a password
     try:
-        con = seed.connect(path)
+        con = seed.connect(target)
     except db.DatabaseError as err:
         print(f"error: {path}: {err}", file=sys.stderr)
         return 1
@@ -178,6 +187,18 @@ def _undo(con, args) -> int:
 def _export(con, args) -> int:
     for path in exporter.export_dir(con, args.dir):
         print(path)
+    return 0
+
+
+def _migrate_store(source: str, target: str) -> int:
+    try:
+        counts = transfer.copy_store(source, target)
+    except (db.DatabaseError, duckdb.Error) as err:
+        print(f"error: {postgres.redact(target)}: {db.explain(err)}", file=sys.stderr)
+        return 1
+    for table, n in counts.items():
+        print(f"{table}: {n}")
+    print(f"copied {postgres.redact(source)} -> {postgres.redact(target)}")
     return 0
 
 

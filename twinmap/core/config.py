@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,7 +34,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "TWINMAP_DB",
         str(DATA_DIR / "twinmap.duckdb"),
-        "Path of the DuckDB database file. Created from the CSV files in data/ on first start.",
+        "The store: a DuckDB file's path (created from the CSV files in data/ on first start), or a shared "
+        "PostgreSQL database as postgresql://user:password@host:port/dbname or libpq keywords "
+        "('host=... dbname=...') for several app servers.",
     ),
     Setting(
         "TWINMAP_TILES",
@@ -66,9 +69,19 @@ def get(env: str) -> str:
     raise KeyError(f"unknown setting {env}")
 
 
-def db_path() -> Path:
-    """Path of the database file the app and the command line use."""
-    return Path(get("TWINMAP_DB")).expanduser()
+_LIBPQ_KEYWORDS = re.compile(r"^\s*(host|hostaddr|port|dbname|user|password|service|sslmode)\s*=", re.I)
+
+
+def is_postgres(target: object) -> bool:
+    """Whether a store names a PostgreSQL database (a URL or libpq keywords) rather than a file."""
+    text = str(target)
+    return text.startswith(("postgresql://", "postgres://")) or bool(_LIBPQ_KEYWORDS.match(text))
+
+
+def db_target() -> str:
+    """The store the app and the command line use: a DuckDB file's path or a PostgreSQL DSN."""
+    value = get("TWINMAP_DB")
+    return value if is_postgres(value) else str(Path(value).expanduser())
 
 
 def today() -> dt.date:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-import re
 from typing import Any
 
 import duckdb
@@ -88,13 +87,14 @@ def commit(
 def _apply(cur: duckdb.DuckDBPyConnection, plan: Plan, user: str, record_stages: bool = True) -> int:
     cities = plan.cities_to_create
     skipped = len(plan.skipped_rows) if plan.errors else 0
-    batch = cur.execute(
-        """INSERT INTO import_batches (table_name, file_name, file_hash, user_name, rows_read, inserted, updated,
+    (batch,) = db.next_ids(cur, "import_batches", 1)  # no RETURNING: PostgreSQL through DuckDB lacks it
+    cur.execute(
+        """INSERT INTO import_batches (id, table_name, file_name, file_hash, user_name, rows_read, inserted, updated,
                                        unchanged, cities_created, skipped)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""",
-        [plan.table, plan.filename, plan.file_hash, user, plan.rows_read, len(plan.new), len(plan.changed),
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        [batch, plan.table, plan.filename, plan.file_hash, user, plan.rows_read, len(plan.new), len(plan.changed),
          plan.unchanged, len(cities), skipped],
-    ).fetchone()[0]  # fmt: skip
+    )  # fmt: skip
     log: list[tuple] = []
     city_ids = dict(zip((c["id"] for c in cities), _insert(cur, "cities", cities, log), strict=True))
     rows = [{k: city_ids.get(v, v) if k.endswith("city_id") else v for k, v in r.items()} for r in plan.new]
@@ -145,8 +145,7 @@ def _insert(cur: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str, Any
     """Insert rows through one DataFrame with ids from the table's sequence; log each insert."""
     if not rows:
         return []
-    sequence = _sequence(cur, table)
-    ids = [r[0] for r in cur.execute(f"SELECT nextval('{sequence}') FROM range(?)", [len(rows)]).fetchall()]
+    ids = db.next_ids(cur, table, len(rows))
     frame = pd.DataFrame.from_records(
         [{**{k: v for k, v in r.items() if k != "id"}, "id": i} for r, i in zip(rows, ids, strict=True)]
     )
@@ -156,17 +155,6 @@ def _insert(cur: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str, Any
     cur.unregister("_import_rows")
     log.extend((table, i, "insert", None) for i in ids)
     return ids
-
-
-_SEQUENCE_NAME = re.compile(r"nextval\('([a-z_]+)'")
-
-
-def _sequence(cur: duckdb.DuckDBPyConnection, table: str) -> str:
-    """The sequence a table's ids come from, as the schema's column default names it."""
-    default = cur.execute(
-        "SELECT column_default FROM information_schema.columns WHERE table_name = ? AND column_name = 'id'", [table]
-    ).fetchone()[0]
-    return _SEQUENCE_NAME.search(default).group(1)
 
 
 def _json(value: Any) -> Any:
@@ -281,7 +269,9 @@ def _restore(cur: duckdb.DuckDBPyConnection, table: str, row_id: int, before: di
     columns = [c for c in before if c != "id"]
     types = dict(
         cur.execute(
-            "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ?", [table]
+            "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? "
+            "AND table_catalog = current_database() AND table_schema = current_schema()",
+            [table],
         ).fetchall()
     )
     sets = ", ".join(f"{c} = CAST(? AS {types[c]})" for c in columns)

@@ -1,10 +1,15 @@
 """The one way to reach the database: connections, schema, migrations, write transactions.
 
-DuckDB lets only one process open a file, so the Streamlit server owns it and shares one
-connection between sessions; every query runs on its own ``cursor()`` (cursors are
-thread-safe, the connection is not). Writes go through :func:`write_transaction`, which
-serialises writers, commits whole or not at all, and bumps the data version that read
-caches are keyed on.
+Two stores, one SQL dialect. By default the store is a DuckDB file: DuckDB lets only one
+process open it, so the Streamlit server owns it and shares one connection between sessions.
+For several app servers the store is a PostgreSQL database (``TWINMAP_DB=postgresql://...``):
+an in-memory DuckDB attaches it through DuckDB's postgres extension, so every query in twinmap
+runs unchanged against tables that live in PostgreSQL (see :mod:`twinmap.store.postgres`).
+
+Every query runs on its own ``cursor()`` (cursors are thread-safe, the connection is not).
+Writes go through :func:`write_transaction`, which serialises writers (across processes too
+on PostgreSQL), commits whole or not at all, and bumps the data version kept in the store
+itself, so every process's read caches see every other process's writes.
 """
 
 from __future__ import annotations
@@ -18,7 +23,8 @@ from pathlib import Path
 import duckdb
 
 from twinmap.core.reference import N_, Explained
-from twinmap.store.schema import MIGRATIONS
+from twinmap.store import postgres
+from twinmap.store.schema import MIGRATIONS, SEQUENCES
 
 _write_locks: dict[str, threading.RLock] = {}
 _locks_guard = threading.Lock()
@@ -45,6 +51,24 @@ NEWER = N_(
 )
 
 
+NEWER_ENGINE = N_(
+    "The database file was written by a newer DuckDB than this twinmap's ({version}); nothing was changed. "
+    "Convert it once with scripts/convert_store.py (see the README), or rebuild it from an export."
+)
+UNREACHABLE = N_(
+    "The PostgreSQL database cannot be reached ({why}). Check TWINMAP_DB and that the server is running; "
+    "nothing was changed."
+)
+NO_EXTENSION = N_(
+    "PostgreSQL needs DuckDB's postgres extension for DuckDB {version} (the Python package duckdb-ext-postgres); "
+    "install requirements.txt again."
+)
+WRITE_BUSY = N_(
+    "Another app server is saving changes to the shared database and has not finished. Nothing was changed: "
+    "try again in a minute."
+)
+
+
 Fill = Callable[[duckdb.DuckDBPyConnection], None]
 
 
@@ -54,27 +78,52 @@ def explain(err: Exception) -> DatabaseError:
 
 
 def connect(path: Path | str, fill: Fill | None = None) -> duckdb.DuckDBPyConnection:
-    """Open (creating it on first use) the database at ``path``, migrated.
+    """Open (creating it on first use) the store at ``path``, migrated.
 
-    A missing file is built in a temporary file, migrated and filled by ``fill`` (the layer that
-    knows the shipped data passes it: :func:`twinmap.ingest.seed.connect`), then renamed into
-    place only when complete, so an interrupted first start leaves nothing half-built.
-    A busy, damaged or newer file raises :class:`DatabaseError`, never DuckDB's own error.
+    ``path`` is a DuckDB file or a PostgreSQL connection string. A missing file is built in a
+    temporary file, migrated and filled by ``fill`` (the layer that knows the shipped data
+    passes it: :func:`twinmap.ingest.seed.connect`), then renamed into place only when
+    complete, so an interrupted first start leaves nothing half-built. An empty PostgreSQL
+    database is migrated and filled by the one process that found it empty.
+    A busy, damaged, unreachable or newer store raises :class:`DatabaseError`, never DuckDB's own error.
     """
+    if postgres.is_postgres(path):
+        return _connect_postgres(str(path), fill)
     path = Path(path)
     if not path.exists():
         _build(path, fill)
     elif path.stat().st_size == 0:
         raise DatabaseError(DAMAGED, why="the file is empty")
-    con = _open(path)
+    return _ready(_open(path))
+
+
+def _connect_postgres(dsn: str, fill: Fill | None) -> duckdb.DuckDBPyConnection:
+    try:
+        con = postgres.attach(dsn)
+    except postgres.Unreachable as err:
+        raise DatabaseError(UNREACHABLE, why=err.why) from None
+    except postgres.MissingExtension as err:
+        raise DatabaseError(NO_EXTENSION, version=err.version) from None
+    return _ready(con, fill)
+
+
+def _ready(con: duckdb.DuckDBPyConnection, fill: Fill | None = None) -> duckdb.DuckDBPyConnection:
+    """Migrate an open store (and fill a PostgreSQL one this process found empty); closed on failure.
+
+    A file's failure names only the error's kind (pages show it, and DuckDB's text holds the path);
+    PostgreSQL's reason is libpq's, without the connection string.
+    """
+    attached = isinstance(con, postgres.Attached)
     try:
         migrate(con)
+        if attached and con.created and fill is not None:
+            fill(con)
     except DatabaseError:
         con.close()
         raise
     except duckdb.Error as err:
         con.close()
-        raise DatabaseError(DAMAGED, why=type(err).__name__) from None
+        raise DatabaseError(DAMAGED, why=postgres.reason(err) if attached else type(err).__name__) from None
     return con
 
 
@@ -84,6 +133,8 @@ def _open(path: Path) -> duckdb.DuckDBPyConnection:
     except duckdb.Error as err:
         if "lock" in str(err).lower():
             raise DatabaseError(BUSY) from None
+        if "newer version of DuckDB" in str(err):
+            raise DatabaseError(NEWER_ENGINE, version=duckdb.__version__) from None
         raise DatabaseError(DAMAGED, why=type(err).__name__) from None
 
 
@@ -105,10 +156,18 @@ def _build(path: Path, fill: Fill | None) -> None:
     os.replace(tmp, path)
 
 
-def schema_version(con: duckdb.DuckDBPyConnection) -> int:
-    """Schema version recorded in the file (0 for an empty file); a file of other tables is not ours."""
-    cur = con.cursor()
-    tables = {t for (t,) in cur.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+def schema_version(cur: duckdb.DuckDBPyConnection) -> int:
+    """Schema version recorded in the store (0 for an empty one); a store of other tables is not ours.
+
+    Runs on the cursor it is given (a cursor's own ``cursor()`` would leave a PostgreSQL store).
+    """
+    tables = {
+        t
+        for (t,) in cur.execute(
+            "SELECT table_name FROM information_schema.tables "
+            "WHERE table_catalog = current_database() AND table_schema = current_schema()"
+        ).fetchall()
+    }
     if "meta" not in tables:
         if tables:
             raise DatabaseError(DAMAGED, why="it holds other tables")
@@ -120,23 +179,24 @@ def schema_version(con: duckdb.DuckDBPyConnection) -> int:
 def migrate(con: duckdb.DuckDBPyConnection, migrations: list[tuple[int, str]] | None = None) -> int:
     """Apply pending migrations, each in its own transaction; return the resulting version."""
     steps = MIGRATIONS if migrations is None else migrations
-    target = steps[-1][0]
-    current = schema_version(con)
-    if current > target:
-        raise DatabaseError(NEWER, found=current, known=target)
+    if isinstance(con, postgres.Attached):
+        return postgres.migrate(con, steps, _check_version)
+    current = _check_version(con.cursor(), steps)
     for version, sql in steps:
         if version <= current:
             continue
-        cur = con.cursor()
-        cur.execute("BEGIN TRANSACTION")
-        try:
+        with postgres.transaction(con.cursor()) as cur:
             cur.execute(sql)
             _set_meta(cur, "schema_version", str(version))
-            cur.execute("COMMIT")
-        except BaseException:
-            cur.execute("ROLLBACK")
-            raise
         current = version
+    return current
+
+
+def _check_version(cur: duckdb.DuckDBPyConnection, steps: list[tuple[int, str]]) -> int:
+    """The store's schema version, refused when newer than the code knows."""
+    current, target = schema_version(cur), steps[-1][0]
+    if current > target:
+        raise DatabaseError(NEWER, found=current, known=target)
     return current
 
 
@@ -155,6 +215,14 @@ def data_version(con: duckdb.DuckDBPyConnection) -> int:
 def _read_version(cur: duckdb.DuckDBPyConnection) -> int:
     row = cur.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()
     return int(row[0]) if row else 0
+
+
+def next_ids(cur: duckdb.DuckDBPyConnection, table: str, n: int) -> list[int]:
+    """``n`` new ids for ``table`` from its sequence, drawn in one statement on either store."""
+    sequence = SEQUENCES[table]
+    if postgres.on_postgres(cur):
+        return postgres.next_ids(cur, sequence, n)
+    return [r[0] for r in cur.execute(f"SELECT nextval('{sequence}') FROM range(?)", [n]).fetchall()]
 
 
 def _lock_for(con: duckdb.DuckDBPyConnection) -> threading.RLock:
@@ -177,16 +245,9 @@ def write_transaction(con: duckdb.DuckDBPyConnection, bump: bool = True) -> Iter
     Readers on other cursors keep seeing the last committed state until COMMIT. ``bump`` False
     is for writes no page shows (sign-in attempts): they must not empty every read cache.
     """
-    with _lock_for(con):
-        cur = con.cursor()
-        cur.execute("BEGIN TRANSACTION")
-        try:
-            yield cur
-            if bump:
-                _set_meta(cur, "data_version", str(_read_version(cur) + 1))
-            cur.execute("COMMIT")
-        except BaseException:
-            cur.execute("ROLLBACK")
-            raise
-        finally:
-            cur.close()
+    with _lock_for(con), postgres.transaction(con.cursor()) as cur:
+        if isinstance(con, postgres.Attached) and not postgres.lock_writers(cur):
+            raise DatabaseError(WRITE_BUSY)
+        yield cur
+        if bump:
+            _set_meta(cur, "data_version", str(_read_version(cur) + 1))

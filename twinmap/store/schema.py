@@ -7,6 +7,8 @@ each column means to an import (kinds, limits, headers) is in :mod:`twinmap.inge
 
 from __future__ import annotations
 
+import re
+
 _SCHEMA_V1 = """
 CREATE SEQUENCE city_ids;
 CREATE SEQUENCE partnership_ids;
@@ -234,9 +236,10 @@ ALTER TABLE users DROP COLUMN locked_until;
 """
 
 # Version 5: an import that skipped invalid rows on request records how many; column mappings
-# staff saved under a name, to read files of the same layout again.
+# staff saved under a name, to read files of the same layout again. (DuckDB 1.4 cannot add a
+# column with NOT NULL; the default fills every existing row, and the importer always writes it.)
 _SCHEMA_V5 = """
-ALTER TABLE import_batches ADD COLUMN skipped INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE import_batches ADD COLUMN skipped INTEGER DEFAULT 0;
 CREATE TABLE column_mappings (
     name VARCHAR PRIMARY KEY,
     table_name VARCHAR NOT NULL,
@@ -256,3 +259,10 @@ MIGRATIONS: list[tuple[int, str]] = [
     (5, _SCHEMA_V5),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
+
+# The sequence each table's ids come from, as the schema's column defaults name them.
+SEQUENCES: dict[str, str] = {
+    table: sequence
+    for _version, sql in MIGRATIONS
+    for table, sequence in re.findall(r"CREATE TABLE (\w+) \(\s*id INTEGER PRIMARY KEY DEFAULT nextval\('(\w+)'\)", sql)
+}

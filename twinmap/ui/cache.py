@@ -37,7 +37,7 @@ def connection() -> duckdb.DuckDBPyConnection:
     A busy, damaged or newer store raises :class:`twinmap.db.DatabaseError` (not cached: the
     next run tries again).
     """
-    return _connection(str(config.db_path()))
+    return _connection(config.db_target())
 
 
 # The last data version each store answered: while a store cannot be read, reads already cached
@@ -48,7 +48,7 @@ _problems: dict[str, db.DatabaseError] = {}
 
 def data_version() -> int:
     """The configured database's data version (changes on every committed write)."""
-    path = str(config.db_path())
+    path = config.db_target()
     try:
         version = db.data_version(connection())
     except (db.DatabaseError, duckdb.Error) as err:
@@ -65,7 +65,7 @@ def data_version() -> int:
 
 def problem() -> db.DatabaseError | None:
     """Why the store could not be read on this run's first try (None when it could)."""
-    return _problems.get(str(config.db_path()))
+    return _problems.get(config.db_target())
 
 
 _READERS: dict[str, Callable] = {}
@@ -107,7 +107,7 @@ def _cached(query: Callable) -> Callable:
 
     @functools.wraps(query)
     def read(*args: Any) -> Any:
-        path, version = str(config.db_path()), data_version()
+        path, version = config.db_target(), data_version()
         _fresh(path, version)
         return _shared(_read(name, path, version, *args))
 
@@ -143,7 +143,7 @@ partner_events = _cached(public.partner_events)
 
 def partner_map(f: queries.PartnershipFilter, today: Any, tiles: str, tr: Translator) -> Any:
     """The partner map of a filter, built once per data version, filter and reader (seconds at 50,000)."""
-    return _partner_map(str(config.db_path()), data_version(), f, today, tiles, tr)
+    return _partner_map(config.db_target(), data_version(), f, today, tiles, tr)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -166,7 +166,7 @@ network_view = _cached(_network)
 
 def network_map(include_private: bool, home_ids: tuple[int, ...], tiles: str, tr: Translator) -> Any:
     """The network map, built once per data version, homes and reader."""
-    return _network_map(str(config.db_path()), data_version(), include_private, home_ids, tiles, tr)
+    return _network_map(config.db_target(), data_version(), include_private, home_ids, tiles, tr)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

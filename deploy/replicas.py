@@ -1,0 +1,155 @@
+"""Several twinmap app servers on one PostgreSQL, behind Debian's nginx with sticky sessions.
+
+    TWINMAP_DB=postgresql://... python deploy/replicas.py --replicas 2 --port 8080 [--kiosk-port 8081]
+
+Starts N ``streamlit run app.py`` processes on localhost ports (8501, 8502, ...), each reaching the
+same PostgreSQL database, and nginx in front of them (the configuration is written from
+``deploy/nginx.conf.template`` into a temporary directory; the same template serves a permanent
+install). A browser is kept on one replica by a cookie nginx sets on its first answer, because a
+Streamlit session (its websocket, its uploads, who is signed in) lives in one process; when that
+replica dies, nginx sends the browser to another and it starts a new session there. With
+``--kiosk-port`` one more replica runs the kiosk only (TWINMAP_KIOSK=1) behind its own port.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TEMPLATE = Path(__file__).resolve().parent / "nginx.conf.template"
+
+
+class Cluster:
+    """The running replicas and nginx; ``url`` is the load balancer's address."""
+
+    def __init__(self, dsn: str, replicas: int, port: int, first_app_port: int, kiosk_port: int | None = None,
+                 env: dict[str, str] | None = None) -> None:  # fmt: skip
+        self.dir = Path(tempfile.mkdtemp(prefix="twinmap-lb-"))
+        self.url = f"http://127.0.0.1:{port}"
+        self.app_ports = [first_app_port + i for i in range(replicas)]
+        secret = secrets.token_hex(16)  # one cookie secret, so any replica accepts a moved browser
+        base = {**os.environ, **(env or {}), "TWINMAP_DB": dsn}
+        self.apps = [self._app(p, secret, base) for p in self.app_ports]
+        self.kiosk = None
+        if kiosk_port:
+            self.kiosk_app_port = first_app_port + replicas
+            self.kiosk = self._app(self.kiosk_app_port, secret, {**base, "TWINMAP_KIOSK": "1"})
+        self.nginx = self._nginx(port, kiosk_port)
+
+    def _app(self, port: int, secret: str, env: dict[str, str]) -> subprocess.Popen:
+        cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+               "--server.address", "127.0.0.1", "--server.headless", "true",
+               "--browser.gatherUsageStats", "false"]  # fmt: skip
+        env = {**env, "STREAMLIT_SERVER_COOKIE_SECRET": secret}
+        log = (self.dir / f"app-{port}.log").open("wb")
+        return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603
+
+    def _nginx(self, port: int, kiosk_port: int | None) -> subprocess.Popen:
+        conf = self.dir / "nginx.conf"
+        conf.write_text(render(self.dir, port, self.app_ports, kiosk_port, getattr(self, "kiosk_app_port", None)))
+        for sub in ("body", "proxy"):
+            (self.dir / sub).mkdir()
+            (self.dir / sub).chmod(0o777)
+        self.dir.chmod(0o755)
+        nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+        return subprocess.Popen([nginx, "-c", str(conf), "-p", str(self.dir), "-g", "daemon off;"],  # noqa: S603
+                                stderr=(self.dir / "nginx.err").open("wb"))  # fmt: skip
+
+    def wait(self, timeout: float = 90) -> None:
+        """Wait until every replica answers its health check and nginx answers in front of them."""
+        urls = [f"http://127.0.0.1:{p}/_stcore/health" for p in self.app_ports] + [f"{self.url}/_stcore/health"]
+        deadline = time.time() + timeout
+        for url in urls:
+            while True:
+                try:
+                    urllib.request.urlopen(url, timeout=2)  # noqa: S310 - localhost
+                    break
+                except OSError:
+                    if time.time() > deadline:
+                        raise TimeoutError(f"{url} did not answer; logs in {self.dir}") from None
+                    time.sleep(0.3)
+
+    def kill(self, i: int) -> None:
+        """Kill replica ``i`` at once (SIGKILL: no shutdown, as in a crash)."""
+        self.apps[i].send_signal(signal.SIGKILL)
+        self.apps[i].wait()
+
+    def stop(self) -> None:
+        """Stop every process (politely, then not) and delete the logs and nginx's files."""
+        for proc in [*self.apps, self.kiosk, self.nginx]:
+            if proc and proc.poll() is None:
+                proc.terminate()
+                try:
+                    proc.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def render(directory: Path, port: int, app_ports: list[int], kiosk_port: int | None, kiosk_app_port: int | None) -> str:
+    """nginx.conf for these ports, from the template (``user`` only when started as root)."""
+    servers = "\n".join(f"        server 127.0.0.1:{p} max_fails=1 fail_timeout=5s;" for p in app_ports)
+    kiosk = ""
+    if kiosk_port and kiosk_app_port:
+        kiosk = (
+            f"    server {{\n        listen 127.0.0.1:{kiosk_port};\n"
+            f"        location / {{ proxy_pass http://127.0.0.1:{kiosk_app_port}; include {directory}/proxy.conf; }}\n"
+            "    }"
+        )
+    (directory / "proxy.conf").write_text(PROXY)
+    text = TEMPLATE.read_text(encoding="utf-8")
+    return (
+        text.replace("@USER@", "user nobody nogroup;" if os.geteuid() == 0 else "")
+        .replace("@DIR@", str(directory))
+        .replace("@PORT@", str(port))
+        .replace("@SERVERS@", servers)
+        .replace("@KIOSK@", kiosk)
+    )
+
+
+# What every proxied location needs for Streamlit: its websocket upgraded, long-lived, unbuffered.
+PROXY = """proxy_http_version 1.1;
+proxy_set_header Upgrade $http_upgrade;
+proxy_set_header Connection $connection_upgrade;
+proxy_set_header Host $host;
+proxy_read_timeout 1d;
+proxy_buffering off;
+"""
+
+
+def main() -> int:
+    """Run the replicas and nginx until Ctrl-C or until one of them stops."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--replicas", type=int, default=2)
+    parser.add_argument("--port", type=int, default=8080, help="where nginx listens")
+    parser.add_argument("--first-app-port", type=int, default=8501)
+    parser.add_argument("--kiosk-port", type=int, help="also run a kiosk-only replica, served here")
+    args = parser.parse_args()
+    dsn = os.environ.get("TWINMAP_DB", "")
+    if not dsn.startswith(("postgresql://", "postgres://")) and "dbname=" not in dsn:
+        sys.exit("error: set TWINMAP_DB to a PostgreSQL database: replicas cannot share a DuckDB file")
+    cluster = Cluster(dsn, args.replicas, args.port, args.first_app_port, args.kiosk_port)
+    try:
+        cluster.wait()
+        print(f"twinmap: {args.replicas} replicas behind {cluster.url}; Ctrl-C stops them")  # noqa: T201
+        while all(p.poll() is None for p in [*cluster.apps, cluster.nginx]):
+            time.sleep(1)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        cluster.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

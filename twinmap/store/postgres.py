@@ -1,0 +1,214 @@
+"""PostgreSQL as the store, through DuckDB's postgres extension, so twinmap's SQL runs unchanged.
+
+Why this design: every query in twinmap is DuckDB SQL (lists, ``range()``, registered data
+frames, ``ON CONFLICT``, ``strftime``); attaching PostgreSQL to an in-memory DuckDB keeps one
+dialect and one code path for pages, imports and undo, while the rows, the transactions and
+the locks live in PostgreSQL, shared by every app server. DuckDB is pinned at 1.4.4 (the 1.4
+long-term-support line) because the extension ships as a PyPI wheel (``duckdb-ext-postgres``)
+only for it and loads offline from the wheel; DuckDB 2.0 cannot load extensions here.
+
+What differs from a DuckDB file is kept in this module:
+
+- DDL runs natively in PostgreSQL (the extension creates neither sequences nor constraints),
+  translated from the one schema in :mod:`twinmap.store.schema` by :func:`dialect`;
+- ids come from PostgreSQL's own sequences (:func:`next_ids`);
+- writers take a transaction-scoped advisory lock, so two app servers' imports serialise (the
+  second waits, or after :data:`LOCK_WAIT_SECONDS` is told the store is busy);
+- transactions are READ COMMITTED, so a writer that waited for the lock reads what the writer
+  before it committed (the extension's default, REPEATABLE READ, would have it fail).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+from twinmap.core.config import is_postgres
+
+__all__ = ["attach", "dialect", "is_postgres", "lock_writers", "migrate", "next_ids", "redact"]
+
+ALIAS = "pg"
+WRITERS_KEY = 0x7477_696E  # 'twin': the one advisory lock every writer takes
+MIGRATION_KEY = WRITERS_KEY + 1
+LOCK_WAIT_SECONDS = 120
+EXTENSION = "postgres_scanner"
+
+
+class Unreachable(Exception):
+    """PostgreSQL refused or could not be reached; ``why`` is libpq's reason without the DSN."""
+
+    def __init__(self, why: str) -> None:
+        super().__init__(why)
+        self.why = why
+
+
+class MissingExtension(Exception):
+    """The postgres extension for this DuckDB is not installed."""
+
+    def __init__(self, version: str) -> None:
+        super().__init__(version)
+        self.version = version
+
+
+class Attached:
+    """A DuckDB connection whose every cursor works in the attached PostgreSQL database.
+
+    A DuckDB cursor is a new client that starts in the in-memory catalog; ``cursor()`` points it
+    at PostgreSQL so unqualified table names mean twinmap's tables, as on a DuckDB file.
+    """
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, dsn: str) -> None:
+        self._con = con
+        self.dsn = dsn
+        self.created = False  # this process found the database empty and built the schema
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        cur = self._con.cursor()
+        cur.execute(f"USE {ALIAS}")
+        return cur
+
+    def close(self) -> None:
+        self._con.close()
+
+    def __getattr__(self, name: str):
+        return getattr(self._con, name)
+
+
+def extension_path() -> Path:
+    """Where the postgres extension for the running DuckDB sits inside the ``duckdb-ext-postgres`` wheel."""
+    spec = importlib.util.find_spec("duckdb_ext")
+    if spec is None or not spec.submodule_search_locations:
+        raise MissingExtension(duckdb.__version__)
+    platform = duckdb.connect().execute("SELECT platform FROM pragma_platform()").fetchone()[0]
+    for base in spec.submodule_search_locations:
+        path = Path(base) / "extensions" / f"v{duckdb.__version__}" / platform / f"{EXTENSION}.duckdb_extension"
+        if path.is_file():
+            return path
+    raise MissingExtension(duckdb.__version__)
+
+
+def attach(dsn: str) -> Attached:
+    """An in-memory DuckDB with the PostgreSQL database at ``dsn`` attached as its default."""
+    con = duckdb.connect(":memory:")
+    try:
+        con.execute(f"LOAD '{_quote(str(extension_path()))}'")
+        con.execute(f"ATTACH '{_quote(dsn)}' AS {ALIAS} (TYPE postgres, ISOLATION_LEVEL 'READ COMMITTED')")
+        con.execute(f"USE {ALIAS}")
+    except duckdb.Error as err:
+        con.close()
+        raise Unreachable(reason(err)) from None
+    except MissingExtension:
+        con.close()
+        raise
+    return Attached(con, dsn)
+
+
+def _quote(text: str) -> str:
+    return text.replace("'", "''")
+
+
+_AT_DSN = re.compile(r'Unable to connect to Postgres at ".*?": ', re.S)
+_PASSWORD = re.compile(r"(password\s*=\s*)\S+|(://[^:/@\s]+:)[^@\s]+@", re.I)
+
+
+def reason(err: Exception) -> str:
+    """DuckDB's or libpq's reason for a failure, one line, without the connection string or a password."""
+    text = _AT_DSN.sub("", str(err))
+    text = _PASSWORD.sub(lambda m: f"{m.group(1)}***" if m.group(1) else f"{m.group(2)}***@", text)
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return lines[0] if lines else type(err).__name__
+
+
+def redact(target: str) -> str:
+    """A store's name fit for a message or a log: a PostgreSQL password is never shown."""
+    return _PASSWORD.sub(lambda m: f"{m.group(1)}***" if m.group(1) else f"{m.group(2)}***@", target)
+
+
+def dialect(sql: str) -> str:
+    """Twinmap's DuckDB DDL as PostgreSQL DDL (the two differ only in these spellings)."""
+    sql = re.sub(r"\bDOUBLE\b", "DOUBLE PRECISION", sql)
+    return sql.replace("DEFAULT []", "DEFAULT '{}'")
+
+
+def execute(cur: duckdb.DuckDBPyConnection, sql: str) -> None:
+    """Run PostgreSQL SQL as it is, in the cursor's transaction."""
+    cur.execute(f"CALL postgres_execute('{ALIAS}', ?)", [sql])
+
+
+@contextmanager
+def transaction(cur: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """One transaction on a cursor of either store: committed whole, or rolled back; the cursor closed."""
+    cur.execute("BEGIN TRANSACTION")
+    try:
+        yield cur
+        cur.execute("COMMIT")
+    except BaseException:
+        cur.execute("ROLLBACK")
+        raise
+    finally:
+        cur.close()
+
+
+Check = Callable[[duckdb.DuckDBPyConnection, list[tuple[int, str]]], int]
+
+
+def migrate(con: Attached, steps: list[tuple[int, str]], check: Check) -> int:
+    """Bring the database to the last step in one transaction, one app server at a time.
+
+    Replicas starting together queue on an advisory lock; each reads the version only once it
+    holds the lock, so the schema is built once and a later replica finds it done.
+    """
+    with transaction(con.cursor()) as cur:
+        execute(cur, f"SELECT pg_advisory_xact_lock({MIGRATION_KEY})")
+        cur.execute("CALL pg_clear_cache()")
+        current = check(cur, steps)
+        pending = [(v, sql) for v, sql in steps if v > current]
+        for _version, sql in pending:
+            execute(cur, dialect(sql))
+        if pending:
+            execute(
+                cur,
+                f"INSERT INTO meta VALUES ('schema_version', '{pending[-1][0]:d}') "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            )
+    con.execute("CALL pg_clear_cache()")
+    con.created = current == 0
+    return steps[-1][0] if pending else current
+
+
+_LOCK_TIMEOUT = "lock timeout"
+
+
+def lock_writers(cur: duckdb.DuckDBPyConnection) -> bool:
+    """Take the writers' lock for this transaction; False when another writer held it too long."""
+    try:
+        execute(
+            cur,
+            f"SET LOCAL lock_timeout = '{LOCK_WAIT_SECONDS}s'; SELECT pg_advisory_xact_lock({WRITERS_KEY})",
+        )
+    except duckdb.Error as err:
+        if _LOCK_TIMEOUT in str(err):
+            return False
+        raise
+    return True
+
+
+_SEQUENCE = re.compile(r"^[a-z_]+$")
+
+
+def next_ids(cur: duckdb.DuckDBPyConnection, sequence: str, n: int) -> list[int]:
+    """``n`` new ids from one of the schema's sequences, drawn by PostgreSQL itself."""
+    if not _SEQUENCE.match(sequence):
+        raise ValueError(f"not a sequence name: {sequence!r}")
+    sql = f"SELECT nextval('{sequence}') FROM generate_series(1, {int(n)})"
+    return [r[0] for r in cur.execute(f"SELECT * FROM postgres_query('{ALIAS}', ?)", [sql]).fetchall()]
+
+
+def on_postgres(cur: duckdb.DuckDBPyConnection) -> bool:
+    """Whether a cursor works in an attached PostgreSQL database."""
+    return cur.execute("SELECT current_database()").fetchone()[0] == ALIAS
