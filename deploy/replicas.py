@@ -40,7 +40,7 @@ class Cluster:
         secret = secrets.token_hex(16)  # one cookie secret, so any replica accepts a moved browser
         base = {**os.environ, **(env or {}), "TWINMAP_DB": dsn}
         self.apps = [self._app(p, secret, base) for p in self.app_ports]
-        self.kiosk = None
+        self.kiosk, self.kiosk_url = None, f"http://127.0.0.1:{kiosk_port}" if kiosk_port else None
         if kiosk_port:
             self.kiosk_app_port = first_app_port + replicas
             self.kiosk = self._app(self.kiosk_app_port, secret, {**base, "TWINMAP_KIOSK": "1"})
@@ -68,6 +68,7 @@ class Cluster:
     def wait(self, timeout: float = 90) -> None:
         """Wait until every replica answers its health check and nginx answers in front of them."""
         urls = [f"http://127.0.0.1:{p}/_stcore/health" for p in self.app_ports] + [f"{self.url}/_stcore/health"]
+        urls += [f"{self.kiosk_url}/_stcore/health"] if self.kiosk_url else []
         deadline = time.time() + timeout
         for url in urls:
             while True:

@@ -150,3 +150,20 @@ def test_the_command_line_moves_a_store_and_says_what_it_moved(pg_server, shippe
     assert "import_batches:" in done.stdout and "copied" in done.stdout
     again = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert again.returncode == 1 and "already holds data" in again.stderr and "Traceback" not in again.stderr
+
+
+def test_app_servers_starting_together_make_one_first_admin(pg_templates, shipped_db):
+    from twinmap.store import auth
+
+    dsn = pg_templates.copy(shipped_db.stem, shipped_db)
+    servers = [seed.connect(dsn) for _ in range(3)]
+    passwords: list[str | None] = []
+    threads = [threading.Thread(target=lambda c=c: passwords.append(auth.ensure_admin(c))) for c in servers]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(passwords) == 3 and sum(p is not None for p in passwords) == 1
+    assert servers[0].cursor().execute("SELECT count(*) FROM users").fetchone()[0] == 1
+    for c in servers:
+        c.close()

@@ -38,7 +38,7 @@ def cluster(pg_templates, shipped_db):
     dsn = pg_templates.copy(shipped_db.stem, shipped_db)
     first = _free_port()
     env = {"TWINMAP_TODAY": TODAY.isoformat(), "TWINMAP_TILES": "none", "TWINMAP_ADMIN_PASSWORD": ADMIN_PASSWORD}
-    lb = replicas.Cluster(dsn, 2, _free_port(), first + 1 if first < 60000 else 20000, env=env)
+    lb = replicas.Cluster(dsn, 2, _free_port(), first + 1 if first < 60000 else 20000, _free_port(), env=env)
     lb.dsn = dsn
     try:
         lb.wait()
@@ -102,6 +102,17 @@ def test_nginx_keeps_a_browser_on_one_replica_and_both_serve_the_app(cluster, br
     page.reload()
     page.wait_for_selector("[data-testid=stMetricValue]", timeout=60_000)
     assert [c["value"] for c in page.context.cookies() if c["name"] == "twinmap_replica"] == [cookie[0]["value"]]
+    page.context.close()
+
+
+def test_the_kiosk_runs_as_its_own_replica_without_the_staff_pages(cluster, browser):
+    page = _page(browser)
+    page.goto(cluster.kiosk_url)
+    page.wait_for_selector("h1", timeout=60_000)
+    assert page.locator("[data-testid=stSidebar]:visible").count() == 0
+    page.goto(f"{cluster.kiosk_url}/account")  # no way to the staff pages on this replica
+    page.wait_for_selector("h1", timeout=60_000)
+    assert page.locator("text=Sign in").count() == 0
     page.context.close()
 
 

@@ -79,7 +79,12 @@ def ensure_admin(con: duckdb.DuckDBPyConnection) -> str | None:
         return None
     given = config.get("TWINMAP_ADMIN_PASSWORD")
     password = given or secrets.token_urlsafe(12)
-    create_user(con, "admin", password, "admin")
+    try:
+        create_user(con, "admin", password, "admin")
+    except AuthError:
+        if con.cursor().execute("SELECT count(*) FROM users").fetchone()[0]:
+            return None  # another app server on the same database made the first admin a moment before
+        raise
     if given:
         log.warning("twinmap: created user 'admin' with the password from TWINMAP_ADMIN_PASSWORD")
         return None
