@@ -26,6 +26,10 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from twinmap.core import config  # noqa: E402 - the one rule for what names a PostgreSQL store
+
 TEMPLATE = Path(__file__).resolve().parent / "nginx.conf.template"
 
 
@@ -137,7 +141,7 @@ def main() -> int:
     parser.add_argument("--kiosk-port", type=int, help="also run a kiosk-only replica, served here")
     args = parser.parse_args()
     dsn = os.environ.get("TWINMAP_DB", "")
-    if not dsn.startswith(("postgresql://", "postgres://")) and "dbname=" not in dsn:
+    if not config.is_postgres(dsn):
         sys.exit("error: set TWINMAP_DB to a PostgreSQL database: replicas cannot share a DuckDB file")
     cluster = Cluster(dsn, args.replicas, args.port, args.first_app_port, args.kiosk_port)
     try:

@@ -118,8 +118,7 @@ _PASSWORD = re.compile(r"(password\s*=\s*)\S+|(://[^:/@\s]+:)[^@\s]+@", re.I)
 
 def reason(err: Exception) -> str:
     """DuckDB's or libpq's reason for a failure, one line, without the connection string or a password."""
-    text = _AT_DSN.sub("", str(err))
-    text = _PASSWORD.sub(lambda m: f"{m.group(1)}***" if m.group(1) else f"{m.group(2)}***@", text)
+    text = redact(_AT_DSN.sub("", str(err)))
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     return lines[0] if lines else type(err).__name__
 
