@@ -35,11 +35,16 @@ session.apply_direction(tr)
 user = session.user()
 menu = {
     _(group): [
-        st.Page(p.path, title=_(p.menu_title(user)), icon=p.icon, url_path=p.url, default=p is pages.PAGES[0])
+        st.Page(p.path, title=_(p.menu_title(user)), icon=p.icon, url_path=pages.menu_url(p), default=p is pages.HOME)
         for p in defs
     ]
     for group, defs in pages.visible(user).items()
 }
+# Every page answers at its own URL: the home page at "/" and at a hidden twin of its own URL; a
+# staff page opened from a link before signing in says who may see it (instead of "Page not found").
+home = st.Page(pages.HOME.path, title=_(pages.HOME.title), url_path=pages.HOME.url, visibility="hidden")
+closed = [st.Page(p.path, title=_(p.title), url_path=p.url, visibility="hidden") for p in pages.hidden(user)]
+menu[next(iter(menu))] += [home, *closed]
 page = st.navigation(menu)
 
 try:

@@ -22,11 +22,11 @@ with st.sidebar:
     st.subheader(_("Finder settings"))
     home_id = st.selectbox(_("Find partners for"), list(names), format_func=names.get, key="finder_home")
     themes = st.multiselect(_("Themes"), list(finder.THEMES), format_func=lambda t: _.term(reference.AREAS, t),
-                            key="finder_themes")  # fmt: skip
-    minimum = st.number_input(_("Smallest population"), 15_000, 5_000_000, 50_000, step=10_000, key="finder_min")
+                            placeholder=_("Any theme"), key="finder_themes")  # fmt: skip
+    minimum = widgets.levels(_("Smallest population"), list(finder.POPULATION_LEVELS), 50_000, "finder_min")
     st.caption(_("Weights (0 = ignore)"))
-    weights = finder.Weights(**{k: st.slider(_(label), 0, 5, getattr(finder.Weights(), k), key=f"finder_w_{k}")
-                                for k, label in finder.PARTS.items()})  # fmt: skip
+    weights = finder.Weights(**{k: widgets.levels(_(label), list(range(6)), getattr(finder.Weights(), k),
+                                                  f"finder_w_{k}") for k, label in finder.PARTS.items()})  # fmt: skip
 
 found = cache.finder_rank(home_id, weights, tuple(themes), int(minimum), 25)
 home = homes[homes["id"] == home_id].iloc[0].to_dict()
@@ -35,19 +35,19 @@ st_folium(fmap, key="finder_map", height=420, use_container_width=True, returned
 
 rows = found.to_dict("records")
 table = {
-    _("Rank"): list(range(1, len(rows) + 1)),
+    _("Rank"): _.figures(range(1, len(rows) + 1)),
     _("City"): [r["name"] for r in rows],
     _("Country"): [_.country(r["country_code"]) for r in rows],
-    _("Score"): [round(r["score"], 1) for r in rows],
+    _("Score"): _.figures([r["score"] for r in rows], 1),
     _("Why"): ["; ".join(f"{_(m, **v)} (+{_.number(p, 1)})" for m, v, p in finder.explain(r, weights)) for r in rows],
 }
 widgets.table_downloads(pd.DataFrame(table), "partner-candidates", "finder_table")
 with st.expander(_("How the score is made")):
     st.markdown(labels.md_escape(_("Each part scores 0 to 1; the total is the weighted mean × 100.")))
     method = {_("Part"): [_(label) for label in finder.PARTS.values()],
-              _("Weight"): [getattr(weights, k) for k in finder.PARTS],
+              _("Weight"): _.figures(getattr(weights, k) for k in finder.PARTS),
               _("Full marks when"): [_(finder.RULES[k]) for k in finder.PARTS]}  # fmt: skip
-    st.dataframe(pd.DataFrame(method), hide_index=True, key="finder_method")
+    widgets.table(pd.DataFrame(method), "finder_method")
 
 st.subheader(_("Add as a candidate"))
 picks = {i: f"{r['name']} ({_.country(r['country_code'])})" for i, r in enumerate(rows)}

@@ -21,11 +21,15 @@ def rotate() -> None:
     """Show the next slide; a slide that fails is skipped for the next one."""
     now, today = time.time(), config.today()
     slot = st.session_state.get("kiosk_slot")
-    slot = int(now // screen.seconds) if slot is None else slot + 1
+    if slot is None:
+        slot = int(now // screen.seconds) if screen.start is None else screen.start
+    else:
+        slot += 1
     st.session_state.kiosk_slot = slot
-    if not slides.next_slide(slot, tr, today):
+    slots = slides.next_slide(slot, tr, today)
+    if not slots:
         slides.holding(tr)  # the store cannot be read and nothing is cached: a calm screen, tried again next tick
-    slides.progress(screen.seconds, screen.seconds)
+    slides.progress(screen.seconds, screen.seconds, slot, slots)
 
 
 rotate()

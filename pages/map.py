@@ -5,8 +5,8 @@ from streamlit_folium import st_folium
 
 from twinmap.core import config, reference
 from twinmap.reads import queries
-from twinmap.ui import cache, page
-from twinmap.views import cards, labels
+from twinmap.ui import cache, page, widgets
+from twinmap.views import cards, labels, tables
 
 p = page.start()
 _ = p.tr
@@ -15,30 +15,38 @@ first, last = cache.signing_years()
 with st.sidebar:
     st.subheader(_("Map filters"))
     shown = [t.code for t in reference.STATUSES if p.staff or t.code not in reference.PRIVATE_STATUSES]
-    statuses = st.multiselect(_("Status"), shown, format_func=lambda c: _.term(reference.STATUSES, c), key="map_status")
+    statuses = st.multiselect(
+        _("Status"),
+        shown,
+        format_func=lambda c: _.term(reference.STATUSES, c),
+        placeholder=_("All stages"),
+        key="map_status",
+    )
     kinds = st.multiselect(
         _("Kind"),
         reference.codes(reference.PARTNERSHIP_KINDS),
         format_func=lambda c: _.term(reference.PARTNERSHIP_KINDS, c),
+        placeholder=_("All kinds"),
         key="map_kind",
     )
     areas = st.multiselect(
         _("Area of cooperation"),
         reference.codes(reference.AREAS),
         format_func=lambda c: _.term(reference.AREAS, c),
+        placeholder=_("All areas"),
         key="map_area",
     )
-    years = st.slider(_("Signed between"), first, last, (first, last), key="map_years")
+    signed_from, signed_to, full_range = widgets.year_range(_("Signed between"), first, last, (first, last),
+                                                            "map_years")  # fmt: skip
 
-full_range = years == (first, last)
 f = queries.PartnershipFilter(
     home_city_ids=p.filter.home_city_ids,
     include_private=p.staff,
     statuses=tuple(statuses),
     kinds=tuple(kinds),
     areas=tuple(areas),
-    signed_from=None if full_range else years[0],
-    signed_to=None if full_range else years[1],
+    signed_from=None if full_range else signed_from,
+    signed_to=None if full_range else signed_to,
 )
 partners = cache.partnerships(f, today)
 
@@ -65,8 +73,7 @@ with right:
         st.subheader(labels.md_escape(_.city(row["partner_name"], row["partner_local_name"])))
         if row["partner_local_name"] and row["partner_local_name"] != row["partner_name"]:
             st.caption(labels.md_escape(row["partner_local_name"]))
-        for name, text in cards.partner_card(row, _, private=p.staff):
-            st.markdown(f"**{labels.md_escape(name)}:** {labels.md_escape(text)}")
+        widgets.card(cards.partner_card(row, _, private=p.staff))
         if p.staff:
             st.caption(_("Contacts (staff only)"))
-            st.dataframe(cache.contacts(int(row["id"])), hide_index=True, key="map_contacts")
+            widgets.table(tables.contacts_table(cache.contacts(int(row["id"])), _), "map_contacts")

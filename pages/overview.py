@@ -12,7 +12,7 @@ _, today, f = p.tr, p.today, p.filter
 head = cache.headline(f, today)
 
 st.title(_("Sister-city partnerships"))
-widgets.metrics(cards.headline_figures(head, today, _), columns=5)
+widgets.metrics(cards.headline_figures(head, today, _))
 left, right = st.columns([3, 2])
 with left:
     partners = cache.partnerships(f, today)

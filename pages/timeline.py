@@ -1,10 +1,8 @@
 """Timeline: agreements from signing to expiry, events by kind, and what is coming."""
 
-import datetime as dt
-
 import streamlit as st
 
-from twinmap.core import reference
+from twinmap.core import dates, reference
 from twinmap.reads import queries
 from twinmap.ui import cache, page, widgets
 from twinmap.views import charts, grant, ics, tables
@@ -28,14 +26,12 @@ with st.sidebar:
         key="timeline_kinds",
         placeholder=_("All kinds"),
     )
-    years = st.slider(
-        _("Years"), first, today.year + 2, (max(first, today.year - 12), today.year + 1), key="timeline_years"
-    )
+    start, end, _all = widgets.year_range(_("Years"), first, today.year + 2,
+                                          (max(first, today.year - 12), today.year + 1), "timeline_years")  # fmt: skip
 
 f = queries.PartnershipFilter(
     home_city_ids=base.home_city_ids, partnership_ids=tuple(chosen), include_private=base.include_private
 )
-start, end = dt.date(years[0], 1, 1), dt.date(years[1], 12, 31)
 partners = cache.partnerships(f, today)
 events = cache.events(f, tuple(kinds), start, end)
 
@@ -45,8 +41,8 @@ st.caption(
         "{events} events of {partners} partnerships, {first}–{last}.",
         events=_.number(len(events)),
         partners=_.number(len(partners)),
-        first=_.digits(str(years[0])),
-        last=_.digits(str(years[1])),
+        first=_.digits(str(dates.year_of(start, _.cal))),
+        last=_.digits(str(dates.year_of(end, _.cal))),
     )
 )
 if charts.readable_timeline(partners, events):
@@ -78,8 +74,9 @@ if p.signed_in:
     st.caption(
         _("A year's held events with participants by country and gender, funding and budget, as grant forms ask.")
     )
-    year = st.selectbox(_("Year"), list(range(today.year, first - 1, -1)), key="timeline_grant_year")
+    year = st.selectbox(_("Year"), list(range(today.year, first - 1, -1)), format_func=lambda y: _.digits(str(y)),
+                        key="timeline_grant_year")  # fmt: skip
     sheets = cache.grant_report(f, int(year), _)
-    st.dataframe(next(iter(sheets.values())), hide_index=True, key="timeline_grant_summary")
+    widgets.table(grant.summary_shown(next(iter(sheets.values())), _), "timeline_grant_summary")
     st.download_button(_("Grant report (Excel)"), lambda: grant.workbook(sheets), f"grant-report-{year}.xlsx",
                        widgets.XLSX, key="timeline_grant_xlsx", on_click="ignore")  # fmt: skip

@@ -30,7 +30,12 @@ with st.sidebar:
     available = list(row["origins"])
     default = [c for c in dict.fromkeys(partners["partner_country"]) if c in available][:5]
     origins = st.multiselect(
-        _("Visitors from"), available, default=default, format_func=_.country, key="tourism_origins"
+        _("Visitors from"),
+        available,
+        default=default,
+        format_func=_.country,
+        placeholder=_("Choose countries"),
+        key="tourism_origins",
     )
     with_total = st.checkbox(_("Show all foreign visitors"), value=False, key="tourism_total")
 

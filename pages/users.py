@@ -5,15 +5,15 @@ import secrets
 import streamlit as st
 
 from twinmap.store import auth
-from twinmap.ui import cache, page
-from twinmap.views import labels
+from twinmap.ui import cache, page, widgets
+from twinmap.views import labels, tables
 
 p = page.start("admin")
 _ = p.tr
 con = cache.connection()
 
 st.title(_("Users"))
-st.dataframe(auth.users(con), hide_index=True, key="users_table")
+widgets.table(tables.users_table(auth.users(con), _), "users_table")
 
 left, right = st.columns(2)
 with left, st.form("users_add", clear_on_submit=True):

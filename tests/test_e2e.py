@@ -281,3 +281,19 @@ def test_staff_map_the_columns_of_a_foreign_pair_list_and_commit_it(server, page
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "data-mapping.png"), full_page=True)
     assert page.locator("[data-testid=stException]").count() == 0
+
+
+def test_every_page_answers_at_its_own_url(server, page):
+    """A bookmark or a shared link of any page opens that page, the home page's own URL included."""
+    from twinmap.ui import pages
+
+    for p in pages.PAGES:
+        page.goto(f"{server}/{p.url}")
+        _idle(page)
+        assert page.locator("text=Page not found").count() == 0, p.url
+        if p.role is None:
+            assert page.locator("h1").count() >= 1, p.url
+        else:  # signed out: the page says who may see it
+            assert page.locator("text=This page is for signed-in staff").count() == 1, p.url
+    page.goto(f"{server}/overview")
+    page.wait_for_selector("h1:has-text('Sister-city partnerships')", timeout=30_000)

@@ -70,3 +70,138 @@ def test_a_city_without_a_local_name_reads_in_english_in_every_language(missing)
 
     for lang in ("en", "ru", "fa"):
         assert Translator(lang).city("Delta", missing) == "Delta"
+
+
+# --- Every page read in Persian and Russian -------------------------------------------------------
+
+LATIN_DIGITS = re.compile(r"[0-9]")
+# Streamlit's own words, shown when a widget is left with its defaults.
+STREAMLIT_ENGLISH = ("Choose options", "Choose an option", "No results", "empty")
+# plotly's own English month abbreviations on a date axis nobody localised.
+ENGLISH_MONTHS = re.compile(r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\b")
+
+
+def _allowed(store, lang: str) -> set[str]:
+    """The allow-list, stated: text the data holds (names, titles, e-mails, phones, file names), the
+    templates' example values, and messages whose English shows what staff type (number formats)."""
+    import duckdb
+
+    from twinmap.ingest.specs import TABLES
+
+    con = duckdb.connect(str(store), read_only=True)
+    found: set[str] = set()
+    columns = con.execute(
+        "SELECT table_name, column_name FROM information_schema.columns WHERE data_type = 'VARCHAR'"
+    ).fetchall()
+    for table, column in columns:
+        rows = con.execute(f'SELECT DISTINCT "{column}" FROM "{table}" WHERE regexp_matches("{column}", \'[0-9]\')')
+        found |= {r[0] for r in rows.fetchall()}
+    con.close()
+    found |= {str(v) for spec in TABLES.values() for example in spec.examples for v in example.values()}
+    catalogue = i18n.catalogue(lang)
+    found |= {catalogue.get(m, m) for m in i18n.used_messages() if LATIN_DIGITS.search(m)}
+    return {f for f in found if f}
+
+
+def _plain(text: str) -> str:
+    """Text as read: HTML entities and Markdown escapes undone."""
+    import html
+
+    return re.sub(r"\\(.)", r"\1", html.unescape(text))
+
+
+def _chart_texts(spec: dict) -> list[tuple[str, str]]:
+    """A plotly chart's tick labels, bar texts and hover texts; an axis of numbers or dates left to plotly."""
+    shown = []
+    layout = spec.get("layout", {})
+    for axis in ("x", "y"):
+        got = layout.get(f"{axis}axis", {})
+        values = [v for trace in spec.get("data", []) for v in (trace.get(axis) or [])]
+        words = values and all(isinstance(v, str) and not re.match(r"^\d{4}-\d\d", v) for v in values)
+        if got.get("showticklabels") is False or got.get("type") == "category" or words:
+            continue
+        if "ticktext" not in got:
+            shown.append(("chart axis left to plotly", axis))
+        shown += [("chart tick", str(t)) for t in got.get("ticktext", [])]
+    for trace in spec.get("data", []):
+        for field in ("text", "hovertext"):
+            got = trace.get(field) or []
+            shown += [(f"chart {field}", str(t)) for t in ([got] if isinstance(got, str) else got)]
+    return shown
+
+
+def _table_texts(frame) -> list[tuple[str, str]]:
+    shown = [("table header", str(c)) for c in frame.columns]
+    for column in frame.columns:
+        if frame[column].dtype.kind in "iuf":  # Streamlit would write these digits itself
+            shown.append(("table number", f"{column}: {frame[column].iloc[0]}"))
+        else:
+            shown += [("table", str(v)) for v in frame[column].dropna()]
+    return shown
+
+
+def _shown(at) -> list[tuple[str, str]]:
+    """Every text the page shows, with where it is: headings, text, figures, tables, widgets, chart labels."""
+    import json
+
+    shown = [("text", e.value) for e in (*at.title, *at.header, *at.subheader, *at.markdown, *at.caption)]
+    shown += [("message", e.value) for e in (*at.error, *at.warning, *at.info, *at.success)]
+    shown += [("figure", f"{m.label} {m.value}") for m in at.metric]
+    for table in at.dataframe:
+        shown += _table_texts(table.value)
+    for widget in (*at.selectbox, *at.multiselect, *at.select_slider, *at.radio):
+        shown.append(("widget label", widget.label))
+        shown += [("option", str(o)) for o in widget.options]
+        if getattr(widget.proto, "placeholder", ""):
+            shown.append(("placeholder", widget.proto.placeholder))
+    for chart in at.get("plotly_chart"):
+        shown += _chart_texts(json.loads(chart.proto.spec))
+    return shown
+
+
+def _problems(shown: list[tuple[str, str]], lang: str, allowed: set[str]) -> list[tuple[str, str]]:
+    """What a reader of ``lang`` should not meet: Latin digits (Persian), plotly's or Streamlit's English."""
+    out = []
+    for where, raw in shown:
+        text = _plain(raw)
+        if where in ("chart axis left to plotly", "table number"):
+            out.append((where, text))
+            continue
+        if any(text == english or f" {english}" in f" {text}" for english in STREAMLIT_ENGLISH):
+            out.append((where, text))
+        if where.startswith("chart") and ENGLISH_MONTHS.search(text):
+            out.append((where, text))
+        if lang == "fa":
+            rest = text
+            for value in sorted(allowed, key=len, reverse=True):
+                rest = rest.replace(value, "")
+            if LATIN_DIGITS.search(rest):
+                out.append((where, text))
+    return out
+
+
+@pytest.mark.parametrize("lang", ["fa", "ru"])
+def test_every_page_speaks_the_readers_digits_calendar_and_words(app_env, lang):
+    """Every page as an admin reads it in Persian and in Russian: no Latin digit (Persian), no chart axis
+    left to plotly's English months and Latin digits, no Streamlit default text in English, no table
+    column of raw numbers. Data typed by staff (names, titles, e-mails, phones) is allowed as typed."""
+    from streamlit.testing.v1 import AppTest
+
+    from twinmap.store import auth
+    from twinmap.ui import pages
+
+    from .conftest import ROOT
+
+    allowed = _allowed(app_env, lang)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    at.query_params["lang"] = lang
+    at.session_state["user"] = auth.User("admin", "admin")
+    at.run()
+    problems = {}
+    for page in pages.PAGES:
+        at.switch_page(page.path).run()
+        assert not at.exception, (page.url, [e.value for e in at.exception])
+        found = _problems(_shown(at), lang, allowed)
+        if found:
+            problems[page.url] = found[:40]
+    assert not problems, "\n".join(f"{url}: {found}" for url, found in problems.items())

@@ -40,6 +40,7 @@ def test_kiosk_has_no_sidebar_navigation_or_inputs(app_env):
         at.multiselect,
         at.button,
         at.slider,
+        at.select_slider,
         at.checkbox,
         at.radio,
         at.file_uploader,
@@ -82,7 +83,7 @@ def test_kiosk_speaks_the_language_in_the_url(app_env):
     at.session_state["kiosk_slot"] = -1
     at.run()
     assert at.title[0].value == "شهرهای خواهرخوانده ما"
-    assert at.metric[0].value == "۱۲"
+    assert at.metric[0].value == "۱۱"  # signed partners in force: the twelfth public partnership has ended
 
 
 @pytest.mark.parametrize(
@@ -97,6 +98,14 @@ def test_kiosk_speaks_the_language_in_the_url(app_env):
 def test_kiosk_settings_from_the_url(params, expected):
     s = kiosk.settings(params)
     assert (s.lang, s.seconds) == expected
+    assert s.start is None  # the clock chooses the slide
+
+
+def test_a_slide_can_be_previewed_from_the_url(app_env):
+    """``?start=N`` pins the rotation's first slide, so staff (and tests) can look at any one."""
+    assert kiosk.settings({"start": "6"}).start == 6 and kiosk.settings({"start": "-1"}).start is None
+    at = _kiosk({"start": "6", "seconds": "600"})
+    assert at.title[0].value == "Our network, year by year"  # headline, map, card, upcoming, map, card, growth
 
 
 def test_the_rotation_shows_every_partner_map_and_card():

@@ -12,8 +12,10 @@ from twinmap.ui.pages import KIOSK, PAGES, ROLES
 from .conftest import ROOT
 
 
-def _app(page: str | None = None) -> AppTest:
+def _app(page: str | None = None, lang: str | None = None) -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    if lang:
+        at.query_params["lang"] = lang
     at.run()
     if page:
         at.switch_page(page)
@@ -23,15 +25,19 @@ def _app(page: str | None = None) -> AppTest:
 
 @pytest.mark.parametrize("role", ROLES, ids=lambda r: r or "visitor")
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: p.url)
-def test_every_page_runs_for_every_role_that_may_open_it_and_exists_for_no_other(crafted_env, page, role):
+def test_every_page_runs_for_every_role_that_may_open_it_and_refuses_every_other(crafted_env, page, role):
     at = _as(role)
     if page.allowed(auth.User("leila", role) if role else None):
         at.switch_page(page.path).run()
         assert not at.exception, [e.value for e in at.exception]
         assert at.title, "each page has a title"
-    else:
-        with pytest.raises(ValueError, match="Could not find a navigation page"):
-            at.switch_page(page.path)
+    else:  # reachable by its URL (a shared link), it only says who may see it and shows nothing else
+        at.switch_page(page.path).run()
+        assert not at.exception
+        assert [e.value for e in at.error] == [
+            f"This page is for signed-in staff with the {page.role} role. Sign in on the Sign in page."
+        ]
+        assert not at.title and not at.dataframe and not at.main.markdown
 
 
 def test_every_page_script_is_in_the_page_table():
@@ -47,8 +53,8 @@ def _metrics(at: AppTest) -> dict[str, str]:
 def test_overview_shows_the_headline_figures(crafted_env):
     at = _app()
     assert _metrics(at) == {
-        "Partners": "6",
-        "Countries": "6",
+        "Signed partners": "5",  # the ended one is not a partner any more
+        "Partner countries": "5",
         "Events in 2026": "3",
         "Upcoming events": "2",
         "Expiring within 12 months": "2",
@@ -59,8 +65,8 @@ def test_overview_shows_the_headline_figures(crafted_env):
 def test_choosing_a_home_city_shows_its_partner_count(crafted_env):
     at = _app()
     at.multiselect(key="home_ids").select(_city_id("Beta")).run()
-    assert _metrics(at)["Partners"] == "3"
-    assert _metrics(at)["Countries"] == "3"
+    assert _metrics(at)["Signed partners"] == "2"  # Zeta and Eta; Iota's agreement has ended
+    assert _metrics(at)["Partner countries"] == "2"
 
 
 def _city_id(name: str) -> int:
@@ -94,8 +100,16 @@ def test_map_page_never_offers_private_stages(crafted_env):
 def test_timeline_counts_events_in_the_chosen_years(crafted_env):
     at = _app("pages/timeline.py")
     assert at.caption[0].value == "6 events of 6 partnerships, 2014–2027."
-    at.slider(key="timeline_years").set_value((2026, 2026)).run()
+    at.select_slider(key="timeline_years_gregorian").set_value((2026, 2026)).run()
     assert at.caption[0].value == "4 events of 6 partnerships, 2026–2026."  # the cancelled show is listed too
+
+
+def test_a_persian_reader_chooses_solar_hijri_years_in_persian_digits(crafted_env):
+    at = _app("pages/timeline.py", lang="fa")
+    slider = at.select_slider(key="timeline_years_jalali")
+    assert slider.value == (1392, 1406) and "۱۳۹۲" in at.caption[0].value
+    slider.set_value((1405, 1405)).run()  # 21 March 2026 to 20 March 2027
+    assert at.caption[0].value.startswith("۴ رویداد")  # Feb 2026 seminar out, March 2027 visit in
 
 
 @pytest.mark.both_backends
@@ -105,7 +119,8 @@ def test_tourism_compares_before_and_after_signing(crafted_env):
     assert list(table.index) == ["Alpha – Gamma"]  # the only partner country with visitors recorded
     assert table.loc["Alpha – Gamma", "Signed"] == "May 2014"
     assert table.loc["Alpha – Gamma", "From"] == "Russia"
-    assert table.loc["Alpha – Gamma", "Change %"] == 50.0
+    assert table.loc["Alpha – Gamma", "Change %"] == "50.0"
+    assert table.columns[0] == "Verdict"  # beside the partnership, never scrolled out of sight
 
 
 def _as(role: str | None) -> AppTest:
@@ -206,8 +221,9 @@ def test_after_an_import_the_undo_offers_that_import_and_undoing_it_refreshes_th
     next(s for s in at.checkbox if s.label.startswith("I want to undo")).check().run()
     at.button(key="data_undo").click().run()
     assert [m.value for m in at.success] == [md_escape("Import #12 undone.")]
-    (history,) = [d.value.set_index("id") for d in at.dataframe if "table_name" in d.value.columns]
-    assert history.loc[12, "status"] == "undone"
+    (history,) = [d.value.set_index("Import") for d in at.dataframe if "Cities added" in d.value.columns]
+    assert history.loc["#12", "Status"] == "Undone" and history.loc["#12", "Undone"].endswith("· leila")
+    assert history.loc["#11", "Status"] == "Committed" and history.loc["#11", "Undone"] == "—"  # never "None"
     (undo_box,) = [s for s in at.selectbox if s.label == "Import to undo"]
     assert undo_box.value == 11  # the newest import still committed
     assert not next(s for s in at.checkbox if s.label.startswith("I want to undo")).value

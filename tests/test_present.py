@@ -5,6 +5,7 @@ import re
 import pytest
 
 from twinmap.views import labels, previews
+from twinmap.views.i18n import Translator
 
 
 @pytest.mark.parametrize(
@@ -29,7 +30,9 @@ def test_an_import_is_described_before_it_is_undone():
 
     row = {"id": 11, "table_name": "events", "file_name": "june.csv", "user_name": "leila",
            "created_at": dt.datetime(2026, 11, 23, 9, 30), "inserted": 3, "updated": 1, "cities_created": 0}  # fmt: skip
-    assert previews.batch_label(row) == "#11 · Events · june.csv · leila · 2026-11-23 09:30"
+    assert previews.batch_label(row) == "#11 · Events · june.csv · leila · 23 Nov 2026 09:30"
     assert previews.batch_details(row).startswith(
-        "Import #11 of june.csv into Events by leila on 2026-11-23 09:30: 3 new row(s), 1 changed"
+        "Import #11 of june.csv into Events by leila on 23 Nov 2026 09:30: 3 new row(s), 1 changed"
     )
+    persian = previews.batch_label(row, Translator("fa", "jalali"))
+    assert persian.startswith("#۱۱ · ") and persian.endswith("۲ آذر ۱۴۰۵ ۰۹:۳۰")  # the reader's calendar and digits

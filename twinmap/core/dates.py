@@ -180,6 +180,21 @@ def _make(year: int, month: int, day: int, precision: str) -> PartialDate:
     return PartialDate(dt.date(year, month, day), precision)
 
 
+def year_of(day: object, cal: str = "gregorian") -> int:
+    """The year a date falls in, in a calendar (the Solar Hijri year for ``jalali``)."""
+    p = from_db(day, "day")
+    if p is None:
+        raise ValueError("no date")
+    return jdatetime.date.fromgregorian(date=p.start).year if cal == "jalali" else p.start.year
+
+
+def year_span(year: int, cal: str = "gregorian") -> tuple[dt.date, dt.date]:
+    """The first and last (Gregorian) day of a year of a calendar."""
+    if cal == "jalali":
+        return jdatetime.date(year, 1, 1).togregorian(), jdatetime.date(year + 1, 1, 1).togregorian() - dt.timedelta(1)
+    return dt.date(year, 1, 1), dt.date(year, 12, 31)
+
+
 def from_db(start: object, precision: str | None) -> PartialDate | None:
     """Rebuild a PartialDate from its two stored columns (date, Timestamp, NaT or None)."""
     if start is None or start != start:  # NaN and NaT are not equal to themselves

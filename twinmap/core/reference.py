@@ -176,3 +176,10 @@ FOLLOW_UP_DONE = having(FOLLOW_UP_STATUSES, "done")
 FOLLOW_UP_CANCELLED = having(FOLLOW_UP_STATUSES, "cancelled")
 ENDED_STATUSES = having(STATUSES, "ended")
 SHOWCASE_STATUSES = having(STATUSES, "showcase")
+
+
+# What became of an import (``import_batches.status``): kept, or taken back by an undo.
+BATCH_STATUSES: tuple[Term, ...] = (
+    Term("committed", N_("Committed")),
+    Term("undone", N_("Undone")),
+)

@@ -21,6 +21,19 @@ _NOT_ALNUM = re.compile(r"[\W_]+")
 
 # The script each translated language writes names in (a local name "is in the reader's script").
 SCRIPTS = {"fa": re.compile(r"[\u0600-\u06FF]"), "ru": re.compile(r"[\u0400-\u04FF]")}
+# A name a reader of the language can read as written in it: only the language's own letters.
+# Kazakh "Ақтау" or Ukrainian "Київ" are Cyrillic but not Russian; a Russian reader gets the
+# English name rather than another language's spelling.
+ALPHABETS = {
+    "fa": re.compile(r"[\u0600-\u06FF\u200c\s\-'.()0-9۰-۹]+"),
+    "ru": re.compile(r"[А-Яа-яЁё\s\-'’.()0-9]+"),
+}
+
+
+def in_alphabet(name: str, lang: str) -> bool:
+    """Whether a name is written only in a language's own alphabet (and so reads as that language)."""
+    alphabet = ALPHABETS.get(lang)
+    return bool(alphabet and alphabet.fullmatch(name))
 
 
 @functools.lru_cache(maxsize=1 << 18)
@@ -44,3 +57,19 @@ def parse_counts(stored: str | None) -> dict[str, int]:
     if not stored:
         return {}
     return {c: int(n) for c, _, n in (p.partition(":") for p in stored.split(";"))}
+
+
+PERSIAN_DIGITS = str.maketrans("0123456789.,", "۰۱۲۳۴۵۶۷۸۹٫٬")
+
+
+def digits(text: str, lang: str) -> str:
+    """Digits (and separators) as a language writes them: Persian digits in Persian."""
+    return text.translate(PERSIAN_DIGITS) if lang == "fa" else text
+
+
+def format_number(value: float, lang: str, decimals: int = 0) -> str:
+    """A number grouped and written as a language writes it (1,234 / 1 234 / ۱٬۲۳۴)."""
+    from babel.numbers import format_decimal
+
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    return digits(format_decimal(value, format=pattern, locale="en" if lang == "fa" else lang), lang)

@@ -21,6 +21,7 @@ import pandas as pd
 from twinmap.core import dates
 from twinmap.core.catalogue import catalogue
 from twinmap.core.reference import N_
+from twinmap.core.text import format_number
 from twinmap.ingest.specs import LOAD_ORDER, TABLES, Column, TableSpec, header
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -154,10 +155,10 @@ def guide(table: str, lang: str = "en") -> pd.DataFrame:
         if col.vocab:
             accepted += ": " + ", ".join(t(term.label) for term in col.vocab)
         if col.low is not None and col.kind != "id":
-            accepted += f" ({col.low:g} … {col.high:g})"
+            accepted += f" ({format_number(col.low, lang)} … {format_number(col.high, lang)})"
         rows.append({t(N_("Column")): header(col, lang), t(N_("Required")): t(N_("Yes")) if col.required else "",
                      t(N_("What goes in")): accepted, t(N_("Example")): example.get(col.name, ""),
-                     t(N_("Note")): col.help})  # fmt: skip
+                     t(N_("Note")): t(col.help) if col.help else ""})  # fmt: skip
     return pd.DataFrame(rows)
 
 

@@ -90,15 +90,16 @@ MEASURE = {"low": 0, "high": 1e12}  # indicator values and targets
 ROW_ID = {"low": 1, "high": 2_147_483_647}
 
 
-_ID = Column("id", "id", aliases=("ид", "شناسه"), help="Row id from an export; leave empty for new rows.", **ROW_ID)
-_DEMO = Column("is_demo", "bool", vocab=BOOLEANS, aliases=("демо", "نمایشی"), help="true for invented demo rows.")
+_ID = Column("id", "id", aliases=("ид", "شناسه"), help=N_("Row id from an export; leave empty for new rows."), **ROW_ID)
+_DEMO = Column("is_demo", "bool", vocab=BOOLEANS, aliases=("демо", "نمایشی"), help=N_("true for invented demo rows."))
 
 
 def _partner_cols(required: bool = True) -> tuple[Column, ...]:
     """The four columns that name a partnership by its two cities (optional for missions)."""
     return (
-        _t("home_city", "домашний город", "город", "شهر مبدا", "شهر", required=required, help="Home city name."),
-        Column("home_country", "country", required, aliases=("страна города", "کشور مبدا"), help="ISO code, e.g. IR."),
+        _t("home_city", "домашний город", "город", "شهر مبدا", "شهر", required=required, help=N_("Home city name.")),
+        Column("home_country", "country", required, aliases=("страна города", "کشور مبدا"),
+               help=N_("ISO code, e.g. IR.")),
         _t("partner_city", "город-партнёр", "город-партнер", "партнёр", "شهر خواهرخوانده", "شهر همکار",
            required=required),
         Column("partner_country", "country", required, aliases=("страна партнёра", "страна", "کشور همکار", "کشور")),
@@ -116,7 +117,7 @@ def _coordinates(*prefixes: str) -> tuple[Column, ...]:
     """Optional columns with the file's coordinates of a named city (pair lists have them)."""
     return tuple(
         Column(f"{p}{axis}", "float", low=-limit, high=limit, stored=False,
-               help="Where the file puts the city: picks among namesakes; far from it, the row is flagged.")
+               help=N_("Where the file puts the city: picks among namesakes; far from it, the row is flagged."))
         for p in prefixes for axis, limit in (("lat", 90), ("lon", 180))
     )  # fmt: skip
 
@@ -129,15 +130,22 @@ CITIES = TableSpec(
     (
         _ID,
         _t(
-            "name", "название", "город", "نام", "نام شهر", "شهر", required=True, help="Name in English (Latin letters)."
+            "name",
+            "название",
+            "город",
+            "نام",
+            "نام شهر",
+            "شهر",
+            required=True,
+            help=N_("Name in English (Latin letters)."),
         ),
-        _t("local_name", "местное название", "نام محلی", help="Name in the city's own script."),
+        _t("local_name", "местное название", "نام محلی", help=N_("Name in the city's own script.")),
         Column(
             "country_code",
             "country",
             True,
             aliases=("страна", "код страны", "کشور", "کد کشور"),
-            help="ISO 3166 code, e.g. IR.",
+            help=N_("ISO 3166 code, e.g. IR."),
         ),
         _t("region", "регион", "область", "استان", "منطقه"),
         Column(
@@ -146,7 +154,7 @@ CITIES = TableSpec(
             aliases=("широта", "عرض جغرافیایی"),
             low=-90,
             high=90,
-            help="Latitude; filled from the gazetteer when empty.",
+            help=N_("Latitude; filled from the gazetteer when empty."),
         ),
         Column(
             "lon",
@@ -154,7 +162,7 @@ CITIES = TableSpec(
             aliases=("долгота", "طول جغرافیایی"),
             low=-180,
             high=180,
-            help="Longitude; filled from the gazetteer when empty.",
+            help=N_("Longitude; filled from the gazetteer when empty."),
         ),
         Column("population", "int", aliases=("население", "جمعیت"), **POPULATION),
         Column("timezone", "text", aliases=("часовой пояс", "منطقه زمانی")),
@@ -184,14 +192,14 @@ PARTNERSHIPS = TableSpec(
             "areas",
             vocab=reference.AREAS,
             aliases=("направления", "сферы", "زمینه ها", "زمینه‌ها"),
-            help="Codes separated by ;",
+            help=N_("Codes separated by ;"),
         ),
         _t("programmes", "программы", "برنامه ها", "برنامه‌ها"),
         _t("obligations_home", "обязательства города", "تعهدات شهر"),
         _t("obligations_partner", "обязательства партнёра", "تعهدات طرف مقابل"),
         _t("expected_results", "ожидаемые результаты", "نتایج مورد انتظار"),
         _t("success_indicators", "показатели успеха", "شاخص های موفقیت", "شاخص‌های موفقیت"),
-        _t("notes", "заметки", "примечания", "یادداشت", help="Internal notes: never shown to the public."),
+        _t("notes", "заметки", "примечания", "یادداشت", help=N_("Internal notes: never shown to the public.")),
         _t("source", "источник", "منبع"),
         _DEMO,
     ),
@@ -231,18 +239,24 @@ EVENTS = TableSpec(
         ),
         _t("participants_note", "об участниках", "توضیح شرکت کنندگان"),
         Column(
-            "participants_female", "int", aliases=("женщины", "زنان"), help="Women among the participants.", **PEOPLE
+            "participants_female",
+            "int",
+            aliases=("женщины", "زنان"),
+            help=N_("Women among the participants."),
+            **PEOPLE,
         ),
-        Column("participants_male", "int", aliases=("мужчины", "مردان"), help="Men among the participants.", **PEOPLE),
+        Column(
+            "participants_male", "int", aliases=("мужчины", "مردان"), help=N_("Men among the participants."), **PEOPLE
+        ),
         Column(
             "participants_by_country",
             "counts",
             aliases=("участники по странам", "شرکت کنندگان به تفکیک کشور"),
-            help="Country:number separated by ;, e.g. IR:20;RU:15.",
+            help=N_("Country:number separated by ;, e.g. IR:20;RU:15."),
         ),
         Column("funding_source", "code", False, reference.FUNDING_SOURCES, ("финансирование", "منبع مالی")),
         Column("budget", "float", aliases=("бюджет", "بودجه"), **AMOUNT),
-        Column("currency", "text", aliases=("валюта", "واحد پول"), help="ISO code, e.g. EUR, IRR."),
+        Column("currency", "text", aliases=("валюта", "واحد پول"), help=N_("ISO code, e.g. EUR, IRR.")),
         Column("status", "code", True, reference.EVENT_STATUSES, ("статус", "وضعیت")),
         _t("source", "источник", "منبع"),
         _DEMO,
@@ -293,13 +307,13 @@ INDICATORS = TableSpec(
     N_("Indicators"),
     (
         _ID,
-        _t("city", "город", "شهر", required=True, help="Where it was measured."),
+        _t("city", "город", "شهر", required=True, help=N_("Where it was measured.")),
         Column("country", "country", True, aliases=("страна", "کشور")),
         Column(
             "origin_country",
             "country",
             aliases=("страна происхождения", "کشور مبدا گردشگر"),
-            help="Visitors' country; empty = all foreign visitors.",
+            help=N_("Visitors' country; empty = all foreign visitors."),
         ),
         Column("indicator", "code", True, reference.INDICATORS, ("показатель", "شاخص")),
         Column("period", "date", True, aliases=("период", "месяц", "دوره", "ماه"), precision="period_precision"),
@@ -350,11 +364,11 @@ MISSIONS = TableSpec(
     (
         _ID,
         _t("title", "название", "عنوان", required=True),
-        _t("destination", "куда", "город", "مقصد", required=True, help="City visited."),
+        _t("destination", "куда", "город", "مقصد", required=True, help=N_("City visited.")),
         Column("destination_country", "country", True, aliases=("страна", "کشور مقصد")),
         Column("starts_on", "date", True, aliases=("начало", "дата", "شروع", "تاریخ"), precision="starts_precision"),
         Column("ends_on", "date", aliases=("окончание", "پایان"), precision="ends_precision"),
-        _t("travellers", "участники", "кто", "اعضای هیئت", help="Who travelled."),
+        _t("travellers", "участники", "кто", "اعضای هیئت", help=N_("Who travelled.")),
         _t("purpose", "цель", "هدف"),
         _t("outcomes", "результаты", "نتایج"),
         Column("status", "code", True, reference.MISSION_STATUSES, _STATUS),

@@ -34,6 +34,9 @@ import shapely
 from twinmap.core import geo, reference
 from twinmap.core.reference import N_
 
+# The smallest populations a search may ask for (a slider's steps).
+POPULATION_LEVELS = (15_000, 25_000, 50_000, 100_000, 250_000, 500_000, 1_000_000, 2_500_000, 5_000_000)
+
 PARTS = {
     "size": N_("Similar size"),
     "coast": N_("Coast or inland alike"),

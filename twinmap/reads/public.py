@@ -10,7 +10,7 @@ import datetime as dt
 import duckdb
 import pandas as pd
 
-from twinmap.core import reference
+from twinmap.core import dates, reference
 from twinmap.reads import queries
 
 
@@ -26,14 +26,18 @@ def partners(con: duckdb.DuckDBPyConnection, today: dt.date) -> pd.DataFrame:
     return frame.sort_values(["signed_on", "partner_name"], na_position="last").reset_index(drop=True)
 
 
-def growth(frame: pd.DataFrame) -> pd.DataFrame:
-    """Partnerships signed each year and the running total: the network growing."""
+def growth(frame: pd.DataFrame, today: dt.date, cal: str = "gregorian") -> pd.DataFrame:
+    """Partnerships signed each year of the reader's calendar and the running total, up to this year.
+
+    The running total goes on to the current year even when nothing was signed lately: the
+    network still stands today. A Persian reader counts Solar Hijri years.
+    """
     signed = frame.dropna(subset=["signed_on"])
-    years = pd.to_datetime(signed["signed_on"]).dt.year
+    years = pd.Series([dates.year_of(d, cal) for d in signed["signed_on"]], index=signed.index, dtype="Int64")
     per_year = years.value_counts().sort_index()
     if per_year.empty:
         return pd.DataFrame(columns=["year", "signed", "total", "partners"])
-    span = range(int(per_year.index.min()), int(per_year.index.max()) + 1)
+    span = range(int(per_year.index.min()), max(int(per_year.index.max()), dates.year_of(today, cal)) + 1)
     names = signed.groupby(years)["partner_name"].apply(list)
     out = pd.DataFrame({"year": list(span)})
     out["signed"] = [int(per_year.get(y, 0)) for y in span]

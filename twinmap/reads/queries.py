@@ -25,8 +25,8 @@ class PartnershipFilter:
     statuses: tuple[str, ...] = ()
     kinds: tuple[str, ...] = ()
     areas: tuple[str, ...] = ()
-    signed_from: int | None = None
-    signed_to: int | None = None
+    signed_from: dt.date | None = None  # signed on or after (a year of the reader's calendar starts here)
+    signed_to: dt.date | None = None
     partnership_ids: tuple[int, ...] = ()
     include_private: bool = False
 
@@ -38,8 +38,8 @@ _PARTNERSHIP_FILTER = """WHERE NOT list_contains($hidden::VARCHAR[], p.status)
   AND (len($statuses::VARCHAR[]) = 0 OR list_contains($statuses::VARCHAR[], p.status))
   AND (len($kinds::VARCHAR[]) = 0 OR list_contains($kinds::VARCHAR[], p.kind))
   AND (len($areas::VARCHAR[]) = 0 OR list_has_any(p.areas, $areas::VARCHAR[]))
-  AND ($y0::INTEGER IS NULL OR year(p.signed_on) >= $y0::INTEGER)
-  AND ($y1::INTEGER IS NULL OR year(p.signed_on) <= $y1::INTEGER)
+  AND ($d0::DATE IS NULL OR p.signed_on >= $d0::DATE)
+  AND ($d1::DATE IS NULL OR p.signed_on <= $d1::DATE)
 """
 
 _PARTNERSHIPS_SQL = """
@@ -81,8 +81,8 @@ def _filter_params(f: PartnershipFilter) -> dict:
         "statuses": list(f.statuses),
         "kinds": list(f.kinds),
         "areas": list(f.areas),
-        "y0": f.signed_from,
-        "y1": f.signed_to,
+        "d0": f.signed_from,
+        "d1": f.signed_to,
     }
 
 
@@ -148,9 +148,15 @@ def upcoming_events(
 
 @dataclass(frozen=True)
 class Headline:
-    """The overview's figures, as leadership reads them."""
+    """The overview's figures, as leadership reads them.
 
-    partners: int
+    ``signed_partners`` counts partnerships whose agreement is in force (signed, active or
+    dormant) and ``countries`` their countries; candidates and negotiations are ``in_pipeline``,
+    never partners; ended ones are in ``by_status`` only.
+    """
+
+    signed_partners: int
+    in_pipeline: int
     by_status: dict[str, int]
     countries: int
     events_this_year: int
@@ -185,7 +191,7 @@ def _add_months(day: dt.date, months: int) -> dt.date:
 
 
 def headline(con: duckdb.DuckDBPyConnection, f: PartnershipFilter, today: dt.date) -> Headline:
-    """Headline figures for the overview: partners by status, countries, events, expiries."""
+    """Headline figures for the overview: signed partners and the pipeline, countries, events, expiries."""
     frame = partnerships(con, f, today)
     params = {**_filter_params(f), "event_kinds": [], "from": None, "to": None}
     sql = f"""SELECT count(*) FILTER (WHERE year(starts_on) = $year AND NOT list_contains($cancelled, status)),
@@ -200,10 +206,12 @@ def headline(con: duckdb.DuckDBPyConnection, f: PartnershipFilter, today: dt.dat
     }
     this_year, upcoming = con.cursor().execute(sql, values).fetchone()
     by_status = frame["status"].value_counts().to_dict()
+    in_force = frame["status"].isin(reference.AGREEMENT_STATUSES)
     return Headline(
-        partners=len(frame),
+        signed_partners=int(in_force.sum()),
+        in_pipeline=int(frame["status"].isin(reference.PRIVATE_STATUSES).sum()),
         by_status={t.code: int(by_status.get(t.code, 0)) for t in reference.STATUSES if t.code in by_status},
-        countries=frame["partner_country"].nunique(),
+        countries=frame.loc[in_force, "partner_country"].nunique(),
         events_this_year=int(this_year),
         upcoming_events=int(upcoming),
         expiring_12_months=len(expiring(frame, today, 12)),

@@ -114,7 +114,7 @@ def history(p: Page) -> None:
         kind, text = st.session_state.pop("data_flash")
         (st.success if kind == "success" else st.error)(md_escape(text))
     past = cache.history()
-    st.dataframe(past.drop(columns=["file_hash"]), hide_index=True, key="data_history")
+    widgets.table(previews.history_table(past, _), "data_history")
     committed = past[past["status"] == "committed"]
     if committed.empty:
         return

@@ -53,6 +53,19 @@ PAGES: tuple[PageDef, ...] = (
     PageDef("pages/account.py", N_("Sign in"), ":material/login:", "account", STAFF, title_signed_in=N_("Account")),
 )  # fmt: skip
 
+HOME = PAGES[0]  # what "/" shows
+
+
+def hidden(user: User | None) -> list[PageDef]:
+    """The pages this user may not open: reachable by URL only, to say who may."""
+    return [page for page in PAGES if not page.allowed(user)]
+
+
+def menu_url(page: PageDef) -> str:
+    """The URL a menu entry registers: the home page is served at "/", its own URL kept for a hidden twin."""
+    return f"{page.url}-home" if page is HOME else page.url
+
+
 # The public screen: the only page a kiosk has, without navigation.
 KIOSK = PageDef("pages/kiosk.py", "twinmap", ":material/tv:", "kiosk")
 

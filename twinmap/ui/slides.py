@@ -10,7 +10,6 @@ import datetime as dt
 import logging
 import time
 
-import plotly.graph_objects as go
 import streamlit as st
 from streamlit_folium import st_folium
 
@@ -22,27 +21,36 @@ from twinmap.views.i18n import Translator
 
 log = logging.getLogger("twinmap.kiosk")
 
-# Fixed styles for a screen read from three metres: no sidebar, no toolbar, large type.
+# A screen read from three metres (1920x1080): body text at least 28 px, figures at least 40 px.
+KIOSK_FONT_PX = 28
+KIOSK_UPCOMING = 4  # events on the "coming up" slide: as many as fit with their second line
+KIOSK_TEXT_CHARS = 160  # a purpose longer than this is shortened: the slide has two lines for it
+KIOSK_TITLE_CHARS = 60  # an event title on a partner's card, one line at 28 px in half the screen
+
+# Fixed styles: no sidebar, no toolbar, large type.
 KIOSK_CSS = """<style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"],
 [data-testid="stToolbar"], [data-testid="stDecoration"], footer { display: none !important; }
-html { font-size: 24px; }
+html { font-size: 28px; }
 .block-container, [data-testid="stMainBlockContainer"] {
-  padding: 1.2rem 2rem 0 2rem !important; max-width: 100% !important; }
-h1 { font-size: 2.6rem !important; } h2 { font-size: 2rem !important; }
-[data-testid="stMetricValue"] { font-size: 3.4rem !important; }
-[data-testid="stMetricLabel"] p { font-size: 1.2rem !important; }
+  padding: 1rem 2rem 0 2rem !important; max-width: 100% !important; }
+[data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li { font-size: 1rem !important; }
+h1 { font-size: 2.3rem !important; padding-top: 0 !important; } h2 { font-size: 1.6rem !important; }
+h3 { font-size: 1.3rem !important; }
+[data-testid="stMetricValue"] { font-size: 2.8rem !important; }
+[data-testid="stMetricLabel"] p { font-size: 1.1rem !important; }
 .tm-progress { position: fixed; left: 0; bottom: 0; height: 6px; background: #1f78b4; opacity: .6;
   animation-name: tm-grow; animation-timing-function: linear; animation-fill-mode: forwards; }
 @keyframes tm-grow { from { width: 0; } to { width: 100%; } }
 </style>"""
 
 
-def progress(seconds: int, remaining: float) -> None:
-    """A thin bar along the bottom that fills until the next slide."""
+def progress(seconds: int, remaining: float, slot: int = 0, slots: int = 0) -> None:
+    """A thin bar along the bottom that fills until the next slide (it names the slide's position for tools)."""
     done = max(0.0, seconds - remaining)
     st.html(
-        f'<div class="tm-progress" data-tick="{time.time():.0f}" '
+        f'<div class="tm-progress" data-tick="{time.time():.0f}" data-slot="{slot % max(slots, 1)}" '
+        f'data-slots="{slots}" '
         f'style="animation-duration: {remaining:.1f}s; width: {100 * done / seconds:.0f}%"></div>'
     )
 
@@ -56,31 +64,28 @@ def headline(tr: Translator, today: dt.date) -> None:
     head = cache.headline(public.public_filter(), today)
     st.title(tr("Our sister cities"))
     cols = st.columns(4)
-    cols[0].metric(tr("Partners"), tr.number(head.partners))
-    cols[1].metric(tr("Countries"), tr.number(head.countries))
+    cols[0].metric(tr("Signed partners"), tr.number(head.signed_partners))
+    cols[1].metric(tr("Partner countries"), tr.number(head.countries))
     cols[2].metric(tr("Events in {year}", year=tr.digits(str(today.year))), tr.number(head.events_this_year))
     cols[3].metric(tr("Upcoming events"), tr.number(head.upcoming_events))
-    st.plotly_chart(charts.status_bar(head.by_status, tr), key="kiosk_status", config={"staticPlot": True})
+    st.plotly_chart(charts.status_bar(head.by_status, tr, KIOSK_FONT_PX), key="kiosk_status",
+                    config={"staticPlot": True})  # fmt: skip
 
 
 def upcoming(tr: Translator, today: dt.date) -> None:
     """The next joint events."""
     st.title(tr("Coming up"))
-    frame = cache.upcoming_events(public.public_filter(), today, 6)
+    frame = cache.upcoming_events(public.public_filter(), today, KIOSK_UPCOMING)
     for row, pair in zip(frame.itertuples(index=False), labels.pair_labels(frame, tr), strict=True):
         when = tr.date(row.starts_on, row.starts_precision)
-        st.markdown(f"### {_md(when)} · {_md(row.title)}\n{_md(pair)} · {_md(row.venue or '')}")
+        st.markdown(f"### {_md(when)} · {_md(tr.isolate(row.title))}\n{_md(pair)} · {_md(tr.isolate(row.venue or ''))}")
 
 
 def growth(tr: Translator, today: dt.date) -> None:
     """The network growing year by year as agreements were signed."""
-    frame = public.growth(cache.kiosk_partners(today))
+    frame = public.growth(cache.kiosk_partners(today), today, tr.cal)
     st.title(tr("Our network, year by year"))
-    fig = go.Figure(go.Bar(x=frame["year"], y=frame["total"], marker={"color": "#2e9d3a"}, text=frame["total"]))
-    fig.update_layout(
-        height=620, font={"size": 22}, xaxis={"dtick": 1 if len(frame) <= 20 else 5}, yaxis_title=tr("Partners")
-    )  # a label per year while they fit
-    st.plotly_chart(charts.direction(fig, tr), key="kiosk_growth", config={"staticPlot": True})
+    st.plotly_chart(charts.growth(frame, tr, KIOSK_FONT_PX), key="kiosk_growth", config={"staticPlot": True})
 
 
 def partner_map(tr: Translator, today: dt.date, index: int) -> None:
@@ -113,13 +118,15 @@ def partner_card(tr: Translator, today: dt.date, index: int) -> None:
     if row["signed_on"] == row["signed_on"] and row["signed_on"] is not None:
         since = tr("Partner since {date}", date=tr.date(row["signed_on"], row["signed_precision"]))
         st.markdown(f"## {_md(since)}")
-    st.markdown(f"{_md(tr.term(reference.PARTNERSHIP_KINDS, row['kind']))} · {_md(row['purpose'] or '')}")
+    purpose = labels.shorten(row["purpose"] or "", KIOSK_TEXT_CHARS)
+    st.markdown(f"{_md(tr.term(reference.PARTNERSHIP_KINDS, row['kind']))} · {_md(tr.isolate(purpose))}")
     past, coming = cache.partner_events(int(row["id"]), today)
     left, right = st.columns(2)
     for col, title, events in ((left, tr("Recent events"), past), (right, tr("Coming up"), coming)):
         col.markdown(f"### {_md(title)}")
         for ev in events.itertuples(index=False):
-            col.markdown(f"- {_md(tr.date(ev.starts_on, ev.starts_precision))} · {_md(ev.title)}")
+            title = labels.shorten(ev.title, KIOSK_TITLE_CHARS)
+            col.markdown(f"- {_md(tr.date(ev.starts_on, ev.starts_precision))} · {_md(tr.isolate(title))}")
         if events.empty:
             col.markdown(labels.MISSING)
 
@@ -127,15 +134,15 @@ def partner_card(tr: Translator, today: dt.date, index: int) -> None:
 SLIDES = {"headline": headline, "upcoming": upcoming, "growth": growth, "map": partner_map, "card": partner_card}
 
 
-def next_slide(slot: int, tr: Translator, today: dt.date) -> bool:
-    """Draw the slot's slide, or the next one that can be drawn; False when none can (the store is away)."""
+def next_slide(slot: int, tr: Translator, today: dt.date) -> int:
+    """Draw the slot's slide, or the next one that can be drawn: the rotation's length, 0 when none can be drawn."""
     try:
         partners = len(cache.kiosk_partners(today))
     except Exception:
         log.exception("kiosk: the store cannot be read; showing the holding screen")
-        return False
+        return 0
     order = kiosk.cycle(partners)
-    return any(slides_at(order, slot + step, tr, today) for step in range(len(order)))
+    return len(order) if any(slides_at(order, slot + step, tr, today) for step in range(len(order))) else 0
 
 
 def slides_at(order: list[tuple[str, int | None]], slot: int, tr: Translator, today: dt.date) -> bool:

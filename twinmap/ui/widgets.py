@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Callable
 
@@ -9,6 +10,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
+from twinmap.core import dates
 from twinmap.core.reference import N_
 from twinmap.ingest import exporter
 from twinmap.store import db
@@ -76,6 +78,29 @@ def find_partnerships(frame: pd.DataFrame, key: str, container: object = st) -> 
     return (matching(frame, query, [], tr) if query else frame), query
 
 
+def year_range(label: str, first: int, last: int, value: tuple[int, int], key: str,
+               container: object = st) -> tuple[dt.date, dt.date, bool]:  # fmt: skip
+    """A range of years in the reader's calendar and digits: its first and last day, and whether it is all.
+
+    ``first``, ``last`` and ``value`` are Gregorian years; a Persian reader slides over Solar
+    Hijri years (Streamlit's own slider writes Latin digits, so this one labels its own steps).
+    """
+    tr = translator()
+    years = list(range(dates.year_of(dt.date(first, 1, 1), tr.cal), dates.year_of(dt.date(last, 12, 31), tr.cal) + 1))
+    held = (dates.year_of(dt.date(value[0], 1, 1), tr.cal), dates.year_of(dt.date(value[1], 12, 31), tr.cal))
+    if len(years) < 2:
+        return (*dates.year_span(years[0], tr.cal)[:1], dates.year_span(years[-1], tr.cal)[1], True)
+    low, high = container.select_slider(label, options=years, value=held, format_func=lambda y: tr.digits(str(y)),
+                                        key=f"{key}_{tr.cal}")  # fmt: skip
+    return dates.year_span(low, tr.cal)[0], dates.year_span(high, tr.cal)[1], (low, high) == (years[0], years[-1])
+
+
+def levels(label: str, options: list[int], value: int, key: str, container: object = st) -> int:
+    """A choice among a few numbers on a slider, written in the reader's digits."""
+    tr = translator()
+    return container.select_slider(label, options=options, value=value, format_func=tr.number, key=key)
+
+
 def pick_partnerships(frame: pd.DataFrame, label: str, key: str, multi: bool = False, placeholder: str | None = None,
                       container: object = st) -> list[int]:  # fmt: skip
     """Choose partnerships by name; with more than :data:`OPTIONS_SHOWN`, a search box narrows the list first.
@@ -129,16 +154,17 @@ def stale_warning() -> None:
         st.warning(tr("Showing the data as last read. {why}", why=tr(problem.msgid, **problem.values)))
 
 
-def metrics(figures: list[tuple[str, str, str | None]], columns: int = 4) -> None:
-    """Headline figures side by side: (label, value, help)."""
-    for col, (label, value, hint) in zip(st.columns(columns), figures, strict=False):
+def metrics(figures: list[tuple[str, str, str | None]], columns: int | None = None) -> None:
+    """Headline figures side by side: (label, value, help); one column each unless told."""
+    for col, (label, value, hint) in zip(st.columns(columns or len(figures)), figures, strict=False):
         col.metric(label, value, help=hint)
 
 
 def card(pairs: list[tuple[str, str]]) -> None:
-    """A card of (label, text) lines; the text is data, shown as typed."""
+    """A card of (label, text) lines; the text is data, shown as typed (in its own direction)."""
+    tr = translator()
     for label, text in pairs:
-        st.markdown(f"**{md_escape(label)}:** {md_escape(text)}")
+        st.markdown(f"**{md_escape(label)}:** {md_escape(tr.isolate(text))}")
 
 
 def titled_table(
@@ -156,10 +182,18 @@ def titled_table(
 
 def _first_rows(frame: pd.DataFrame, key: str, make: Callable, note: str, **dataframe_args: object) -> None:
     """The first :data:`ROWS_SHOWN` rows as the reader's table, and a note saying how many there are."""
-    st.dataframe(make(frame.head(ROWS_SHOWN)), hide_index=True, key=key, **dataframe_args)
+    table(make(frame.head(ROWS_SHOWN)), key, **dataframe_args)
     if len(frame) > ROWS_SHOWN:
         tr = translator()
         st.caption(tr(note, n=tr.number(ROWS_SHOWN), total=tr.number(len(frame))))
+
+
+def table(frame: pd.DataFrame, key: str, **dataframe_args: object) -> None:
+    """A table in the reader's words; an empty one says so in the reader's language (Streamlit's says "empty")."""
+    if frame.empty:
+        st.caption(translator()("Nothing to show."))
+    else:
+        st.dataframe(frame, hide_index=True, key=key, **dataframe_args)
 
 
 def chart(fig: object, key: str) -> None:

@@ -14,10 +14,15 @@ from twinmap.views.labels import MISSING, local_time
 
 
 def headline_figures(head: Headline, today: dt.date, tr: Translator = ENGLISH) -> list[tuple[str, str, None]]:
-    """The overview's headline: partners, countries, events this year, upcoming, expiring."""
+    """The overview's headline: signed partners (and the pipeline, when there is one), countries, events, expiries.
+
+    Each label says what it counts: a candidate or a negotiation is not a partner.
+    """
+    pipeline = [(tr("In the pipeline"), tr.number(head.in_pipeline), None)] if head.in_pipeline else []
     return [
-        (tr("Partners"), tr.number(head.partners), None),
-        (tr("Countries"), tr.number(head.countries), None),
+        (tr("Signed partners"), tr.number(head.signed_partners), None),
+        *pipeline,
+        (tr("Partner countries"), tr.number(head.countries), None),
         (tr("Events in {year}", year=tr.digits(str(today.year))), tr.number(head.events_this_year), None),
         (tr("Upcoming events"), tr.number(head.upcoming_events), None),
         (tr("Expiring within 12 months"), tr.number(head.expiring_12_months), None),

@@ -7,7 +7,12 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import itertools
+import math
+import re
 
+import jdatetime
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -63,7 +68,7 @@ def events_by_month(events: pd.DataFrame, today: dt.date, tr: Translator = ENGLI
     fig.add_vline(x=pd.Timestamp(today).value / 1e6, line_dash="dot", line_color="#444")
     fig.update_layout(barmode="stack", height=420, xaxis={"type": "date", "title": None},
                       yaxis={"title": html.escape(tr("Events per month"))}, **_LAYOUT)  # fmt: skip
-    return direction(fig, tr)
+    return for_reader(fig, tr)
 
 
 def timeline(partners: pd.DataFrame, events: pd.DataFrame, today: dt.date, tr: Translator = ENGLISH) -> go.Figure:
@@ -121,7 +126,7 @@ def timeline(partners: pd.DataFrame, events: pd.DataFrame, today: dt.date, tr: T
         xaxis={"type": "date", "title": None},
         **_LAYOUT,
     )
-    return direction(fig, tr)
+    return for_reader(fig, tr)
 
 
 def _event_hover(r: object, tr: Translator) -> str:
@@ -159,15 +164,158 @@ def tourism(series: pd.DataFrame, signings: pd.DataFrame, indicator_label: str, 
             annotation_textangle=-90,
         )
     fig.update_layout(height=460, yaxis_title=html.escape(indicator_label), xaxis={"type": "date"}, **_LAYOUT)
-    return direction(fig, tr)
+    return for_reader(fig, tr)
 
 
-def direction(fig: go.Figure, tr: Translator) -> go.Figure:
-    """Right-to-left readers get the value axis and the legend on the right."""
+def for_reader(fig: go.Figure, tr: Translator) -> go.Figure:
+    """The last step of every chart: the reader's side, font, digits and calendar.
+
+    Plotly writes numbers with Latin digits and dates in English Gregorian months whatever the
+    page's language, so for any other reader the ticks, bar texts and hover texts are computed
+    here and written by the translator (Persian digits, Jalali months, Russian month names).
+    """
     if tr.rtl:
         fig.update_layout(yaxis={"side": "right"}, legend={"x": 1, "xanchor": "right"})
         fig.update_layout(font={"family": "Vazirmatn, Noto Naskh Arabic, Noto Sans Arabic, sans-serif"})
+    if tr.lang != "en" or tr.cal != "gregorian":
+        kinds = {axis: _axis_kind(fig, axis) for axis in ("x", "y")}
+        for axis, kind in kinds.items():
+            _localise_axis(fig, axis, kind, tr)
+        for trace in fig.data:
+            _localise_trace(trace, kinds, tr)
     return fig
+
+
+def _axis_values(fig: go.Figure, axis: str) -> list:
+    """Every value the traces place on an axis (a horizontal bar's base and end included)."""
+    values: list = []
+    for trace in fig.data:
+        got = getattr(trace, axis, None)
+        if got is None:
+            continue
+        got = list(got)
+        base = getattr(trace, "base", None)
+        if base is not None and axis == ("x" if getattr(trace, "orientation", None) == "h" else "y"):
+            starts = pd.to_datetime(pd.Series(list(base)))
+            values += list(starts) + list(starts + pd.to_timedelta(pd.Series(got, dtype=float), unit="ms"))
+            continue
+        values += got
+    return values
+
+
+def _axis_kind(fig: go.Figure, axis: str) -> str:
+    """'date', 'number', 'category' or '' (no values, or a funnel's hidden value axis)."""
+    if any(t.type == "funnel" for t in fig.data):
+        return "category" if axis == "y" else ""
+    declared = getattr(fig.layout, f"{axis}axis").type
+    values = [v for v in _axis_values(fig, axis) if v is not None and v == v]
+    if declared == "date" or (values and all(isinstance(v, dt.date | pd.Timestamp | np.datetime64) for v in values)):
+        return "date" if values else ""
+    if values and all(isinstance(v, int | float | np.integer | np.floating) for v in values):
+        return "number"
+    return "category" if values else ""
+
+
+def _localise_axis(fig: go.Figure, axis: str, kind: str, tr: Translator) -> None:
+    """Ticks chosen here and labelled by the translator."""
+    values = [v for v in _axis_values(fig, axis) if v is not None and v == v]
+    layout_axis = getattr(fig.layout, f"{axis}axis")
+    if kind == "number":
+        ticks = nice_ticks(min(0.0, float(min(values))), float(max(values)), layout_axis.nticks or 8)
+        decimals = _decimals(ticks)
+        fig.update_layout({f"{axis}axis": {"tickmode": "array", "tickvals": ticks,
+                                           "ticktext": [tr.number(v, decimals) for v in ticks]}})  # fmt: skip
+    elif kind == "date":
+        stamps = pd.to_datetime(pd.Series(values))
+        ticks = calendar_ticks(stamps.min().date(), stamps.max().date(), tr.cal)
+        fig.update_layout({f"{axis}axis": {"tickmode": "array", "tickvals": [str(t.start) for t in ticks],
+                                           "ticktext": [tr.partial(t) for t in ticks]}})  # fmt: skip
+    elif kind == "":
+        fig.update_layout({f"{axis}axis": {"showticklabels": False}})
+
+
+def nice_ticks(low: float, high: float, most: int = 8) -> list[float]:
+    """Round tick values covering low..high, at most ``most`` of them (every whole number up to ten)."""
+    if high <= low:
+        high = low + 1
+    if high - low <= 10 and float(low).is_integer() and float(high).is_integer():
+        step = 1.0
+    else:
+        raw = (high - low) / max(most - 1, 1)
+        magnitude = 10 ** math.floor(math.log10(raw))
+        step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+    first = math.floor(low / step) * step
+    count = math.floor((high - first) / step + 1e-9) + 1
+    return [round(first + i * step, 10) for i in range(count)]
+
+
+def _decimals(ticks: list[float]) -> int:
+    """The decimals a list of ticks needs to read apart (0 for whole numbers)."""
+    if all(float(t).is_integer() for t in ticks):
+        return 0
+    step = min(abs(b - a) for a, b in itertools.pairwise(ticks)) if len(ticks) > 1 else 1
+    return max(0, -math.floor(math.log10(step)))
+
+
+_MONTH_STEPS = (1, 2, 3, 6, 12, 24, 60, 120, 240)
+
+
+def calendar_ticks(first: dt.date, last: dt.date, cal: str, most: int = 8) -> list[dates.PartialDate]:
+    """Month or year starts in the reader's calendar between two dates, at most ``most`` of them."""
+    jalali = cal == "jalali"
+
+    def month_index(day: dt.date) -> int:
+        if jalali:
+            j = jdatetime.date.fromgregorian(date=day)
+            return j.year * 12 + j.month - 1
+        return day.year * 12 + day.month - 1
+
+    def start_of(index: int) -> dt.date:
+        year, month = divmod(index, 12)
+        return jdatetime.date(year, month + 1, 1).togregorian() if jalali else dt.date(year, month + 1, 1)
+
+    low, high = month_index(first), month_index(last)
+    step = next((s for s in _MONTH_STEPS if (high - low) // s + 1 <= most), _MONTH_STEPS[-1])
+    precision = ("jyear" if jalali else "year") if step >= 12 else ("jmonth" if jalali else "month")
+    ticks = []
+    for index in range(low, high + 1):
+        if index % step == 0:
+            start = start_of(index)
+            if first <= start <= last:
+                ticks.append(dates.PartialDate(start, precision))
+    return ticks
+
+
+_PLAIN_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+
+
+def _localise_trace(trace: object, kinds: dict[str, str], tr: Translator) -> None:
+    """Bar texts and hover texts written by the translator."""
+    text = getattr(trace, "text", None)
+    if text is not None and not isinstance(text, str) and len(text) and all(_PLAIN_NUMBER.match(str(v)) for v in text):
+        trace.text = [tr.number(float(v), len(str(v).partition(".")[2])) for v in text]  # plotly keeps them as text
+    if trace.type == "funnel":
+        trace.text = [tr.number(v) for v in trace.x]
+        trace.textinfo = "text"
+        trace.hoverinfo = "skip"
+        return
+    if getattr(trace, "hovertext", None) is None and trace.hoverinfo not in ("skip", "none", "text"):
+        xs = [_value_text(v, kinds["x"], tr) for v in trace.x]
+        ys = [_value_text(v, kinds["y"], tr) for v in trace.y]
+        trace.hovertext = [html.escape(f"{x} · {y}") for x, y in zip(xs, ys, strict=True)]
+        trace.hoverinfo = "text+name"
+
+
+def _value_text(value: object, kind: str, tr: Translator) -> str:
+    """One value as the reader writes it (a month start as its month)."""
+    if kind == "number":
+        return tr.number(value, 0 if float(value).is_integer() else 1)
+    if kind == "date":
+        day = pd.Timestamp(value).date()
+        if day.day == 1:
+            return tr.partial(dates.PartialDate(day, "month"))
+        return tr.partial(dates.PartialDate(day, "day"))
+    return str(value)
 
 
 def count_axis(largest: int) -> dict:
@@ -179,8 +327,8 @@ def count_axis(largest: int) -> dict:
     return {"dtick": 1} if largest <= 10 else {"tickformat": ",d", "nticks": 8}
 
 
-def status_bar(by_status: dict[str, int], tr: Translator = ENGLISH) -> go.Figure:
-    """Partnerships by lifecycle stage, in lifecycle order, coloured as on the map."""
+def status_bar(by_status: dict[str, int], tr: Translator = ENGLISH, font_px: int = 14) -> go.Figure:
+    """Partnerships by lifecycle stage, in lifecycle order, coloured as on the map (larger type for a kiosk)."""
     terms = [t for t in reference.STATUSES if by_status.get(t.code)]
     fig = go.Figure(
         go.Bar(
@@ -190,12 +338,14 @@ def status_bar(by_status: dict[str, int], tr: Translator = ENGLISH) -> go.Figure
             marker={"color": [t.colour for t in terms]},
             text=[tr.number(by_status[t.code]) for t in terms],
             textposition="auto",
+            textfont={"size": font_px},
             hoverinfo="skip",
         )
     )
     fig.update_layout(
         title=tr("Partnerships by status"),
-        height=380,
+        font={"size": font_px},
+        height=max(380, 2.2 * font_px * (len(terms) + 2)),
         yaxis={"autorange": "reversed"},
         xaxis=count_axis(max(by_status.values(), default=0)),
         showlegend=False,
@@ -203,7 +353,23 @@ def status_bar(by_status: dict[str, int], tr: Translator = ENGLISH) -> go.Figure
     )
     if tr.rtl:  # bars grow from the right, next to their labels
         fig.update_xaxes(autorange="reversed")
-    return direction(fig, tr)
+    return for_reader(fig, tr)
+
+
+def growth(frame: pd.DataFrame, tr: Translator = ENGLISH, font_px: int = 14) -> go.Figure:
+    """Partnerships in the network at the end of each year (the reader's calendar), to this year.
+
+    Years are labels (a Persian reader's are Solar Hijri years in Persian digits); every year is
+    labelled while twenty fit, then every fifth.
+    """
+    every = 1 if len(frame) <= 20 else 5
+    years = [tr.digits(str(y)) for y in frame["year"]]
+    fig = go.Figure(go.Bar(x=years, y=list(frame["total"]), marker={"color": "#2e9d3a"},
+                           text=list(frame["total"]), textfont={"size": font_px}, hoverinfo="skip"))  # fmt: skip
+    fig.update_layout(height=30 * font_px, font={"size": font_px}, yaxis_title=tr("Signed partners"),
+                      xaxis={"tickmode": "array", "tickvals": years[::every], "type": "category"},
+                      margin={"l": 10, "r": 10, "t": 20, "b": 10})  # fmt: skip
+    return for_reader(fig, tr)
 
 
 def funnel(board: pd.DataFrame, tr: Translator = ENGLISH) -> go.Figure:
@@ -219,4 +385,4 @@ def funnel(board: pd.DataFrame, tr: Translator = ENGLISH) -> go.Figure:
         )
     )
     fig.update_layout(height=60 + 45 * len(terms), margin={"l": 10, "r": 10, "t": 10, "b": 10})
-    return direction(fig, tr)
+    return for_reader(fig, tr)

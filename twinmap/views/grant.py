@@ -65,6 +65,12 @@ def report(frame: pd.DataFrame, year: int, tr: Translator = ENGLISH) -> dict[str
     }
 
 
+def summary_shown(summary: pd.DataFrame, tr: Translator = ENGLISH) -> pd.DataFrame:
+    """The summary sheet as the page shows it: every value in the reader's digits (the workbook keeps numbers)."""
+    values = [tr.number(v) if isinstance(v, int | float) else tr.digits(str(v)) for v in summary.iloc[:, 1]]
+    return summary.assign(**{summary.columns[1]: values})
+
+
 def workbook(frames: dict[str, pd.DataFrame]) -> bytes:
     """The report as an Excel workbook."""
     return exporter.frame_xlsx(frames)

@@ -11,12 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from babel.numbers import format_decimal
-
 from twinmap.core import dates, geo, reference
 from twinmap.core.catalogue import LOCALES, catalogue
 from twinmap.core.reference import N_, Term
-from twinmap.core.text import SCRIPTS
+from twinmap.core.text import SCRIPTS, format_number, in_alphabet
+from twinmap.core.text import digits as text_digits
 
 __all__ = ["ENGLISH", "LANGUAGES", "N_", "Translator"]
 
@@ -24,7 +23,6 @@ LANGUAGES = {"en": "English", "ru": "Русский", "fa": "فارسی"}
 RTL = frozenset({"fa"})
 MISSING = "—"  # what a reader sees where a value is not known
 CALENDARS = ("gregorian", "jalali")
-_PERSIAN_DIGITS = str.maketrans("0123456789.,", "۰۱۲۳۴۵۶۷۸۹٫٬")
 
 
 def default_calendar(lang: str) -> str:
@@ -40,11 +38,22 @@ class Translator:
     cal: str = "gregorian"
 
     def __call__(self, message: str, **values: object) -> str:
-        """The message in this language, with ``{name}`` fields filled (numbers localised)."""
+        """The message in this language, with ``{name}`` fields filled (numbers localised, text isolated)."""
         text = catalogue(self.lang).get(message) or message
         if values:
-            text = text.format(**{k: self.number(v) if isinstance(v, int | float) else v for k, v in values.items()})
+            text = text.format(**{k: self.number(v) if isinstance(v, int | float) else self.isolate(v)
+                                  for k, v in values.items()})  # fmt: skip
         return text
+
+    def isolate(self, value: object) -> object:
+        """Text set into a right-to-left sentence as a unit of its own direction (Unicode isolates).
+
+        An English name or sentence inside Persian text otherwise lends its punctuation to the
+        Persian sentence: "(Russia) Astrakhan" or a full stop at the wrong end.
+        """
+        if self.rtl and isinstance(value, str) and value and not SCRIPTS["fa"].search(value):
+            return f"\u2068{value}\u2069"
+        return value
 
     @property
     def rtl(self) -> bool:
@@ -61,20 +70,31 @@ class Translator:
 
     def digits(self, text: str) -> str:
         """Digits as this language writes them (Persian digits in Persian)."""
-        return text.translate(_PERSIAN_DIGITS) if self.lang == "fa" else text
+        return text_digits(text, self.lang)
 
     def number(self, value: float | int | None, decimals: int = 0) -> str:
         """A number formatted for the locale ('—' when unknown)."""
         if value is None or value != value:
             return MISSING
-        pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-        text = format_decimal(value, format=pattern, locale="en" if self.lang == "fa" else self.lang)
-        return self.digits(text)
+        return format_number(value, self.lang, decimals)
+
+    def figures(self, values: object, decimals: int = 0) -> list[str]:
+        """A table column of numbers written for this reader: digits, separators, and '—' where unknown.
+
+        Streamlit would write Latin digits, English separators and "None" for every reader.
+        """
+        return [self.number(v, decimals) for v in values]
 
     def date(self, value: object, precision: str | None) -> str:
         """A stored date at its own precision, in this calendar and language ('—' when unknown)."""
         p = dates.from_db(value, precision)
         return self.digits(p.display(self.cal, self.lang)) if p else MISSING
+
+    def moment(self, value: object) -> str:
+        """A stored timestamp (when something was saved) as a day in this calendar and the time ('—' when unknown)."""
+        if value is None or value != value:
+            return MISSING
+        return f"{self.date(value, 'day')} {self.digits(f'{value:%H:%M}')}"
 
     def partial(self, p: dates.PartialDate | None) -> str:
         """A :class:`PartialDate` in this calendar and language."""
@@ -85,9 +105,8 @@ class Translator:
         return geo.country_name(code, self.lang)
 
     def city(self, name: str, local_name: str | None = None) -> str:
-        """A city's name in this language's script where known (its local name), else English."""
-        script = SCRIPTS.get(self.lang)
-        if script and isinstance(local_name, str) and script.search(local_name):  # NaN from a frame is no name
+        """A city's local name where it is written in this language's own alphabet, else its English name."""
+        if isinstance(local_name, str) and in_alphabet(local_name, self.lang):  # NaN from a frame is no name
             return local_name
         return name
 

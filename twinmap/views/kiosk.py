@@ -24,10 +24,11 @@ MIN_SECONDS, MAX_SECONDS = 2, 600
 
 @dataclass(frozen=True)
 class Settings:
-    """How one kiosk screen runs: language and seconds per slide."""
+    """How one kiosk screen runs: language, seconds per slide, and where the rotation starts."""
 
     lang: str = "en"
     seconds: int = 20
+    start: int | None = None  # a position in the rotation (to preview a slide); None: the clock chooses
 
     @property
     def translator(self) -> i18n.Translator:
@@ -41,7 +42,7 @@ def enabled(params: Mapping[str, str]) -> bool:
 
 
 def settings(params: Mapping[str, str]) -> Settings:
-    """The screen's settings from the URL (``lang``, ``seconds``), else from the environment."""
+    """The screen's settings from the URL (``lang``, ``seconds``, ``start``), else from the environment."""
     lang = params.get("lang") or config.get("TWINMAP_KIOSK_LANG")
     if lang not in i18n.LANGUAGES:
         lang = "en"
@@ -49,7 +50,10 @@ def settings(params: Mapping[str, str]) -> Settings:
         seconds = int(params.get("seconds") or config.get("TWINMAP_KIOSK_SECONDS"))
     except ValueError:
         seconds = int(config.get("TWINMAP_KIOSK_SECONDS"))
-    return Settings(lang, max(MIN_SECONDS, min(MAX_SECONDS, seconds)))
+    start = params.get("start")
+    return Settings(
+        lang, max(MIN_SECONDS, min(MAX_SECONDS, seconds)), int(start) if start and start.isdigit() else None
+    )
 
 
 def cycle(partners: int) -> list[tuple[str, int | None]]:

@@ -80,3 +80,12 @@ def md_escape(text: object) -> str:
     """Escape Markdown so data shows as typed (no links, emphasis or HTML from a cell)."""
     plain = _AUTOLINKS.sub("\u2060", str(text))
     return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in plain)
+
+
+def shorten(text: str, limit: int) -> str:
+    """Text cut at a word boundary to at most ``limit`` characters, with an ellipsis when cut."""
+    text = " ".join(str(text).split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0] if " " in text[: limit - 1] else text[: limit - 1]
+    return cut.rstrip(" ,.;:") + "…"

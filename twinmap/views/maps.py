@@ -92,6 +92,8 @@ class Legend(MacroElement):
             for text, colour in items
         )
         self.body = f"<b>{html.escape(title)}</b>{rows}"
+        longest = max([len(title), *(len(text) for text, _colour in items)])
+        self.width_px = int(LEGEND_PX_EXTRA + LEGEND_PX_PER_CHAR * longest)
 
 
 class FlyTo(MacroElement):
@@ -120,6 +122,12 @@ _STYLE = """<style>
   margin-inline-end: 6px; vertical-align: -1px; }
 .leaflet-tooltip.twinmap-focus { font-size: 28px; font-weight: 700; padding: 4px 12px; }
 </style>"""
+# The kiosk is read from three metres: its legend as large as its body text.
+_KIOSK_STYLE = """<style>
+.twinmap-legend { font-size: 28px; line-height: 40px; padding: 10px 16px; }
+.twinmap-legend .swatch { width: 24px; height: 24px; vertical-align: -3px; }
+</style>"""
+LEGEND_PX_PER_CHAR, LEGEND_PX_EXTRA = 7.5, 48  # the legend's width at 13 px, to keep the view clear of it
 
 
 def base_map(
@@ -132,7 +140,7 @@ def base_map(
         zoom_start=zoom,
         tiles=OSM_TILES if tiles == "osm" else None,
         world_copy_jump=False,
-        control_scale=True,
+        control_scale=controls,
         prefer_canvas=True,
     )
     # Instance attributes shadow folium's CDN defaults (Leaflet, jQuery, Bootstrap, ...).
@@ -294,12 +302,22 @@ def partnership_map(
     links = pd.DataFrame({"a": partners["home_city_id"], "b": partners["partner_city_id"],
                           "style": partners["status"].map(order)})  # fmt: skip
     TwinLayer(layer_data(cities, links, styles, tr, focus)).add_to(fmap)
-    if len(cities):
-        fmap.fit_bounds(_bounds(cities[["lat", "lon"]].to_numpy().tolist()), padding=(20, 20))
     shown = [t for t in reference.STATUSES if t.code in set(partners["status"])]
     items = [(tr(t.label), t.colour) for t in shown] + [(tr("Home city"), HOME_COLOUR)]
-    Legend(tr("Status"), items, rtl=tr.rtl).add_to(fmap)
+    legend = Legend(tr("Status"), items, rtl=tr.rtl)
+    legend.add_to(fmap)
+    if len(cities):
+        fit_clear_of(fmap, cities[["lat", "lon"]].to_numpy().tolist(), legend)
     return fmap
+
+
+def fit_clear_of(fmap: folium.Map, points: list[list[float]], legend: Legend) -> None:
+    """Fit the view to the points with a strip as wide as the legend kept free on its side.
+
+    The legend sits in the bottom-right corner over the map: without the strip a partner in that
+    corner (Kuala Lumpur on Sari's map) is drawn under it.
+    """
+    fmap.fit_bounds(_bounds(points), padding_top_left=(20, 20), padding_bottom_right=(legend.width_px + 20, 20))
 
 
 def _bounds(points: list[list[float]]) -> list[list[float]]:
@@ -321,6 +339,7 @@ def flight_map(
     """
     fmap = partnership_map(partners, homes, tiles=tiles, tr=tr, focus=int(focus["partner_city_id"]), controls=False)
     fmap.location = [focus["home_lat"], focus["home_lon"]]
+    fmap.get_root().header.add_child(Element(_KIOSK_STYLE), name="twinmap_kiosk_style")
     FlyTo(focus["partner_lat"], focus["partner_lon"], zoom=5).add_to(fmap)
     return fmap
 
@@ -361,9 +380,10 @@ def candidate_map(
     me = {"lat": home["lat"], "lon": home["lon"], "colour": "#c62828", "radius": 9,
           "tooltip": esc(tr("{city} (home city)", city=tr.city(home["name"], home.get("local_name"))))}  # fmt: skip
     _points([me], name="home").add_to(fmap)
-    fmap.fit_bounds(_bounds([[home["lat"], home["lon"]], *found[["lat", "lon"]].to_numpy().tolist()]), padding=(20, 20))
-    Legend(tr("Score"), [(tr("high"), _score_colour(100)), (tr("low"), _score_colour(40)),
-                         (tr("Home city"), "#c62828")], rtl=tr.rtl).add_to(fmap)  # fmt: skip
+    legend = Legend(tr("Score"), [(tr("high"), _score_colour(100)), (tr("low"), _score_colour(40)),
+                                  (tr("Home city"), "#c62828")], rtl=tr.rtl)  # fmt: skip
+    legend.add_to(fmap)
+    fit_clear_of(fmap, [[home["lat"], home["lon"]], *found[["lat", "lon"]].to_numpy().tolist()], legend)
     return fmap
 
 
@@ -386,8 +406,9 @@ def network_map(links: pd.DataFrame, cities: pd.DataFrame, tiles: str = "osm", t
     styles = [{"colour": "#1f78b4"}, {"colour": "#888888", "dash": "4 4"}]
     edges = pd.DataFrame({"a": links["a"], "b": links["b"], "style": (links["kind"] != "partnership").astype(int)})
     TwinLayer(layer_data(shown.dropna(subset=["lat", "lon"]), edges, styles, tr)).add_to(fmap)
+    legend = Legend(tr("Network"), [(tr("Our partnerships"), "#1f78b4"), (tr("Partners' own ties"), "#888888"),
+                                    (tr("Home city"), HOME_COLOUR)], rtl=tr.rtl)  # fmt: skip
+    legend.add_to(fmap)
     if len(cities):
-        fmap.fit_bounds(_bounds(cities[["lat", "lon"]].to_numpy().tolist()), padding=(20, 20))
-    Legend(tr("Network"), [(tr("Our partnerships"), "#1f78b4"), (tr("Partners' own ties"), "#888888"),
-                           (tr("Home city"), HOME_COLOUR)], rtl=tr.rtl).add_to(fmap)  # fmt: skip
+        fit_clear_of(fmap, cities[["lat", "lon"]].to_numpy().tolist(), legend)
     return fmap

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import pandas as pd
 
+from twinmap.core import reference
 from twinmap.ingest.specs import TABLES, header
 from twinmap.views.i18n import ENGLISH, Translator
-from twinmap.views.labels import rtl_order
+from twinmap.views.labels import MISSING, rtl_order
 
 
 def batch_label(row: dict, tr: Translator = ENGLISH) -> str:
     """One import in a line: number, table, file, who and when (what the undo box offers)."""
-    when = row["created_at"].strftime("%Y-%m-%d %H:%M") if row.get("created_at") is not None else ""
-    return f"#{row['id']} · {tr(_table_label(row['table_name']))} · {row['file_name']} · {row['user_name']} · {when}"
+    when = tr.moment(row.get("created_at"))
+    number = tr.digits(f"#{row['id']}")
+    return f"{number} · {tr(_table_label(row['table_name']))} · {row['file_name']} · {row['user_name']} · {when}"
 
 
 def batch_details(row: dict, tr: Translator = ENGLISH) -> str:
@@ -21,9 +23,37 @@ def batch_details(row: dict, tr: Translator = ENGLISH) -> str:
         "Import #{batch} of {file} into {table} by {user} on {when}: {inserted} new row(s), {updated} changed, "
         "{cities} city(ies) added. Undo deletes the new rows and restores the previous values of the changed ones.",
         batch=row["id"], file=row["file_name"], table=tr(_table_label(row["table_name"])), user=row["user_name"],
-        when=tr.digits(row["created_at"].strftime("%Y-%m-%d %H:%M")), inserted=int(row["inserted"]),
+        when=tr.moment(row["created_at"]), inserted=int(row["inserted"]),
         updated=int(row["updated"]), cities=int(row["cities_created"]),
     )  # fmt: skip
+
+
+def history_table(frame: pd.DataFrame, tr: Translator = ENGLISH) -> pd.DataFrame:
+    """Past imports as staff read them: what, by whom, when, how many rows, and whether it was undone."""
+
+    def count(column: str) -> list[str]:
+        return [tr.number(v) for v in frame[column]] if column in frame else [MISSING] * len(frame)
+
+    undone = [
+        MISSING if at is None or at != at else f"{tr.moment(at)} · {by}"
+        for at, by in zip(frame["undone_at"], frame["undone_by"], strict=True)
+    ]
+    out = pd.DataFrame({
+        tr("Import"): [tr.digits(f"#{i}") for i in frame["id"]],
+        tr("Table"): [tr(_table_label(t)) for t in frame["table_name"]],
+        tr("File"): list(frame["file_name"]),
+        tr("By"): list(frame["user_name"]),
+        tr("When"): [tr.moment(t) for t in frame["created_at"]],
+        tr("Rows read"): count("rows_read"),
+        tr("New"): count("inserted"),
+        tr("Changed"): count("updated"),
+        tr("Unchanged"): count("unchanged"),
+        tr("Skipped"): count("skipped"),
+        tr("Cities added"): count("cities_created"),
+        tr("Status"): [tr.term(reference.BATCH_STATUSES, s) for s in frame["status"]],
+        tr("Undone"): undone,
+    })  # fmt: skip
+    return rtl_order(out, tr)
 
 
 def _table_label(table: str) -> str:

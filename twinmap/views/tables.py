@@ -71,14 +71,16 @@ def before_after_table(frame: pd.DataFrame, tr: Translator = ENGLISH) -> pd.Data
     out = pd.DataFrame(
         {
             tr("Partnership"): pair_labels(frame, tr),
+            tr("Verdict"): [
+                tr.term(impact.VERDICTS, v) for v in frame["verdict"]
+            ],  # beside the name: never scrolled away
+            tr("Change %"): tr.figures(frame["change_pct"], 1),
+            tr("All foreign, change %"): tr.figures(frame["all_foreign_change_pct"], 1),
+            tr("Beyond the trend, points"): tr.figures(frame["beyond_pp"], 1),
             tr("From"): [tr.country(c) for c in frame["partner_country"]],
             tr("Signed"): [tr.date(d, p) for d, p in zip(frame["signed_on"], frame["signed_precision"], strict=True)],
-            tr("Monthly mean before"): frame["before"].round(0),
-            tr("Monthly mean after"): frame["after"].round(0),
-            tr("Change %"): frame["change_pct"].round(1),
-            tr("All foreign, change %"): frame["all_foreign_change_pct"].round(1),
-            tr("Beyond the trend, points"): frame["beyond_pp"].round(1),
-            tr("Verdict"): [tr.term(impact.VERDICTS, v) for v in frame["verdict"]],
+            tr("Monthly mean before"): tr.figures(frame["before"]),
+            tr("Monthly mean after"): tr.figures(frame["after"]),
         }
     )
     return rtl_order(out, tr)
@@ -103,7 +105,7 @@ def register_table(frame: pd.DataFrame, tr: Translator = ENGLISH, with_health: b
                 date_or_blank(tr, d, p)
                 for d, p in zip(frame["valid_until"], frame["valid_until_precision"], strict=True)
             ],
-            tr("Agreement complete, %"): frame["completeness"].astype(int),
+            tr("Agreement complete, %"): tr.figures(frame["completeness"]),
             tr("Last event"): [date_or_blank(tr, d, "day") for d in frame["last_event"]],
             tr("Next event"): [date_or_blank(tr, d, "day") for d in frame["next_event"]],
         }
@@ -135,7 +137,11 @@ def health_table(frame: pd.DataFrame, tr: Translator = ENGLISH) -> pd.DataFrame:
 def health_parts(found: health.Health, tr: Translator = ENGLISH) -> pd.DataFrame:
     """The score of one partnership part by part: how it was reached."""
     rows = [
-        (tr(label), health.WEIGHTS[k], MISSING if found.parts[k] is None else tr.number(round(100 * found.parts[k])))
+        (
+            tr(label),
+            tr.number(health.WEIGHTS[k]),
+            MISSING if found.parts[k] is None else tr.number(round(100 * found.parts[k])),
+        )
         for k, label in health.PARTS.items()
     ]
     out = pd.DataFrame(rows, columns=[tr("Part"), tr("Weight"), tr("Score, %")])
@@ -247,5 +253,27 @@ def shared_partners_table(frame: pd.DataFrame, tr: Translator = ENGLISH) -> pd.D
 
 def degree_table(frame: pd.DataFrame, tr: Translator = ENGLISH) -> pd.DataFrame:
     """Cities with their number of twin cities."""
-    out = frame.assign(country=frame["country"].map(tr.country))[["name", "country", "degree"]]
+    out = frame.assign(country=frame["country"].map(tr.country), degree=tr.figures(frame["degree"]))
+    out = out[["name", "country", "degree"]]
     return out.set_axis([tr("City"), tr("Country"), tr("Twin cities")], axis=1)
+
+
+def users_table(frame: pd.DataFrame, tr: Translator = ENGLISH) -> pd.DataFrame:
+    """Users as an admin reads them: name, role, since when, failed sign-ins, locked until."""
+    out = pd.DataFrame({
+        tr("User"): list(frame["name"]),
+        tr("Role"): [tr(r) for r in frame["role"]],
+        tr("Created"): [tr.moment(t) for t in frame["created_at"]],
+        tr("Failed sign-ins"): [tr.number(int(n)) for n in frame["failed_attempts"]],
+        tr("Locked until"): [tr.moment(t) for t in frame["locked_until"]],
+    })  # fmt: skip
+    return rtl_order(out, tr)
+
+
+def contacts_table(frame: pd.DataFrame, tr: Translator = ENGLISH) -> pd.DataFrame:
+    """A partnership's coordinators, with a dash where a detail is not known."""
+    columns = {"name": tr("Name"), "role": tr("Role"), "organisation": tr("Organisation"), "email": tr("Email"),
+               "phone": tr("Phone"), "city": tr("City")}  # fmt: skip
+    out = pd.DataFrame({label: [MISSING if v is None or v != v else v for v in frame[c]]
+                        for c, label in columns.items()})  # fmt: skip
+    return rtl_order(out, tr)
