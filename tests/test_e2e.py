@@ -297,3 +297,55 @@ def test_every_page_answers_at_its_own_url(server, page):
             assert page.locator("text=This page is for signed-in staff").count() == 1, p.url
     page.goto(f"{server}/overview")
     page.wait_for_selector("h1:has-text('Sister-city partnerships')", timeout=30_000)
+
+
+KIOSK_TYPE = """() => {
+  const main = document.querySelector('[data-testid=stMain]'), small = [], outside = [];
+  const texts = main.querySelectorAll('p, li, h1, h2, h3, [data-testid=stMetricValue], svg text');
+  for (const el of texts) {
+    const box = el.getBoundingClientRect();
+    if (!box.width || !box.height || !el.textContent.trim()) continue;
+    const px = parseFloat(getComputedStyle(el).fontSize);
+    const least = el.closest('[data-testid=stMetricValue]') ? 40 : 28;
+    const drawn = el.ownerSVGElement ? box.height : px;  // a chart may shrink its text by a transform
+    if (Math.min(px, drawn) < least) small.push([el.textContent.trim().slice(0, 40), px, Math.round(drawn)]);
+    const frame = el.ownerSVGElement ? el.ownerSVGElement.getBoundingClientRect() : null;  // a chart cuts its text
+    const cut = frame && (box.left < frame.left - 1 || box.right > frame.right + 1 || box.top < frame.top - 1);
+    if (cut || box.bottom > innerHeight + 1 || box.right > innerWidth + 1 || box.left < -1)
+      outside.push([el.textContent.trim().slice(0, 40), Math.round(box.bottom), Math.round(box.right)]);
+  }
+  return {small, outside, scrolls: main.scrollHeight > main.clientHeight + 1};
+}"""
+MAP_TYPE = """() => {
+  const px = s => s ? parseFloat(getComputedStyle(s).fontSize) : null;
+  return {legend: px(document.querySelector('.twinmap-legend')), focus: px(document.querySelector('.twinmap-focus')),
+          zoom: document.querySelectorAll('.leaflet-control-zoom').length,
+          scale: document.querySelectorAll('.leaflet-control-scale').length};
+}"""
+
+
+@pytest.mark.parametrize("lang", ["ru", "fa"])
+def test_every_kind_of_kiosk_slide_reads_from_three_metres_and_fits_the_screen(server, page, lang):
+    """On a 1920x1080 screen: body text at least 28 px, figures at least 40 px, nothing past an edge,
+    nothing to scroll; the map names its partner in large type and has no buttons nobody can press."""
+    from twinmap.views import kiosk
+
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    order = kiosk.cycle(12)
+    for kind in ("headline", "map", "card", "upcoming", "growth"):
+        start = order.index(next(s for s in order if s[0] == kind))
+        page.goto(f"{server}/?kiosk=1&lang={lang}&seconds=600&start={start}")
+        page.wait_for_selector(f".tm-progress[data-slot='{start}']", state="attached", timeout=60_000)
+        _idle(page)
+        if kind == "map":
+            _wait_for_drawn_map(page)
+            drawn = _map_frame(page).evaluate(MAP_TYPE)
+            assert drawn["legend"] >= 28 and drawn["focus"] >= 28, drawn
+            assert drawn["zoom"] == 0 and drawn["scale"] == 0, drawn
+        else:
+            page.wait_for_timeout(800)  # charts lay out their text after the script has run
+        found = page.evaluate(KIOSK_TYPE)
+        assert not found["small"], (kind, found["small"][:5])
+        assert not found["outside"] and not found["scrolls"], (kind, found["outside"][:5])
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"kiosk-{lang}-{kind}.png"))

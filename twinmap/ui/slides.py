@@ -37,8 +37,9 @@ html { font-size: 28px; }
 [data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li { font-size: 1rem !important; }
 h1 { font-size: 2.3rem !important; padding-top: 0 !important; } h2 { font-size: 1.6rem !important; }
 h3 { font-size: 1.3rem !important; }
-[data-testid="stMetricValue"] { font-size: 2.8rem !important; }
-[data-testid="stMetricLabel"] p { font-size: 1.1rem !important; }
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] [data-testid="stMarkdownContainer"] p {
+  font-size: 2.8rem !important; line-height: 1.2 !important; }
+[data-testid="stMetricLabel"] [data-testid="stMarkdownContainer"] p { font-size: 1.1rem !important; }
 .tm-progress { position: fixed; left: 0; bottom: 0; height: 6px; background: #1f78b4; opacity: .6;
   animation-name: tm-grow; animation-timing-function: linear; animation-fill-mode: forwards; }
 @keyframes tm-grow { from { width: 0; } to { width: 100%; } }
@@ -68,7 +69,8 @@ def headline(tr: Translator, today: dt.date) -> None:
     cols[1].metric(tr("Partner countries"), tr.number(head.countries))
     cols[2].metric(tr("Events in {year}", year=tr.digits(str(today.year))), tr.number(head.events_this_year))
     cols[3].metric(tr("Upcoming events"), tr.number(head.upcoming_events))
-    st.plotly_chart(charts.status_bar(head.by_status, tr, KIOSK_FONT_PX), key="kiosk_status",
+    # Streamlit's theme would set its own (small) type: the kiosk's charts bring theirs.
+    st.plotly_chart(charts.status_bar(head.by_status, tr, KIOSK_FONT_PX), key="kiosk_status", theme=None,
                     config={"staticPlot": True})  # fmt: skip
 
 
@@ -85,7 +87,8 @@ def growth(tr: Translator, today: dt.date) -> None:
     """The network growing year by year as agreements were signed."""
     frame = public.growth(cache.kiosk_partners(today), today, tr.cal)
     st.title(tr("Our network, year by year"))
-    st.plotly_chart(charts.growth(frame, tr, KIOSK_FONT_PX), key="kiosk_growth", config={"staticPlot": True})
+    st.plotly_chart(charts.growth(frame, tr, KIOSK_FONT_PX), key="kiosk_growth", theme=None,
+                    config={"staticPlot": True})  # fmt: skip
 
 
 def partner_map(tr: Translator, today: dt.date, index: int) -> None:

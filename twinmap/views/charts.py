@@ -338,6 +338,7 @@ def status_bar(by_status: dict[str, int], tr: Translator = ENGLISH, font_px: int
             marker={"color": [t.colour for t in terms]},
             text=[tr.number(by_status[t.code]) for t in terms],
             textposition="auto",
+            textangle=0,  # never turned on its side (plotly turns text that it thinks will not fit)
             textfont={"size": font_px},
             hoverinfo="skip",
         )
@@ -345,11 +346,12 @@ def status_bar(by_status: dict[str, int], tr: Translator = ENGLISH, font_px: int
     fig.update_layout(
         title=tr("Partnerships by status"),
         font={"size": font_px},
-        height=max(380, 2.2 * font_px * (len(terms) + 2)),
-        yaxis={"autorange": "reversed"},
-        xaxis=count_axis(max(by_status.values(), default=0)),
+        height=max(380, 3 * font_px * (len(terms) + 2)),
+        uniformtext={"minsize": font_px, "mode": "show"},  # plotly would shrink a bar's number to fit
+        yaxis={"autorange": "reversed", "automargin": True},  # room for the labels, whatever the theme
+        xaxis={**count_axis(max(by_status.values(), default=0)), "automargin": True},
         showlegend=False,
-        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        margin={"l": 10, "r": 10, "t": 3 * font_px, "b": 10},
     )
     if tr.rtl:  # bars grow from the right, next to their labels
         fig.update_xaxes(autorange="reversed")
@@ -366,8 +368,9 @@ def growth(frame: pd.DataFrame, tr: Translator = ENGLISH, font_px: int = 14) -> 
     years = [tr.digits(str(y)) for y in frame["year"]]
     fig = go.Figure(go.Bar(x=years, y=list(frame["total"]), marker={"color": "#2e9d3a"},
                            text=list(frame["total"]), textfont={"size": font_px}, hoverinfo="skip"))  # fmt: skip
-    fig.update_layout(height=30 * font_px, font={"size": font_px}, yaxis_title=tr("Signed partners"),
-                      xaxis={"tickmode": "array", "tickvals": years[::every], "type": "category"},
+    fig.update_layout(height=30 * font_px, font={"size": font_px},
+                      yaxis={"title": tr("Signed partners"), "automargin": True},
+                      xaxis={"tickmode": "array", "tickvals": years[::every], "type": "category", "automargin": True},
                       margin={"l": 10, "r": 10, "t": 20, "b": 10})  # fmt: skip
     return for_reader(fig, tr)
 
