@@ -70,3 +70,28 @@ def test_from_db_accepts_what_duckdb_and_pandas_return():
     assert dates.from_db(pd.Timestamp("2014-04-21"), "jmonth").display("jalali") == "Ordibehesht 1393"
     assert dates.from_db(pd.NaT, "day") is None
     assert dates.from_db(None, None) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "english", "persian"),
+    [
+        ("2027-13-01", "'2027-13-01' is not a real date: there is no month 13", "ماه ۱۳ وجود ندارد"),
+        ("31.02.2027", "'31.02.2027' is not a real date: that month has no day 31", "آن ماه روز ۳۱ ندارد"),
+        ("1403/12/31", "'1403/12/31' is not a real date: that month has no day 31", "آن ماه روز ۳۱ ندارد"),
+    ],
+)
+def test_an_impossible_date_says_why_in_the_readers_own_words(text, english, persian):
+    from twinmap.views.i18n import Translator
+
+    with pytest.raises(dates.DateParseError) as caught:
+        dates.parse(text)
+    err = caught.value
+    assert str(err) == english  # no Python wording such as "month must be in 1..12"
+    assert Translator("fa")(err.msgid, **err.values).endswith(persian)
+
+
+def test_a_value_named_in_a_message_is_shown_as_typed():
+    from twinmap.core.text import quoted
+
+    assert quoted("زمینه\u200cها") == "'زمینه\u200cها'"  # the non-joiner stays a non-joiner, never "\u200c"
+    assert quoted("a\nb") == "'a\\nb'"  # a line break inside a cell is made visible

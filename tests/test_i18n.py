@@ -205,3 +205,26 @@ def test_every_page_speaks_the_readers_digits_calendar_and_words(app_env, lang):
         if found:
             problems[page.url] = found[:40]
     assert not problems, "\n".join(f"{url}: {found}" for url, found in problems.items())
+
+
+@pytest.mark.parametrize(
+    ("lang", "name", "local", "shown"),
+    [
+        ("ru", "Astrakhan", "Астрахань", "Астрахань"),
+        ("ru", "Aktau", "Ақтау", "Aktau"),  # Kazakh letters: not how a Russian reader writes it
+        ("ru", "Kyiv", "Київ", "Kyiv"),
+        ("ru", "Sari", "ساری", "Sari"),
+        ("fa", "Sari", "ساری", "ساری"),
+        ("fa", "Astrakhan", "Астрахань", "Astrakhan"),
+        ("en", "Sari", "ساری", "Sari"),
+    ],
+)
+def test_a_city_shows_its_local_name_only_to_readers_of_that_alphabet(lang, name, local, shown):
+    assert i18n.Translator(lang).city(name, local) == shown
+
+
+def test_english_text_inside_a_persian_sentence_keeps_its_own_direction():
+    fa = i18n.Translator("fa")
+    said = fa("{city} signed", city="Astrakhan (Russia).")
+    assert "\u2068Astrakhan (Russia).\u2069" in said  # its full stop stays at its own end
+    assert i18n.Translator("en")("{city} signed", city="Astrakhan") == "Astrakhan signed"

@@ -17,7 +17,7 @@ import jdatetime
 from babel import Locale
 
 from twinmap.core.reference import N_, Explained
-from twinmap.core.text import PERSIAN_FORMS
+from twinmap.core.text import PERSIAN_FORMS, quoted
 
 GREGORIAN_MONTHS = tuple(calendar.month_name)[1:]
 JALALI_MONTHS = (
@@ -130,16 +130,26 @@ def parse(text: str | None) -> PartialDate | None:
         return None
     try:
         return _parse_numeric(raw) or _parse_named(raw) or _fail(text)
-    except ValueError as err:
-        if isinstance(err, DateParseError):
-            raise
-        raise DateParseError(N_("{value} is not a real date ({why})"), value=repr(text), why=str(err)) from None
+    except _NoSuchDay as err:
+        if err.month is not None:
+            raise DateParseError(N_("{value} is not a real date: there is no month {month}"),
+                                 value=quoted(text), month=err.month) from None  # fmt: skip
+        raise DateParseError(N_("{value} is not a real date: that month has no day {day}"),
+                             value=quoted(text), day=err.day) from None  # fmt: skip
 
 
 def _fail(text: str) -> PartialDate:
     raise DateParseError(
-        N_("{value} is not a date; write 2014-05-21, 2014-05, 2014, 21.05.2014 or 1393/02/31"), value=repr(text)
+        N_("{value} is not a date; write 2014-05-21, 2014-05, 2014, 21.05.2014 or 1393/02/31"), value=quoted(text)
     )
+
+
+class _NoSuchDay(ValueError):
+    """A month or day the calendar does not have (the message says which, in the reader's words)."""
+
+    def __init__(self, month: int | None = None, day: int | None = None):
+        super().__init__(month, day)
+        self.month, self.day = month, day
 
 
 def _parse_numeric(raw: str) -> PartialDate | None:
@@ -173,11 +183,16 @@ def _parse_named(raw: str) -> PartialDate | None:
 
 def _make(year: int, month: int, day: int, precision: str) -> PartialDate:
     """Build a PartialDate, converting from Jalali when the year is a Solar Hijri year."""
-    if year < _JALALI_YEAR_LIMIT:
-        start = jdatetime.date(year, month, day).togregorian()
-        jprec = {"day": "day", "month": "jmonth", "year": "jyear"}[precision]
-        return PartialDate(start, jprec)
-    return PartialDate(dt.date(year, month, day), precision)
+    if not 1 <= month <= 12:
+        raise _NoSuchDay(month=month)
+    try:
+        if year < _JALALI_YEAR_LIMIT:
+            start = jdatetime.date(year, month, day).togregorian()
+            jprec = {"day": "day", "month": "jmonth", "year": "jyear"}[precision]
+            return PartialDate(start, jprec)
+        return PartialDate(dt.date(year, month, day), precision)
+    except ValueError:
+        raise _NoSuchDay(day=day) from None
 
 
 def year_of(day: object, cal: str = "gregorian") -> int:

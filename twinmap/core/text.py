@@ -73,3 +73,12 @@ def format_number(value: float, lang: str, decimals: int = 0) -> str:
 
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
     return digits(format_decimal(value, format=pattern, locale="en" if lang == "fa" else lang), lang)
+
+
+def quoted(value: object) -> str:
+    """A value named in a message: in quotes, as typed, with only control characters made visible.
+
+    ``repr`` would also spell a Persian zero-width non-joiner as an escape code in front of the reader.
+    """
+    text = "".join(ch if unicodedata.category(ch) != "Cc" else repr(ch)[1:-1] for ch in str(value))
+    return f"'{text}'"

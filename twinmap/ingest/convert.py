@@ -15,7 +15,7 @@ from twinmap.core import dates, reference
 from twinmap.core.catalogue import spellings
 from twinmap.core.dates import PartialDate
 from twinmap.core.reference import N_, Explained, Term
-from twinmap.core.text import fold
+from twinmap.core.text import fold, quoted
 from twinmap.ingest import countries
 
 _TRUE = {"true", "yes", "y", "1", "да", "بله", "آری", "x"}
@@ -69,10 +69,10 @@ def number(raw: str) -> float | None:
     elif clean.count(".") > 1 and _THOUSANDS["."].fullmatch(clean):
         clean = clean.replace(".", "")
     if not _PLAIN.fullmatch(clean):
-        raise CellError(N_("{value} is not a number"), value=repr(raw))
+        raise CellError(N_("{value} is not a number"), value=quoted(raw))
     value = float(clean)
     if not math.isfinite(value):
-        raise CellError(N_("{value} is not a number"), value=repr(raw))
+        raise CellError(N_("{value} is not a number"), value=quoted(raw))
     return value
 
 
@@ -81,11 +81,11 @@ def integer(raw: str) -> int | None:
     try:
         value = number(raw)
     except CellError:
-        raise CellError(N_("{value} is not a whole number"), value=repr(raw)) from None
+        raise CellError(N_("{value} is not a whole number"), value=quoted(raw)) from None
     if value is None:
         return None
     if not value.is_integer():
-        raise CellError(N_("{value} is not a whole number"), value=repr(raw))
+        raise CellError(N_("{value} is not a whole number"), value=quoted(raw))
     return int(value)
 
 
@@ -117,7 +117,7 @@ def boolean(raw: str) -> bool:
         return True
     if value in _FALSE:
         return False
-    raise CellError(N_("{value} is not true or false"), value=repr(raw))
+    raise CellError(N_("{value} is not true or false"), value=quoted(raw))
 
 
 def date(raw: str) -> PartialDate | None:
@@ -140,7 +140,7 @@ def code(raw: str, terms: tuple[Term, ...]) -> str | None:
     if found is not None:
         return found
     raise CellError(
-        N_("{value} is not one of: {allowed}"), value=repr(raw.strip()), allowed=", ".join(reference.codes(terms))
+        N_("{value} is not one of: {allowed}"), value=quoted(raw.strip()), allowed=", ".join(reference.codes(terms))
     )
 
 
@@ -169,9 +169,9 @@ def country(raw: str) -> str | None:
         return found
     if countries.is_ambiguous(value):
         raise CellError(N_("{value} was several of today's countries: write which one (e.g. RU, UA, BY)"),
-                        value=repr(value))  # fmt: skip
+                        value=quoted(value))  # fmt: skip
     raise CellError(
-        N_("{value} is not a country: write its name or ISO code (e.g. IR, Iran, Иран, ایران)"), value=repr(value)
+        N_("{value} is not a country: write its name or ISO code (e.g. IR, Iran, Иран, ایران)"), value=quoted(value)
     )
 
 
@@ -184,7 +184,7 @@ def side(raw: str) -> str | None:
         return None
     if value in aliases:
         return aliases[value]
-    raise CellError(N_("{value} is not 'home' or 'partner'"), value=repr(raw))
+    raise CellError(N_("{value} is not 'home' or 'partner'"), value=quoted(raw))
 
 
 def counts(raw: str) -> str | None:
@@ -199,10 +199,10 @@ def counts(raw: str) -> str | None:
     for part in parts:
         name, sep, number = part.rpartition(":")
         if not sep:
-            raise CellError(N_("{value} is not country:number (e.g. IR:20; RU:15)"), value=repr(part))
+            raise CellError(N_("{value} is not country:number (e.g. IR:20; RU:15)"), value=quoted(part))
         code_ = country(name)
         value = integer(number)
         if not code_ or value is None or value < 0:
-            raise CellError(N_("{value} is not country:number (e.g. IR:20; RU:15)"), value=repr(part))
+            raise CellError(N_("{value} is not country:number (e.g. IR:20; RU:15)"), value=quoted(part))
         out[code_] = out.get(code_, 0) + value
     return ";".join(f"{c}:{n}" for c, n in out.items())

@@ -20,7 +20,7 @@ import duckdb
 from twinmap.core import dates, reference
 from twinmap.core.geo import distance_km, km_outside
 from twinmap.core.reference import N_
-from twinmap.core.text import fold, is_latin, parse_counts
+from twinmap.core.text import fold, is_latin, parse_counts, quoted
 from twinmap.ingest import convert, gazetteer, readers
 from twinmap.ingest.mapping import Mapping, split_pairs
 from twinmap.ingest.specs import TABLES, CityRef, Column, TableSpec, aliases
@@ -174,7 +174,7 @@ def plan_import(
         plan.errors.append(Problem(None, "", err.msgid, err.values))
         return plan
     plan.encoding, plan.delimiter = sheet.encoding, sheet.delimiter
-    plan.warnings = [Problem(None, "", N_("read the first sheet, {name}"), {"name": repr(n)}) for n in sheet.notes]
+    plan.warnings = [Problem(None, "", N_("read the first sheet, {name}"), {"name": quoted(n)}) for n in sheet.notes]
     columns = _map_header(spec, sheet.header, plan)
     if plan.errors:
         return plan
@@ -219,7 +219,7 @@ def _map_header(spec: TableSpec, header: list[str], plan: Plan) -> dict[int, Col
         if col is None:
             if cell.strip():
                 msgid = N_("column {name} is not part of the {table} template and was not imported")
-                plan.warnings.append(Problem(1, cell, msgid, {"name": repr(cell), "table": spec.name}))
+                plan.warnings.append(Problem(1, cell, msgid, {"name": quoted(cell), "table": spec.name}))
             continue
         if col in mapped.values():
             plan.errors.append(
@@ -432,7 +432,9 @@ class _Planner:
         except _CellProblem as problem:
             return self.error(line, problem.column, problem.err.msgid, **problem.err.values)
         if not country:
-            return self.error(line, ref.country, N_("give the country of {name} (ISO code, e.g. IR)"), name=repr(name))
+            return self.error(
+                line, ref.country, N_("give the country of {name} (ISO code, e.g. IR)"), name=quoted(name)
+            )
         key = (fold(name), country)
         held = self.cities.get(key) or self.created.get(key)
         if held is not None:
@@ -449,8 +451,8 @@ class _Planner:
             if held is None:
                 return self._unknown(line, ref, name, key[1])
             msgid = N_("row {row}: {name} was read as the known city {known}")
-            known = repr(self.plan.city_names.get(held, name))
-            self.plan.warnings.append(Problem(line, "", msgid, {"row": line, "name": repr(name), "known": known}))
+            known = quoted(self.plan.city_names.get(held, name))
+            self.plan.warnings.append(Problem(line, "", msgid, {"row": line, "name": quoted(name), "known": known}))
             return held
         if places and point:
             place, _km = gazetteer.nearest(places, *point)
@@ -495,7 +497,7 @@ class _Planner:
             return True
         msgid = N_("the file puts {name} {km} km from the {name} of that country: probably another city or another "
                    "country. Check the row")  # fmt: skip
-        self.error(line, ref.city, msgid, name=repr(name), km=round(km))
+        self.error(line, ref.city, msgid, name=quoted(name), km=round(km))
         return False
 
     def _from_file(
@@ -506,7 +508,7 @@ class _Planner:
         if outside is not None and outside > FAR_KM:
             msgid = N_("the file puts {name} {km} km outside {country}: probably another city or another country. "
                        "Check the row")  # fmt: skip
-            return self.error(line, ref.city, msgid, name=repr(name), km=round(outside), country=key[1])
+            return self.error(line, ref.city, msgid, name=quoted(name), km=round(outside), country=key[1])
         temp_id = -(len(self.plan.new_cities) + 1)
         self.plan.new_cities.append(
             {"id": temp_id, "name": name, "local_name": None, "country_code": key[1], "lat": point[0],
@@ -514,16 +516,16 @@ class _Planner:
         )  # fmt: skip
         self.created[key] = temp_id
         msgid = N_("row {row}: {name} is not in the gazetteer; added where the file puts it")
-        self.plan.warnings.append(Problem(line, "", msgid, {"row": line, "name": repr(name)}))
+        self.plan.warnings.append(Problem(line, "", msgid, {"row": line, "name": quoted(name)}))
         return temp_id
 
     def _unknown(self, line: int, ref: CityRef, name: str, country: str) -> None:
         known = {n: shown for (n, c), shown in self.display.items() if c == country}
         close = difflib.get_close_matches(fold(name), list(known), n=3, cutoff=0.7)
         hint = [known[n] for n in close] or gazetteer.suggest(name, country)
-        names = ", ".join(repr(h) for h in hint)
+        names = ", ".join(quoted(h) for h in hint)
         msgid = _no_city(ref.from_gazetteer, hint)
-        self.error(line, ref.city, msgid, name=repr(name), country=country, hint=names)
+        self.error(line, ref.city, msgid, name=quoted(name), country=country, hint=names)
 
     def _from_gazetteer(self, line: int, key: tuple[str, str], name: str, place: gazetteer.Place) -> int:
         """The id of the gazetteer's city: one we hold (under any spelling), one this file adds, or a new one.
@@ -536,7 +538,7 @@ class _Planner:
         if held is not None:  # another spelling of a city we hold
             msgid = N_("row {row}: {name} was read as the known city {known}")
             self.plan.warnings.append(
-                Problem(line, "", msgid, {"row": line, "name": repr(name), "known": repr(place.name)})
+                Problem(line, "", msgid, {"row": line, "name": quoted(name), "known": quoted(place.name)})
             )
             return held
         if place.geonameid in self.created_places:  # another spelling of a city this file creates
@@ -661,7 +663,7 @@ def _rules_cities(p: _Planner, line: int, out: dict[str, Any]) -> None:
     if not is_latin(name) and place is None:  # stored as written, as a reference to it would be
         msgid = N_("row {row}: {name} is not in Latin letters and the gazetteer does not know it in {country}: "
                    "stored as written; add its English name under name when you know it")  # fmt: skip
-        p.plan.warnings.append(Problem(line, "name", msgid, {"row": line, "name": repr(name), "country": country}))
+        p.plan.warnings.append(Problem(line, "name", msgid, {"row": line, "name": quoted(name), "country": country}))
     elif not is_latin(name):  # a name in its own script is the local name; the English one comes from GeoNames
         out["local_name"] = out.get("local_name") or name
         out["name"] = place.name
@@ -674,8 +676,8 @@ def _rules_cities(p: _Planner, line: int, out: dict[str, Any]) -> None:
                 if hint
                 else N_("no coordinates given and {name} is not in the gazetteer for {country}")
             )
-            names = ", ".join(repr(h) for h in hint)
-            return p.error(line, "lat", msgid, name=repr(name), country=country, hint=names)
+            names = ", ".join(quoted(h) for h in hint)
+            return p.error(line, "lat", msgid, name=quoted(name), country=country, hint=names)
         out.update(lat=place.lat, lon=place.lon)
         for k, v in (("population", place.population), ("timezone", place.timezone), ("geonameid", place.geonameid)):
             if out.get(k) is None:

@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 
 from twinmap.core.reference import N_, Explained
-from twinmap.core.text import fold
+from twinmap.core.text import fold, quoted
 from twinmap.ingest import countries
 from twinmap.ingest.readers import Sheet
 from twinmap.ingest.specs import TABLES, TableSpec, aliases
@@ -43,7 +43,7 @@ class Mapping:
     def __post_init__(self) -> None:
         spec = TABLES.get(self.table)
         if spec is None:
-            raise MappingProblem(N_("{table} is not a table that can be imported"), table=repr(self.table))
+            raise MappingProblem(N_("{table} is not a table that can be imported"), table=quoted(self.table))
         names = {c.name for c in spec.columns}
         wrong = sorted({t for t in (*self.columns.values(), *self.defaults) if t and t not in names})
         if wrong:
@@ -208,5 +208,5 @@ def load(con: duckdb.DuckDBPyConnection, given: str) -> Mapping:
         return Mapping.from_json(path.read_text(encoding="utf-8"))
     found = saved(con).get(given)
     if found is None:
-        raise MappingProblem(N_("there is no mapping file or saved mapping {name}"), name=repr(given))
+        raise MappingProblem(N_("there is no mapping file or saved mapping {name}"), name=quoted(given))
     return found

@@ -190,7 +190,8 @@ def _read_csv(text: str, encoding: str, budget: _Budget) -> Sheet:
                 n=budget.limits.cell_chars,
             ) from None
         raise FileProblem(
-            N_("line {line}: the CSV is malformed ({why})."), line=reader.line_num, why=str(err)
+            N_("line {line}: the CSV is malformed (a quote left open, or a NUL character: is it a text file?)."),
+            line=reader.line_num,
         ) from None
     if not records:
         raise FileProblem(N_("the file is empty."))

@@ -16,7 +16,7 @@ from twinmap.ingest import exporter
 from twinmap.store import db
 from twinmap.ui import cache
 from twinmap.ui.session import translator
-from twinmap.views.labels import md_escape, pair_labels
+from twinmap.views.labels import MISSING, md_escape, pair_labels
 from twinmap.views.tables import matching
 
 log = logging.getLogger("twinmap")
@@ -188,12 +188,19 @@ def _first_rows(frame: pd.DataFrame, key: str, make: Callable, note: str, **data
         st.caption(tr(note, n=tr.number(ROWS_SHOWN), total=tr.number(len(frame))))
 
 
+# A table whose last column holds sentences ("Why"): rows three lines tall, so the grid wraps them.
+LONG_TEXT = {"row_height": 66}
+
+
 def table(frame: pd.DataFrame, key: str, **dataframe_args: object) -> None:
-    """A table in the reader's words; an empty one says so in the reader's language (Streamlit's says "empty")."""
+    """A table in the reader's words; an empty one says so in the reader's language (Streamlit's says "empty").
+
+    A value left empty shows the dash every page uses for "not known", never "None".
+    """
     if frame.empty:
         st.caption(translator()("Nothing to show."))
     else:
-        st.dataframe(frame, hide_index=True, key=key, **dataframe_args)
+        st.dataframe(frame, hide_index=True, key=key, placeholder=MISSING, **dataframe_args)
 
 
 def chart(fig: object, key: str) -> None:
