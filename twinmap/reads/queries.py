@@ -284,7 +284,16 @@ def before_after(
     overall = cur.execute(sql, {**params, "all_foreign": True}).df()
     cur.close()
     overall["all_foreign_change_pct"] = (overall["after"] / overall["before"] - 1) * 100
-    cols = ["id", "home_name", "partner_name", "partner_country", "signed_on", "signed_precision"]
+    cols = [
+        "id",
+        "home_name",
+        "home_local_name",
+        "partner_name",
+        "partner_local_name",
+        "partner_country",
+        "signed_on",
+        "signed_precision",
+    ]
     out = frame[cols].merge(partner, on="id", how="inner")
     out["change_pct"] = (out["after"] / out["before"] - 1) * 100
     out = out.merge(overall[["id", "all_foreign_change_pct"]], on="id", how="left")

@@ -30,6 +30,7 @@ def upload(p: Page) -> list[Plan]:
         st.dataframe(exporter.guide(table, _.lang), hide_index=True, key="data_guide")
     file = st.file_uploader(_("CSV or Excel file (up to {mb} MB)", mb=readers.MAX_BYTES // (1024 * 1024)),
                             type=["csv", "tsv", "txt", "xlsx"], key="data_file")  # fmt: skip
+    widgets.uploader_in_words(_("Choose a file"))
     if file is None:
         return []
     layout = mapping_form.form(p, table, file.getvalue(), file.file_id)

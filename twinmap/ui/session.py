@@ -57,7 +57,15 @@ _RTL_CSS = """<style>
 </style>"""
 
 
+# A figure's label wraps onto a second line instead of being cut ("Expiring within 12 …"): six
+# figures side by side at 1280 px leave a Russian label about 120 px.
+_PAGE_CSS = """<style>
+[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+  height: auto !important; }
+</style>"""
+
+
 def apply_direction(tr: i18n.Translator) -> None:
-    """Lay the page out right to left for Persian."""
-    if tr.rtl:
-        st.html(_RTL_CSS)
+    """Page styles every reader needs, and the right-to-left layout for Persian."""
+    st.html(_PAGE_CSS + (_RTL_CSS if tr.rtl else ""))

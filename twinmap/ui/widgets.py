@@ -188,19 +188,43 @@ def _first_rows(frame: pd.DataFrame, key: str, make: Callable, note: str, **data
         st.caption(tr(note, n=tr.number(ROWS_SHOWN), total=tr.number(len(frame))))
 
 
-# A table whose last column holds sentences ("Why"): rows three lines tall, so the grid wraps them.
-LONG_TEXT = {"row_height": 66}
+# A table whose last column holds sentences ("Why"): rows three lines tall and the column a
+# fixed width, so the grid wraps them instead of running them off its edge.
+LONG_TEXT = {"row_height": 66, "sentences": N_("Why")}
+# Columns that say what a row is about: pinned, so a wide table never scrolls them out of sight
+# (a right-to-left table's first column sits at its far end, where the grid's scrolling hides it).
+PINNED = (N_("Partnership"), N_("Verdict"), N_("Date"), N_("Event"), N_("Due"), N_("Import"), N_("User"))
 
 
-def table(frame: pd.DataFrame, key: str, **dataframe_args: object) -> None:
+def table(frame: pd.DataFrame, key: str, sentences: str | None = None, **dataframe_args: object) -> None:
     """A table in the reader's words; an empty one says so in the reader's language (Streamlit's says "empty").
 
     A value left empty shows the dash every page uses for "not known", never "None".
     """
+    tr = translator()
     if frame.empty:
-        st.caption(translator()("Nothing to show."))
-    else:
-        st.dataframe(frame, hide_index=True, key=key, placeholder=MISSING, **dataframe_args)
+        st.caption(tr("Nothing to show."))
+        return
+    pinned = {tr(name) for name in PINNED}
+    config = {c: st.column_config.Column(pinned=True) for c in frame.columns if c in pinned}
+    if sentences and tr(sentences) in frame.columns:
+        config[tr(sentences)] = st.column_config.TextColumn(width="large")
+    st.dataframe(frame, hide_index=True, key=key, placeholder=MISSING, column_config=config, **dataframe_args)
+
+
+def uploader_in_words(button: str) -> None:
+    """Streamlit's file uploader in the reader's words.
+
+    Streamlit writes "Upload" and "256MB per file" in English whatever the page's language; the
+    label above already says what and how large, so its own words give way to ours.
+    """
+    text = '"' + "".join(f"\\{ord(c):x} " if not c.isalnum() and c != " " else c for c in button) + '"'  # CSS-escaped
+    st.html(
+        "<style>[data-testid=stFileUploaderDropzoneInstructions] { display: none; }"
+        "[data-testid=stFileUploaderDropzone] button, [data-testid=stFileUploaderDropzone] button * "
+        "{ font-size: 0 !important; }"
+        f"[data-testid=stFileUploaderDropzone] button::after {{ content: {text}; font-size: 1rem; }}</style>"
+    )
 
 
 def chart(fig: object, key: str) -> None:
