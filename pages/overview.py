@@ -9,7 +9,7 @@ from twinmap.views import cards, charts, tables
 
 p = page.start()
 _, today, f = p.tr, p.today, p.filter
-head = cache.headline(f, today)
+head = cache.headline(f, today, _.cal)
 
 st.title(_("Sister-city partnerships"))
 widgets.metrics(cards.headline_figures(head, today, _))

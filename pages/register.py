@@ -37,7 +37,7 @@ st.header(labels.md_escape(names[pid]))
 widgets.metrics(cards.register_figures(row, found, _))
 st.progress(int(row["completeness"]) / 100, text=_("Elements of the agreement on record"))
 if row["missing"]:
-    st.warning(_("Missing: {items}", items=", ".join(tables.missing_elements(row["missing"], _))))
+    st.warning(_("Missing: {items}", items=_.join(tables.missing_elements(row["missing"], _))))
 widgets.card(cards.partner_card(row, _, private=p.staff))
 
 events = cache.events(queries.PartnershipFilter(partnership_ids=(pid,), include_private=True))

@@ -71,7 +71,7 @@ def whole(page, path: Path, width: int) -> None:
     """The whole page: Streamlit scrolls inside its main area, so the window is made as tall as it."""
     tall = page.evaluate("() => document.querySelector('[data-testid=stMain]').scrollHeight")
     page.set_viewport_size({"width": width, "height": min(max(1000, tall), 8000)})
-    page.wait_for_timeout(800)
+    page.wait_for_timeout(2500)  # tables and charts lay themselves out again at the new size
     page.screenshot(path=str(path))
     page.set_viewport_size({"width": width, "height": 1000})
 

@@ -108,3 +108,11 @@ def test_before_after_on_a_hand_computed_series(crafted):
 def test_filters_are_bound_not_formatted(crafted):
     hostile = "x') OR 1=1 --"
     assert queries.partnerships(crafted, F(statuses=(hostile,)), TODAY).empty
+
+
+def test_events_this_year_count_the_readers_year(crafted):
+    """On 10 March 2026 a Gregorian reader's year holds Seminar, Gamma days and Youth camp; a Solar
+    Hijri reader's (1404, to 20 March 2026) holds Old fest and Seminar."""
+    day = dt.date(2026, 3, 10)
+    assert queries.headline(crafted, F(), day).events_this_year == 3
+    assert queries.headline(crafted, F(), day, "jalali").events_this_year == 2

@@ -190,16 +190,23 @@ def _add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def headline(con: duckdb.DuckDBPyConnection, f: PartnershipFilter, today: dt.date) -> Headline:
-    """Headline figures for the overview: signed partners and the pipeline, countries, events, expiries."""
+def headline(con: duckdb.DuckDBPyConnection, f: PartnershipFilter, today: dt.date, cal: str = "gregorian") -> Headline:
+    """Headline figures for the overview: signed partners and the pipeline, countries, events, expiries.
+
+    "Events this year" counts the reader's year: 1405 (21 March 2026 to 20 March 2027) for a
+    reader of the Solar Hijri calendar.
+    """
     frame = partnerships(con, f, today)
     params = {**_filter_params(f), "event_kinds": [], "from": None, "to": None}
-    sql = f"""SELECT count(*) FILTER (WHERE year(starts_on) = $year AND NOT list_contains($cancelled, status)),
+    first, last = dates.year_span(dates.year_of(today, cal), cal)
+    sql = f"""SELECT count(*) FILTER (WHERE starts_on BETWEEN $first AND $last
+                                       AND NOT list_contains($cancelled, status)),
                      count(*) FILTER (WHERE starts_on > $today AND list_contains($upcoming, status))
               FROM ({_EVENTS_SQL})"""
     values = {
         **params,
-        "year": today.year,
+        "first": first,
+        "last": last,
         "today": today,
         "cancelled": list(reference.EVENT_CANCELLED),
         "upcoming": list(reference.EVENT_UPCOMING),

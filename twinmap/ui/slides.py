@@ -13,7 +13,7 @@ import time
 import streamlit as st
 from streamlit_folium import st_folium
 
-from twinmap.core import config, geo, reference
+from twinmap.core import config, dates, geo, reference
 from twinmap.reads import public
 from twinmap.ui import cache
 from twinmap.views import charts, kiosk, labels, maps
@@ -62,12 +62,13 @@ def _md(text: object) -> str:
 
 def headline(tr: Translator, today: dt.date) -> None:
     """Partners, countries, events this year, upcoming events."""
-    head = cache.headline(public.public_filter(), today)
+    head = cache.headline(public.public_filter(), today, tr.cal)
     st.title(tr("Our sister cities"))
     cols = st.columns(4)
     cols[0].metric(tr("Signed partners"), tr.number(head.signed_partners))
     cols[1].metric(tr("Partner countries"), tr.number(head.countries))
-    cols[2].metric(tr("Events in {year}", year=tr.digits(str(today.year))), tr.number(head.events_this_year))
+    year = tr.digits(str(dates.year_of(today, tr.cal)))
+    cols[2].metric(tr("Events in {year}", year=year), tr.number(head.events_this_year))
     cols[3].metric(tr("Upcoming events"), tr.number(head.upcoming_events))
     # Streamlit's theme would set its own (small) type: the kiosk's charts bring theirs.
     st.plotly_chart(charts.status_bar(head.by_status, tr, KIOSK_FONT_PX), key="kiosk_status", theme=None,

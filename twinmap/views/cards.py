@@ -6,7 +6,7 @@ import datetime as dt
 
 import pandas as pd
 
-from twinmap.core import geo, reference
+from twinmap.core import dates, geo, reference
 from twinmap.reads import impact
 from twinmap.reads.queries import Headline
 from twinmap.views.i18n import ENGLISH, Translator
@@ -23,7 +23,11 @@ def headline_figures(head: Headline, today: dt.date, tr: Translator = ENGLISH) -
         (tr("Signed partners"), tr.number(head.signed_partners), None),
         *pipeline,
         (tr("Partner countries"), tr.number(head.countries), None),
-        (tr("Events in {year}", year=tr.digits(str(today.year))), tr.number(head.events_this_year), None),
+        (
+            tr("Events in {year}", year=tr.digits(str(dates.year_of(today, tr.cal)))),
+            tr.number(head.events_this_year),
+            None,
+        ),  # the reader's year, Solar Hijri in Persian
         (tr("Upcoming events"), tr.number(head.upcoming_events), None),
         (tr("Expiring within 12 months"), tr.number(head.expiring_12_months), None),
     ]
@@ -73,7 +77,7 @@ def partner_card(row: pd.Series, tr: Translator = ENGLISH, private: bool = False
         (tr("Status"), tr.term(reference.STATUSES, row["status"])),
         (tr("Signed"), tr.date(row.get("signed_on"), row.get("signed_precision"))),
         (tr("Valid until"), tr.date(row.get("valid_until"), row.get("valid_until_precision"))),
-        (tr("Areas"), ", ".join(tr.term(reference.AREAS, a) for a in areas) or MISSING),
+        (tr("Areas"), tr.join([tr.term(reference.AREAS, a) for a in areas]) or MISSING),
         (tr("Purpose"), row.get("purpose") or MISSING),
         (tr("Last event"), tr.date(row.get("last_event"), "day")),
         (tr("Next event"), tr.date(row.get("next_event"), "day")),

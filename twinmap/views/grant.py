@@ -45,7 +45,12 @@ def report(frame: pd.DataFrame, year: int, tr: Translator = ENGLISH) -> dict[str
             tr("Women"): [_int(v) for v in frame["participants_female"]],
             tr("Men"): [_int(v) for v in frame["participants_male"]],
             tr("By country"): [
-                ", ".join(f"{tr.country(c)}: {n}" for c, n in parse_counts(v if isinstance(v, str) else None).items())
+                tr.join(
+                    [
+                        f"{tr.country(c)}: {tr.number(n)}"
+                        for c, n in parse_counts(v if isinstance(v, str) else None).items()
+                    ]
+                )
                 for v in frame["participants_by_country"]
             ],
             tr("Funding"): [

@@ -62,7 +62,7 @@ def partnership_html(
         _row(tr("Kind"), tr.term(reference.PARTNERSHIP_KINDS, row["kind"])),
         _row(tr("Signed"), date(row.get("signed_on"), row.get("signed_precision"))),
         _row(tr("Valid until"), date(row.get("valid_until"), row.get("valid_until_precision"))),
-        _row(tr("Areas"), ", ".join(tr.term(reference.AREAS, a) for a in _areas(row))),
+        _row(tr("Areas"), tr.join([tr.term(reference.AREAS, a) for a in _areas(row)])),
         _row(tr("Purpose"), row.get("purpose")),
         _row(tr("Plans and programmes"), row.get("programmes")),
         _row(tr("Our obligations"), row.get("obligations_home")),
@@ -89,7 +89,7 @@ def partnership_html(
     ]
     missing = missing_elements(list(row.get("missing") or []), tr)
     if missing:
-        text = tr("Missing: {items}", items=", ".join(missing))
+        text = tr("Missing: {items}", items=tr.join(missing))
         parts.append(f"<p class=missing>{escape(text)}</p>")
     if found is not None:
         head = tr("Health: {score} of 100, {klass}", score=tr.number(found.score),
