@@ -88,10 +88,10 @@ def year_range(label: str, first: int, last: int, value: tuple[int, int], key: s
     tr = translator()
     years = list(range(dates.year_of(dt.date(first, 1, 1), tr.cal), dates.year_of(dt.date(last, 12, 31), tr.cal) + 1))
     held = (dates.year_of(dt.date(value[0], 1, 1), tr.cal), dates.year_of(dt.date(value[1], 12, 31), tr.cal))
-    if len(years) < 2:
-        return (*dates.year_span(years[0], tr.cal)[:1], dates.year_span(years[-1], tr.cal)[1], True)
-    low, high = container.select_slider(label, options=years, value=held, format_func=lambda y: tr.digits(str(y)),
-                                        key=f"{key}_{tr.cal}")  # fmt: skip
+    low, high = years[0], years[-1]
+    if len(years) > 1:  # a slider needs two years to choose between
+        low, high = container.select_slider(label, options=years, value=held, key=f"{key}_{tr.cal}",
+                                            format_func=lambda y: tr.digits(str(y)))  # fmt: skip
     return dates.year_span(low, tr.cal)[0], dates.year_span(high, tr.cal)[1], (low, high) == (years[0], years[-1])
 
 
