@@ -324,15 +324,20 @@ MAP_TYPE = """() => {
 }"""
 
 
-@pytest.mark.parametrize("lang", ["ru", "fa"])
-def test_every_kind_of_kiosk_slide_reads_from_three_metres_and_fits_the_screen(server, page, lang):
+# Each kind of slide in the language that tests it hardest: Russian's long labels, Persian's right
+# to left and its own digits (both languages for the card, the slide with the most text).
+SLIDES_TO_MEASURE = (("headline", "ru"), ("map", "fa"), ("card", "fa"), ("card", "ru"), ("upcoming", "ru"),
+                     ("growth", "fa"))  # fmt: skip
+
+
+def test_every_kind_of_kiosk_slide_reads_from_three_metres_and_fits_the_screen(server, page):
     """On a 1920x1080 screen: body text at least 28 px, figures at least 40 px, nothing past an edge,
     nothing to scroll; the map names its partner in large type and has no buttons nobody can press."""
     from twinmap.views import kiosk
 
     page.set_viewport_size({"width": 1920, "height": 1080})
     order = kiosk.cycle(12)
-    for kind in ("headline", "map", "card", "upcoming", "growth"):
+    for kind, lang in SLIDES_TO_MEASURE:
         start = order.index(next(s for s in order if s[0] == kind))
         page.goto(f"{server}/?kiosk=1&lang={lang}&seconds=600&start={start}")
         page.wait_for_selector(f".tm-progress[data-slot='{start}']", state="attached", timeout=60_000)
