@@ -48,3 +48,37 @@ def test_short_russian_and_persian_files_are_told_apart(text, encoding):
         text,
         {"cp1251": "Windows-1251 (Cyrillic)", "cp1256": "Windows-1256 (Persian/Arabic)"}[encoding],
     )
+
+
+def _careful(data: bytes) -> readers.Sheet:
+    """The same bytes through the row-by-row reader only."""
+    text, encoding = readers.decode(data)
+    bulk, readers._read_csv_in_bulk = readers._read_csv_in_bulk, lambda *_: None
+    try:
+        return readers._read_csv(text, encoding, readers._Budget(readers.LIMITS), data)
+    finally:
+        readers._read_csv_in_bulk = bulk
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b'\r\nname;country_code;;\r\n\r\n Sari ;IR;;\r\n;;;\r\n"Tehran; city";IR;x;\r\nAstrakhan;RU;;\r\n',
+        "name,country\n\nЯрославль ,RU\n,\nShiraz,IR\n".encode("cp1251", errors="ignore"),
+        '\ufeffname,country,note\n"Sari ""old""",IR,\n,,\nQom,IR,holy'.encode(),
+    ],
+)
+def test_the_bulk_reader_reads_what_the_careful_one_does(data: bytes) -> None:
+    """Staff see the same rows and the same line numbers whichever reader took the file."""
+    bulk = readers.read(data)
+    assert bulk._cells is not None  # the bulk reader took it
+    careful = _careful(data)
+    assert (bulk.header, bulk.rows, bulk.encoding, bulk.delimiter) == (
+        careful.header, careful.rows, careful.encoding, careful.delimiter,
+    )  # fmt: skip
+
+
+def test_a_line_break_inside_quotes_is_read_row_by_row_with_its_own_line_numbers() -> None:
+    sheet = readers.read(b'name,note\nSari,"two\nlines"\nQom,x\n')
+    assert sheet._cells is None
+    assert sheet.rows == [(3, ["Sari", "two\nlines"]), (4, ["Qom", "x"])]

@@ -16,8 +16,12 @@ import io
 import re
 import time
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 from defusedxml import DefusedXmlException
 
 from twinmap.core.reference import N_, Explained
@@ -52,15 +56,76 @@ class FileProblem(Explained):
     """The file as a whole cannot be read (message says why and what to do)."""
 
 
-@dataclass
 class Sheet:
-    """A file's content as text: header, rows (each with its line number) and how it was read."""
+    """A file's content as text: header, rows (each with its line number) and how it was read.
 
-    header: list[str]
-    rows: list[tuple[int, list[str]]]
-    encoding: str = ""
-    delimiter: str = ""
-    notes: list[str] = field(default_factory=list)
+    The rows are held either as a list of (line, cells), or, for a CSV read in bulk, as one
+    column of text per cell position with the rows' line numbers beside them; each form is
+    made from the other on demand, so the importer reads columns and a preview reads rows.
+    """
+
+    def __init__(
+        self,
+        header: list[str],
+        rows: list[tuple[int, list[str]]] | None = None,
+        encoding: str = "",
+        delimiter: str = "",
+        notes: list[str] | None = None,
+        *,
+        cells: list[pa.Array] | None = None,
+        lines: np.ndarray | None = None,
+    ):
+        self.header, self.encoding, self.delimiter, self.notes = header, encoding, delimiter, notes or []
+        self._rows, self._cells, self._lines = rows, cells, lines
+        if rows is None and cells is None:
+            self._rows = []
+
+    def __len__(self) -> int:
+        return len(self._rows) if self._rows is not None else len(self._lines)
+
+    @property
+    def rows(self) -> list[tuple[int, list[str]]]:
+        """The rows as (line, cells), trailing empty cells left off."""
+        if self._rows is None:
+            columns = [c.to_pylist() for c in self._cells]
+            rows = []
+            for line, cells in zip(self._lines.tolist(), zip(*columns, strict=True), strict=True):
+                cells = list(cells)
+                while cells and not cells[-1]:
+                    cells.pop()
+                rows.append((line, cells))
+            self._rows = rows
+        return self._rows
+
+    @property
+    def lines(self) -> np.ndarray:
+        """Each row's line number, as Excel shows it."""
+        if self._lines is None:
+            self._lines = np.fromiter((line for line, _ in self._rows), dtype=np.int64, count=len(self._rows))
+        return self._lines
+
+    @property
+    def width(self) -> int:
+        """The number of cell positions any row uses."""
+        if self._cells is not None:
+            return len(self._cells)
+        return max((len(cells) for _, cells in self._rows), default=0)
+
+    def column(self, i: int) -> pa.Array:
+        """The text of cell position ``i`` of every row ("" where a row is shorter)."""
+        if self._cells is not None:
+            return self._cells[i] if i < len(self._cells) else pa.array([""] * len(self), pa.string())
+        return pa.array([cells[i] if i < len(cells) else "" for _, cells in self._rows], pa.string())
+
+    def widths(self) -> np.ndarray:
+        """How many cells each row holds, trailing empty cells left off."""
+        if self._cells is None:
+            return np.fromiter((len(cells) for _, cells in self._rows), dtype=np.int64, count=len(self._rows))
+        out = np.zeros(len(self), dtype=np.int64)
+        for i, column in enumerate(self._cells):
+            filled = pc.greater(pc.binary_length(column), 0).to_numpy(zero_copy_only=False)
+            out[filled] = i + 1
+        return out
 
 
 def read(data: bytes, limits: Limits = LIMITS) -> Sheet:
@@ -77,7 +142,7 @@ def read(data: bytes, limits: Limits = LIMITS) -> Sheet:
     if data[:4] == b"PK\x03\x04":
         return _read_xlsx(data, budget)
     text, encoding = decode(data)
-    return _read_csv(text, encoding, budget)
+    return _read_csv(text, encoding, budget, data)
 
 
 def decode(data: bytes) -> tuple[str, str]:
@@ -172,9 +237,17 @@ def _control_ratio(data: bytes) -> float:
     return controls / max(len(sample), 1)
 
 
-def _read_csv(text: str, encoding: str, budget: _Budget) -> Sheet:
-    first = next((ln for ln in text.splitlines() if ln.strip()), "")
+_NAMES = {",": N_("comma-separated"), ";": N_("semicolon-separated"), "\t": N_("tab-separated")}
+
+
+def _read_csv(text: str, encoding: str, budget: _Budget, data: bytes = b"") -> Sheet:
+    first = next((ln for ln in io.StringIO(text) if ln.strip()), "")
     delimiter = max(_DELIMITERS, key=first.count)
+    utf8 = data if encoding == "UTF-8" else text.encode("utf-8")
+    sheet = _read_csv_in_bulk(utf8, first, delimiter, budget)
+    if sheet is not None:
+        sheet.encoding = encoding
+        return sheet
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     records = []
     try:
@@ -196,8 +269,83 @@ def _read_csv(text: str, encoding: str, budget: _Budget) -> Sheet:
     if not records:
         raise FileProblem(N_("the file is empty."))
     (_, header), body = records[0], records[1:]
-    names = {",": N_("comma-separated"), ";": N_("semicolon-separated"), "\t": N_("tab-separated")}
-    return Sheet(header=header, rows=body, encoding=encoding, delimiter=names[delimiter])
+    return Sheet(header=header, rows=body, encoding=encoding, delimiter=_NAMES[delimiter])
+
+
+def _read_csv_in_bulk(data: bytes, first: str, delimiter: str, budget: _Budget) -> Sheet | None:
+    """The CSV parsed column by column in C, or None when only the careful row-by-row reader will do.
+
+    The bulk parser cannot say on which line a record starts, so it is used only when every
+    record is one line: no line holds an odd number of quotes (a quoted line break), no lone
+    carriage return ends a line, and every record has as many cells as the header. Then the
+    n-th non-empty line is the n-th record, and line numbers are counted from the bytes.
+    """
+    lines = _record_lines(data)
+    if lines is None:
+        return None
+    if lines.size - 1 > budget.limits.rows:
+        raise FileProblem(N_("the file has more than {n} rows. Split it into smaller files."), n=budget.limits.rows)
+    width = len(next(csv.reader([first], delimiter=delimiter), []))
+    if not width or width > budget.limits.columns:
+        return None
+    names = [f"c{i}" for i in range(width)]
+    refused = []
+
+    def refuse(_row: object) -> str:
+        refused.append(True)
+        return "skip"
+
+    try:
+        table = pacsv.read_csv(
+            io.BytesIO(data),
+            read_options=pacsv.ReadOptions(column_names=names, block_size=1 << 24),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, invalid_row_handler=refuse),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )  # fmt: skip
+    except (pa.ArrowInvalid, ValueError):
+        return None
+    if refused or table.num_rows != lines.size:
+        return None
+    cells = [pc.utf8_trim_whitespace(column.combine_chunks()) for column in table.columns]
+    if any((pc.max(pc.utf8_length(c)).as_py() or 0) > budget.limits.cell_chars for c in cells):
+        return None  # the careful reader says which cell
+    budget.check_time()
+    return _trimmed(cells, lines, delimiter)
+
+
+def _trimmed(cells: list[pa.Array], lines: np.ndarray, delimiter: str) -> Sheet | None:
+    """Header and rows as the careful reader leaves them: no trailing empty header cell, no empty row."""
+    header = [c[0].as_py() for c in cells]
+    while header and not header[-1]:
+        header.pop()
+    if not header:
+        return None
+    cells, lines = [c[1:] for c in cells], lines[1:]
+    empty = Sheet(header, cells=cells, lines=lines).widths() == 0
+    if empty.any():  # a line of separators only, as Excel writes for an empty row
+        keep = pa.array(~empty)
+        cells, lines = [c.filter(keep) for c in cells], lines[~empty]
+    return Sheet(header, cells=cells, lines=lines, delimiter=_NAMES[delimiter])
+
+
+def _record_lines(data: bytes) -> np.ndarray | None:
+    """The line number of each non-empty line, or None when a record may span lines (or a lone CR ends one)."""
+    buf = np.frombuffer(data, dtype=np.uint8)
+    returns = np.flatnonzero(buf == 13)
+    if returns.size and ((returns + 1 >= buf.size) | (buf[np.minimum(returns + 1, buf.size - 1)] != 10)).any():
+        return None
+    breaks = np.flatnonzero(buf == 10)
+    quotes = np.flatnonzero(buf == 34)
+    if quotes.size and (np.bincount(np.searchsorted(breaks, quotes), minlength=breaks.size + 1) % 2).any():
+        return None
+    starts = np.concatenate(([0], breaks + 1))
+    ends = np.concatenate((breaks, [buf.size]))
+    lengths = ends - starts
+    lengths -= (lengths > 0) & (buf[np.maximum(ends - 1, 0)] == 13)
+    return np.flatnonzero(lengths > 0) + 1
 
 
 def _read_xlsx(data: bytes, budget: _Budget) -> Sheet:
