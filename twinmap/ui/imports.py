@@ -55,7 +55,7 @@ def preview(p: Page, plans: list[Plan]) -> None:
         decided.append(_part(p, plan, "" if i == 0 else f"_{i + 1}"))
     if None in decided:
         return  # refused: all or nothing, across the parts too
-    nothing = not any(plan.new or plan.changed or plan.cities_to_create for plan in plans)
+    nothing = not any(plan.new_count or plan.changed or plan.cities_to_create for plan in plans)
     if nothing:
         st.info(_("Everything in this file is already in the database: nothing to change."))
     if st.button(_("Commit this import"), type="primary", disabled=nothing, key="data_commit"):
@@ -79,6 +79,7 @@ def _part(p: Page, plan: Plan, suffix: str) -> bool | None:
         st.error(_("Rejected: {n} problem(s). Nothing will change. Fix the file and upload it again.",
                    n=len(plan.errors)))  # fmt: skip
         st.dataframe(shown["problems"], hide_index=True, key=f"data_problems{suffix}")
+        _more(previews.more_than_shown(len(plan.errors), _))
         if not plan.can_skip:
             return None
         offer = _("Import the {valid} valid rows and leave out the {skipped} with problems", valid=plan.valid_rows,
@@ -90,10 +91,17 @@ def _part(p: Page, plan: Plan, suffix: str) -> bool | None:
         if not skip:
             return None
     widgets.titled_table(_("New rows"), shown["new"], f"data_new{suffix}")
+    _more(previews.more_than_shown(plan.new_count, _))
     widgets.titled_table(_("Changes (old → new)"), shown["changes"], f"data_changes{suffix}")
+    _more(previews.more_than_shown(len(plan.changed), _))
     added = _("Cities to be added (from the gazetteer, or where the file puts them)")
     widgets.titled_table(added, shown["cities"], f"data_cities{suffix}")
     return skip
+
+
+def _more(text: str) -> None:
+    if text:
+        st.caption(text)
 
 
 def _commit(p: Page, plan: Plan, skip: bool) -> None:
