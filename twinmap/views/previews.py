@@ -127,9 +127,12 @@ class _Reader:
         return " · ".join(str(p) for p in (*parts, own) if p)
 
 
+SHOWN = 1_000  # rows of each preview table: a person reads the first rows, the counts say the rest
+
+
 def counts(plan: object, tr: Translator = ENGLISH) -> list[tuple[str, str, None]]:
     """What a preview counts: rows read, new, changed, unchanged, cities added."""
-    figures = [(tr("Rows read"), plan.rows_read), (tr("New"), len(plan.new)), (tr("Changed"), len(plan.changed)),
+    figures = [(tr("Rows read"), plan.rows_read), (tr("New"), plan.new_count), (tr("Changed"), len(plan.changed)),
                (tr("Unchanged"), plan.unchanged), (tr("New cities"), len(plan.cities_to_create))]  # fmt: skip
     return [(label, tr.number(value), None) for label, value in figures]
 
@@ -143,17 +146,18 @@ def plan_tables(plan: object, tr: Translator = ENGLISH) -> dict[str, pd.DataFram
     read = _Reader(plan, tr)
     problems = pd.DataFrame(
         [{tr("Row"): tr.number(p.row) if p.row else "", tr("Column"): p.column, tr("Problem"): tr(p.msgid, **p.values)}
-         for p in plan.errors],
+         for p in plan.errors[:SHOWN]],
         columns=[tr("Row"), tr("Column"), tr("Problem")],
     )  # fmt: skip
+    first = plan.new_table.slice(0, SHOWN).to_pylist() if plan.new_count else []
     new = pd.DataFrame(
-        [{tr("Row"): tr.number(line), **read.row(values)} for line, values in zip(plan.new_rows, plan.new, strict=True)]
+        [{tr("Row"): tr.number(line), **read.row(values)} for line, values in zip(plan.new_rows, first, strict=False)]
     ).fillna("")
     changes = pd.DataFrame(
         [
             {tr("Row"): tr.number(c.row), tr("What"): read.label(c.before), tr("Column"): read.column(col),
              tr("Old"): read.value(col, c.before), tr("New"): read.value(col, c.after, c.before)}
-            for c in plan.changed
+            for c in plan.changed[:SHOWN]
             for col in c.after
             if not col.endswith("_precision") or col.replace("_precision", "_on") not in c.after
         ],
@@ -166,3 +170,10 @@ def plan_tables(plan: object, tr: Translator = ENGLISH) -> dict[str, pd.DataFram
     )  # fmt: skip
     return {"problems": problems, "new": new, "changes": rtl_order(changes, tr) if len(changes) else changes,
             "cities": cities}  # fmt: skip
+
+
+def more_than_shown(total: int, tr: Translator = ENGLISH) -> str:
+    """Said under a preview table that shows only its first rows; empty when it shows them all."""
+    if total <= SHOWN:
+        return ""
+    return tr("The first {shown} of {total} are shown.", shown=tr.number(SHOWN), total=tr.number(total))

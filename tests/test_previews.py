@@ -1,0 +1,25 @@
+"""An import preview shows the first rows of a large file and says how many there are."""
+
+import duckdb
+
+from twinmap.ingest import importer
+from twinmap.views import previews
+from twinmap.views.i18n import Translator
+
+
+def _events(n: int) -> bytes:
+    rows = [f"Sari,IR,Astrakhan,RU,festival,Festival no. {i},2026-06-{1 + i % 28:02d},held" for i in range(n)]
+    return ("home_city,home_country,partner_city,partner_country,kind,title,starts_on,status\n"
+            + "\n".join(rows)).encode()  # fmt: skip
+
+
+def test_a_large_preview_shows_its_first_rows_and_counts_them_all(con: duckdb.DuckDBPyConnection) -> None:
+    plan = importer.plan_import(con, _events(previews.SHOWN + 500), "events.csv", "events")
+    assert plan.ok and plan.new_count == previews.SHOWN + 500
+    shown = previews.plan_tables(plan)
+    assert len(shown["new"]) == previews.SHOWN
+    assert shown["new"].iloc[0]["Row"] == "2" and shown["new"].iloc[-1]["title"] == f"Festival no. {previews.SHOWN - 1}"
+    assert previews.more_than_shown(plan.new_count) == "The first 1,000 of 1,500 are shown."
+    assert previews.more_than_shown(3) == ""
+    assert previews.more_than_shown(plan.new_count, Translator("ru")) == "Показаны первые 1\xa0000 из 1\xa0500."
+    assert dict((label, value) for label, value, _ in previews.counts(plan))["New"] == "1,500"
