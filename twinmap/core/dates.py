@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 import jdatetime
+import numpy as np
 from babel import Locale
 
 from twinmap.core.reference import N_, Explained
@@ -219,6 +220,27 @@ def from_db(start: object, precision: str | None) -> PartialDate | None:
     elif not isinstance(start, dt.date):
         start = dt.date.fromisoformat(str(start)[:10])
     return PartialDate(start, precision or "day")
+
+
+def period_ends(starts: np.ndarray, precisions: np.ndarray) -> np.ndarray:
+    """The last day of many periods at once (``datetime64[D]``, NaT where a start is missing).
+
+    The same rule as :attr:`PartialDate.end`, over whole columns: a month's or a year's last day
+    by arithmetic, a Solar Hijri month or year once per distinct period by the calendar.
+    """
+    first = np.asarray(starts, dtype="datetime64[D]")
+    kind = np.asarray(precisions, dtype=object)
+    out = first.copy()
+    month, year = kind == "month", kind == "year"
+    out[month] = (first[month].astype("datetime64[M]") + 1).astype("datetime64[D]") - 1
+    out[year] = (first[year].astype("datetime64[Y]") + 1).astype("datetime64[D]") - 1
+    known: dict[tuple, np.datetime64] = {}
+    for i in np.flatnonzero(~np.isnat(first) & np.isin(kind, ["jmonth", "jyear"])):
+        period = (first[i], kind[i])
+        if period not in known:
+            known[period] = np.datetime64(PartialDate(first[i].item(), kind[i]).end)
+        out[i] = known[period]
+    return out
 
 
 def _months(lang: str, cal: str, form: str = "stand-alone") -> tuple[str, ...]:

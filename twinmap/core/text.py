@@ -67,8 +67,13 @@ def digits(text: str, lang: str) -> str:
     return text.translate(PERSIAN_DIGITS) if lang == "fa" else text
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def format_number(value: float, lang: str, decimals: int = 0) -> str:
-    """A number grouped and written as a language writes it (1,234 / 1 234 / ۱٬۲۳۴)."""
+    """A number grouped and written as a language writes it (1,234 / 1 234 / ۱٬۲۳۴).
+
+    Cached: babel takes a tenth of a millisecond a number, and a map of 20,000 cities labels
+    them with the same few hundred counts.
+    """
     from babel.numbers import format_decimal
 
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")

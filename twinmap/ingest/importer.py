@@ -394,9 +394,10 @@ class _Planner:
 
     def _text_column(self, col: Column) -> None:
         """Free text, read as :func:`~twinmap.ingest.convert.text` reads a cell, in C: titles are all distinct."""
-        raw = pc.utf8_trim_whitespace(self.raw[col.name])
-        text = pc.replace_substring_regex(raw, r"^'([=+\-@])", r"\1")  # our exports' formula guard taken off
-        empty = pc.equal(text, "").to_numpy(zero_copy_only=False)
+        text = pc.utf8_trim_whitespace(self.raw[col.name])
+        if pc.any(pc.starts_with(text, "'")).as_py():  # our exports' formula guard taken off
+            text = pc.replace_substring_regex(text, r"^'([=+\-@])", r"\1")
+        empty = pc.equal(pc.binary_length(text), 0).to_numpy(zero_copy_only=False)
         if col.required:
             self.flag(empty, col.name, N_("a value is required"))
         self.values[col.db_column] = pc.if_else(pa.array(empty), pa.scalar(None, pa.string()), text)
@@ -447,7 +448,9 @@ class _Planner:
             return
         rows = everyone
         if not self.spec.partnership_required:  # a row may name no partnership at all
-            blank = pc.and_(pc.equal(self._text("home_city"), ""), pc.equal(self._text("partner_city"), ""))
+            blank = pc.equal(
+                pc.add(pc.binary_length(self._text("home_city")), pc.binary_length(self._text("partner_city"))), 0
+            )
             rows = ~blank.to_numpy(zero_copy_only=False)
         home = self._city_column(CityRef("home_city", "home_country", "", from_gazetteer=False), rows)
         partner = self._city_column(CityRef("partner_city", "partner_country", "", from_gazetteer=False), rows)

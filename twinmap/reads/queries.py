@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from twinmap.core import dates, reference
@@ -171,16 +172,16 @@ def expiring(frame: pd.DataFrame, today: dt.date, months: int) -> pd.DataFrame:
     calendar the agreement was written in), so "valid until May 2027" runs to 31 May.
     """
     horizon = _add_months(today, months)
-    ends = [
-        (p.end if (p := dates.from_db(d, prec)) else None)
-        for d, prec in zip(frame["valid_until"], frame["valid_until_precision"], strict=True)
-    ]
-    mask = [
-        e is not None and today <= e <= horizon and s in reference.AGREEMENT_STATUSES
-        for e, s in zip(ends, frame["status"], strict=True)
-    ]
+    starts = pd.to_datetime(frame["valid_until"]).to_numpy(dtype="datetime64[D]")
+    ends = dates.period_ends(starts, frame["valid_until_precision"].to_numpy(dtype=object))
+    mask = (
+        ~np.isnat(ends)
+        & (ends >= np.datetime64(today))
+        & (ends <= np.datetime64(horizon))
+        & frame["status"].isin(reference.AGREEMENT_STATUSES).to_numpy()
+    )
     out = frame[mask].copy()
-    out["expires_on"] = [e for e, m in zip(ends, mask, strict=True) if m]
+    out["expires_on"] = [e.item() for e in ends[mask]]
     return out.sort_values("expires_on")
 
 

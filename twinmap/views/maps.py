@@ -260,7 +260,7 @@ def partnership_cities(partners: pd.DataFrame, homes: pd.DataFrame, tr: Translat
     order = {t.code: i for i, t in enumerate(reference.STATUSES)}
     side = partners.assign(rank=partners["status"].map(order)).sort_values("rank", ascending=False)
     firsts = side.drop_duplicates("partner_city_id")
-    counts = partners.groupby("partner_city_id").size()
+    counts = partners.groupby("partner_city_id").size().to_dict()
     statuses = [tr.term(reference.STATUSES, s) for s in firsts["status"]]
     names = [tr.city(n, ln) for n, ln in zip(firsts["partner_name"], firsts["partner_local_name"], strict=True)]
     many = [tr("{n} partnerships", n=tr.number(counts[i])) for i in firsts["partner_city_id"]]
