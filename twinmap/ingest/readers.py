@@ -241,7 +241,7 @@ _NAMES = {",": N_("comma-separated"), ";": N_("semicolon-separated"), "\t": N_("
 
 
 def _read_csv(text: str, encoding: str, budget: _Budget, data: bytes = b"") -> Sheet:
-    first = next((ln for ln in io.StringIO(text) if ln.strip()), "")
+    first = _first_line(text)
     delimiter = max(_DELIMITERS, key=first.count)
     utf8 = data if encoding == "UTF-8" else text.encode("utf-8")
     sheet = _read_csv_in_bulk(utf8, first, delimiter, budget)
@@ -270,6 +270,19 @@ def _read_csv(text: str, encoding: str, budget: _Budget, data: bytes = b"") -> S
         raise FileProblem(N_("the file is empty."))
     (_, header), body = records[0], records[1:]
     return Sheet(header=header, rows=body, encoding=encoding, delimiter=_NAMES[delimiter])
+
+
+def _first_line(text: str) -> str:
+    """The first line with something on it (the header), without splitting a large file into lines."""
+    start = 0
+    while start < len(text):
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+        line = text[start:end]
+        if line.strip():
+            return line
+        start = end + 1
+    return ""
 
 
 def _read_csv_in_bulk(data: bytes, first: str, delimiter: str, budget: _Budget) -> Sheet | None:
