@@ -167,8 +167,17 @@ def test_staff_sign_in_and_import_a_file_through_the_data_page(server, page):
     _sign_in(server, page)
     page.locator("[data-testid=stSidebarNav] a", has_text="Data").click()
     page.wait_for_selector("h1:has-text('Data')", timeout=30_000)
+    # The uploader's button speaks our words (Streamlit's own are hidden by test ids it may rename)...
+    after = "(b) => getComputedStyle(b, '::after').content"
+    browse = page.locator("[data-testid=stFileUploaderDropzone] button")
+    browse.wait_for(timeout=30_000)
+    _idle(page)
+    assert browse.count() == 1 and browse.evaluate(after) == '"Choose a file"'
     page.set_input_files("input[type=file]", str(ROOT / "tests/fixtures/import/cities_utf8.csv"))
     page.wait_for_selector("[data-testid=stMetricValue]:has-text('2')", timeout=30_000)
+    # ... and a chosen file's remove and add buttons keep theirs.
+    chip = page.locator("[data-testid=stFileUploaderDropzone] button")
+    assert chip.count() >= 1 and all(chip.nth(i).evaluate(after) in ("none", "normal") for i in range(chip.count()))
     page.get_by_role("button", name="Commit this import").click()
     page.wait_for_selector("text=Committed as import #", timeout=30_000)
     ARTIFACTS.mkdir(exist_ok=True)

@@ -78,8 +78,7 @@ def _part(p: Page, plan: Plan, suffix: str) -> bool | None:
     if not plan.ok:
         st.error(_("Rejected: {n} problem(s). Nothing will change. Fix the file and upload it again.",
                    n=len(plan.errors)))  # fmt: skip
-        st.dataframe(shown["problems"], hide_index=True, key=f"data_problems{suffix}")
-        _more(previews.more_than_shown(len(plan.errors), _))
+        widgets.first_rows(shown["problems"], f"data_problems{suffix}", total=len(plan.errors))
         if not plan.can_skip:
             return None
         offer = _("Import the {valid} valid rows and leave out the {skipped} with problems", valid=plan.valid_rows,
@@ -90,18 +89,12 @@ def _part(p: Page, plan: Plan, suffix: str) -> bool | None:
                            key=f"data_rejects{suffix}", icon=":material/download:", on_click="ignore")  # fmt: skip
         if not skip:
             return None
-    widgets.titled_table(_("New rows"), shown["new"], f"data_new{suffix}")
-    _more(previews.more_than_shown(plan.new_count, _))
-    widgets.titled_table(_("Changes (old → new)"), shown["changes"], f"data_changes{suffix}")
-    _more(previews.more_than_shown(len(plan.changed), _))
+    widgets.titled_table(_("New rows"), shown["new"], f"data_new{suffix}", total=plan.new_count)
+    widgets.titled_table(_("Changes (old → new)"), shown["changes"], f"data_changes{suffix}",
+                         total=previews.change_rows(plan))  # fmt: skip
     added = _("Cities to be added (from the gazetteer, or where the file puts them)")
     widgets.titled_table(added, shown["cities"], f"data_cities{suffix}")
     return skip
-
-
-def _more(text: str) -> None:
-    if text:
-        st.caption(text)
 
 
 def _commit(p: Page, plan: Plan, skip: bool) -> None:

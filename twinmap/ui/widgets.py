@@ -173,19 +173,34 @@ def titled_table(
     key: str,
     always: bool = False,
     build: Callable[[pd.DataFrame], pd.DataFrame] | None = None,
+    total: int | None = None,
 ) -> None:
-    """A table under its heading (its first rows, see :func:`table_downloads`); an empty one is left out."""
+    """A table under its heading (its first rows, see :func:`table_downloads`); an empty one is left out.
+
+    ``total``: how many rows there are when ``frame`` holds only the first of them (an import preview).
+    """
     if always or len(frame):
         st.subheader(title)
-        _first_rows(frame, key, build or (lambda rows: rows), N_("The first {n} of {total} rows."))
+        first_rows(frame, key, build, total)
 
 
-def _first_rows(frame: pd.DataFrame, key: str, make: Callable, note: str, **dataframe_args: object) -> None:
+def first_rows(
+    frame: pd.DataFrame, key: str, build: Callable[[pd.DataFrame], pd.DataFrame] | None = None, total: int | None = None
+) -> None:
+    """A table's first rows, and a note saying how many there are."""
+    _first_rows(frame, key, build or (lambda rows: rows), N_("The first {n} of {total} rows."), total=total)
+
+
+def _first_rows(
+    frame: pd.DataFrame, key: str, make: Callable, note: str, total: int | None = None, **dataframe_args: object
+) -> None:
     """The first :data:`ROWS_SHOWN` rows as the reader's table, and a note saying how many there are."""
-    table(make(frame.head(ROWS_SHOWN)), key, **dataframe_args)
-    if len(frame) > ROWS_SHOWN:
+    shown = frame.head(ROWS_SHOWN)
+    table(make(shown), key, **dataframe_args)
+    total = len(frame) if total is None else total
+    if total > len(shown):
         tr = translator()
-        st.caption(tr(note, n=tr.number(ROWS_SHOWN), total=tr.number(len(frame))))
+        st.caption(tr(note, n=tr.number(len(shown)), total=tr.number(total)))
 
 
 # A table whose last column holds sentences ("Why"): rows three lines tall and the column a
@@ -212,6 +227,10 @@ def table(frame: pd.DataFrame, key: str, sentences: str | None = None, **datafra
     st.dataframe(frame, hide_index=True, key=key, placeholder=MISSING, column_config=config, **dataframe_args)
 
 
+# The uploader's own button (not the remove and add buttons of a chosen file's chip).
+_BROWSE = "[data-testid=stFileUploaderDropzone] [data-testid=stBaseButton-secondary]"
+
+
 def uploader_in_words(button: str) -> None:
     """Streamlit's file uploader in the reader's words.
 
@@ -221,9 +240,8 @@ def uploader_in_words(button: str) -> None:
     text = '"' + "".join(f"\\{ord(c):x} " if not c.isalnum() and c != " " else c for c in button) + '"'  # CSS-escaped
     st.html(
         "<style>[data-testid=stFileUploaderDropzoneInstructions] { display: none; }"
-        "[data-testid=stFileUploaderDropzone] button, [data-testid=stFileUploaderDropzone] button * "
-        "{ font-size: 0 !important; }"
-        f"[data-testid=stFileUploaderDropzone] button::after {{ content: {text}; font-size: 1rem; }}</style>"
+        f"{_BROWSE}, {_BROWSE} * {{ font-size: 0 !important; }}"
+        f"{_BROWSE}::after {{ content: {text}; font-size: 1rem; }}</style>"
     )
 
 

@@ -127,7 +127,7 @@ class _Reader:
         return " · ".join(str(p) for p in (*parts, own) if p)
 
 
-SHOWN = 1_000  # rows of each preview table: a person reads the first rows, the counts say the rest
+SHOWN = 1_000  # rows of each preview table built: a person reads the first rows, the counts say the rest
 
 
 def counts(plan: object, tr: Translator = ENGLISH) -> list[tuple[str, str, None]]:
@@ -158,8 +158,7 @@ def plan_tables(plan: object, tr: Translator = ENGLISH) -> dict[str, pd.DataFram
             {tr("Row"): tr.number(c.row), tr("What"): read.label(c.before), tr("Column"): read.column(col),
              tr("Old"): read.value(col, c.before), tr("New"): read.value(col, c.after, c.before)}
             for c in plan.changed[:SHOWN]
-            for col in c.after
-            if not col.endswith("_precision") or col.replace("_precision", "_on") not in c.after
+            for col in _shown_columns(c)
         ],
         columns=[tr("Row"), tr("What"), tr("Column"), tr("Old"), tr("New")],
     )  # fmt: skip
@@ -172,8 +171,13 @@ def plan_tables(plan: object, tr: Translator = ENGLISH) -> dict[str, pd.DataFram
             "cities": cities}  # fmt: skip
 
 
-def more_than_shown(total: int, tr: Translator = ENGLISH) -> str:
-    """Said under a preview table that shows only its first rows; empty when it shows them all."""
-    if total <= SHOWN:
-        return ""
-    return tr("The first {shown} of {total} are shown.", shown=tr.number(SHOWN), total=tr.number(total))
+def _shown_columns(change: object) -> list[str]:
+    """The changed columns a preview lists (a date's precision goes with the date)."""
+    return [
+        c for c in change.after if not c.endswith("_precision") or c.replace("_precision", "_on") not in change.after
+    ]
+
+
+def change_rows(plan: object) -> int:
+    """How many rows the preview's table of changes has in all (one per changed value)."""
+    return sum(len(_shown_columns(c)) for c in plan.changed)
