@@ -166,11 +166,9 @@ SELECT partnership_id AS id, max(d) AS last_other FROM (
 """
 
 
-def activity(
-    con: duckdb.DuckDBPyConnection, f: PartnershipFilter, today: dt.date, frame: pd.DataFrame | None = None
-) -> pd.DataFrame:
+def activity(con: duckdb.DuckDBPyConnection, f: PartnershipFilter, today: dt.date) -> pd.DataFrame:
     """Per agreement in force: the counts :func:`assess` scores, aggregated in DuckDB."""
-    frame = partnerships(con, f, today) if frame is None else frame
+    frame = partnerships(con, f, today)
     frame = frame[frame["status"].isin(reference.AGREEMENT_STATUSES)]
     ids = [int(i) for i in frame["id"]]
     cur = con.cursor()
@@ -202,11 +200,9 @@ def activity(
     return out
 
 
-def assess_all(
-    con: duckdb.DuckDBPyConnection, f: PartnershipFilter, today: dt.date, frame: pd.DataFrame | None = None
-) -> pd.DataFrame:
+def assess_all(con: duckdb.DuckDBPyConnection, f: PartnershipFilter, today: dt.date) -> pd.DataFrame:
     """Agreements in force with score, class and reasons (``health`` holds the :class:`Health`)."""
-    frame = activity(con, f, today, frame)
+    frame = activity(con, f, today)
     needed = ["events_24m", "sent", "received", "fu_due", "fu_on_time", "fu_overdue", "fu_late", "targets_judged",
               "targets_met", "last_contact"]  # fmt: skip
     found = [assess(r, today) for r in frame[needed].to_dict("records")]

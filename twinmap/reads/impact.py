@@ -84,11 +84,7 @@ def summarise(frame: pd.DataFrame, months: int) -> pd.DataFrame:
 
 
 def impact(
-    con: duckdb.DuckDBPyConnection, f: queries.PartnershipFilter, indicator: str, today: dt.date, months: int = 24,
-    frame: pd.DataFrame | None = None,
-) -> pd.DataFrame:  # fmt: skip
-    """Before/after signing per partnership with the verdict against all foreign visitors.
-
-    ``frame``: the filter's partnerships when the caller holds them already (read once per data version).
-    """
-    return summarise(queries.before_after(con, f, indicator, today, months, frame), months)
+    con: duckdb.DuckDBPyConnection, f: queries.PartnershipFilter, indicator: str, today: dt.date, months: int = 24
+) -> pd.DataFrame:
+    """Before/after signing per partnership with the verdict against all foreign visitors."""
+    return summarise(queries.before_after(con, f, indicator, today, months), months)

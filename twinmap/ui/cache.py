@@ -115,32 +115,16 @@ def _cached(query: Callable) -> Callable:
 
 
 partnerships = _cached(queries.partnerships)
-
-
-def _from_partnerships(query: Callable, today_at: int = 1) -> Callable:
-    """A read that starts from the filter's partnerships, handed the cached frame instead of reading it again.
-
-    At 50,000 partnerships that read costs half a second, and the overview's headline, health
-    and tourism impact each started with it.
-    """
-
-    @functools.wraps(query)
-    def read(con: duckdb.DuckDBPyConnection, *args: Any) -> Any:
-        return query(con, *args, frame=partnerships(args[0], args[today_at]))
-
-    return read
-
-
 home_cities = _cached(queries.home_cities)
 signing_years = _cached(queries.signing_years)
 events = _cached(queries.events)
 upcoming_events = _cached(queries.upcoming_events)
-headline = _cached(_from_partnerships(queries.headline))
+headline = _cached(queries.headline)
 indicator_series = _cached(queries.indicator_series)
 indicator_cities = _cached(queries.indicator_cities)
-tourism_impact = _cached(_from_partnerships(impact.impact, today_at=2))
+tourism_impact = _cached(impact.impact)
 register_table = _cached(register.table)
-assessed_health = _cached(_from_partnerships(health.assess_all))
+assessed_health = _cached(health.assess_all)
 board = _cached(lifecycle.board)
 stages = _cached(lifecycle.stages)
 missions = _cached(lifecycle.missions)
