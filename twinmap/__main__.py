@@ -16,6 +16,7 @@ from pathlib import Path
 import duckdb
 
 from twinmap.core import config
+from twinmap.core.text import quoted
 from twinmap.ingest import batches, exporter, importer, mapping, readers, seed
 from twinmap.ingest.specs import TABLES
 from twinmap.store import auth, db, postgres, transfer
@@ -36,6 +37,9 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="import the valid rows and leave out the rows with problems (default: all or nothing)",
     )
+    imp.add_argument("--blank-clears", action="store_true",
+                     help="a blank cell of a row that updates a held row erases the held value (default: keeps it); "
+                          "every erased value is listed")  # fmt: skip
     imp.add_argument("--rejects", type=Path,
                      help="with --skip-invalid: write the left-out rows, with a problem column, to this CSV "
                           "(default: FILE-rejected.csv beside the file)")  # fmt: skip
@@ -106,9 +110,9 @@ def _import(con, args) -> int:
         return 2
     data, name = args.file.read_bytes(), args.file.name
     if layout and layout.home_side and args.table == "partnerships":
-        plans = importer.plan_pairs(con, data, name, layout)  # ours as partnerships, the rest as ties
+        plans = importer.plan_pairs(con, data, name, layout, args.blank_clears)  # ours as partnerships, the rest ties
     else:
-        plans = [importer.plan_import(con, data, name, args.table, layout)]
+        plans = [importer.plan_import(con, data, name, args.table, layout, blank_clears=args.blank_clears)]
     partial = args.skip_invalid and all(p.ok or p.can_skip for p in plans)
     refused = not all(p.ok for p in plans) and not partial  # all or nothing, across the parts too
     reports = [_import_part(con, args, plan, refused, partial) for plan in plans]
@@ -140,7 +144,16 @@ def _import_part(con, args, plan: importer.Plan, refused: bool, partial: bool) -
         print(f"  {len(plan.skipped_rows)} row(s) with problems left out, written with their reasons to {rejects}")
     _print_all([f"{'skipped' if partial else 'error'}: {p.text(name)}" for p in plan.errors])
     _print_all([f"note: {w.reason}" for w in plan.warnings])
+    verb = "would erase" if status == "valid" else "erased"
+    _print_all([f"{verb}: {name}, row {row}, column {col}: {quoted(_shown(old))}" for row, col, old in plan.erasures])
+    _print_all([f"local name: {c.before.get('name')} is now also {c.after['local_name']} (row {c.row})"
+                for c in plan.spellings_to_add])  # fmt: skip
     return report
+
+
+def _shown(value: object) -> str:
+    """A held value in one line of text (a list, such as areas, joined)."""
+    return ";".join(value) if isinstance(value, list) else str(value)
 
 
 def _summary(plan: importer.Plan, report: dict, name: str) -> str:

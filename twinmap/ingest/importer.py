@@ -93,6 +93,9 @@ class Plan:
     part: str = ""  # of a pair list: "ours" (partnerships) or "others" (ties)
     version: int | None = None  # the store's data version the plan was made against
     source: readers.Sheet | None = field(default=None, repr=False)  # the file as read, for the skipped rows' file
+    blank_clears: bool = False  # asked for: a blank cell of a row that updates a held row erases its value
+    city_spellings: list[Change] = field(default_factory=list)  # held cities given the file's spelling as local name
+    deleted: list[Change] = field(default_factory=list)  # rows to delete (grid edits), each with its full values
 
     @property
     def new(self) -> list[dict[str, Any]]:
@@ -127,6 +130,27 @@ class Plan:
         return [c for c in self.new_cities if c["id"] in used]
 
     @property
+    def spellings_to_add(self) -> list[Change]:
+        """The local names a committed row gives held cities (none from a row that was left out)."""
+        skipped = set(self.skipped_rows) if self.errors else set()
+        return [c for c in self.city_spellings if c.row not in skipped]
+
+    @property
+    def erasures(self) -> list[tuple[int, str, Any]]:
+        """Every held value a blank cell erases (row, database column, old value): asked for with blank_clears."""
+        return [
+            (c.row, k, c.before.get(k))
+            for c in self.changed
+            for k, v in c.after.items()
+            if _plain(v) in (None, []) and _plain(c.before.get(k)) not in (None, [])
+        ]
+
+    @property
+    def has_changes(self) -> bool:
+        """Whether committing would write anything."""
+        return bool(self.new_count or self.changed or self.cities_to_create or self.spellings_to_add or self.deleted)
+
+    @property
     def valid_rows(self) -> int:
         """Rows that would be imported (new, changed or unchanged)."""
         return self.new_count + len(self.changed) + self.unchanged
@@ -153,7 +177,17 @@ class Plan:
     def fingerprint(self) -> tuple:
         """What a commit would do, to check that nothing moved between preview and commit."""
         changed = [(c.id, sorted(c.after)) for c in self.changed]
-        return (self.file_hash, self.new_count, changed, len(self.new_cities), tuple(self.skipped_rows))
+        spellings = [(c.id, c.after["local_name"]) for c in self.city_spellings]
+        deleted = [c.id for c in self.deleted]
+        return (
+            self.file_hash,
+            self.new_count,
+            changed,
+            len(self.new_cities),
+            tuple(self.skipped_rows),
+            spellings,
+            deleted,
+        )
 
     def report(self, status: str) -> dict[str, Any]:
         """The machine-readable report (command line ``--report`` and tests)."""
@@ -161,6 +195,8 @@ class Plan:
             "status": status, "table": self.table, "file": self.filename, "encoding": self.encoding,
             "rows_read": self.rows_read, "inserted": self.new_count, "updated": len(self.changed),
             "unchanged": self.unchanged, "cities_created": len(self.cities_to_create),
+            "deleted": len(self.deleted), "local_names_added": len(self.spellings_to_add),
+            "erased": [{"row": r, "column": c, "old": _json_safe(v)} for r, c, v in self.erasures],
             "skipped": len(self.skipped_rows) if self.errors else 0,
             "errors": [{"row": p.row, "column": p.column, "reason": p.reason} for p in self.errors],
             "warnings": [w.reason for w in self.warnings],
@@ -174,15 +210,22 @@ def plan_import(
     table: str,
     mapping: Mapping | None = None,
     part: str = "",
+    blank_clears: bool = False,
 ) -> Plan:
     """Read and validate a file for ``table`` against the current database; write nothing.
+
+    A blank cell of a row that updates a held row keeps the held value, so a file needs only
+    each row's key and what changes; ``blank_clears`` (staff ask for it) makes a blank cell
+    erase the held value instead, and the plan lists each erased value (:attr:`Plan.erasures`).
 
     With a ``mapping`` the file's columns are read as it says; a pair list mapped onto
     partnerships with a home side is planned in two parts (:func:`plan_pairs`): ``part="ours"``
     the rows with one of our home cities, ``part="others"`` the rest, as other cities' ties.
     """
     spec = TABLES[table]
-    plan = Plan(table, filename, data, hashlib.sha256(data).hexdigest(), mapping=mapping, part=part)
+    plan = Plan(
+        table, filename, data, hashlib.sha256(data).hexdigest(), mapping=mapping, part=part, blank_clears=blank_clears
+    )
     plan.version = db.data_version(con)
     try:
         original = readers.read(data)
@@ -206,11 +249,13 @@ def plan_import(
     return plan
 
 
-def plan_pairs(con: duckdb.DuckDBPyConnection, data: bytes, filename: str, mapping: Mapping) -> list[Plan]:
+def plan_pairs(
+    con: duckdb.DuckDBPyConnection, data: bytes, filename: str, mapping: Mapping, blank_clears: bool = False
+) -> list[Plan]:
     """A list of city pairs: partnerships where one side is our home city, the other rows as ties."""
     return [
-        plan_import(con, data, filename, "partnerships", mapping, part="ours"),
-        plan_import(con, data, filename, "ties", mapping, part="others"),
+        plan_import(con, data, filename, "partnerships", mapping, part="ours", blank_clears=blank_clears),
+        plan_import(con, data, filename, "ties", mapping, part="others", blank_clears=blank_clears),
     ]
 
 
@@ -244,8 +289,9 @@ def _map_header(spec: TableSpec, header: list[str], plan: Plan) -> dict[int, Col
             )
         mapped[i] = col
     present = {c.name for c in mapped.values()}
+    keys = spec.key_columns()
     for col in spec.columns:
-        if col.required and col.name not in present:
+        if col.required and col.name not in present and col.name in keys:
             plan.errors.append(
                 Problem(1, col.name, N_("the required column {name} is missing from the header"), {"name": col.name})
             )
@@ -286,6 +332,18 @@ class _CellProblem(Exception):
         self.column, self.err = column, err
 
 
+@dataclass
+class _Match:
+    """The valid rows of a file (positions and line numbers) and the held row each updates (-1: a new row)."""
+
+    rows: np.ndarray
+    lines: np.ndarray
+    held: pa.Table
+    old: np.ndarray
+    accepted: np.ndarray
+    table: pa.Table
+
+
 class _Planner:
     """Validates a file a column at a time, resolving cities and partnerships, and sorts rows into the plan.
 
@@ -317,6 +375,12 @@ class _Planner:
             if g is not None:
                 self.by_geonameid.setdefault(g, i)
         self.display = {(fold(n), c): n for _, n, _, c, _ in reversed(cities)}
+        self.local_names = {i: ln for i, _, ln, *_ in cities}
+        self.keys = spec.key_columns()
+        self.blanks: dict[str, np.ndarray] = {}  # database column -> rows whose cell was left blank
+        self.required_blank: dict[str, np.ndarray] = {}  # required template column -> rows left blank there
+        self.spelled: dict[int, str] = {}  # line -> the non-Latin name a cities row typed (kept as local name)
+        self.touched = False  # values changed after matching (held values filled in, a rule's own writes)
         plan.city_names = {i: n for i, n, *_ in cities}
         self.partnerships = {
             (h, p): (i, h, p)
@@ -340,15 +404,21 @@ class _Planner:
             if col.name not in self.refs:
                 self._column(col)
         self._references()
+        naming = _BEFORE_MATCHING.get(self.spec.name)
+        if naming:  # what a row's key is may depend on it (a city typed in Cyrillic is stored in English)
+            naming(self, ~self._flagged(errors))
+        matched = self._match(~self._flagged(errors))
+        if matched is not None:
+            self._fill_held(matched)
+            self._require(matched)
         rules = _RULES.get(self.spec.name)
-        if rules:  # rules compare values: only on rows each of whose values was read
+        if rules:  # rules compare values, held ones filled in: only on rows each of whose values was read
             rules(self, ~self._flagged(errors))
-        ok = ~self._flagged(errors)
+        if matched is not None:
+            self._sort(matched, ~self._flagged(errors))
         _in_row_order(self.plan.errors, errors)
         _in_row_order(self.plan.warnings, warnings)
-        errors = len(self.plan.errors)
-        self._classify(ok)
-        _in_row_order(self.plan.errors, errors)
+        self._spellings_before()
 
     def error(self, line: int | None, column: str, msgid: str, **values: object) -> None:
         self.plan.errors.append(Problem(line, column, msgid, values))
@@ -378,11 +448,15 @@ class _Planner:
         if col.kind == "text":
             return self._text_column(col)
         encoded = pc.dictionary_encode(self.raw[col.name])
-        outcomes = [self._converted(col, cell) for cell in encoded.dictionary.to_pylist()]
+        cells = encoded.dictionary.to_pylist()
+        outcomes = [self._converted(col, cell) for cell in cells]
+        blank = np.array([not (cell or "").strip() for cell in cells], dtype=bool)
         failed = np.array(
-            [err is not None or (col.required and value in (None, [], ())) for value, err in outcomes], dtype=bool
-        )
+            [err is not None or (col.required and value in (None, [], ()) and not empty)
+             for (value, err), empty in zip(outcomes, blank, strict=True)], dtype=bool
+        )  # fmt: skip
         indices = encoded.indices.to_numpy()
+        self._blank(col, blank[indices] if len(indices) else np.zeros(0, dtype=bool))
         for r in np.flatnonzero(failed[indices]) if len(indices) else ():
             _value, err = outcomes[indices[r]]
             if err is not None:
@@ -398,10 +472,17 @@ class _Planner:
         if pc.any(pc.starts_with(text, "'")).as_py():  # our exports' formula guard taken off
             text = pc.replace_substring_regex(text, r"^'([=+\-@])", r"\1")
         empty = pc.equal(pc.binary_length(text), 0).to_numpy(zero_copy_only=False)
-        if col.required:
-            self.flag(empty, col.name, N_("a value is required"))
+        self._blank(col, empty)
         self.values[col.db_column] = pc.if_else(pa.array(empty), pa.scalar(None, pa.string()), text)
         return None
+
+    def _blank(self, col: Column, rows: np.ndarray) -> None:
+        """Note which rows left a column blank: an update keeps the held value there, a new row may need one."""
+        names = {"side": ("city_id",), "date": (col.db_column, col.precision)}.get(col.kind, (col.db_column,))
+        if col.kind != "id":
+            self.blanks.update(dict.fromkeys(names, rows))
+        if col.required:
+            self.required_blank[col.name] = rows
 
     def _converted(self, col: Column, cell: str) -> tuple[Any, convert.CellError | None]:
         seen = self.converted.setdefault(col.name, {})
@@ -442,19 +523,28 @@ class _Planner:
         everyone = np.ones(len(self.lines), dtype=bool)
         for ref in self.spec.cities:
             if ref.city in self.raw:
-                found = self._city_column(ref, everyone)
+                blank = self._blank_text(ref.city)
+                self.blanks[ref.db] = blank
+                rows = everyone
+                if ref.required and ref.city not in self.keys:  # a new row needs it, an update keeps it
+                    self.required_blank[ref.city], rows = blank, ~blank
+                found = self._city_column(ref, rows)
                 self.values[ref.db] = pa.array(found, pa.int64(), mask=found == 0)
         if not self.spec.partnership:
             return
         rows = everyone
         if not self.spec.partnership_required:  # a row may name no partnership at all
-            blank = pc.equal(
-                pc.add(pc.binary_length(self._text("home_city")), pc.binary_length(self._text("partner_city"))), 0
-            )
-            rows = ~blank.to_numpy(zero_copy_only=False)
+            blank = self._blank_text("home_city") & self._blank_text("partner_city")
+            self.blanks["partnership_id"] = blank
+            rows = ~blank
         home = self._city_column(CityRef("home_city", "home_country", "", from_gazetteer=False), rows)
         partner = self._city_column(CityRef("partner_city", "partner_country", "", from_gazetteer=False), rows)
         self._partnerships(home, partner, rows)
+
+    def _blank_text(self, name: str) -> np.ndarray:
+        """Rows whose cell in a template column is blank (all of them when the file lacks the column)."""
+        text = pc.utf8_trim_whitespace(self._text(name))
+        return pc.equal(pc.binary_length(text), 0).to_numpy(zero_copy_only=False)
 
     def _city_column(self, ref: CityRef, rows: np.ndarray) -> np.ndarray:
         """Each row's city id (0 for none), resolved once per distinct spelling unless resolving it warned."""
@@ -509,7 +599,7 @@ class _Planner:
     def _resolve(self, line: int, ref: CityRef, raw: dict[str, str]) -> int | None:
         name, country_raw = raw.get(ref.city, "").strip(), raw.get(ref.country, "")
         if not name:
-            if ref.required:
+            if ref.required and (ref.city in self.keys or not ref.db):
                 self.error(line, ref.city, N_("a value is required"))
             return None
         try:
@@ -541,6 +631,7 @@ class _Planner:
             msgid = N_("row {row}: {name} was read as the known city {known}")
             known = quoted(self.plan.city_names.get(held, name))
             self.plan.warnings.append(Problem(line, "", msgid, {"row": line, "name": quoted(name), "known": known}))
+            self._keep_spelling(line, held, name)
             return held
         if places and point:
             place, _km = gazetteer.nearest(places, *point)
@@ -628,6 +719,7 @@ class _Planner:
             self.plan.warnings.append(
                 Problem(line, "", msgid, {"row": line, "name": quoted(name), "known": quoted(place.name)})
             )
+            self._keep_spelling(line, held, name)
             return held
         if place.geonameid in self.created_places:  # another spelling of a city this file creates
             self.created[key] = self.created_places[place.geonameid]
@@ -641,6 +733,31 @@ class _Planner:
         )  # fmt: skip
         self.created[key] = self.created_places[place.geonameid] = temp_id
         return temp_id
+
+    def _keep_spelling(self, line: int, city: int, name: str) -> None:
+        """A held city named in another script keeps that spelling as its local name, if it has none."""
+        if is_latin(name):
+            return
+        local = self.local_names.get(city)
+        if local is None:
+            self.local_names[city] = name
+            self.plan.city_spellings.append(Change(city, {}, {"local_name": name}, line))
+        elif fold(local) != fold(name):
+            msgid = N_("row {row}: {name} is the city {known}, which keeps its local name {local}")
+            known = quoted(self.plan.city_names.get(city, name))
+            self.plan.warnings.append(
+                Problem(line, "", msgid, {"row": line, "name": quoted(name), "known": known, "local": quoted(local)})
+            )
+
+    def _spellings_before(self) -> None:
+        """The full held rows of the cities given a local name (an undo restores them)."""
+        ids = [c.id for c in self.plan.city_spellings]
+        if not ids:
+            return
+        rows = self.cur.execute("SELECT * FROM cities WHERE id IN (SELECT unnest(?))", [ids]).fetch_arrow_table()
+        held = {r["id"]: r for r in rows.to_pylist()}
+        for change in self.plan.city_spellings:
+            change.before = held[change.id]
 
     def _existing_rows(self, table: pa.Table) -> pa.Table:
         """The held rows a file's rows could be: by id, or sharing the id a natural key starts with.
@@ -683,11 +800,11 @@ class _Planner:
             return key[:n], key[:n], key[n:]
         return key[:n], key[n : 2 * n], key[2 * n :]
 
-    def _classify(self, ok: np.ndarray) -> None:
-        """New, changed or unchanged; a repeated row, a pair the other way round or a wrong id is a problem."""
+    def _match(self, ok: np.ndarray) -> _Match | None:
+        """Each valid row's held row; a repeated row, a pair the other way round or a wrong id is a problem."""
         rows = np.flatnonzero(ok)
         if rows.size == 0:
-            return
+            return None
         table = pa.table({k: v.take(pa.array(rows)) for k, v in self.values.items()})
         lines = self.lines[rows]
         held = self._existing_rows(table)
@@ -705,11 +822,52 @@ class _Planner:
             self.error(int(lines[r]), "", msgid, keys=keys, row=int(lines[first[key[r]]]))
         accepted = ~refused & ~earlier
         old = self._held_row(key, held_by_key, held_ids, given, table, lines, accepted)
-        accepted &= old != -2
-        new = accepted & (old == -1)
+        return _Match(rows, lines, held, old, accepted & (old != -2), table)
+
+    def _fill_held(self, m: _Match) -> None:
+        """A blank cell of a row that updates a held row takes the held value (unless staff asked blanks to clear)."""
+        if self.plan.blank_clears:
+            return
+        updating = m.accepted & (m.old >= 0)
+        if not updating.any():
+            return
+        for name, blank in self.blanks.items():
+            where = updating & blank[m.rows]
+            if name not in m.held.column_names or name not in self.values or not where.any():
+                continue
+            at = np.zeros(len(self.lines), dtype=np.int64)
+            at[m.rows[where]] = m.old[where]
+            mask = np.zeros(len(self.lines), dtype=bool)
+            mask[m.rows[where]] = True
+            current = self.values[name]
+            held = m.held[name].combine_chunks().take(pa.array(at))
+            if not pa.types.is_null(current.type):
+                held = held.cast(current.type)
+            self.values[name] = pc.if_else(pa.array(mask), held, current)
+            self.touched = True
+
+    def _require(self, m: _Match) -> None:
+        """A new row needs every required column; an update may leave them blank (or, blanks clearing, may not)."""
+        new = m.accepted & (m.old == -1)
+        needs = new | (m.accepted & (m.old >= 0)) if self.plan.blank_clears else new
+        for name, blank in self.required_blank.items():
+            for r in np.flatnonzero(needs & blank[m.rows]):
+                self.error(int(m.lines[r]), name, N_("a value is required"))
+        absent = [c.name for c in self.spec.columns if c.required and c.name not in self.present]
+        for r in np.flatnonzero(new) if absent else ():
+            for name in absent:
+                self.error(int(m.lines[r]), name, N_("a new row needs {name}: the file has no such column"), name=name)
+
+    def _sort(self, m: _Match, ok: np.ndarray) -> None:
+        """The rows still valid after the rules: new, changed (old -> new) or unchanged."""
+        final = m.accepted & ok[m.rows]
+        table = m.table
+        if self.touched or not final.all():
+            table = pa.table({k: v.take(pa.array(m.rows)) for k, v in self.values.items()})
+        new = final & (m.old == -1)
         self.plan.new_table = table.filter(pa.array(new)).drop_columns([c for c in ("id",) if c in table.column_names])
-        self.plan.new_rows = lines[new].tolist()
-        self._compare(table, held, np.flatnonzero(accepted & (old >= 0)), old, lines)
+        self.plan.new_rows = m.lines[new].tolist()
+        self._compare(table, m.held, np.flatnonzero(final & (m.old >= 0)), m.old, m.lines)
 
     def _reversed(
         self, key: np.ndarray, back: np.ndarray, size: int, holding: tuple[np.ndarray, np.ndarray],
@@ -803,6 +961,12 @@ def _no_city(from_gazetteer: bool, hint: list[str]) -> str:
     return msgid
 
 
+def _json_safe(value: Any) -> Any:
+    """A held value as a report's JSON holds it (dates as ISO text)."""
+    value = _plain(value)
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
 def _plain(value: Any) -> Any:
     """Values as Python compares them (numpy and pandas scalars, NaN/NaT as None, lists)."""
     if value is None:
@@ -818,23 +982,40 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _names_cities(p: _Planner, line: int, out: dict[str, Any]) -> None:
+    """Before matching: a name in its own script is stored in English (the key), the spelling kept for later."""
+    name, country = out.get("name"), out.get("country_code")
+    if not (name and country):
+        return
+    place = gazetteer.find(name, country)
+    if not is_latin(name) and place is None:  # stored as written, as a reference to it would be
+        msgid = N_("row {row}: {name} is not in Latin letters and the gazetteer does not know it in {country}: "
+                   "stored as written; add its English name under name when you know it")  # fmt: skip
+        p.plan.warnings.append(Problem(line, "name", msgid, {"row": line, "name": quoted(name), "country": country}))
+    elif not is_latin(name):  # the English name comes from GeoNames; the typed one becomes the local name
+        p.spelled[line] = name
+        out["name"] = place.name
+    if place is not None and out.get("geonameid") is None and (out.get("lat") is None or not is_latin(name)):
+        out["geonameid"] = place.geonameid  # finds the city held under another spelling
+
+
 def _rules_cities(p: _Planner, line: int, out: dict[str, Any]) -> None:
+    """After matching (held values filled in): coordinates, and what the gazetteer knows of a new city."""
     lat, lon = out.get("lat"), out.get("lon")
     if (lat is None) != (lon is None):
         return p.error(line, "lat" if lat is None else "lon", N_("give both latitude and longitude, or neither"))
     name, country = out.get("name"), out.get("country_code")
     if not (name and country):
         return None
-    place = gazetteer.find(name, country)
-    if not is_latin(name) and place is None:  # stored as written, as a reference to it would be
-        msgid = N_("row {row}: {name} is not in Latin letters and the gazetteer does not know it in {country}: "
-                   "stored as written; add its English name under name when you know it")  # fmt: skip
-        p.plan.warnings.append(Problem(line, "name", msgid, {"row": line, "name": quoted(name), "country": country}))
-    elif not is_latin(name):  # a name in its own script is the local name; the English one comes from GeoNames
-        out["local_name"] = out.get("local_name") or name
-        out["name"] = place.name
-        out.setdefault("geonameid", place.geonameid)
+    spelled = p.spelled.get(line)
+    if spelled and not out.get("local_name"):
+        out["local_name"] = spelled
+    elif spelled and fold(out["local_name"]) != fold(spelled):
+        msgid = N_("row {row}: {name} is the city {known}, which keeps its local name {local}")
+        values = {"row": line, "name": quoted(spelled), "known": quoted(name), "local": quoted(out["local_name"])}
+        p.plan.warnings.append(Problem(line, "name", msgid, values))
     if lat is None:
+        place = gazetteer.find(name, country)
         if place is None:
             hint = gazetteer.suggest(name, country)
             msgid = (
@@ -865,6 +1046,7 @@ def _each_row(rule: Callable[[_Planner, int, dict[str, Any]], None]) -> Callable
         records = table.to_pylist() if table.num_columns else [{} for _ in picked]
         for r, out in zip(picked, records, strict=True):
             rule(p, int(p.lines[r]), out)
+        p.touched = True
         for name in {k for out in records for k in out}:
             column = p.values.get(name)
             full = column.to_pylist() if column is not None else [None] * len(p.lines)
@@ -946,5 +1128,6 @@ _ARROW = {"text": pa.string(), "int": pa.int64(), "id": pa.int64(), "float": pa.
           "code": pa.string(), "country": pa.string(), "side": pa.string(), "counts": pa.string()}  # fmt: skip
 
 
+_BEFORE_MATCHING = {"cities": _each_row(_names_cities)}
 _RULES = {"cities": _each_row(_rules_cities), "partnerships": _rules_partnerships, "events": _rules_events_people,
           "missions": _rules_events, "follow_ups": _rules_follow_ups, "ties": _rules_ties}  # fmt: skip

@@ -69,12 +69,31 @@ class TableSpec:
     partnership: bool = False  # rows name a partnership by its two cities
     partnership_required: bool = True  # False: the partnership columns may be left empty
     pair: tuple[str, str] = ()  # two key columns naming the same pair in either order (A–B is B–A)
+    owns: tuple[str, ...] = ()  # tables whose rows belong to a row of this one: deleted (and undone) with it
     examples: tuple[dict[str, str], ...] = field(default_factory=tuple)
     help: str = ""
 
     def column(self, name: str) -> Column:
         """The column of that template name."""
         return next(c for c in self.columns if c.name == name)
+
+    def key_columns(self) -> frozenset[str]:
+        """The template columns that say which row a file's row is (its natural key, as typed).
+
+        Only these must be in every file: a row that updates a held row needs its key and what
+        changes, and a blank cell elsewhere keeps the held value.
+        """
+        names: set[str] = set()
+        for key in self.key:
+            refs = [r for r in self.cities if r.db == key]
+            if key == "partnership_id" or (key == "city_id" and any(c.kind == "side" for c in self.columns)):
+                names |= {"home_city", "home_country", "partner_city", "partner_country"}
+                names |= {c.name for c in self.columns if c.kind == "side"}
+            elif refs:
+                names |= {refs[0].city, refs[0].country}
+            else:
+                names |= {c.name for c in self.columns if c.db_column == key}
+        return frozenset(names)
 
 
 def _t(name: str, *aliases: str, required: bool = False, help: str = "", db: str = "") -> Column:  # noqa: A002
@@ -205,6 +224,7 @@ PARTNERSHIPS = TableSpec(
     ),
     key=("home_city_id", "partner_city_id"),
     pair=("home_city_id", "partner_city_id"),
+    owns=("stages",),  # its stage history goes (and comes back) with it
     cities=_PARTNER_REFS,
     examples=(
         {

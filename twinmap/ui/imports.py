@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from twinmap.core.reference import N_
 from twinmap.ingest import batches, convert, exporter, importer, readers
 from twinmap.ingest.importer import Plan
 from twinmap.ingest.specs import LOAD_ORDER, TABLES
@@ -15,6 +16,12 @@ from twinmap.ui import cache, mapping_form, widgets
 from twinmap.ui.page import Page
 from twinmap.views import previews
 from twinmap.views.labels import md_escape
+
+BLANKS_HELP = N_(
+    "Off (the usual): a blank cell of a row that updates a held row keeps the held value, so a file needs only "
+    "each row's key and what changes. On: a blank cell erases the held value; the preview lists every value "
+    "that will be erased."
+)
 
 
 def upload(p: Page) -> list[Plan]:
@@ -31,16 +38,18 @@ def upload(p: Page) -> list[Plan]:
     file = st.file_uploader(_("CSV or Excel file (up to {mb} MB)", mb=readers.MAX_BYTES // (1024 * 1024)),
                             type=["csv", "tsv", "txt", "xlsx"], key="data_file")  # fmt: skip
     widgets.uploader_in_words(_("Choose a file"))
+    clears = st.checkbox(_("Blank cells clear the value"), key="data_blank_clears",
+                         help=_(BLANKS_HELP))  # fmt: skip
     if file is None:
         return []
     layout = mapping_form.form(p, table, file.getvalue(), file.file_id)
-    key = (table, file.file_id, cache.data_version(), layout.to_json() if layout else "")
+    key = (table, file.file_id, cache.data_version(), layout.to_json() if layout else "", clears)
     if st.session_state.get("data_plan_key") != key:
         con, data = cache.connection(), file.getvalue()
         if layout and layout.home_side and table == "partnerships":
-            plans = importer.plan_pairs(con, data, file.name, layout)
+            plans = importer.plan_pairs(con, data, file.name, layout, blank_clears=clears)
         else:
-            plans = [importer.plan_import(con, data, file.name, table, layout)]
+            plans = [importer.plan_import(con, data, file.name, table, layout, blank_clears=clears)]
         st.session_state.data_plans, st.session_state.data_plan_key = plans, key
     return st.session_state.data_plans
 
@@ -55,7 +64,7 @@ def preview(p: Page, plans: list[Plan]) -> None:
         decided.append(_part(p, plan, "" if i == 0 else f"_{i + 1}"))
     if None in decided:
         return  # refused: all or nothing, across the parts too
-    nothing = not any(plan.new_count or plan.changed or plan.cities_to_create for plan in plans)
+    nothing = not any(plan.has_changes for plan in plans)
     if nothing:
         st.info(_("Everything in this file is already in the database: nothing to change."))
     if st.button(_("Commit this import"), type="primary", disabled=nothing, key="data_commit"):
@@ -92,8 +101,14 @@ def _part(p: Page, plan: Plan, suffix: str) -> bool | None:
     widgets.titled_table(_("New rows"), shown["new"], f"data_new{suffix}", total=plan.new_count)
     widgets.titled_table(_("Changes (old → new)"), shown["changes"], f"data_changes{suffix}",
                          total=previews.change_rows(plan))  # fmt: skip
+    if len(shown["erased"]):
+        st.warning(_("Blank cells will erase {n} held value(s), listed here.", n=_.number(len(plan.erasures))))
+        widgets.titled_table(_("Values that will be erased"), shown["erased"], f"data_erased{suffix}")
     added = _("Cities to be added (from the gazetteer, or where the file puts them)")
     widgets.titled_table(added, shown["cities"], f"data_cities{suffix}")
+    if len(shown["spellings"]):
+        widgets.titled_table(_("Held cities given the file's spelling as their local name"), shown["spellings"],
+                             f"data_spellings{suffix}")  # fmt: skip
     return skip
 
 
