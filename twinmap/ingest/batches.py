@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+from collections.abc import Callable
 from typing import Any
 
 import duckdb
@@ -21,7 +22,7 @@ import pyarrow.compute as pc
 
 from twinmap.core import config
 from twinmap.core.reference import N_, PRIVATE_STATUSES, Explained
-from twinmap.ingest.importer import Plan, plan_import
+from twinmap.ingest.importer import Change, Plan, plan_import
 from twinmap.ingest.specs import TABLES, references
 from twinmap.store import db
 
@@ -47,8 +48,17 @@ class UndoRefused(Explained):
     """The batch cannot be undone (the message says why and what to do)."""
 
 
+class DeleteRefused(Explained):
+    """Rows to delete are still referred to (a partnership's events...); nothing was changed."""
+
+
 def commit(
-    con: duckdb.DuckDBPyConnection, plan: Plan, user: str, record_stages: bool = True, skip_invalid: bool = False
+    con: duckdb.DuckDBPyConnection,
+    plan: Plan,
+    user: str,
+    record_stages: bool = True,
+    skip_invalid: bool = False,
+    guard: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
 ) -> int | None:
     """Apply a clean plan in one transaction; return the batch id (None when nothing changes).
 
@@ -61,6 +71,10 @@ def commit(
     stage-history row dated today in the same batch, so the pipeline knows when each stage
     began and an undo takes the history back too. Loading historical files passes
     ``record_stages=False``: their stage dates are not today.
+
+    ``guard`` runs inside the write transaction, after every other writer (another app server
+    too) has finished and before anything is written: a grid's save checks there that no row it
+    read has changed since, and raises to write nothing.
     """
 
     def acceptable(p: Plan) -> bool:
@@ -72,13 +86,15 @@ def commit(
         # Nothing written since the preview (the data version is the same): the preview is the plan.
         # Otherwise plan again against what is there now and refuse if that differs.
         unchanged = plan.version is not None and plan.version == db.data_version(con)
-        fresh = plan if unchanged else plan_import(con, plan.data, plan.filename, plan.table, plan.mapping, plan.part)
+        fresh = plan if unchanged else _again(con, plan)
         if not acceptable(fresh) or fresh.fingerprint() != plan.fingerprint():
             raise StalePreview("the data changed since this preview was made: check the preview again, then commit")
-        if not (fresh.new_count or fresh.changed or fresh.cities_to_create):
+        if not fresh.has_changes:
             return None
         try:
             with db.write_transaction(con) as cur:
+                if guard is not None:
+                    guard(cur)
                 return _apply(cur, fresh, user, record_stages)
         except duckdb.Error as err:  # the preview checks every constraint; this is the last guard
             log.exception("import of %s refused by the database", plan.filename)
@@ -87,16 +103,34 @@ def commit(
             ) from None
 
 
+def _again(con: duckdb.DuckDBPyConnection, plan: Plan) -> Plan:
+    """The same file planned against the store as it is now (rows to delete carried over, re-read)."""
+    fresh = plan_import(con, plan.data, plan.filename, plan.table, plan.mapping, plan.part, plan.blank_clears)
+    if plan.deleted:
+        ids = [c.id for c in plan.deleted]
+        fresh.deleted = [Change(r["id"], r, {}, c.row) for c, r in zip(plan.deleted, held_rows(con, plan.table, ids),
+                                                                          strict=False)]  # fmt: skip
+    return fresh
+
+
+def held_rows(con: duckdb.DuckDBPyConnection, table: str, ids: list[int]) -> list[dict[str, Any]]:
+    """The stored rows of ``table`` with these ids, in that order (a missing id is left out)."""
+    _check_table(table)
+    found = con.cursor().execute(f"SELECT * FROM {table} WHERE id IN (SELECT unnest(?))", [ids]).fetch_arrow_table()
+    by_id = {r["id"]: r for r in found.to_pylist()}
+    return [by_id[i] for i in ids if i in by_id]
+
+
 def _apply(cur: duckdb.DuckDBPyConnection, plan: Plan, user: str, record_stages: bool = True) -> int:
     cities = plan.cities_to_create
     skipped = len(plan.skipped_rows) if plan.errors else 0
     (batch,) = db.next_ids(cur, "import_batches", 1)  # no RETURNING: PostgreSQL through DuckDB lacks it
     cur.execute(
         """INSERT INTO import_batches (id, table_name, file_name, file_hash, user_name, rows_read, inserted, updated,
-                                       unchanged, cities_created, skipped)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                                       unchanged, cities_created, skipped, deleted)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
         [batch, plan.table, plan.filename, plan.file_hash, user, plan.rows_read, plan.new_count, len(plan.changed),
-         plan.unchanged, len(cities), skipped],
+         plan.unchanged, len(cities), skipped, len(plan.deleted)],
     )  # fmt: skip
     log = _Log()
     created = _insert(cur, "cities", pa.Table.from_pylist(cities) if cities else None, log)
@@ -106,10 +140,48 @@ def _apply(cur: duckdb.DuckDBPyConnection, plan: Plan, user: str, record_stages:
                for c in plan.changed]  # fmt: skip
     _update(cur, plan.table, changes)
     log.updates(plan.table, [(c.id, json.dumps(c.before, default=_json)) for c in plan.changed])
+    spellings = plan.spellings_to_add
+    _update(cur, "cities", [(c.id, c.after) for c in spellings])
+    log.updates("cities", [(c.id, json.dumps(c.before, default=_json)) for c in spellings])
+    _delete(cur, plan, log)
     if plan.table == "partnerships" and record_stages:
         _record_stages(cur, batch, plan, ids, log)
     log.write(cur, batch)
     return batch
+
+
+def _delete(cur: duckdb.DuckDBPyConnection, plan: Plan, log: _Log) -> None:
+    """Delete the rows a grid removed, each kept whole in the log so that an undo brings it back."""
+    if not plan.deleted:
+        return
+    _check_table(plan.table)
+    used = dependents(cur, plan.table, [c.id for c in plan.deleted])
+    if used:
+        raise DeleteRefused(N_("rows that other rows refer to cannot be deleted: {rows}"), rows="; ".join(used))
+    ids = [c.id for c in plan.deleted]
+    for owned in TABLES[plan.table].owns:  # a partnership's stage history goes with it
+        column = next(c for t, c in _REFERENCES[plan.table] if t == owned)
+        rows = cur.execute(f"SELECT * FROM {owned} WHERE {column} IN (SELECT unnest(?)) ORDER BY id", [ids])
+        kept = rows.fetch_arrow_table().to_pylist()
+        cur.execute(f"DELETE FROM {owned} WHERE {column} IN (SELECT unnest(?))", [ids])
+        log.deletes(owned, [(r["id"], json.dumps(r, default=_json)) for r in kept])
+    cur.execute(f"DELETE FROM {plan.table} WHERE id IN (SELECT unnest(?))", [ids])
+    log.deletes(plan.table, [(c.id, json.dumps(c.before, default=_json)) for c in plan.deleted])
+
+
+def dependents(cur: duckdb.DuckDBPyConnection, table: str, ids: list[int]) -> list[str]:
+    """What refers to these rows (a partnership's events, contacts...) but its own, as "#id: n table"."""
+    found = []
+    for ref_table, column in _REFERENCES.get(table, ()):
+        if ref_table in TABLES[table].owns:
+            continue
+        _check_table(ref_table)
+        rows = cur.execute(
+            f"SELECT {column}, count(*) FROM {ref_table} WHERE {column} IN (SELECT unnest(?)) GROUP BY 1 ORDER BY 1",
+            [ids],
+        ).fetchall()
+        found += [f"#{i}: {n} {ref_table}" for i, n in rows]
+    return found
 
 
 class _Log:
@@ -141,6 +213,11 @@ class _Log:
         """Rows the batch changed, each with its full previous values as JSON (an undo restores them)."""
         if rows:
             self._add(table, "update", np.array([i for i, _ in rows], dtype=np.int64), [b for _, b in rows])
+
+    def deletes(self, table: str, rows: list[tuple[int, str]]) -> None:
+        """Rows the batch deleted, each with all its values as JSON (an undo inserts them again)."""
+        if rows:
+            self._add(table, "delete", np.array([i for i, _ in rows], dtype=np.int64), [b for _, b in rows])
 
     def write(self, cur: duckdb.DuckDBPyConnection, batch: int) -> None:
         """The whole log in one insert."""
@@ -297,6 +374,12 @@ def _undo(con: duckdb.DuckDBPyConnection, batch: int, user: str) -> None:
                     WHERE batch_id = ? AND table_name = ? AND action = 'insert')""",
                 [batch, table],
             )
+        deleted = cur.execute(
+            """SELECT table_name, row_id, before FROM import_changes
+               WHERE batch_id = ? AND action = 'delete' ORDER BY seq""",
+            [batch],
+        ).fetchall()
+        _reinsert(cur, deleted)
         cur.execute(
             "UPDATE import_batches SET status = 'undone', undone_at = current_timestamp, undone_by = ? WHERE id = ?",
             [user, batch],
@@ -366,6 +449,24 @@ def _restore(cur: duckdb.DuckDBPyConnection, updates: list[tuple[str, int, str]]
         values = pa.table({"id": pa.array([i for i, _ in rows], pa.int64()),
                            **{c: _json_column([b[c] for _, b in rows]) for c in columns}})  # fmt: skip
         _set_from(cur, table, values, columns, kinds)
+
+
+def _reinsert(cur: duckdb.DuckDBPyConnection, deleted: list[tuple[str, int, str]]) -> None:
+    """Insert deleted rows again with their own ids and values, a statement per table."""
+    by_table: dict[str, list[dict[str, Any]]] = {}
+    for table, _row_id, before in deleted:
+        by_table.setdefault(table, []).append(json.loads(before))
+    for table in sorted(by_table, key=lambda t: list(TABLES).index(t) if t in TABLES else -1):
+        _check_table(table)
+        rows, types = by_table[table], _column_types(cur, table)
+        columns = [c for c in rows[0] if c in types]
+        values = pa.table({c: _json_column([r.get(c) for r in rows]) for c in columns})
+        casts = ", ".join(f"CAST(_undo_rows.{c} AS {types[c]})" for c in columns)
+        cur.register("_undo_rows", values)
+        try:
+            cur.execute(f"INSERT INTO {table} ({', '.join(columns)}) SELECT {casts} FROM _undo_rows")
+        finally:
+            cur.unregister("_undo_rows")
 
 
 def _json_column(values: list[Any]) -> pa.Array:

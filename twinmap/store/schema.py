@@ -249,6 +249,12 @@ CREATE TABLE column_mappings (
 );
 """
 
+# Version 6: edits in the app's grids may delete rows (kept in the change log, so an undo brings
+# them back); a batch counts them.
+_SCHEMA_V6 = """
+ALTER TABLE import_batches ADD COLUMN deleted INTEGER DEFAULT 0;
+"""
+
 # (version, SQL that brings a file from version-1 to version). Append, never edit, so that
 # every file ever written can be brought forward step by step.
 MIGRATIONS: list[tuple[int, str]] = [
@@ -257,6 +263,7 @@ MIGRATIONS: list[tuple[int, str]] = [
     (3, _SCHEMA_V3),
     (4, _SCHEMA_V4),
     (5, _SCHEMA_V5),
+    (6, _SCHEMA_V6),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from types import SimpleNamespace
+
 import pandas as pd
 
 from twinmap.core import reference
+from twinmap.core.reference import N_
 from twinmap.ingest.specs import TABLES, header
 from twinmap.views.i18n import ENGLISH, Translator
 from twinmap.views.labels import MISSING, rtl_order
@@ -134,6 +138,8 @@ def counts(plan: object, tr: Translator = ENGLISH) -> list[tuple[str, str, None]
     """What a preview counts: rows read, new, changed, unchanged, cities added."""
     figures = [(tr("Rows read"), plan.rows_read), (tr("New"), plan.new_count), (tr("Changed"), len(plan.changed)),
                (tr("Unchanged"), plan.unchanged), (tr("New cities"), len(plan.cities_to_create))]  # fmt: skip
+    if plan.deleted:
+        figures.append((tr("Deleted"), len(plan.deleted)))
     return [(label, tr.number(value), None) for label, value in figures]
 
 
@@ -167,8 +173,19 @@ def plan_tables(plan: object, tr: Translator = ENGLISH) -> dict[str, pd.DataFram
           tr("Population"): tr.number(c["population"]) if c.get("population") else "",
           tr("Where"): tr.join([tr.number(c["lat"], 2), tr.number(c["lon"], 2)])} for c in plan.cities_to_create]
     )  # fmt: skip
+    erased_at = {(row, col) for row, col, _old in plan.erasures}
+    erased = pd.DataFrame(
+        [{tr("Row"): tr.number(c.row), tr("What"): read.label(c.before), tr("Column"): read.column(col),
+          tr("Value erased"): read.value(col, c.before)}
+         for c in plan.changed[:SHOWN] for col in _shown_columns(c) if (c.row, col) in erased_at],
+        columns=[tr("Row"), tr("What"), tr("Column"), tr("Value erased")],
+    )  # fmt: skip
+    spellings = pd.DataFrame(
+        [{tr("Row"): tr.number(c.row), tr("City"): c.before.get("name", ""), tr("Local name"): c.after["local_name"]}
+         for c in plan.spellings_to_add]
+    )  # fmt: skip
     return {"problems": problems, "new": new, "changes": rtl_order(changes, tr) if len(changes) else changes,
-            "cities": cities}  # fmt: skip
+            "cities": cities, "erased": erased, "spellings": spellings}  # fmt: skip
 
 
 def _shown_columns(change: object) -> list[str]:
@@ -181,3 +198,58 @@ def _shown_columns(change: object) -> list[str]:
 def change_rows(plan: object) -> int:
     """How many rows the preview's table of changes has in all (one per changed value)."""
     return sum(len(_shown_columns(c)) for c in plan.changed)
+
+
+def grid_row(where: tuple[str, int] | None, tr: Translator = ENGLISH) -> str:
+    """Which grid row a problem is on, as the editor finds it: the row's id, or the n-th new row."""
+    if where is None:
+        return ""
+    kind, n = where
+    if kind == "new":
+        return tr("new row {n}", n=tr.number(n))
+    if kind == "deleted":
+        return tr("id {id} (deleted)", id=tr.digits(str(n)))
+    return tr("id {id}", id=tr.digits(str(n)))
+
+
+def grid_problems(save: object, problems: list, tr: Translator = ENGLISH) -> pd.DataFrame:
+    """A grid save's problems by row and column, in the reader's words."""
+    return pd.DataFrame(
+        [{tr("Row"): grid_row(save.where(p), tr), tr("Column"): p.column, tr("Problem"): tr(p.msgid, **p.values)}
+         for p in problems],
+        columns=[tr("Row"), tr("Column"), tr("Problem")],
+    )  # fmt: skip
+
+
+_ACTIONS = {"insert": N_("added"), "update": N_("changed"), "delete": N_("deleted")}
+
+
+def record_history_table(found: object, tr: Translator = ENGLISH) -> pd.DataFrame:
+    """A record's history: one line per changed field (old → new), with the batch, who, when and how."""
+    read = _Reader(SimpleNamespace(table=found.table, city_names=found.city_names, new_cities=[],
+                                   partnership_cities=found.partnership_cities), tr)  # fmt: skip
+    rows = []
+    for e in reversed(found.entries):
+        status = tr.term(reference.BATCH_STATUSES, e.status)
+        if e.status != "committed" and e.undone_at is not None:
+            status = f"{status} · {tr.moment(e.undone_at)} · {e.undone_by}"
+        for column, old, new in [f for f in e.fields if not f[0].endswith("_precision")] or [("", None, None)]:
+            rows.append({tr("Import"): tr.digits(f"#{e.batch}"), tr("When"): tr.moment(e.when), tr("By"): e.user,
+                         tr("How"): e.source, tr("What"): tr(_ACTIONS.get(e.action, e.action)),
+                         tr("Column"): read.column(column) if column else "",
+                         tr("Old"): _shown(read, column, old, e.states[0]),
+                         tr("New"): _shown(read, column, new, e.states[1]),
+                         tr("Status"): status})  # fmt: skip
+    columns = [tr(c) for c in ("Import", "When", "By", "How", "What", "Column", "Old", "New", "Status")]
+    return rtl_order(pd.DataFrame(rows, columns=columns), tr)
+
+
+def _shown(read: _Reader, column: str, value: object, state: dict | None) -> str:
+    """A logged value in words (a date at the precision the same row state holds)."""
+    if value is None or not column:
+        return ""
+    col = read.by_db.get(column)
+    if col is not None and col.kind == "date":
+        precision = (state or {}).get(col.precision) or "day"
+        return read.tr.date(dt.date.fromisoformat(str(value)[:10]), precision)
+    return read.value(column, {column: value})
