@@ -45,7 +45,7 @@ menu = {
 home = st.Page(pages.HOME.path, title=_(pages.HOME.title), url_path=pages.HOME.url, visibility="hidden")
 closed = [st.Page(p.path, title=_(p.title), url_path=p.url, visibility="hidden") for p in pages.hidden(user)]
 menu[next(iter(menu))] += [home, *closed]
-page = st.navigation(menu)
+page = st.navigation(menu, expanded=True)  # every page in view: staff pages are not hidden behind "View more"
 
 try:
     homes = cache.home_cities()

@@ -106,6 +106,17 @@ class PartialDate:
         j = jdatetime.date.fromgregorian(date=s)
         return f"{j.year}/{j.month:02d}" if self.precision == "jmonth" else f"{j.year}"
 
+    def editable(self, cal: str = "gregorian") -> str:
+        """Text to edit in the reader's calendar that :func:`parse` reads back to this very date.
+
+        A day is written in the reader's calendar (1393/02/15 for a Solar Hijri reader); a month
+        or year stays in the calendar the source gave it, which is the only way to keep it exact.
+        """
+        if cal == "jalali" and self.precision == "day":
+            j = jdatetime.date.fromgregorian(date=self.start)
+            return f"{j.year}/{j.month:02d}/{j.day:02d}"
+        return self.text()
+
     def display(self, cal: str = "gregorian", lang: str = "en") -> str:
         """Human text in the chosen calendar and language, never showing a day the source did not give."""
         text = _display_jalali(self, lang) if cal == "jalali" else _display_gregorian(self, lang)

@@ -90,3 +90,8 @@ def code(name: str) -> str | None:
 def is_ambiguous(name: str) -> bool:
     """True for a name that stands for several of today's countries (Soviet Union, Yugoslavia...)."""
     return key(name) in AMBIGUOUS
+
+
+def codes() -> tuple[str, ...]:
+    """Every country code the store may hold (ISO 3166 and the user-assigned XK for Kosovo), for pickers."""
+    return tuple(sorted({c.alpha_2 for c in pycountry.countries} | set(ALIASES.values())))

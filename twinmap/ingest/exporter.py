@@ -27,8 +27,11 @@ from twinmap.ingest.specs import LOAD_ORDER, TABLES, Column, TableSpec, header
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _select(spec: TableSpec) -> str:
-    """SQL that reads a table back into its template columns (identifiers come from the spec)."""
+def _select(spec: TableSpec, some: bool = False) -> str:
+    """SQL that reads a table back into its template columns (identifiers come from the spec).
+
+    ``some``: only the rows whose ids the query's one parameter lists (a grid's rows).
+    """
     cols, joins = [], []
     refs = {r.city: (i, r) for i, r in enumerate(spec.cities)}
     for col in spec.columns:
@@ -55,13 +58,15 @@ def _select(spec: TableSpec) -> str:
             f"{join} partnerships p ON p.id = t.partnership_id {join} cities ph ON ph.id = p.home_city_id "
             f"{join} cities pc ON pc.id = p.partner_city_id"
         )
-    return f"SELECT {', '.join(cols)} FROM {spec.name} t {' '.join(joins)} ORDER BY t.id"
+    where = "WHERE t.id IN (SELECT unnest(?))" if some else ""
+    return f"SELECT {', '.join(cols)} FROM {spec.name} t {' '.join(joins)} {where} ORDER BY t.id"
 
 
-def table_frame(con: duckdb.DuckDBPyConnection, table: str) -> pd.DataFrame:
-    """A table as text in its template's columns, ordered by id."""
+def table_frame(con: duckdb.DuckDBPyConnection, table: str, ids: list[int] | None = None) -> pd.DataFrame:
+    """A table as text in its template's columns, ordered by id (only the rows of ``ids`` when given)."""
     spec = TABLES[table]
-    raw = con.cursor().execute(_select(spec)).df()
+    sql = _select(spec, some=ids is not None)
+    raw = con.cursor().execute(sql, [list(ids)] if ids is not None else None).df()
     out = pd.DataFrame(index=raw.index)
     for col in spec.columns:
         if not col.stored:

@@ -48,6 +48,7 @@ PAGES: tuple[PageDef, ...] = (
     PageDef("pages/missions.py", N_("Missions and follow-ups"), ":material/flight_takeoff:", "missions", STAFF,
             "viewer"),
     PageDef("pages/finder.py", N_("Partner finder"), ":material/person_search:", "finder", STAFF, "editor"),
+    PageDef("pages/edit.py", N_("Edit records"), ":material/edit_note:", "edit", STAFF, "editor"),
     PageDef("pages/data.py", N_("Data"), ":material/upload_file:", "data", STAFF, "editor"),
     PageDef("pages/users.py", N_("Users"), ":material/group:", "users", STAFF, "admin"),
     PageDef("pages/account.py", N_("Sign in"), ":material/login:", "account", STAFF, title_signed_in=N_("Account")),

@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from twinmap.reads.health import Health
-from twinmap.ui import cache, widgets
+from twinmap.ui import cache, grids, widgets
 from twinmap.ui.page import Page
 from twinmap.views import tables
 from twinmap.views.labels import md_escape
@@ -51,6 +51,8 @@ def partnership(p: Page, pid: int, events: pd.DataFrame, found: Health | None) -
     if p.staff:
         parts.append((_("Contact persons"), lambda: widgets.table_downloads(
             cache.contacts(pid), f"contacts-{pid}", "register_contacts")))  # fmt: skip
+        parts.append((_("History of changes"),
+                      lambda: grids.record_history(p, "partnerships", pid, "register_history")))  # fmt: skip
     for tab, (_title, draw) in zip(st.tabs([t for t, _d in parts]), parts, strict=True):
         with tab:
             draw()

@@ -1,0 +1,127 @@
+"""End-to-end: an editor changes a purpose, adds an event and deletes a contact in the grids, then undoes all three.
+
+The real app in Debian's Chromium, as a person uses it: the grid is a canvas, so cells are
+reached by a click and the arrow keys, and a cell is edited with Enter, typing and Enter.
+The store must come back exactly: the Data pg's exports before and after are compared.
+"""
+
+from __future__ import annotations
+
+from .test_e2e import ARTIFACTS, _idle, _open, _sign_in, page, pytestmark, server  # noqa: F401
+
+ROW, HEADER = 35, 18  # the grid's row height and half its header's, in pixels
+
+
+def _exports(pg) -> dict[str, bytes]:
+    _open(pg, "Data", "Data")
+    pg.get_by_role("tab", name="Templates and exports").click()
+    found = {}
+    for table in ("partnerships", "events", "contacts"):
+        with pg.expect_download() as download:
+            pg.locator(f".st-key-data_export_{table} button").click()
+        found[table] = open(download.value.path(), "rb").read()  # noqa: SIM115
+    return found
+
+
+def _grid(pg, table: str, partnership: str = "", search: str = "") -> None:
+    _open(pg, "Edit records", "Edit records")
+    chooser = pg.locator(".st-key-edit_table input")
+    chooser.click()
+    chooser.fill(table)
+    pg.get_by_role("option", name=table, exact=True).click()
+    _idle(pg)
+    pg.locator(".st-key-edit_search input").fill(search)  # what an earlier grid searched for is cleared
+    pg.locator(".st-key-edit_search input").press("Enter")
+    _idle(pg)
+    if partnership:
+        chooser = pg.locator(".st-key-edit_partnerships input")
+        chooser.click()
+        chooser.fill(partnership)
+        pg.wait_for_timeout(500)
+        chooser.press("Enter")
+        pg.keyboard.press("Escape")
+    _idle(pg)
+    pg.wait_for_timeout(1000)
+
+
+def _click_row(pg, row: int, x: int = 60) -> None:
+    """Select a cell of the grid's ``row``-th row (1: the first) in its id column (or at ``x``)."""
+    box = pg.locator("[data-testid=stDataFrame]").first.bounding_box()
+    pg.mouse.click(box["x"] + x, box["y"] + HEADER + ROW * row)
+    pg.wait_for_timeout(300)
+
+
+def _type_into(pg, moves: int, text: str) -> None:
+    """Move right ``moves`` cells, edit the cell (a choice is typed and picked the same way), come back up."""
+    for _ in range(moves):
+        pg.keyboard.press("ArrowRight")
+    pg.keyboard.press("Enter")
+    pg.wait_for_timeout(300)
+    pg.keyboard.press("Control+a")
+    pg.keyboard.type(text)
+    pg.wait_for_timeout(300)
+    pg.keyboard.press("Enter")
+    pg.wait_for_timeout(300)
+    pg.keyboard.press("ArrowUp")
+
+
+def _save(pg) -> int:
+    pg.locator(".st-key-edit_save button").click()
+    pg.wait_for_selector("text=Saved as import #", timeout=30_000)
+    text = pg.locator("[data-testid=stAlert]", has_text="Saved as import #").inner_text()
+    return int(text.split("#")[1].split(";")[0])
+
+
+def test_an_editor_edits_three_tables_in_grids_and_undoes_each_exactly(server, page):  # noqa: F811
+    pg = page
+    _sign_in(server, pg)
+    before = _exports(pg)
+
+    _grid(pg, "Partnerships", search="Montesilvano")
+    _click_row(pg, 1)
+    _type_into(pg, 9, "Coastal tourism, edited in the grid.")  # id, four city columns, kind, status, 2 dates
+    purpose = _save(pg)
+
+    _grid(pg, "Events", partnership="Sari – Montesilvano")
+    pg.locator("[data-testid=stDataFrame]").first.hover()
+    events = pg.locator("[data-testid=stDataFrame]").first.bounding_box()["height"] // ROW - 2
+    pg.locator("[data-testid=stElementToolbarButton]").first.click()  # add a row
+    _click_row(pg, events + 1)
+    _type_into(pg, 5, "Festival")  # kind; the partnership columns come from the grid's partnership
+    _type_into(pg, 1, "Grid festival of the sea")
+    _type_into(pg, 1, "2027-06-01")
+    _type_into(pg, 13, "Planned")  # status, after the participants, funding and budget columns
+    event = _save(pg)
+
+    _grid(pg, "Contacts", partnership="Sari – Montesilvano")
+    pg.screenshot(path=str(ARTIFACTS / "edit-contacts-before.png"))
+    _click_row(pg, 1, x=15)  # the row's marker selects the whole row
+    pg.keyboard.press("Delete")
+    pg.wait_for_timeout(500)
+    contact = _save(pg)
+    ARTIFACTS.mkdir(exist_ok=True)
+    pg.screenshot(path=str(ARTIFACTS / "edit-saved.png"), full_page=True)
+
+    _open(pg, "Register", "Partnership register")
+    pg.locator(".st-key-register_search input").fill("Montesilvano")
+    pg.locator(".st-key-register_search input").press("Enter")
+    _idle(pg)
+    pg.wait_for_selector("text=Coastal tourism, edited in the grid.", timeout=30_000)
+    pg.get_by_role("tab", name="History of changes").click()
+    pg.wait_for_timeout(1000)
+    pg.screenshot(path=str(ARTIFACTS / "edit-register-history.png"), full_page=True)
+
+    changed = _exports(pg)
+    assert b"Coastal tourism, edited in the grid." in changed["partnerships"]
+    assert b"Grid festival of the sea" in changed["events"]
+    assert len(changed["contacts"].splitlines()) == len(before["contacts"].splitlines()) - 1
+
+    for batch, table in ((contact, "Contacts"), (event, "Events"), (purpose, "Partnerships")):
+        pg.get_by_role("tab", name="Past imports").click()  # newest first; each undo preselects the newest left
+        offered = pg.locator("[class*=st-key-data_undo_batch] input").input_value()
+        assert f"#{batch} · {table} · edit: {table.lower()} · admin" in offered, offered
+        pg.locator("[class*=st-key-data_undo_sure] input").check(force=True)
+        pg.locator(".st-key-data_undo button").click()
+        pg.wait_for_selector(f"text=Import #{batch} undone.", timeout=30_000)
+        _idle(pg)
+    assert _exports(pg) == before
