@@ -62,7 +62,7 @@ def test_the_map_benchmark_draws_both_builds_in_chromium():
 ])  # fmt: skip
 def test_a_benchmark_runs_at_a_small_size_and_prints_figures(script, args):
     lines = _bench(script, *args)
-    assert any(word in ln for ln in lines for word in ("_per_s", "_warm", "_seconds", "_change"))
+    assert any(word in ln for ln in lines for word in ("_per_s", "_warm", "_seconds", "_change", "_save"))
 
 
 def test_postgresql_beside_the_file_and_sessions_per_replica_are_measured():
