@@ -11,7 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import duckdb
@@ -223,15 +224,12 @@ class _Log:
         """The whole log in one insert."""
         if not self.parts:
             return
-        cur.register("_import_log", pa.concat_tables(self.parts))
-        try:
+        with _registered(cur, "_import_log", pa.concat_tables(self.parts)):
             cur.execute(
                 """INSERT INTO import_changes (batch_id, seq, table_name, row_id, action, before)
                    SELECT ?, seq, table_name, row_id, action, before FROM _import_log""",
                 [batch],
             )
-        finally:
-            cur.unregister("_import_log")
 
 
 def _with_cities(table: pa.Table | None, city_ids: dict[int, int]) -> pa.Table | None:
@@ -273,11 +271,18 @@ def _set_from(
     if unknown:
         raise ValueError(f"{table} has no column {unknown[0]!r}")
     sets = ", ".join(f"{c} = CAST(_import_set.{c} AS {types[c]})" for c in columns)
-    cur.register("_import_set", values)
-    try:
+    with _registered(cur, "_import_set", values):
         cur.execute(f"UPDATE {table} SET {sets} FROM _import_set WHERE {table}.id = _import_set.id")
+
+
+@contextmanager
+def _registered(cur: duckdb.DuckDBPyConnection, name: str, rows: pa.Table) -> Iterator[None]:
+    """An Arrow table readable in SQL under ``name`` for one statement's time (every bulk write goes this way)."""
+    cur.register(name, rows)
+    try:
+        yield
     finally:
-        cur.unregister("_import_set")
+        cur.unregister(name)
 
 
 def _column_types(cur: duckdb.DuckDBPyConnection, table: str) -> dict[str, str]:
@@ -312,11 +317,8 @@ def _insert(cur: duckdb.DuckDBPyConnection, table: str, rows: pa.Table | None, l
     ids = np.asarray(db.next_ids(cur, table, rows.num_rows), dtype=np.int64)
     rows = rows.drop_columns([c for c in ("id",) if c in rows.column_names]).append_column("id", pa.array(ids))
     cols = ", ".join(rows.column_names)
-    cur.register("_import_rows", rows)
-    try:
+    with _registered(cur, "_import_rows", rows):
         cur.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM _import_rows")
-    finally:
-        cur.unregister("_import_rows")
     log.inserts(table, ids)
     return ids
 
@@ -462,11 +464,8 @@ def _reinsert(cur: duckdb.DuckDBPyConnection, deleted: list[tuple[str, int, str]
         columns = [c for c in rows[0] if c in types]
         values = pa.table({c: _json_column([r.get(c) for r in rows]) for c in columns})
         casts = ", ".join(f"CAST(_undo_rows.{c} AS {types[c]})" for c in columns)
-        cur.register("_undo_rows", values)
-        try:
+        with _registered(cur, "_undo_rows", values):
             cur.execute(f"INSERT INTO {table} ({', '.join(columns)}) SELECT {casts} FROM _undo_rows")
-        finally:
-            cur.unregister("_undo_rows")
 
 
 def _json_column(values: list[Any]) -> pa.Array:

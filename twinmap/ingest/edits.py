@@ -214,15 +214,11 @@ def save(con: duckdb.DuckDBPyConnection, planned: Save, user: str) -> int | None
         if found:
             raise EditConflict(found)
 
-    with db.write_lock(con):
+    try:  # a row changed since the plan shows inside the transaction, or as a plan gone stale: both say who
+        return batches.commit(con, planned.plan, user, guard=unchanged_since)
+    except batches.StalePreview:
         found = conflicts(con, planned.plan.table, planned)
-        if found:
-            raise EditConflict(found)
-        try:
-            return batches.commit(con, planned.plan, user, guard=unchanged_since)
-        except batches.StalePreview:
-            found = conflicts(con, planned.plan.table, planned)
-            raise EditConflict(found) if found else batches.StalePreview("the data changed; save again") from None
+        raise EditConflict(found) if found else batches.StalePreview("the data changed; save again") from None
 
 
 class _Cursor:
