@@ -160,16 +160,26 @@ def codes(raw: str, terms: tuple[Term, ...]) -> list[str]:
 
 
 def country(raw: str) -> str | None:
-    """An ISO 3166 alpha-2 code, from any form :mod:`twinmap.ingest.countries` accepts."""
+    """An ISO 3166 alpha-2 code, from any form :mod:`twinmap.ingest.countries` reads."""
+    found = country_reading(raw)
+    return found.code if found else None
+
+
+def country_reading(raw: str) -> countries.Reading | None:
+    """How a country cell reads (code, candidates, region, note), or why it does not."""
     value = raw.strip()
     if not value:
         return None
-    found = countries.code(value)
+    found = countries.read(value)
     if found:
         return found
     if countries.is_ambiguous(value):
         raise CellError(N_("{value} was several of today's countries: write which one (e.g. RU, UA, BY)"),
                         value=quoted(value))  # fmt: skip
+    close = countries.near_misses(value)
+    if len(close) > 1:
+        raise CellError(N_("{value} is not a country; it is as close to {codes}: write which one"),
+                        value=quoted(value), codes=", ".join(close))  # fmt: skip
     raise CellError(
         N_("{value} is not a country: write its name or ISO code (e.g. IR, Iran, Иран, ایران)"), value=quoted(value)
     )
