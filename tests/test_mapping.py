@@ -89,7 +89,7 @@ def test_the_files_coordinates_pick_the_namesake_they_point_at(crafted):
         assert round(plan.new_cities[0]["lat"]) == round(lat)
 
 
-def test_coordinates_far_from_the_named_city_or_outside_its_country_flag_the_row(crafted):
+def test_coordinates_outside_the_named_country_flag_the_row_and_a_far_namesake_is_another_city(crafted):
     def problems(text):
         plan = importer.plan_import(crafted, text.encode(), "t.csv", "ties")
         return [(p.row, p.column, p.reason) for p in plan.errors]
@@ -100,5 +100,7 @@ def test_coordinates_far_from_the_named_city_or_outside_its_country_flag_the_row
     assert "probably another city or another country" in reason
     ((row, column, reason),) = problems(head + "Subiaco,IT,-31.95,115.82,Gamma,RU\n")  # the Subiaco in Perth
     assert (row, column) == (2, "city") and reason.startswith("the file puts 'Subiaco'") and "km outside IT" in reason
-    ((row, column, reason),) = problems(head + "Gamma,RU,55.75,37.62,Kappa,DE\n")  # the Gamma we hold is not there
-    assert (row, column) == (2, "city")
+    # The Gamma we hold is not there: a namesake of it, inside Russia, is another city (said so), not a problem.
+    plan = importer.plan_import(crafted, (head + "Gamma,RU,55.75,37.62,Kappa,DE\n").encode(), "t.csv", "ties")
+    assert plan.errors == [] and [(c["name"], c["lat"]) for c in plan.new_cities][:1] == [("Gamma", 55.75)]
+    assert any("from the 'Gamma' already known in RU: added as another city" in w.reason for w in plan.warnings)

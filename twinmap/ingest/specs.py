@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from twinmap.core import reference
 from twinmap.core.reference import N_, Term
 from twinmap.core.text import SCRIPTS, fold
+from twinmap.ingest import rules
+from twinmap.ingest.rules import Rule
 
 SIDES = (Term("home", N_("Home city")), Term("partner", N_("Partner city")))
 BOOLEANS = (Term("true", N_("Yes")), Term("false", N_("No")))
@@ -55,6 +57,7 @@ class CityRef:
     from_gazetteer: bool = True  # a city not yet known may be created from the gazetteer
     lat: str = ""  # template columns with the file's coordinates of the city, when it gives them: they
     lon: str = ""  # pick among namesakes and flag a city far from where the file puts it
+    region: str = ""  # a template column with the city's region, which picks among namesakes too
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,9 @@ class TableSpec:
     partnership_required: bool = True  # False: the partnership columns may be left empty
     pair: tuple[str, str] = ()  # two key columns naming the same pair in either order (A–B is B–A)
     owns: tuple[str, ...] = ()  # tables whose rows belong to a row of this one: deleted (and undone) with it
+    folds: bool = False  # a pair list: a repeat of a pair, either way round, is the same row (counted unchanged)
+    rules: Rule | None = None  # checks across a row's values, after matching (see twinmap.ingest.rules)
+    before_matching: Rule | None = None  # what decides a row's key (a city typed in Cyrillic is stored in English)
     examples: tuple[dict[str, str], ...] = field(default_factory=tuple)
     help: str = ""
 
@@ -127,17 +133,28 @@ def _partner_cols(required: bool = True) -> tuple[Column, ...]:
 
 _PARTNER_COLS = _partner_cols()
 _PARTNER_REFS = (
-    CityRef("home_city", "home_country", "home_city_id", lat="home_lat", lon="home_lon"),
-    CityRef("partner_city", "partner_country", "partner_city_id", lat="partner_lat", lon="partner_lon"),
+    CityRef("home_city", "home_country", "home_city_id", lat="home_lat", lon="home_lon", region="home_region"),
+    CityRef(
+        "partner_city",
+        "partner_country",
+        "partner_city_id",
+        lat="partner_lat",
+        lon="partner_lon",
+        region="partner_region",
+    ),
 )
 
 
 def _coordinates(*prefixes: str) -> tuple[Column, ...]:
-    """Optional columns with the file's coordinates of a named city (pair lists have them)."""
+    """Optional columns with the file's coordinates and region of a named city (pair lists have them)."""
     return tuple(
         Column(f"{p}{axis}", "float", low=-limit, high=limit, stored=False,
                help=N_("Where the file puts the city: picks among namesakes; far from it, the row is flagged."))
         for p in prefixes for axis, limit in (("lat", 90), ("lon", 180))
+    ) + tuple(
+        Column(f"{p}region", "text", stored=False,
+               help=N_("The city's region (state, province): picks among namesakes when there are no coordinates."))
+        for p in prefixes
     )  # fmt: skip
 
 
@@ -188,6 +205,8 @@ CITIES = TableSpec(
         Column("geonameid", "int", aliases=("geonames",), low=1, high=10_000_000_000),
     ),
     key=("name", "country_code"),
+    rules=rules.city_values,
+    before_matching=rules.city_names,
     examples=({"name": "Astrakhan", "local_name": "Астрахань", "country_code": "RU", "region": "Astrakhan Oblast"},),
     help=N_("One row per city. Matched by name and country; coordinates come from the gazetteer when left empty."),
 )
@@ -226,6 +245,7 @@ PARTNERSHIPS = TableSpec(
     pair=("home_city_id", "partner_city_id"),
     owns=("stages",),  # its stage history goes (and comes back) with it
     cities=_PARTNER_REFS,
+    rules=rules.partnerships,
     examples=(
         {
             **_PARTNER_EXAMPLE,
@@ -284,6 +304,7 @@ EVENTS = TableSpec(
     key=("partnership_id", "title", "starts_on"),
     cities=(CityRef("host_city", "host_country", "host_city_id", required=False),),
     partnership=True,
+    rules=rules.events,
     examples=(
         {
             **_PARTNER_EXAMPLE,
@@ -399,6 +420,7 @@ MISSIONS = TableSpec(
     cities=(CityRef("destination", "destination_country", "destination_city_id"),),
     partnership=True,
     partnership_required=False,
+    rules=rules.dated,
     examples=(
         {
             "title": "Visit to Astrakhan city day",
@@ -428,6 +450,7 @@ FOLLOW_UPS = TableSpec(
     ),
     key=("partnership_id", "action"),
     partnership=True,
+    rules=rules.follow_ups,
     examples=(
         {
             **_PARTNER_EXAMPLE,
@@ -476,9 +499,13 @@ TIES = TableSpec(
     ),
     key=("city_id", "other_city_id"),
     pair=("city_id", "other_city_id"),
+    folds=True,
+    rules=rules.ties,
     cities=(
-        CityRef("city", "country", "city_id", lat="lat", lon="lon"),
-        CityRef("other_city", "other_country", "other_city_id", lat="other_lat", lon="other_lon"),
+        CityRef("city", "country", "city_id", lat="lat", lon="lon", region="region"),
+        CityRef(
+            "other_city", "other_country", "other_city_id", lat="other_lat", lon="other_lon", region="other_region"
+        ),
     ),
     examples=({"city": "Weimar", "country": "DE", "other_city": "Blois", "other_country": "FR"},),
     help=N_("Twinnings between other cities (our partners' own partners), for the network view."),

@@ -77,7 +77,8 @@ def _names(cur: duckdb.DuckDBPyConnection, entries: list[Entry]) -> tuple[dict, 
         ).fetchall()
     )
     cities = {int(v) for v in values} | {c for pair in pairs.values() for c in pair}
-    names = dict(cur.execute("SELECT id, name FROM cities WHERE id IN (SELECT unnest(?))", [sorted(cities)]).fetchall())
+    sql = "SELECT id, name FROM city_names WHERE id IN (SELECT unnest(?))"  # namesakes told apart
+    names = dict(cur.execute(sql, [sorted(cities)]).fetchall())
     return names, pairs
 
 

@@ -16,7 +16,7 @@ from twinmap.core import dates, reference
 from twinmap.reads.queries import PartnershipFilter, partnerships
 
 _NAMES = """JOIN partnerships p ON p.id = t.partnership_id
-JOIN cities h ON h.id = p.home_city_id JOIN cities c ON c.id = p.partner_city_id"""
+JOIN city_names h ON h.id = p.home_city_id JOIN city_names c ON c.id = p.partner_city_id"""
 
 
 def period_ends(starts: pd.Series, precisions: pd.Series) -> pd.Series:
@@ -62,9 +62,9 @@ def missions(con: duckdb.DuckDBPyConnection, partnership_ids: tuple[int, ...] = 
     sql = """SELECT m.id, m.title, d.name AS destination, d.country_code AS destination_country, m.starts_on,
                     m.starts_precision, m.ends_on, m.ends_precision, m.travellers, m.purpose, m.outcomes,
                     m.status, m.partnership_id, h.name AS home_name, c.name AS partner_name
-             FROM missions m JOIN cities d ON d.id = m.destination_city_id
+             FROM missions m JOIN city_names d ON d.id = m.destination_city_id
              LEFT JOIN partnerships p ON p.id = m.partnership_id
-             LEFT JOIN cities h ON h.id = p.home_city_id LEFT JOIN cities c ON c.id = p.partner_city_id
+             LEFT JOIN city_names h ON h.id = p.home_city_id LEFT JOIN city_names c ON c.id = p.partner_city_id
              WHERE len($ids::INTEGER[]) = 0 OR list_contains($ids::INTEGER[], m.partnership_id)
              ORDER BY m.starts_on DESC, m.id"""
     return con.cursor().execute(sql, {"ids": list(partnership_ids)}).df()

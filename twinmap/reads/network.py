@@ -25,7 +25,7 @@ def edges(con: duckdb.DuckDBPyConnection, include_private: bool = False) -> pd.D
     hidden = [] if include_private else sorted(reference.PRIVATE_STATUSES)
     sql = f"""SELECT e.*, ca.name AS a_name, ca.country_code AS a_country, ca.lat AS a_lat, ca.lon AS a_lon,
                      cb.name AS b_name, cb.country_code AS b_country, cb.lat AS b_lat, cb.lon AS b_lon
-              FROM ({_EDGES_SQL}) e JOIN cities ca ON ca.id = e.a JOIN cities cb ON cb.id = e.b"""
+              FROM ({_EDGES_SQL}) e JOIN city_names ca ON ca.id = e.a JOIN city_names cb ON cb.id = e.b"""
     return con.cursor().execute(sql, {"hidden": hidden, "ended": list(reference.ENDED_STATUSES)}).df()
 
 

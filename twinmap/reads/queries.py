@@ -63,8 +63,8 @@ SELECT p.id, p.kind, p.status, p.signed_on, p.signed_precision, p.valid_until,
        c.timezone AS partner_timezone,
        ev.last_event, ev.next_event, coalesce(ev.events_held, 0) AS events_held
 FROM partnerships p
-JOIN cities h ON h.id = p.home_city_id
-JOIN cities c ON c.id = p.partner_city_id
+JOIN city_names h ON h.id = p.home_city_id
+JOIN city_names c ON c.id = p.partner_city_id
 LEFT JOIN ev ON ev.partnership_id = p.id
 {partnership_filter}ORDER BY h.name, c.name
 """.replace("{partnership_filter}", _PARTNERSHIP_FILTER)
@@ -96,7 +96,7 @@ def partnerships(con: duckdb.DuckDBPyConnection, f: PartnershipFilter, today: dt
 def home_cities(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Cities that run partnerships (a provincial office or association has several)."""
     sql = """SELECT DISTINCT c.id, c.name, c.local_name, c.country_code, c.lat, c.lon
-             FROM cities c JOIN partnerships p ON p.home_city_id = c.id ORDER BY c.name"""
+             FROM city_names c JOIN partnerships p ON p.home_city_id = c.id ORDER BY c.name"""
     return con.cursor().execute(sql).df()
 
 
@@ -116,9 +116,9 @@ SELECT e.id, e.partnership_id, e.kind, e.title, e.starts_on, e.starts_precision,
        c.country_code AS partner_country
 FROM events e
 JOIN partnerships p ON p.id = e.partnership_id
-JOIN cities h ON h.id = p.home_city_id
-JOIN cities c ON c.id = p.partner_city_id
-LEFT JOIN cities hc ON hc.id = e.host_city_id
+JOIN city_names h ON h.id = p.home_city_id
+JOIN city_names c ON c.id = p.partner_city_id
+LEFT JOIN city_names hc ON hc.id = e.host_city_id
 {partnership_filter}  AND (len($event_kinds::VARCHAR[]) = 0 OR list_contains($event_kinds::VARCHAR[], e.kind))
   AND ($from::DATE IS NULL OR coalesce(e.ends_on, e.starts_on) >= $from::DATE)
   AND ($to::DATE IS NULL OR e.starts_on <= $to::DATE)
@@ -245,7 +245,7 @@ def indicator_cities(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     sql = """SELECT c.id, c.name, list(DISTINCT i.indicator ORDER BY i.indicator) AS indicators,
                     list(DISTINCT i.origin_country ORDER BY i.origin_country)
                         FILTER (WHERE i.origin_country IS NOT NULL) AS origins
-             FROM indicators i JOIN cities c ON c.id = i.city_id GROUP BY c.id, c.name ORDER BY c.name"""
+             FROM indicators i JOIN city_names c ON c.id = i.city_id GROUP BY c.id, c.name ORDER BY c.name"""
     return con.cursor().execute(sql).df()
 
 
@@ -311,6 +311,6 @@ def before_after(
 def contacts(con: duckdb.DuckDBPyConnection, partnership_id: int) -> pd.DataFrame:
     """Coordinators of one partnership (private: only for signed-in staff)."""
     sql = """SELECT c.name, c.role, c.organisation, c.email, c.phone, ci.name AS city
-             FROM contacts c JOIN cities ci ON ci.id = c.city_id
+             FROM contacts c JOIN city_names ci ON ci.id = c.city_id
              WHERE c.partnership_id = ? ORDER BY ci.name, c.name"""
     return con.cursor().execute(sql, [partnership_id]).df()

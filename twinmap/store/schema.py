@@ -255,6 +255,41 @@ _SCHEMA_V6 = """
 ALTER TABLE import_batches ADD COLUMN deleted INTEGER DEFAULT 0;
 """
 
+# Version 7: a city is a place, not a name: two towns of one name may share a country (the San
+# Juans of Argentina), so (name, country_code) is no longer unique, only indexed. Neither DuckDB
+# nor the DuckDB-to-PostgreSQL path drops a constraint, so the table is built again (nothing
+# refers to it by a foreign key; ids and the id sequence are kept).
+_SCHEMA_V7 = """
+CREATE TABLE cities_v7 (
+    id INTEGER DEFAULT nextval('city_ids') PRIMARY KEY,
+    name VARCHAR NOT NULL,
+    local_name VARCHAR,
+    country_code VARCHAR NOT NULL,
+    region VARCHAR,
+    lat DOUBLE NOT NULL CHECK (lat BETWEEN -90 AND 90),
+    lon DOUBLE NOT NULL CHECK (lon BETWEEN -180 AND 180),
+    population BIGINT,
+    timezone VARCHAR,
+    geonameid BIGINT
+);
+INSERT INTO cities_v7 SELECT id, name, local_name, country_code, region, lat, lon, population, timezone, geonameid
+    FROM cities;
+DROP TABLE cities;
+ALTER TABLE cities_v7 RENAME TO cities;
+CREATE INDEX cities_by_name ON cities (country_code, name);
+-- Cities as pages name them: a name that two cities of one country share carries the region,
+-- or else the coordinates ("San Juan (San Juan Province)", "Springfield (42.10, -72.59)").
+CREATE VIEW city_names AS
+SELECT id,
+       CASE WHEN namesakes > 1 THEN name || ' (' || qualifier || ')' ELSE name END AS name,
+       CASE WHEN namesakes > 1 THEN local_name || ' (' || qualifier || ')' ELSE local_name END AS local_name,
+       country_code, region, lat, lon, population, timezone, geonameid
+FROM (SELECT *, count(*) OVER (PARTITION BY lower(name), country_code) AS namesakes,
+             coalesce(region, CAST(CAST(lat AS DECIMAL(8, 2)) AS VARCHAR) || ', '
+                              || CAST(CAST(lon AS DECIMAL(8, 2)) AS VARCHAR)) AS qualifier
+      FROM cities) AS c;
+"""
+
 # (version, SQL that brings a file from version-1 to version). Append, never edit, so that
 # every file ever written can be brought forward step by step.
 MIGRATIONS: list[tuple[int, str]] = [
@@ -264,6 +299,7 @@ MIGRATIONS: list[tuple[int, str]] = [
     (4, _SCHEMA_V4),
     (5, _SCHEMA_V5),
     (6, _SCHEMA_V6),
+    (7, _SCHEMA_V7),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
