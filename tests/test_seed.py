@@ -76,3 +76,28 @@ def test_a_broken_shipped_file_names_file_row_and_column(data_copy, tmp_path, fi
 def test_the_shipped_files_load(data_copy, tmp_path):
     con = _build(data_copy)
     assert con.execute("SELECT count(*) FROM indicators").fetchone()[0] > 2000
+
+
+def test_a_store_made_before_the_wikidata_ties_shipped_receives_them_once_as_an_undoable_batch(tmp_path, data_copy):
+    from twinmap.ingest import batches
+
+    (data_copy / "ties_wikidata.csv").unlink()  # the shipped data of an earlier version
+    path = tmp_path / "old.duckdb"
+    db.connect(path, fill=lambda c: seed.load_shipped(c, data_copy)).close()
+    con = seed.connect(path)  # the first start of the new version
+    try:
+        ((batch, inserted),) = con.execute(
+            "SELECT id, inserted FROM import_batches WHERE file_name = 'ties_wikidata.csv'"
+        ).fetchall()
+        assert inserted > 9000 and con.execute("SELECT count(*) FROM ties").fetchone()[0] == 14 + inserted
+        batches.undo(con, batch, "admin")  # an office that does not want them
+    finally:
+        con.close()
+    con = seed.connect(path)  # started again: not received a second time
+    try:
+        assert con.execute("SELECT count(*) FROM ties").fetchone()[0] == 14
+        assert (
+            con.execute("SELECT count(*) FROM import_batches WHERE file_name = 'ties_wikidata.csv'").fetchone()[0] == 1
+        )
+    finally:
+        con.close()

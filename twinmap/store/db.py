@@ -200,6 +200,17 @@ def _check_version(cur: duckdb.DuckDBPyConnection, steps: list[tuple[int, str]])
     return current
 
 
+def meta(cur: duckdb.DuckDBPyConnection, key: str) -> str | None:
+    """A value of the store's own bookkeeping (schema version, reference data received...)."""
+    row = cur.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+    return row[0] if row else None
+
+
+def set_meta(cur: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
+    """Record a value of the store's bookkeeping, in the caller's transaction."""
+    _set_meta(cur, key, value)
+
+
 def _set_meta(cur: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
     cur.execute(
         "INSERT INTO meta VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
