@@ -109,30 +109,28 @@ def _import(con, args) -> int:
         print(f"error: {err}", file=sys.stderr)
         return 2
     data, name = args.file.read_bytes(), args.file.name
-    if layout and layout.home_side and args.table == "partnerships":
-        plans = importer.plan_pairs(con, data, name, layout, args.blank_clears)  # ours as partnerships, the rest ties
-    else:
-        plans = [importer.plan_import(con, data, name, args.table, layout, blank_clears=args.blank_clears)]
+    plans = importer.plan_file(con, data, name, args.table, layout, args.blank_clears)  # a pair list: two parts
     partial = args.skip_invalid and all(p.ok or p.can_skip for p in plans)
     refused = not all(p.ok for p in plans) and not partial  # all or nothing, across the parts too
-    reports = [_import_part(con, args, plan, refused, partial) for plan in plans]
+    committed: list[int | None] | None = None
+    if not refused and not args.dry_run:
+        try:
+            committed = batches.commit_parts(con, plans, args.user, skip_invalid=partial)
+        except (batches.StalePreview, batches.ImportRejected, batches.CommitFailed) as err:
+            print(f"error: {err}", file=sys.stderr)
+            return 1
+    reports = [_import_part(args, plan, refused, partial, committed[i] if committed else None, committed is not None)
+               for i, plan in enumerate(plans)]  # fmt: skip
     if args.report:
         report = reports[0] if len(reports) == 1 else {"parts": reports}
         args.report.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
-    if any(r is None for r in reports):
-        return 1
     return 1 if refused else 0
 
 
-def _import_part(con, args, plan: importer.Plan, refused: bool, partial: bool) -> dict | None:
-    """Commit one plan (unless refused or a dry run), print what happened; None when the commit failed."""
-    batch, status = None, "rejected" if refused else "valid"
-    if not refused and not args.dry_run:
-        try:
-            batch = batches.commit(con, plan, args.user, skip_invalid=partial)
-        except (batches.StalePreview, batches.ImportRejected, batches.CommitFailed) as err:
-            print(f"error: {err}", file=sys.stderr)
-            return None
+def _import_part(args, plan: importer.Plan, refused: bool, partial: bool, batch: int | None, done: bool) -> dict:
+    """Print what happened to one part of a file (committed as ``batch`` when ``done``), and its report."""
+    status = "rejected" if refused else "valid"
+    if done:
         status = "committed" if batch else "unchanged"
     name = args.file.name + (f" ({plan.table})" if plan.part else "")
     report = plan.report(status) | {"batch": batch}

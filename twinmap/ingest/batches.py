@@ -104,6 +104,20 @@ def commit(
             ) from None
 
 
+def commit_parts(
+    con: duckdb.DuckDBPyConnection, plans: list[Plan], user: str, skip_invalid: bool = False
+) -> list[int | None]:
+    """Commit every part of a file (a pair list has two), each as its own batch; all or nothing.
+
+    No part is committed unless every part can be (clean, or with ``skip_invalid`` only rows'
+    problems): a refused part refuses the file. Returns each part's batch (None: nothing to change).
+    """
+    if not all(p.ok or (skip_invalid and p.can_skip) for p in plans):
+        refused = next(p for p in plans if not (p.ok or (skip_invalid and p.can_skip)))
+        raise ImportRejected(f"{refused.filename} has {len(refused.errors)} problem(s); nothing was changed")
+    return [commit(con, plan, user, skip_invalid=skip_invalid and not plan.ok) for plan in plans]
+
+
 def _again(con: duckdb.DuckDBPyConnection, plan: Plan) -> Plan:
     """The same file planned against the store as it is now (rows to delete carried over, re-read)."""
     fresh = plan_import(con, plan.data, plan.filename, plan.table, plan.mapping, plan.part, plan.blank_clears)

@@ -43,6 +43,8 @@ def _select(spec: TableSpec, some: bool = False) -> str:
         elif col.name in refs:
             i, ref = refs[col.name]
             cols += [f"r{i}.name AS {ref.city}", f"r{i}.country_code AS {ref.country}"]
+            if ref.lat:  # where the city is, so that a namesake imports back as itself
+                cols += [f"r{i}.lat AS {ref.lat}", f"r{i}.lon AS {ref.lon}", f"r{i}.region AS {ref.region}"]
             joins.append(f"LEFT JOIN cities r{i} ON r{i}.id = t.{ref.db}")
         elif any(col.name == r.country for r in spec.cities):
             continue
@@ -69,8 +71,8 @@ def table_frame(con: duckdb.DuckDBPyConnection, table: str, ids: list[int] | Non
     raw = con.cursor().execute(sql, [list(ids)] if ids is not None else None).df()
     out = pd.DataFrame(index=raw.index)
     for col in spec.columns:
-        if not col.stored:
-            out[col.name] = ""  # read from files to place a city, not kept
+        if not col.stored:  # read from files to place a city: the city's own, where it has them
+            out[col.name] = [_text(v) for v in raw[col.name]] if col.name in raw else ""
         elif col.kind == "date":
             pairs = zip(raw[col.name], raw[f"{col.name}__precision"], strict=True)
             out[col.name] = [p.text() if (p := dates.from_db(d, prec)) else "" for d, prec in pairs]

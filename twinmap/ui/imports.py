@@ -46,10 +46,7 @@ def upload(p: Page) -> list[Plan]:
     key = (table, file.file_id, cache.data_version(), layout.to_json() if layout else "", clears)
     if st.session_state.get("data_plan_key") != key:
         con, data = cache.connection(), file.getvalue()
-        if layout and layout.home_side and table == "partnerships":
-            plans = importer.plan_pairs(con, data, file.name, layout, blank_clears=clears)
-        else:
-            plans = [importer.plan_import(con, data, file.name, table, layout, blank_clears=clears)]
+        plans = importer.plan_file(con, data, file.name, table, layout, blank_clears=clears)  # a pair list: two
         st.session_state.data_plans, st.session_state.data_plan_key = plans, key
     return st.session_state.data_plans
 
@@ -68,8 +65,7 @@ def preview(p: Page, plans: list[Plan]) -> None:
     if nothing:
         st.info(_("Everything in this file is already in the database: nothing to change."))
     if st.button(_("Commit this import"), type="primary", disabled=nothing, key="data_commit"):
-        for plan, skip in zip(plans, decided, strict=True):
-            _commit(p, plan, skip)
+        _commit(p, plans, any(decided))
 
 
 def _part(p: Page, plan: Plan, suffix: str) -> bool | None:
@@ -112,12 +108,13 @@ def _part(p: Page, plan: Plan, suffix: str) -> bool | None:
     return skip
 
 
-def _commit(p: Page, plan: Plan, skip: bool) -> None:
+def _commit(p: Page, plans: list[Plan], skip: bool) -> None:
+    """Every part of the file in one go (each its own batch), or none when a part cannot be committed."""
     _ = p.tr
     try:
-        batch = batches.commit(cache.connection(), plan, p.user.name, skip_invalid=skip)
-        if batch is not None:
-            st.success(_("Committed as import #{batch}. It can be undone under Past imports.", batch=batch))
+        for batch in batches.commit_parts(cache.connection(), plans, p.user.name, skip_invalid=skip):
+            if batch is not None:
+                st.success(_("Committed as import #{batch}. It can be undone under Past imports.", batch=batch))
     except batches.StalePreview:
         st.warning(_("The data changed since this preview was made: check the preview again, then commit."))
     except batches.CommitFailed as err:
