@@ -9,15 +9,12 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from twinmap.ingest import readers
-
-if TYPE_CHECKING:
-    from twinmap.ingest.mapping import Mapping
 
 
 @dataclass(frozen=True)
@@ -76,7 +73,7 @@ class Plan:
     new_cities: list[dict[str, Any]] = field(default_factory=list)
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
-    mapping: Mapping | None = field(default=None, repr=False)  # how the file's columns were read
+    mapping: Any = field(default=None, repr=False)  # the Mapping the columns were read by (ingest.mapping)
     city_names: dict[int, str] = field(default_factory=dict, repr=False)  # every held city, to show names
     partnership_cities: dict[int, tuple[int, int]] = field(default_factory=dict, repr=False)  # id -> home, partner
     part: str = ""  # of a pair list: "ours" (partnerships) or "others" (ties)

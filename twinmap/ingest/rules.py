@@ -9,7 +9,7 @@ filled in; ``before_matching`` rules run first because they decide a row's key.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -21,10 +21,9 @@ from twinmap.core.text import fold, is_latin, parse_counts, quoted
 from twinmap.ingest import bulk, gazetteer
 from twinmap.ingest.plan import Problem
 
-if TYPE_CHECKING:
-    from twinmap.ingest.importer import Planner
+Planner = Any  # twinmap.ingest.importer.Planner (not imported: the importer imports this module)
 
-Rule = Callable[["Planner", np.ndarray], None]
+Rule = Callable[[Planner, np.ndarray], None]
 
 
 def names_cities(p: Planner, line: int, out: dict[str, Any]) -> None:
