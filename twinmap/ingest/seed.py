@@ -43,7 +43,10 @@ def load_shipped(con: duckdb.DuckDBPyConnection, data_dir: Path = DATA_DIR) -> N
     """Import every shipped file, in reference order, each as one batch."""
     for table in LOAD_ORDER:
         for path in shipped_files(table, data_dir):
-            _load(con, table, path, guard=_mark(path))
+            try:
+                _load(con, table, path, guard=_mark(path))
+            except (_Received, batches.StalePreview):  # another app server's start received it meanwhile
+                continue
 
 
 def add_reference(con: duckdb.DuckDBPyConnection, data_dir: Path = DATA_DIR) -> list[str]:
@@ -58,16 +61,17 @@ def add_reference(con: duckdb.DuckDBPyConnection, data_dir: Path = DATA_DIR) -> 
     if not con.cursor().execute(shipped, [SHIPPED_USER]).fetchone()[0]:
         return added  # a store not built from the shipped data (made empty, or a test's own) is left as it is
     for table in LOAD_ORDER:
-        for path in shipped_files(table, data_dir)[1:]:
-            if db.meta(con.cursor(), _key(path)) is not None:
-                continue
+        main, *extra = shipped_files(table, data_dir)
+        for path in extra:
+            if db.meta(con.cursor(), _key(path)) is not None or not _imported_before(con, main):
+                continue  # received; or the first start of another app server is still filling the store
             if _imported_before(con, path):  # received before it was recorded (undone or not): kept as it is
                 with db.write_transaction(con, bump=False) as cur:
                     db.set_meta(cur, _key(path), "received")
                 continue
             try:
                 _load(con, table, path, guard=_mark(path))
-            except _Received:
+            except (_Received, batches.StalePreview):  # another app server received it meanwhile
                 continue
             with db.write_transaction(con, bump=False) as cur:  # also when it changed nothing
                 db.set_meta(cur, _key(path), "received")
