@@ -95,6 +95,12 @@ def partnerships(city: pd.DataFrame, n: int, rng: np.random.Generator) -> pd.Dat
             "home_country": city["country_code"].to_numpy()[home],
             "partner_city": city["name"].to_numpy()[partner],
             "partner_country": city["country_code"].to_numpy()[partner],
+            # where each city is, as a real list would say, so a namesake the store also holds
+            # (the shipped ties' Friedberg in Hesse beside this Friedberg in Bavaria) is not taken for it
+            "home_lat": city["lat"].to_numpy()[home],
+            "home_lon": city["lon"].to_numpy()[home],
+            "partner_lat": city["lat"].to_numpy()[partner],
+            "partner_lon": city["lon"].to_numpy()[partner],
             "kind": rng.choice(reference.codes(reference.PARTNERSHIP_KINDS), size=n, p=[0.7, 0.2, 0.1]),
             "status": status,
             "signed_on": signed,

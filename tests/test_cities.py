@@ -118,3 +118,43 @@ def test_a_tie_of_two_held_cities_the_other_way_round_of_a_held_tie_is_unchanged
     _commit(con, text)
     plan = _plan(con, "city,country,other_city,other_country\nAstrakhan,RU,Sari,IR\n")
     assert plan.ok and plan.new_count == 0 and plan.unchanged == 1
+
+
+def test_rows_naming_one_unknown_city_alike_each_get_its_problem_once(con):
+    text = "city,country,other_city,other_country\n" + "Nowhereville,IR,Sari,IR\n" * 50
+    plan = _plan(con, text)
+    assert [p.row for p in plan.errors] == list(range(2, 52))  # one problem a row, not one per earlier row
+
+
+def test_a_partnership_side_naming_two_partnered_namesakes_is_settled_by_the_partnership_they_make(con):
+    # Two Springfields, each a partner of another home city; an event names only "Springfield, US".
+    _commit(con, "home_city,home_country,partner_city,partner_country,partner_lat,partner_lon,kind,status\n"
+                 f"Sari,IR,Springfield,US,{SPRINGFIELD_IL[0]},{SPRINGFIELD_IL[1]},sister_city,active\n"
+                 f"Shiraz,IR,Springfield,US,{SPRINGFIELD_MA[0]},{SPRINGFIELD_MA[1]},sister_city,active\n",
+            "partnerships")  # fmt: skip
+    head = "home_city,home_country,partner_city,partner_country,kind,title,starts_on,status\n"
+    plan = _plan(con, head + "Shiraz,IR,Springfield,US,festival,Spring days,2026-05-01,planned\n", "events")
+    assert plan.ok, plan.errors
+    (pid,) = {r["partnership_id"] for r in plan.new}
+    region = con.execute("SELECT c.region FROM partnerships p JOIN cities c ON c.id = p.partner_city_id "
+                         "WHERE p.id = ?", [pid]).fetchone()[0]  # fmt: skip
+    assert region == "Massachusetts"
+    plan = _plan(con, head + "Chalus,IR,Springfield,US,festival,Spring days,2026-05-01,planned\n", "events")
+    assert [p.column for p in plan.errors] == ["partner_city"] and "names 2 cities in US" in plan.errors[0].reason
+
+
+def test_a_wikidata_or_geonames_id_says_which_city_before_its_name_does(con):
+    text = ("city,country,lat,lon,wikidata,other_city,other_country,other_geonameid\n"
+            "Halle,DE,51.48,11.97,http://www.wikidata.org/entity/Q2814,Springfield,US,4951788\n")  # fmt: skip
+    plan = _commit(con, text)
+    ((halle,),) = {(r["city_id"],) for r in plan.new}
+    assert con.execute("SELECT wikidata FROM cities WHERE id = ?", [halle]).fetchone()[0] == "Q2814"
+    springfield = con.execute("SELECT region FROM cities WHERE geonameid = 4951788").fetchone()[0]
+    assert springfield == "Massachusetts"  # the gazetteer's city of that id, not the largest Springfield
+    # Another list spells it "Halle (Saale)", without coordinates: its Wikidata id finds it.
+    again = _plan(con, "city,country,wikidata,other_city,other_country\nHalle (Saale),DE,Q2814,Sari,IR\n")
+    assert again.ok and again.new_cities == [] and again.new[0]["city_id"] == halle
+    bad = _plan(con, "city,country,wikidata,other_city,other_country\nHalle,DE,Wikipedia,Sari,IR\n")
+    assert [(p.column, p.reason) for p in bad.errors] == [
+        ("wikidata", "'Wikipedia' is not a Wikidata id (Q and digits, e.g. Q1234)")
+    ]

@@ -7,11 +7,9 @@ no import fills, or a reference an undo does not know about fails here, not at a
 import pytest
 
 from twinmap.ingest import specs
+from twinmap.ingest.kinds import KINDS
 from twinmap.ingest.specs import TABLES
 
-TYPES = {"int": {"INTEGER", "BIGINT"}, "id": {"INTEGER"}, "float": {"DOUBLE"}, "bool": {"BOOLEAN"}, "date": {"DATE"},
-         "areas": {"VARCHAR[]"}, "text": {"VARCHAR"}, "code": {"VARCHAR"}, "country": {"VARCHAR"},
-         "counts": {"VARCHAR"}}  # fmt: skip
 FILLED_BY_RULES = {("cities", "lat"), ("cities", "lon")}  # from the gazetteer when the file leaves them empty
 NAMING = {"home_city", "home_country", "partner_city", "partner_country", "side"}  # stored as ids, not as such
 
@@ -33,7 +31,7 @@ def test_every_spec_column_is_a_database_column_of_a_matching_type(con, spec):
         if col.name in NAMING | city_names or not col.stored:
             continue
         assert col.db_column in columns, f"{spec.name}.{col.db_column} is in the spec, not in the database"
-        assert columns[col.db_column][0] in TYPES[col.kind], (spec.name, col.name, columns[col.db_column][0])
+        assert columns[col.db_column][0] in KINDS[col.kind].sql, (spec.name, col.name, columns[col.db_column][0])
         if col.kind == "date":
             assert col.precision in columns, f"{spec.name}.{col.precision} (precision of {col.name}) is missing"
 

@@ -145,7 +145,7 @@ def _import_part(args, plan: importer.Plan, refused: bool, partial: bool, batch:
     verb = "would erase" if status == "valid" else "erased"
     _print_all([f"{verb}: {name}, row {row}, column {col}: {quoted(_shown(old))}" for row, col, old in plan.erasures])
     _print_all([f"local name: {c.before.get('name')} is now also {c.after['local_name']} (row {c.row})"
-                for c in plan.spellings_to_add])  # fmt: skip
+                for c in plan.spellings_to_add if "local_name" in c.after])  # fmt: skip
     return report
 
 

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from twinmap.ingest.plan import Plan
 
 FAR_KM = 50  # a city this far from a held namesake is another city; from the named one, the row is checked
+CHOICE = -(1 << 40)  # ids from here down stand for "one of these namesakes" (Places.choices), settled by the pair
 
 
 class CellProblem(Exception):
@@ -59,6 +60,7 @@ class City:
     lat: float
     lon: float
     geonameid: int | None
+    wikidata: str | None = None
 
 
 class Places:
@@ -70,7 +72,7 @@ class Places:
     def __init__(self, cur: duckdb.DuckDBPyConnection, plan: Plan, report: Any):
         self.plan, self.report = plan, report
         rows = cur.execute(
-            "SELECT id, name, local_name, country_code, region, lat, lon, geonameid FROM cities ORDER BY id"
+            "SELECT id, name, local_name, country_code, region, lat, lon, geonameid, wikidata FROM cities ORDER BY id"
         ).fetchall()
         self.held: dict[int, City] = {r[0]: City(*r) for r in rows}
         # Every spelling of a name, case and accents aside, to the cities it names (oldest first).
@@ -78,9 +80,12 @@ class Places:
         for city in self.held.values():
             self._index(city)
         self.by_geonameid: dict[int, int] = {}
+        self.by_wikidata: dict[str, int] = {}
         for city in self.held.values():
             if city.geonameid is not None:
                 self.by_geonameid.setdefault(city.geonameid, city.id)
+            if city.wikidata:
+                self.by_wikidata.setdefault(city.wikidata, city.id)
         self.partnered = {
             i for (i,) in cur.execute(
                 "SELECT home_city_id FROM partnerships UNION SELECT partner_city_id FROM partnerships"
@@ -90,6 +95,9 @@ class Places:
         self.planned_places: dict[int, int] = {}  # GeoNames id -> planned city
         self.local_names = {c.id: c.local_name for c in self.held.values()}
         self.spelled: dict[int, str] = {}  # line -> the non-Latin name a cities row typed (kept as local name)
+        self.choices: list[list[int]] = []  # namesakes a partnership's side may be, until its pair says which
+        self.wikidata: str | None = None  # the Wikidata id of the row being resolved, for a city it adds
+        self.planned_wikidata: dict[str, int] = {}
         plan.city_names = {c.id: c.name for c in self.held.values()}
 
     def _index(self, city: City) -> None:
@@ -111,7 +119,7 @@ class Places:
 
     def column(self, ref: CityRef, texts: dict[str, pa.Array], lines: np.ndarray, rows: np.ndarray) -> np.ndarray:
         """Each row's city id (0 for none), resolved once per distinct spelling unless resolving it warned."""
-        names = [c for c in (ref.city, ref.country, ref.lat, ref.lon, ref.region) if c and c in texts]
+        names = [c for c in columns(ref) if c in texts]
         group = bulk.combined([bulk.codes([texts[c]]) for c in names])
         found = np.zeros(len(lines), dtype=np.int64)
         for alike in bulk.groups_in_order(group, np.flatnonzero(rows)):
@@ -131,8 +139,9 @@ class Places:
             if len(self.plan.warnings) == warnings:
                 rest = rows[at + 1 :]
                 found[rest] = city
+                problems = errors[first_error:]  # the first row's, copied to each row alike (once each)
                 for line in lines[rest].tolist():
-                    errors.extend(Problem(line, p.column, p.msgid, p.values) for p in errors[first_error:])
+                    errors.extend(Problem(line, p.column, p.msgid, p.values) for p in problems)
                 return
 
     # -- one row's city --------------------------------------------------------------------
@@ -145,10 +154,14 @@ class Places:
         try:
             reading = convert.country_reading(raw.get(ref.country) or "")
             point = self._point(ref, raw)
+            geonameid, wikidata = self._ids(ref, raw)
         except convert.CellError as err:
             return self.report(line, ref.country, err.msgid, **err.values)
         except CellProblem as problem:
             return self.report(line, problem.column, problem.err.msgid, **problem.err.values)
+        known = self._by_id(line, name, geonameid, wikidata)
+        if known is not None:
+            return self.learn(line, known, wikidata) if known > 0 else known
         if reading is None:
             return self.report(
                 line, ref.country, N_("give the country of {name} (ISO code, e.g. IR)"), name=quoted(name)
@@ -159,7 +172,35 @@ class Places:
             values = {"row": line, "written": quoted(reading.note), "country": country}
             self.plan.warnings.append(Problem(line, ref.country, msgid, values))
         region = ((raw.get(ref.region) or "").strip() if ref.region else "") or reading.region
-        return self._identify(line, ref, name, country, point, region)
+        self.wikidata = wikidata  # a city this row adds keeps it
+        found = self._identify(line, ref, name, country, point, region)
+        return self.learn(line, found, wikidata) if found and found > 0 else found
+
+    def _ids(self, ref: CityRef, raw: dict[str, str]) -> tuple[int | None, str | None]:
+        """The GeoNames and Wikidata ids a row gives its city (each optional)."""
+        out: list[Any] = []
+        for column, read in ((ref.geonameid, _geonameid), (ref.wikidata, convert.wikidata)):
+            try:
+                out.append(read(raw.get(column) or "") if column else None)
+            except convert.CellError as err:
+                raise CellProblem(column, err) from None
+        return out[0], out[1]
+
+    def _by_id(self, line: int, name: str, geonameid: int | None, wikidata: str | None) -> int | None:
+        """The city a row's ids name: one held with that Wikidata or GeoNames id, or the gazetteer's of that id."""
+        if wikidata and wikidata in self.by_wikidata:
+            return self.by_wikidata[wikidata]
+        if wikidata and wikidata in self.planned_wikidata:
+            return self.planned_wikidata[wikidata]
+        if geonameid is None:
+            return None
+        if geonameid in self.by_geonameid:
+            return self.by_geonameid[geonameid]
+        place = gazetteer.by_id(geonameid)
+        if place is None:
+            return None
+        self.wikidata = wikidata
+        return self._from_gazetteer(line, name, place.country_code, place, place.region)
 
     def _country(self, name: str, reading: Any, point: tuple[float, float] | None) -> str:
         """Of the countries a cell named ("Réunion, France"), the one that holds the city."""
@@ -207,11 +248,45 @@ class Places:
         partnered = [i for i in known if i in self.partnered]
         if len(partnered) == 1:
             return partnered[0]
+        if not ref.db and partnered:  # a side of a partnership: the other side may settle which (see pairs)
+            self.choices.append(partnered)
+            return CHOICE - (len(self.choices) - 1)
+        self._ambiguous(line, ref, name, country, known)
+        return 0
+
+    def _ambiguous(self, line: int, ref: CityRef, name: str, country: str, known: list[int]) -> None:
         msgid = N_("{name} names {n} cities in {country} ({which}): give the city's coordinates or its region "
                    "to say which")  # fmt: skip
         which = "; ".join(self.label(i) for i in known)
         self.report(line, ref.city, msgid, name=quoted(name), n=len(known), country=country, which=which)
-        return 0
+
+    def pairs(
+        self, home: np.ndarray, partner: np.ndarray, held: set[tuple[int, int]], lines: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """A partnership's sides that name namesakes, settled by the one held partnership they can make together."""
+        open_ = (home <= CHOICE) | (partner <= CHOICE)
+        if not open_.any():
+            return home, partner
+        home, partner = home.copy(), partner.copy()
+        pair = np.stack([home, partner], axis=1)
+        distinct, inverse = np.unique(pair[open_], axis=0, return_inverse=True)
+        where = np.flatnonzero(open_)
+        for k, (h, p) in enumerate(distinct.tolist()):
+            sides = [self.choices[CHOICE - v] if v <= CHOICE else [v] for v in (h, p)]
+            found = [(a, b) for a in sides[0] for b in sides[1] if (a, b) in held]
+            rows = where[inverse.ravel() == k]
+            if len(found) == 1:
+                home[rows], partner[rows] = found[0]
+                continue
+            home[rows] = np.where(home[rows] <= CHOICE, 0, home[rows])
+            partner[rows] = np.where(partner[rows] <= CHOICE, 0, partner[rows])
+            for side, v in (("home_city", h), ("partner_city", p)):
+                if v <= CHOICE:
+                    known = self.choices[CHOICE - v]
+                    first = self.city(known[0])
+                    for line in lines[rows].tolist():
+                        self._ambiguous(line, CityRef(side, "", ""), first.name, first.country, known)
+        return home, partner
 
     def label(self, city_id: int) -> str:
         """A city told apart from its namesakes: "San Juan (San Juan Province)" or "San Juan (-31.54, -68.54)"."""
@@ -307,10 +382,13 @@ class Places:
     ) -> int:
         temp_id = -(len(self.plan.new_cities) + 1)
         row = {"id": temp_id, "name": name, "local_name": local, "country_code": country, "region": region or None,
-               "lat": point[0], "lon": point[1], "population": None, "timezone": None, "geonameid": None}  # fmt: skip
+               "lat": point[0], "lon": point[1], "population": None, "timezone": None, "geonameid": None,
+               "wikidata": self.wikidata}  # fmt: skip
         row |= more
+        if self.wikidata:
+            self.planned_wikidata[self.wikidata] = temp_id
         self.plan.new_cities.append(row)
-        city = City(temp_id, name, local, country, region or None, point[0], point[1], row["geonameid"])
+        city = City(temp_id, name, local, country, region or None, point[0], point[1], row["geonameid"], self.wikidata)
         self.planned[temp_id] = city
         self._index(city)
         return temp_id
@@ -344,6 +422,15 @@ class Places:
         city_id = self._plan_city(english, local, country, region or place.region, (place.lat, place.lon), more)
         self.planned_places[place.geonameid] = city_id
         return city_id
+
+    def learn(self, line: int, city: int, wikidata: str | None) -> int:
+        """A held city that a row names with a Wikidata id it lacks takes it (listed, undone with the batch)."""
+        held = self.held.get(city)
+        if wikidata and held is not None and not held.wikidata and wikidata not in self.by_wikidata:
+            held.wikidata = wikidata
+            self.by_wikidata[wikidata] = city
+            self.plan.city_spellings.append(Change(city, {}, {"wikidata": wikidata}, line))
+        return city
 
     def _read_as(self, line: int, name: str, held: int) -> None:
         msgid = N_("row {row}: {name} was read as the known city {known}")
@@ -379,8 +466,10 @@ class Places:
     # -- rows of a cities file -------------------------------------------------------------
 
     def place_of(self, name: str | None, country: str | None, point: tuple[float, float] | None,
-                 geonameid: int | None) -> int | None:  # fmt: skip
-        """The held city a cities file's row is: by GeoNames id, else its namesake at the row's point, else by name."""
+                 geonameid: int | None, wikidata: str | None = None) -> int | None:  # fmt: skip
+        """The held city a cities file's row is: by Wikidata or GeoNames id, else its namesake near its point."""
+        if wikidata and wikidata in self.by_wikidata:
+            return self.by_wikidata[wikidata]
         if geonameid and geonameid in self.by_geonameid:
             return self.by_geonameid[geonameid]
         if not (name and country):
@@ -392,6 +481,17 @@ class Places:
             return known[0]
         city_id, km = self._nearest(known, point)
         return city_id if km <= FAR_KM else None
+
+
+def _geonameid(cell: str) -> int | None:
+    value = convert.integer(cell)
+    convert.within(value, 1, 10_000_000_000)  # the cities table's own limits (specs.CITIES)
+    return value
+
+
+def columns(ref: CityRef) -> list[str]:
+    """The template columns that say which city a reference names."""
+    return [c for c in (ref.city, ref.country, ref.lat, ref.lon, ref.region, ref.geonameid, ref.wikidata) if c]
 
 
 def _same_region(held: str | None, given: str) -> bool:

@@ -185,6 +185,20 @@ def country_reading(raw: str) -> countries.Reading | None:
     )
 
 
+_WIKIDATA = re.compile(r"(?:https?://(?:www\.)?wikidata\.org/(?:wiki|entity)/)?([Qq][1-9]\d*)")
+
+
+def wikidata(raw: str) -> str | None:
+    """A Wikidata item id (Q1234), also from its page or entity address."""
+    value = raw.strip()
+    if not value:
+        return None
+    found = _WIKIDATA.fullmatch(value)
+    if found is None:
+        raise CellError(N_("{value} is not a Wikidata id (Q and digits, e.g. Q1234)"), value=quoted(raw))
+    return found.group(1).upper()
+
+
 def side(raw: str) -> str | None:
     """Which side of the partnership a contact belongs to."""
     value = fold(raw)

@@ -22,6 +22,7 @@ from twinmap.core import dates
 from twinmap.core.catalogue import catalogue
 from twinmap.core.reference import N_
 from twinmap.core.text import format_number
+from twinmap.ingest.kinds import KINDS
 from twinmap.ingest.specs import LOAD_ORDER, TABLES, Column, TableSpec, header
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -44,7 +45,13 @@ def _select(spec: TableSpec, some: bool = False) -> str:
             i, ref = refs[col.name]
             cols += [f"r{i}.name AS {ref.city}", f"r{i}.country_code AS {ref.country}"]
             if ref.lat:  # where the city is, so that a namesake imports back as itself
-                cols += [f"r{i}.lat AS {ref.lat}", f"r{i}.lon AS {ref.lon}", f"r{i}.region AS {ref.region}"]
+                cols += [
+                    f"r{i}.lat AS {ref.lat}",
+                    f"r{i}.lon AS {ref.lon}",
+                    f"r{i}.region AS {ref.region}",
+                    f"r{i}.geonameid AS {ref.geonameid}",
+                    f"r{i}.wikidata AS {ref.wikidata}",
+                ]
             joins.append(f"LEFT JOIN cities r{i} ON r{i}.id = t.{ref.db}")
         elif any(col.name == r.country for r in spec.cities):
             continue
@@ -76,12 +83,9 @@ def table_frame(con: duckdb.DuckDBPyConnection, table: str, ids: list[int] | Non
         elif col.kind == "date":
             pairs = zip(raw[col.name], raw[f"{col.name}__precision"], strict=True)
             out[col.name] = [p.text() if (p := dates.from_db(d, prec)) else "" for d, prec in pairs]
-        elif col.kind == "areas":
-            out[col.name] = [";".join(v) if v is not None else "" for v in raw[col.name]]
-        elif col.kind == "bool":
-            out[col.name] = ["true" if v else "false" for v in raw[col.name]]
         else:
-            out[col.name] = [_text(v) for v in raw[col.name]]
+            written = KINDS[col.kind].written or _text
+            out[col.name] = [written(v) for v in raw[col.name]]
     return out
 
 
@@ -98,14 +102,11 @@ def defuse(value: str) -> str:
     return "'" + value if value.startswith(_FORMULA_START) else value
 
 
-_NUMERIC = frozenset({"int", "float", "id"})
-
-
 def _safe(frame: pd.DataFrame, spec: TableSpec) -> pd.DataFrame:
     """Every cell that is not a number defused: names, codes, currencies and time zones are typed by people too."""
     safe = frame.copy()
     for col in spec.columns:
-        if col.kind not in _NUMERIC:
+        if not KINDS[col.kind].numeric:
             safe[col.name] = [defuse(v) for v in safe[col.name]]
     return safe
 
@@ -140,14 +141,6 @@ def template_frame(table: str, lang: str = "en") -> pd.DataFrame:
 
 
 GUIDE = N_("What goes in each column")
-_KINDS = {
-    "text": N_("text"), "int": N_("a whole number"), "float": N_("a number"), "bool": N_("yes or no"),
-    "date": N_("a date: 2014-05-21, 2014-05, 2014, 21.05.2014 or Jalali 1393/02"),
-    "country": N_("a country: its name or ISO code"), "side": N_("home or partner"),
-    "id": N_("a row id from an export"),
-    "counts": N_("country:number pairs, e.g. IR:20; RU:15"), "areas": N_("one or more of the values, separated by ;"),
-    "code": N_("one of the values"),
-}  # fmt: skip
 
 
 def guide(table: str, lang: str = "en") -> pd.DataFrame:
@@ -158,7 +151,7 @@ def guide(table: str, lang: str = "en") -> pd.DataFrame:
     example = spec.examples[0] if spec.examples else {}
     rows = []
     for col in spec.columns:
-        accepted = t(_KINDS.get(col.kind, "text"))
+        accepted = t(KINDS[col.kind].accepted)
         if col.vocab:
             accepted += ": " + ", ".join(t(term.label) for term in col.vocab)
         if col.low is not None and col.kind != "id":

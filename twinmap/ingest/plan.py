@@ -80,7 +80,8 @@ class Plan:
     version: int | None = None  # the store's data version the plan was made against
     source: readers.Sheet | None = field(default=None, repr=False)  # the file as read, for the skipped rows' file
     blank_clears: bool = False  # asked for: a blank cell of a row that updates a held row erases its value
-    city_spellings: list[Change] = field(default_factory=list)  # held cities given the file's spelling as local name
+    city_spellings: list[Change] = field(default_factory=list)  # held cities given the file's spelling (local name)
+    # or the Wikidata id it gives, where they had none
     deleted: list[Change] = field(default_factory=list)  # rows to delete (grid edits), each with its full values
 
     @property
@@ -163,7 +164,7 @@ class Plan:
     def fingerprint(self) -> tuple:
         """What a commit would do, to check that nothing moved between preview and commit."""
         changed = [(c.id, sorted(c.after)) for c in self.changed]
-        spellings = [(c.id, c.after["local_name"]) for c in self.city_spellings]
+        spellings = [(c.id, sorted(c.after.items())) for c in self.city_spellings]
         deleted = [c.id for c in self.deleted]
         return (
             self.file_hash,
@@ -181,7 +182,9 @@ class Plan:
             "status": status, "table": self.table, "file": self.filename, "encoding": self.encoding,
             "rows_read": self.rows_read, "inserted": self.new_count, "updated": len(self.changed),
             "unchanged": self.unchanged, "cities_created": len(self.cities_to_create),
-            "deleted": len(self.deleted), "local_names_added": len(self.spellings_to_add),
+            "deleted": len(self.deleted),
+            "local_names_added": sum("local_name" in c.after for c in self.spellings_to_add),
+            "wikidata_ids_added": sum("wikidata" in c.after for c in self.spellings_to_add),
             "erased": [{"row": r, "column": c, "old": json_safe(v)} for r, c, v in self.erasures],
             "skipped": len(self.skipped_rows) if self.errors else 0,
             "errors": [{"row": p.row, "column": p.column, "reason": p.reason} for p in self.errors],

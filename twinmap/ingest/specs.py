@@ -24,7 +24,7 @@ class Column:
     """One template column: its English header, kind, whether required, and its aliases."""
 
     name: str
-    kind: str  # text, int, float, bool, date, code, areas, country, city, side, id
+    kind: str  # a kind of twinmap.ingest.kinds.KINDS: how a cell is read, held, stored and exported
     required: bool = False
     vocab: tuple[Term, ...] = ()
     aliases: tuple[str, ...] = ()
@@ -58,6 +58,8 @@ class CityRef:
     lat: str = ""  # template columns with the file's coordinates of the city, when it gives them: they
     lon: str = ""  # pick among namesakes and flag a city far from where the file puts it
     region: str = ""  # a template column with the city's region, which picks among namesakes too
+    geonameid: str = ""  # template columns with the city's GeoNames and Wikidata ids: they say which city
+    wikidata: str = ""  # before anything else does
 
 
 @dataclass(frozen=True)
@@ -133,7 +135,16 @@ def _partner_cols(required: bool = True) -> tuple[Column, ...]:
 
 _PARTNER_COLS = _partner_cols()
 _PARTNER_REFS = (
-    CityRef("home_city", "home_country", "home_city_id", lat="home_lat", lon="home_lon", region="home_region"),
+    CityRef(
+        "home_city",
+        "home_country",
+        "home_city_id",
+        lat="home_lat",
+        lon="home_lon",
+        region="home_region",
+        geonameid="home_geonameid",
+        wikidata="home_wikidata",
+    ),
     CityRef(
         "partner_city",
         "partner_country",
@@ -141,21 +152,28 @@ _PARTNER_REFS = (
         lat="partner_lat",
         lon="partner_lon",
         region="partner_region",
+        geonameid="partner_geonameid",
+        wikidata="partner_wikidata",
     ),
 )
 
 
 def _coordinates(*prefixes: str) -> tuple[Column, ...]:
-    """Optional columns with the file's coordinates and region of a named city (pair lists have them)."""
+    """Optional columns that say which city a row names: where it is, its region, its GeoNames and Wikidata ids."""
+    where = N_("Where the file puts the city: picks among namesakes; far from it, the row is flagged.")
+    region = N_("The city's region (state, province): picks among namesakes when there are no coordinates.")
+    ids = N_("The city's GeoNames or Wikidata id: says which city before its name does.")
     return tuple(
-        Column(f"{p}{axis}", "float", low=-limit, high=limit, stored=False,
-               help=N_("Where the file puts the city: picks among namesakes; far from it, the row is flagged."))
-        for p in prefixes for axis, limit in (("lat", 90), ("lon", 180))
-    ) + tuple(
-        Column(f"{p}region", "text", stored=False,
-               help=N_("The city's region (state, province): picks among namesakes when there are no coordinates."))
+        column
         for p in prefixes
-    )  # fmt: skip
+        for column in (
+            Column(f"{p}lat", "float", low=-90, high=90, stored=False, help=where),
+            Column(f"{p}lon", "float", low=-180, high=180, stored=False, help=where),
+            Column(f"{p}region", "text", stored=False, help=region),
+            Column(f"{p}geonameid", "int", low=1, high=10_000_000_000, stored=False, help=ids),
+            Column(f"{p}wikidata", "wikidata", stored=False, help=ids),
+        )
+    )
 
 
 _PARTNER_EXAMPLE = {"home_city": "Sari", "home_country": "IR", "partner_city": "Astrakhan", "partner_country": "RU"}
@@ -203,6 +221,12 @@ CITIES = TableSpec(
         Column("population", "int", aliases=("население", "جمعیت"), **POPULATION),
         Column("timezone", "text", aliases=("часовой пояс", "منطقه زمانی")),
         Column("geonameid", "int", aliases=("geonames",), low=1, high=10_000_000_000),
+        Column(
+            "wikidata",
+            "wikidata",
+            aliases=("викиданные", "ویکی داده", "ویکی‌داده"),
+            help=N_("The city's Wikidata id (Q1234): pair lists that give it find the city by it."),
+        ),
     ),
     key=("name", "country_code"),
     rules=rules.city_values,
@@ -502,9 +526,25 @@ TIES = TableSpec(
     folds=True,
     rules=rules.ties,
     cities=(
-        CityRef("city", "country", "city_id", lat="lat", lon="lon", region="region"),
         CityRef(
-            "other_city", "other_country", "other_city_id", lat="other_lat", lon="other_lon", region="other_region"
+            "city",
+            "country",
+            "city_id",
+            lat="lat",
+            lon="lon",
+            region="region",
+            geonameid="geonameid",
+            wikidata="wikidata",
+        ),
+        CityRef(
+            "other_city",
+            "other_country",
+            "other_city_id",
+            lat="other_lat",
+            lon="other_lon",
+            region="other_region",
+            geonameid="other_geonameid",
+            wikidata="other_wikidata",
         ),
     ),
     examples=({"city": "Weimar", "country": "DE", "other_city": "Blois", "other_country": "FR"},),

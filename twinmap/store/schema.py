@@ -258,7 +258,8 @@ ALTER TABLE import_batches ADD COLUMN deleted INTEGER DEFAULT 0;
 # Version 7: a city is a place, not a name: two towns of one name may share a country (the San
 # Juans of Argentina), so (name, country_code) is no longer unique, only indexed. Neither DuckDB
 # nor the DuckDB-to-PostgreSQL path drops a constraint, so the table is built again (nothing
-# refers to it by a foreign key; ids and the id sequence are kept).
+# refers to it by a foreign key; ids and the id sequence are kept). A city may also carry its
+# Wikidata id, which pair lists use to say which city they mean.
 _SCHEMA_V7 = """
 CREATE TABLE cities_v7 (
     id INTEGER DEFAULT nextval('city_ids') PRIMARY KEY,
@@ -270,10 +271,11 @@ CREATE TABLE cities_v7 (
     lon DOUBLE NOT NULL CHECK (lon BETWEEN -180 AND 180),
     population BIGINT,
     timezone VARCHAR,
-    geonameid BIGINT
+    geonameid BIGINT,
+    wikidata VARCHAR
 );
-INSERT INTO cities_v7 SELECT id, name, local_name, country_code, region, lat, lon, population, timezone, geonameid
-    FROM cities;
+INSERT INTO cities_v7 SELECT id, name, local_name, country_code, region, lat, lon, population, timezone, geonameid,
+                             NULL FROM cities;
 DROP TABLE cities;
 ALTER TABLE cities_v7 RENAME TO cities;
 CREATE INDEX cities_by_name ON cities (country_code, name);
@@ -283,7 +285,7 @@ CREATE VIEW city_names AS
 SELECT id,
        CASE WHEN namesakes > 1 THEN name || ' (' || qualifier || ')' ELSE name END AS name,
        CASE WHEN namesakes > 1 THEN local_name || ' (' || qualifier || ')' ELSE local_name END AS local_name,
-       country_code, region, lat, lon, population, timezone, geonameid
+       country_code, region, lat, lon, population, timezone, geonameid, wikidata
 FROM (SELECT *, count(*) OVER (PARTITION BY lower(name), country_code) AS namesakes,
              coalesce(region, CAST(CAST(lat AS DECIMAL(8, 2)) AS VARCHAR) || ', '
                               || CAST(CAST(lon AS DECIMAL(8, 2)) AS VARCHAR)) AS qualifier

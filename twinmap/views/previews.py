@@ -182,7 +182,7 @@ def plan_tables(plan: object, tr: Translator = ENGLISH) -> dict[str, pd.DataFram
     )  # fmt: skip
     spellings = pd.DataFrame(
         [{tr("Row"): tr.number(c.row), tr("City"): c.before.get("name", ""), tr("Local name"): c.after["local_name"]}
-         for c in plan.spellings_to_add]
+         for c in plan.spellings_to_add if "local_name" in c.after]
     )  # fmt: skip
     return {"problems": problems, "new": new, "changes": rtl_order(changes, tr) if len(changes) else changes,
             "cities": cities, "erased": erased, "spellings": spellings}  # fmt: skip
