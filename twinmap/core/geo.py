@@ -94,6 +94,13 @@ def km_outside(country_code: str, lat: float, lon: float) -> float | None:
     return float(shapely.distance(shape, Point(lon, lat))) * 111.0
 
 
+def in_uncoded_land(lat: float, lon: float) -> bool:
+    """Whether a point lies in an outline without an ISO code (Somaliland, Northern Cyprus in Natural Earth)."""
+    outlines = country_outlines()
+    hits = outlines[outlines.contains(Point(lon, lat))]
+    return bool(len(hits)) and hits["iso2"].isna().all()
+
+
 def country_of_point(lat: float, lon: float, tolerance_km: float = 30.0) -> str | None:
     """ISO code of the country containing a point, or of the nearest one within the tolerance.
 

@@ -84,24 +84,34 @@ def commit(
     if not acceptable(plan):
         raise ImportRejected(f"{plan.filename} has {len(plan.errors)} problem(s); nothing was changed")
     with db.write_lock(con):
-        # Nothing written since the preview (the data version is the same): the preview is the plan.
-        # Otherwise plan again against what is there now and refuse if that differs.
-        unchanged = plan.version is not None and plan.version == db.data_version(con)
-        fresh = plan if unchanged else _again(con, plan)
-        if not acceptable(fresh) or fresh.fingerprint() != plan.fingerprint():
-            raise StalePreview("the data changed since this preview was made: check the preview again, then commit")
-        if not fresh.has_changes:
-            return None
-        try:
-            with db.write_transaction(con) as cur:
-                if guard is not None:
-                    guard(cur)
-                return _apply(cur, fresh, user, record_stages)
-        except duckdb.Error as err:  # the preview checks every constraint; this is the last guard
-            log.exception("import of %s refused by the database", plan.filename)
-            raise CommitFailed(
-                N_("the database refused this import ({why}); nothing was changed"), why=type(err).__name__
-            ) from None
+        for _attempt in range(5):
+            # Nothing written since the preview (the data version is the same): the preview is the plan.
+            # Otherwise plan again against what is there now and refuse if that differs.
+            unchanged = plan.version is not None and plan.version == db.data_version(con)
+            fresh = plan if unchanged else _again(con, plan)
+            if not acceptable(fresh) or fresh.fingerprint() != plan.fingerprint():
+                raise StalePreview("the data changed since this preview was made: check the preview again, then commit")
+            if not fresh.has_changes:
+                return None
+            try:
+                with db.write_transaction(con) as cur:
+                    if fresh.version is not None and db.version_in(cur) != fresh.version:
+                        raise _Moved  # another writer (another app server too) committed since: plan again
+                    if guard is not None:
+                        guard(cur)
+                    return _apply(cur, fresh, user, record_stages)
+            except _Moved:
+                continue
+            except duckdb.Error as err:  # the preview checks every constraint; this is the last guard
+                log.exception("import of %s refused by the database", plan.filename)
+                raise CommitFailed(
+                    N_("the database refused this import ({why}); nothing was changed"), why=type(err).__name__
+                ) from None
+        raise StalePreview("the data kept changing while this import waited to commit: commit again")
+
+
+class _Moved(Exception):
+    """The store's data version moved between planning and the write transaction."""
 
 
 def commit_parts(

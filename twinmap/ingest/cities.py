@@ -6,7 +6,8 @@ of Argentina, the Springfields of the United States). A row's city is found, in 
 1. by its GeoNames id, when the row has one (cities files);
 2. by the file's coordinates: the held (or just planned) city of that name and country nearest
    them within :data:`FAR_KM`; else the gazetteer's namesake within that distance; else a new
-   city where the file puts it, as long as that lies in the named country;
+   city where the file puts it, as long as that lies in the named country (or in one of its
+   overseas parts with a code of their own, read as that part; or in land no ISO code names);
 3. by the region the file gives ("Illinois, United States" in the country column, or a region
    column): the one held namesake in that region;
 4. by name and country alone, only when that names one city (or several copies of one place,
@@ -23,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from twinmap.core.geo import country_of_point, distance_km, km_outside
+from twinmap.core.geo import country_of_point, distance_km, in_uncoded_land, km_outside
 from twinmap.core.reference import N_
 from twinmap.core.text import fold, is_latin, quoted
 from twinmap.ingest import bulk, convert, countries, gazetteer
@@ -289,9 +290,9 @@ class Places:
         return home, partner
 
     def label(self, city_id: int) -> str:
-        """A city told apart from its namesakes: "San Juan (San Juan Province)" or "San Juan (-31.54, -68.54)"."""
+        """A city told apart from its namesakes as pages show it: "San Juan, Tucumán" or "San Juan (-31.54, -68.54)"."""
         c = self.city(city_id)
-        return f"{c.name} ({c.region or f'{c.lat:.2f}, {c.lon:.2f}'})"
+        return f"{c.name}, {c.region}" if c.region else f"{c.name} ({c.lat:.2f}, {c.lon:.2f})"
 
     def _nearest(self, ids: list[int], point: tuple[float, float]) -> tuple[int, float]:
         return min(((i, distance_km(*self._where(i), *point)) for i in ids), key=lambda t: t[1])
@@ -357,9 +358,10 @@ class Places:
                 values = {"row": line, "name": quoted(name), "part": part, "country": country}
                 self.plan.warnings.append(Problem(line, ref.country, msgid, values))
                 return self._identify(line, ref, name, part, point, region)
-            msgid = N_("the file puts {name} {km} km outside {country}: probably another city or another country. "
-                       "Check the row")  # fmt: skip
-            return self.report(line, ref.city, msgid, name=quoted(name), km=round(outside), country=country)
+            if not in_uncoded_land(*point):  # land no ISO code names (Somaliland) may be the territory's country's
+                msgid = N_("the file puts {name} {km} km outside {country}: probably another city or another "
+                           "country. Check the row")  # fmt: skip
+                return self.report(line, ref.city, msgid, name=quoted(name), km=round(outside), country=country)
         known = list(self.namesakes(name, country))
         city_id = self._plan_city(name, None, country, region, point, {})
         if known:

@@ -121,7 +121,7 @@ def boolean(raw: str) -> bool:
 
 
 def date(raw: str) -> PartialDate | None:
-    """A date at the precision written (see :func:`twinmap.dates.parse`)."""
+    """A date at the precision written (see :func:`twinmap.core.dates.parse`)."""
     try:
         return dates.parse(raw)
     except dates.DateParseError as err:

@@ -40,7 +40,7 @@ def submit(
 
 
 def partnership_keys(row: dict) -> dict[str, str]:
-    """The four columns that name a partnership, from a row of :func:`twinmap.queries.partnerships`."""
+    """The four columns that name a partnership, from a row of :func:`twinmap.reads.queries.partnerships`."""
     return {
         "home_city": row["home_name"],
         "home_country": row["home_country"],

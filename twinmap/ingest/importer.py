@@ -1,9 +1,13 @@
 """The one import pipeline: read a file, validate every row, and plan what would change.
 
-:func:`plan_import` never writes. It returns a :class:`Plan`: the rows that are new, changed
-(old -> new) or unchanged, cities to be created from the gazetteer, and every problem with its
-row and column. Any problem rejects the whole file; :mod:`twinmap.batches` commits a clean plan
-in one transaction and can undo it.
+:func:`plan_import` (and :func:`plan_file` for a file of several parts) never writes. It returns
+a :class:`~twinmap.ingest.plan.Plan`: the rows that are new, changed (old -> new) or unchanged,
+cities to be created, and every problem with its row and column. Any problem rejects the whole
+file; :mod:`twinmap.ingest.batches` commits a clean plan in one transaction and can undo it.
+
+The planner here reads columns and sorts rows into the plan; which city a row names is
+:mod:`~twinmap.ingest.cities`, which held row it is :mod:`~twinmap.ingest.matching`, and the
+checks across a row's values are each table's :mod:`~twinmap.ingest.rules`.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Method (stated on the page; indicative, not causal): for each signed partnership, the mean
 monthly value of an indicator from the partner's country in the N whole months before the
-signing period and the N whole months after it (:func:`twinmap.queries.before_after`), and the
+signing period and the N whole months after it (:func:`twinmap.reads.queries.before_after`), and the
 same change for all foreign visitors over the same months. The partnership is credited only with
 the difference, in percentage points; within +/-5 points counts as the general trend. A window
 with fewer than three quarters of its months recorded is "not enough data", never a zero.

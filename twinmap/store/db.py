@@ -223,6 +223,11 @@ def data_version(con: duckdb.DuckDBPyConnection) -> int:
     return _read_version(con.cursor())
 
 
+def version_in(cur: duckdb.DuckDBPyConnection) -> int:
+    """The data version as a write transaction sees it (after every other writer's lock)."""
+    return _read_version(cur)
+
+
 def _read_version(cur: duckdb.DuckDBPyConnection) -> int:
     row = cur.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()
     return int(row[0]) if row else 0

@@ -280,15 +280,15 @@ DROP TABLE cities;
 ALTER TABLE cities_v7 RENAME TO cities;
 CREATE INDEX cities_by_name ON cities (country_code, name);
 -- Cities as pages name them: a name that two cities of one country share carries the region,
--- or else the coordinates ("San Juan (San Juan Province)", "Springfield (42.10, -72.59)").
+-- or else the coordinates ("San Juan, Tucumán", "Springfield (42.10, -72.59)").
 CREATE VIEW city_names AS
 SELECT id,
-       CASE WHEN namesakes > 1 THEN name || ' (' || qualifier || ')' ELSE name END AS name,
-       CASE WHEN namesakes > 1 THEN local_name || ' (' || qualifier || ')' ELSE local_name END AS local_name,
+       CASE WHEN namesakes > 1 THEN name || qualifier ELSE name END AS name,
+       CASE WHEN namesakes > 1 THEN local_name || qualifier ELSE local_name END AS local_name,
        country_code, region, lat, lon, population, timezone, geonameid, wikidata
 FROM (SELECT *, count(*) OVER (PARTITION BY lower(name), country_code) AS namesakes,
-             coalesce(region, CAST(CAST(lat AS DECIMAL(8, 2)) AS VARCHAR) || ', '
-                              || CAST(CAST(lon AS DECIMAL(8, 2)) AS VARCHAR)) AS qualifier
+             coalesce(', ' || region, ' (' || CAST(CAST(lat AS DECIMAL(8, 2)) AS VARCHAR) || ', '
+                                            || CAST(CAST(lon AS DECIMAL(8, 2)) AS VARCHAR) || ')') AS qualifier
       FROM cities) AS c;
 """
 

@@ -34,7 +34,7 @@ def _connection(path: str) -> duckdb.DuckDBPyConnection:
 def connection() -> duckdb.DuckDBPyConnection:
     """The process-wide connection to the configured database (built on first use).
 
-    A busy, damaged or newer store raises :class:`twinmap.db.DatabaseError` (not cached: the
+    A busy, damaged or newer store raises :class:`twinmap.store.db.DatabaseError` (not cached: the
     next run tries again).
     """
     return _connection(config.db_target())

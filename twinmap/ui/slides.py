@@ -1,6 +1,6 @@
 """Drawing the kiosk's slides (the one place besides ``ui`` that draws with Streamlit).
 
-Each slide reads public data only, through :mod:`twinmap.kiosk`. Text from the data goes
+Each slide reads public data only, through :mod:`twinmap.views.kiosk`. Text from the data goes
 through Markdown escaping; the only raw HTML is our own fixed markup (styles, progress bar).
 """
 

@@ -27,7 +27,7 @@ def _span(row: dict) -> tuple[dt.date, dt.date]:
 
 
 def events_calendar(frame: pd.DataFrame, tr: Translator = ENGLISH, name: str = "twinmap") -> bytes:
-    """The events of ``frame`` (rows of :func:`twinmap.queries.events`) as .ics bytes."""
+    """The events of ``frame`` (rows of :func:`twinmap.reads.queries.events`) as .ics bytes."""
     cal = icalendar.Calendar()
     cal.add("prodid", "-//twinmap//sister-city partnerships//EN")
     cal.add("version", "2.0")
