@@ -2,7 +2,7 @@
 
 import pytest
 
-from twinmap.ingest import batches, edits, exporter, seed
+from twinmap.ingest import batches, edits, exporter, importer, seed
 from twinmap.ingest.specs import LOAD_ORDER
 
 from .conftest import _store_copy
@@ -162,3 +162,19 @@ def test_a_search_opens_a_grid_on_the_rows_it_finds_never_a_whole_table(con):
     assert found == [1]
     assert len(edits.subset(con, "cities", [], "")) == edits.MAX_ROWS + 1  # the page says "narrow the search"
     assert len(edits.grid(con, "cities", list(range(1, 2000))).frame) == edits.MAX_ROWS
+
+
+def test_a_row_naming_a_city_with_a_partnered_namesake_saves_as_that_city(con):
+    text = ("home_city,home_country,partner_city,partner_country,partner_lat,partner_lon,kind,status\n"
+            "Sari,IR,Springfield,US,39.80,-89.64,sister_city,active\n"
+            "Shiraz,IR,Springfield,US,42.10,-72.59,sister_city,active\n")  # fmt: skip
+    plan = importer.plan_import(con, text.encode(), "p.csv", "partnerships")
+    batches.commit(con, plan, "tester")
+    sql = "SELECT p.id FROM partnerships p JOIN cities c ON c.id = p.partner_city_id WHERE c.region = 'Illinois'"
+    (pid,) = con.execute(sql).fetchone()
+    grid = edits.grid(con, "partnerships", [pid])
+    save = edits.plan_save(con, grid, {0: {"purpose": "Students and sport."}}, [], [])
+    assert save.plan.ok, save.plan.errors  # the grid sends where Springfield is, not only its name
+    assert [c.after for c in save.plan.changed] == [{"purpose": "Students and sport."}]
+    moved = edits.plan_save(con, grid, {0: {"partner_city": "Springfield", "partner_country": "US"}}, [], [])
+    assert moved.plan.ok  # cells typed again as they were: still the same city

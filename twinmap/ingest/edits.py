@@ -25,7 +25,7 @@ import pandas as pd
 
 from twinmap.core import dates
 from twinmap.core.reference import N_, Explained
-from twinmap.ingest import batches, exporter, importer
+from twinmap.ingest import batches, cities, exporter, importer
 from twinmap.ingest.importer import Change, Plan, Problem
 from twinmap.ingest.specs import TABLES, TableSpec
 from twinmap.store import db
@@ -58,6 +58,9 @@ class Grid:
     table: str
     frame: pd.DataFrame
     read: dict[int, dict[str, Any]] = field(repr=False)  # id -> the stored row as the grid read it
+    # id -> where each named city is (coordinates, region, ids): a save sends them with a row whose
+    # city it did not change, so a city with a namesake is saved as itself
+    places: dict[int, dict[str, str]] = field(default_factory=dict, repr=False)
 
 
 @dataclass
@@ -89,10 +92,21 @@ def grid(con: duckdb.DuckDBPyConnection, table: str, ids: list[int], cal: str = 
             frame[col.name] = [_in_calendar(text, cal) for text in frame[col.name]]
         elif col.kind == "bool":
             frame[col.name] = frame[col.name] == "true"
+    places = {int(r["id"]): {c: r[c] for c in _placing(spec)} for r in frame.to_dict("records")}
     frame = frame[[c.name for c in spec.columns if c.stored]]
     frame["id"] = [int(i) for i in frame["id"]] if len(frame) else pd.Series(dtype="int64")
     read = {int(r["id"]): r for r in batches.held_rows(con, table, ids)}
-    return Grid(table, frame.reset_index(drop=True), read)
+    return Grid(table, frame.reset_index(drop=True), read, places)
+
+
+def _placing(spec: TableSpec, unchanged: set[str] | None = None) -> list[str]:
+    """The columns that place a named city (all, or those of the references whose city ``unchanged`` keeps)."""
+    return [
+        c
+        for ref in spec.cities
+        if ref.lat and (unchanged is None or {ref.city, ref.country} <= unchanged)
+        for c in cities.columns(ref)[2:]
+    ]
 
 
 def _in_calendar(text: str, cal: str) -> str:
@@ -116,12 +130,15 @@ def plan_save(
     names it for every event added there).
     """
     spec = TABLES[opened.table]
-    names = [c.name for c in spec.columns if c.stored]
+    names = [c.name for c in spec.columns if c.stored] + _placing(spec)
     rows, lines, labels = [], {}, {}
     for position, cells in sorted(edited.items()):
         if position in deleted or position >= len(opened.frame):
             continue
         row = {**opened.frame.iloc[position].to_dict(), **cells}
+        kept = {k for k in row if k not in cells or _cell(cells[k]) == _cell(opened.frame.iloc[position][k])}
+        place = opened.places.get(int(row["id"]), {})
+        row |= {c: place.get(c, "") for c in _placing(spec, kept)}
         rows.append(row)
         lines[int(row["id"])] = len(rows) + 1
         labels[len(rows) + 1] = ("id", int(row["id"]))
