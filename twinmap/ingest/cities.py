@@ -97,7 +97,6 @@ class Places:
         self.local_names = {c.id: c.local_name for c in self.held.values()}
         self.spelled: dict[int, str] = {}  # line -> the non-Latin name a cities row typed (kept as local name)
         self.choices: list[list[int]] = []  # namesakes a partnership's side may be, until its pair says which
-        self.wikidata: str | None = None  # the Wikidata id of the row being resolved, for a city it adds
         self.planned_wikidata: dict[str, int] = {}
         plan.city_names = {c.id: c.name for c in self.held.values()}
 
@@ -162,7 +161,7 @@ class Places:
             return self.report(line, problem.column, problem.err.msgid, **problem.err.values)
         known = self._by_id(line, name, geonameid, wikidata)
         if known is not None:
-            return self.learn(line, known, wikidata) if known > 0 else known
+            return self.learn(line, known, wikidata)
         if reading is None:
             return self.report(
                 line, ref.country, N_("give the country of {name} (ISO code, e.g. IR)"), name=quoted(name)
@@ -173,9 +172,8 @@ class Places:
             values = {"row": line, "written": quoted(reading.note), "country": country}
             self.plan.warnings.append(Problem(line, ref.country, msgid, values))
         region = ((raw.get(ref.region) or "").strip() if ref.region else "") or reading.region
-        self.wikidata = wikidata  # a city this row adds keeps it
         found = self._identify(line, ref, name, country, point, region)
-        return self.learn(line, found, wikidata) if found and found > 0 else found
+        return self.learn(line, found, wikidata) if found and found > CHOICE else found
 
     def _ids(self, ref: CityRef, raw: dict[str, str]) -> tuple[int | None, str | None]:
         """The GeoNames and Wikidata ids a row gives its city (each optional)."""
@@ -200,7 +198,6 @@ class Places:
         place = gazetteer.by_id(geonameid)
         if place is None:
             return None
-        self.wikidata = wikidata
         return self._from_gazetteer(line, name, place.country_code, place, place.region)
 
     def _country(self, name: str, reading: Any, point: tuple[float, float] | None) -> str:
@@ -385,12 +382,10 @@ class Places:
         temp_id = -(len(self.plan.new_cities) + 1)
         row = {"id": temp_id, "name": name, "local_name": local, "country_code": country, "region": region or None,
                "lat": point[0], "lon": point[1], "population": None, "timezone": None, "geonameid": None,
-               "wikidata": self.wikidata}  # fmt: skip
+               "wikidata": None}  # fmt: skip
         row |= more
-        if self.wikidata:
-            self.planned_wikidata[self.wikidata] = temp_id
         self.plan.new_cities.append(row)
-        city = City(temp_id, name, local, country, region or None, point[0], point[1], row["geonameid"], self.wikidata)
+        city = City(temp_id, name, local, country, region or None, point[0], point[1], row["geonameid"])
         self.planned[temp_id] = city
         self._index(city)
         return temp_id
@@ -426,7 +421,12 @@ class Places:
         return city_id
 
     def learn(self, line: int, city: int, wikidata: str | None) -> int:
-        """A held city that a row names with a Wikidata id it lacks takes it (listed, undone with the batch)."""
+        """A city a row names with a Wikidata id it lacks takes it (a held one as a change undone with the batch)."""
+        planned = self.planned.get(city)
+        if wikidata and planned is not None and not planned.wikidata and wikidata not in self.planned_wikidata:
+            planned.wikidata = self.plan.new_cities[-city - 1]["wikidata"] = wikidata
+            self.planned_wikidata[wikidata] = city
+            return city
         held = self.held.get(city)
         if wikidata and held is not None and not held.wikidata and wikidata not in self.by_wikidata:
             held.wikidata = wikidata
