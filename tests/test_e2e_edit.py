@@ -7,6 +7,8 @@ The store must come back exactly: the Data pg's exports before and after are com
 
 from __future__ import annotations
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
 from .test_e2e import ARTIFACTS, _idle, _open, _sign_in, page, pytestmark, server  # noqa: F401
 
 ROW, HEADER = 35, 18  # the grid's row height and half its header's, in pixels
@@ -15,12 +17,28 @@ ROW, HEADER = 35, 18  # the grid's row height and half its header's, in pixels
 def _exports(pg) -> dict[str, bytes]:
     _open(pg, "Data", "Data")
     pg.get_by_role("tab", name="Templates and exports").click()
-    found = {}
-    for table in ("partnerships", "events", "contacts"):
-        with pg.expect_download() as download:
-            pg.locator(f".st-key-data_export_{table} button").click()
-        found[table] = open(download.value.path(), "rb").read()  # noqa: SIM115
-    return found
+    _idle(pg)
+    return {table: _download(pg, f".st-key-data_export_{table} button") for table in ("partnerships", "events",
+                                                                                    "contacts")}
+
+
+def _download(pg, button: str, tries: int = 3) -> bytes:
+    """The file a button gives; pressed again when a rerun replaced the file it offered as it was pressed.
+
+    A lazily made download belongs to the script run that drew its button: a press that lands while
+    the page reruns (after an undo, or opening the page it is on) asks for a file the new run has
+    replaced, and nothing downloads, as a person would see and press again.
+    """
+    for attempt in range(tries):
+        try:
+            with pg.expect_download(timeout=15_000) as download:
+                pg.locator(button).click()
+            return open(download.value.path(), "rb").read()  # noqa: SIM115
+        except PlaywrightTimeout:
+            if attempt == tries - 1:
+                raise
+            _idle(pg)
+    raise AssertionError("unreachable")
 
 
 def _grid(pg, table: str, partnership: str = "", search: str = "") -> None:
