@@ -1,5 +1,7 @@
 """twinmap: the frame around every page (page config, language, sign-in state, filters, navigation)."""
 
+import contextlib
+
 import streamlit as st
 
 from twinmap.ui import cache, compat, pages, session, widgets
@@ -14,6 +16,9 @@ if kiosk.enabled(st.query_params):
     screen = pages.KIOSK
     st.navigation([st.Page(screen.path, title=screen.title, url_path=screen.url)], position="hidden").run()
     st.stop()
+
+with contextlib.suppress(*widgets.STORE_ERRORS):  # the store unavailable: the page below says so
+    session.adopt_directory_user()  # a person the directory signed in (single sign-on) is this session's user
 
 if "lang" not in st.session_state:  # first run of a session: the URL may choose (?lang=fa)
     st.session_state.lang = st.query_params.get("lang") if st.query_params.get("lang") in i18n.LANGUAGES else "en"

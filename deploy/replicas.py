@@ -37,11 +37,12 @@ class Cluster:
     """The running replicas and nginx; ``url`` is the load balancer's address."""
 
     def __init__(self, dsn: str, replicas: int, port: int, first_app_port: int, kiosk_port: int | None = None,
-                 env: dict[str, str] | None = None) -> None:  # fmt: skip
+                 env: dict[str, str] | None = None, secrets_file: Path | None = None) -> None:  # fmt: skip
         self.dir = Path(tempfile.mkdtemp(prefix="twinmap-lb-"))
         self.url = f"http://127.0.0.1:{port}"
         self.app_ports = [first_app_port + i for i in range(replicas)]
         secret = secrets.token_hex(16)  # one cookie secret, so any replica accepts a moved browser
+        self.secrets_file = secrets_file  # one secrets.toml (single sign-on: one [auth] cookie_secret) for all
         base = {**os.environ, **(env or {}), "TWINMAP_DB": dsn}
         self.apps = [self._app(p, secret, base) for p in self.app_ports]
         self.kiosk, self.kiosk_url = None, f"http://127.0.0.1:{kiosk_port}" if kiosk_port else None
@@ -54,6 +55,8 @@ class Cluster:
         cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
                "--server.address", "127.0.0.1", "--server.headless", "true",
                "--browser.gatherUsageStats", "false"]  # fmt: skip
+        if self.secrets_file:
+            cmd += ["--secrets.files", str(self.secrets_file)]
         env = {**env, "STREAMLIT_SERVER_COOKIE_SECRET": secret}
         log = (self.dir / f"app-{port}.log").open("wb")
         return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603
@@ -139,11 +142,13 @@ def main() -> int:
     parser.add_argument("--port", type=int, default=8080, help="where nginx listens")
     parser.add_argument("--first-app-port", type=int, default=8501)
     parser.add_argument("--kiosk-port", type=int, help="also run a kiosk-only replica, served here")
+    parser.add_argument("--secrets", type=Path, help="the secrets.toml every replica reads (single sign-on's "
+                                                     "[auth]: redirect_uri is nginx's address)")  # fmt: skip
     args = parser.parse_args()
     dsn = os.environ.get("TWINMAP_DB", "")
     if not config.is_postgres(dsn):
         sys.exit("error: set TWINMAP_DB to a PostgreSQL database: replicas cannot share a DuckDB file")
-    cluster = Cluster(dsn, args.replicas, args.port, args.first_app_port, args.kiosk_port)
+    cluster = Cluster(dsn, args.replicas, args.port, args.first_app_port, args.kiosk_port, secrets_file=args.secrets)
     try:
         cluster.wait()
         print(f"twinmap: {args.replicas} replicas behind {cluster.url}; Ctrl-C stops them")  # noqa: T201

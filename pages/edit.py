@@ -19,7 +19,7 @@ search = st.text_input(_("Search"), key="edit_search", placeholder=_("A name, ti
 if not pids and not search.strip():
     st.info(_("Choose partnerships or search to open their rows in a grid."))
     st.stop()
-ids = edits.subset(cache.connection(), table, pids, search)
+ids = edits.subset(cache.connection(), table, pids, search, p.user.homes if p.user.scoped else ())
 if len(ids) > edits.MAX_ROWS:
     st.warning(_("More than {n} rows match: the grid shows the first {n}. Narrow the search.",
                  n=_.number(edits.MAX_ROWS)))  # fmt: skip

@@ -57,6 +57,6 @@ if st.button(_("Add to the pipeline as a candidate"), key="finder_add") and pick
     values = {"home_city": home["name"], "home_country": home["country_code"], "partner_city": r["name"],
               "partner_country": r["country_code"], "kind": "sister_city", "status": "candidate",
               "notes": _("Found by the partner finder (score {score}).", score=round(r["score"], 1))}  # fmt: skip
-    plan, batch = forms.submit(cache.connection(), "partnerships", values, p.user.name, "partner finder")
+    plan, batch = forms.submit(cache.connection(), "partnerships", values, p.user, "partner finder")
     page.report(_, plan, batch, N_("{city} is now a candidate (import #{batch}; undo on the Data page)."),
                 city=r["name"])  # fmt: skip

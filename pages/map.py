@@ -42,6 +42,7 @@ with st.sidebar:
 f = queries.PartnershipFilter(
     home_city_ids=p.filter.home_city_ids,
     include_private=p.staff,
+    private_homes=p.filter.private_homes,
     statuses=tuple(statuses),
     kinds=tuple(kinds),
     areas=tuple(areas),
@@ -73,7 +74,7 @@ with right:
         st.subheader(labels.md_escape(_.city(row["partner_name"], row["partner_local_name"])))
         if row["partner_local_name"] and row["partner_local_name"] != row["partner_name"]:
             st.caption(labels.md_escape(row["partner_local_name"]))
-        widgets.card(cards.partner_card(row, _, private=p.staff))
-        if p.staff:
+        widgets.card(cards.partner_card(row, _, private=p.private_for(row["home_city_id"])))
+        if p.private_for(row["home_city_id"]):
             st.caption(_("Contacts (staff only)"))
             widgets.table(tables.contacts_table(cache.contacts(int(row["id"])), _), "map_contacts")

@@ -15,13 +15,14 @@ names = cache.pair_names(f, today, _)
 ids = cache.partnership_ids(f, today)
 
 st.title(_("Missions and follow-ups"))
-follow = cache.follow_ups_of(f, today)
+follow = cache.follow_ups_of(f.own(), today)  # a user limited to some home cities: theirs
 overdue = follow[follow["overdue"]]
 m = st.columns(3)
 m[0].metric(_("Open actions"), _.number(int((follow["status"].isin(reference.FOLLOW_UP_OPEN)).sum())))
 m[1].metric(_("Overdue"), _.number(len(overdue)))
 trips = cache.missions()
-trips = trips[trips["partnership_id"].isna() | trips["partnership_id"].isin(ids)]  # none of a hidden stage
+own = cache.partnership_ids(f.own(), today)
+trips = trips[trips["partnership_id"].isna() | trips["partnership_id"].isin(own)]  # none of a hidden stage
 m[2].metric(_("Missions this year"), _.number(int((trips["starts_on"].dt.year == today.year).sum())))
 
 only_open = st.toggle(_("Open actions only"), value=True, key="missions_open_only")

@@ -12,11 +12,11 @@ _ = p.tr
 f = p.filter
 homes = cache.home_cities()
 home_ids = tuple(sorted(set(f.home_city_ids) or {int(i) for i in homes["id"]}))
-shown, cities, second, shared = cache.network_view(f.include_private, home_ids)
+shown, cities, second, shared = cache.network_view(f.include_private, home_ids, f.private_homes)
 
 st.title(_("Twinning network"))
 st.caption(_("Our partnerships and, where the data holds them, our partners' own twin cities (dashed)."))
-fmap = cache.network_map(f.include_private, home_ids, config.get("TWINMAP_TILES"), _)
+fmap = cache.network_map(f.include_private, home_ids, config.get("TWINMAP_TILES"), _, f.private_homes)
 st_folium(fmap, key="network_map", height=460, use_container_width=True, returned_objects=[])
 
 st.subheader(_("Partners of our partners"))

@@ -31,7 +31,8 @@ if not p.signed_in:
     st.stop()
 
 st.header(_("What needs attention"))
-assessed = cache.assessed_health(f, today)
+own = f.own()  # a user limited to some home cities assesses only theirs
+assessed = cache.assessed_health(own, today)
 widgets.metrics(cards.health_figures(assessed, _), columns=3)
 weak = assessed[assessed["klass"] != reference.ALIVE]
 if len(weak):
@@ -44,10 +45,10 @@ widgets.titled_table(_("Agreements expiring within 6 months"), six, "overview_ex
                      build=lambda r: tables.expiring_table(r, today, _))  # fmt: skip
 widgets.titled_table(_("Agreements expiring in 6 to 12 months"), later, "overview_expiring_12",
                      build=lambda r: tables.expiring_table(r, today, _))  # fmt: skip
-follow = cache.follow_ups_of(f, today)
+follow = cache.follow_ups_of(own, today)
 widgets.titled_table(_("Overdue follow-up actions"), follow[follow["overdue"]], "overview_overdue",
                      build=lambda r: tables.follow_ups_table(r, _))  # fmt: skip
-missed = cache.targets_of(f, today).query("state == 'missed'")
+missed = cache.targets_of(own, today).query("state == 'missed'")
 widgets.titled_table(_("Targets missed"), missed, "overview_targets", build=lambda r: tables.targets_table(r, _))
 
 st.subheader(_("Tourism from partner countries against the general trend"))

@@ -31,17 +31,18 @@ widgets.table_downloads(frame, "partnership-register", "register_table",
 pid = widgets.pick_partnerships(frame, _("Partnership"), "register_pick")[0]
 names = {pid: labels.pair_labels(frame[frame["id"] == pid], _)[0]}
 row = labels.plain_row(frame[frame["id"] == pid].iloc[0])
-found = row["health"] if p.signed_in and isinstance(row.get("klass"), str) else None
+found = row["health"] if p.internal_for(row["home_city_id"]) and isinstance(row.get("klass"), str) else None
 
 st.header(labels.md_escape(names[pid]))
 widgets.metrics(cards.register_figures(row, found, _))
 st.progress(int(row["completeness"]) / 100, text=_("Elements of the agreement on record"))
 if row["missing"]:
     st.warning(_("Missing: {items}", items=_.join(tables.missing_elements(row["missing"], _))))
-widgets.card(cards.partner_card(row, _, private=p.staff))
+home = int(row["home_city_id"])
+widgets.card(cards.partner_card(row, _, private=p.private_for(home)))
 
 events = cache.events(queries.PartnershipFilter(partnership_ids=(pid,), include_private=True))
-contacts = cache.contacts(pid) if p.staff else None
+contacts = cache.contacts(pid) if p.private_for(home) else None
 c1, c2 = st.columns(2)
 c1.download_button(_("Printable summary for a meeting"),
                    lambda: summary.partnership_html(row, events, p.today, _, found=found, contacts=contacts),
@@ -50,9 +51,9 @@ c1.download_button(_("Printable summary for a meeting"),
 c2.download_button(_("Its events in a calendar (.ics)"), lambda: ics.events_calendar(events, _, name=names[pid]),
                    f"partnership-{pid}.ics", "text/calendar", key="register_ics", icon=":material/event:",
                    on_click="ignore")  # fmt: skip
-sections.partnership(p, pid, events, found)
+sections.partnership(p, pid, home, events, found)
 
-if p.staff:
+if p.private_for(home):
     st.subheader(_("Move to another stage"))
     with st.form("register_stage_form", clear_on_submit=True):
         codes = reference.codes(reference.STATUSES)
@@ -60,5 +61,5 @@ if p.staff:
                               format_func=lambda s: _.term(reference.STATUSES, s))  # fmt: skip
         if st.form_submit_button(_("Record the new stage"), key="register_stage_submit") and status != row["status"]:
             values = {**forms.partnership_keys(row), "kind": row["kind"], "status": status}
-            plan, batch = forms.submit(cache.connection(), "partnerships", values, p.user.name, "stage")
+            plan, batch = forms.submit(cache.connection(), "partnerships", values, p.user, "stage")
             page.report(_, plan, batch, N_("Recorded as import #{batch}; it can be undone on the Data page."))

@@ -1,9 +1,10 @@
 """Timeline: agreements from signing to expiry, events by kind, and what is coming."""
 
+import dataclasses
+
 import streamlit as st
 
 from twinmap.core import dates, reference
-from twinmap.reads import queries
 from twinmap.ui import cache, page, widgets
 from twinmap.views import charts, grant, ics, tables
 
@@ -29,9 +30,7 @@ with st.sidebar:
     start, end, _all = widgets.year_range(_("Years"), first, today.year + 2,
                                           (max(first, today.year - 12), today.year + 1), "timeline_years")  # fmt: skip
 
-f = queries.PartnershipFilter(
-    home_city_ids=base.home_city_ids, partnership_ids=tuple(chosen), include_private=base.include_private
-)
+f = dataclasses.replace(base, partnership_ids=tuple(chosen))
 partners = cache.partnerships(f, today)
 events = cache.events(f, tuple(kinds), start, end)
 
@@ -76,7 +75,7 @@ if p.signed_in:
     )
     year = st.selectbox(_("Year"), list(range(today.year, first - 1, -1)), format_func=lambda y: _.digits(str(y)),
                         key="timeline_grant_year")  # fmt: skip
-    sheets = cache.grant_report(f, int(year), _)
+    sheets = cache.grant_report(f.own(), int(year), _)  # a user limited to some home cities: theirs
     widgets.table(grant.summary_shown(next(iter(sheets.values())), _), "timeline_grant_summary")
     st.download_button(_("Grant report (Excel)"), lambda: grant.workbook(sheets), f"grant-report-{year}.xlsx",
                        widgets.XLSX, key="timeline_grant_xlsx", on_click="ignore")  # fmt: skip

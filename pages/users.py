@@ -1,4 +1,4 @@
-"""Users (admins only): who may sign in, with which role."""
+"""Users (admins only): who may sign in, with which role and home cities; the sign-in audit."""
 
 import secrets
 
@@ -29,23 +29,30 @@ with left, st.form("users_add", clear_on_submit=True):
         except auth.AuthError as err:
             st.error(labels.md_escape(_(err.msgid, **err.values).capitalize()))
 
+homes = cache.home_cities()
+city_names = {int(i): _.city(n, ln) for i, n, ln in zip(homes["id"], homes["name"], homes["local_name"], strict=True)}
+
 with right, st.form("users_change"):
     st.subheader(_("Change a user"))
     names = list(auth.users(con)["name"])
     who = st.selectbox(_("User"), names, key="users_who")
     new_role = st.selectbox(_("Role"), auth.ROLES, format_func=_, key="users_role")
-    action = st.radio(
-        _("Action"),
-        ["role", "password", "delete"],
-        format_func=lambda a: {"role": _("Set role"), "password": _("New password"), "delete": _("Delete")}[a],
-        horizontal=True,
-        key="users_action",
-    )
+    limited = st.multiselect(_("Home cities"), list(city_names), format_func=city_names.get, key="users_homes",
+                             placeholder=_("Every home city"),
+                             help=_("An editor limited to home cities changes only their data and reads only their "
+                                    "private data. Admins are never limited."))  # fmt: skip
+    actions = {"role": _("Set role"), "homes": _("Set home cities"), "password": _("New password"),
+               "delete": _("Delete")}  # fmt: skip
+    action = st.radio(_("Action"), list(actions), format_func=actions.get, horizontal=True, key="users_action")
     if st.form_submit_button(_("Apply")):
         try:
             if action == "role":
                 auth.set_role(con, who, new_role, by=p.user.name)
                 st.success(_("{name} is now {role}.", name=who, role=_(new_role)))
+            elif action == "homes":
+                auth.set_home_cities(con, who, limited)
+                shown = _.join([city_names[c] for c in limited]) if limited else _("every home city")
+                st.success(labels.md_escape(_("{name} now changes the data of {cities}.", name=who, cities=shown)))
             elif action == "password":
                 password = secrets.token_urlsafe(12)
                 auth.set_password(con, who, password)
@@ -56,3 +63,8 @@ with right, st.form("users_change"):
                 st.success(_("Deleted {name}.", name=who))
         except auth.AuthError as err:
             st.error(labels.md_escape(_(err.msgid, **err.values).capitalize()))
+
+st.subheader(_("Sign-ins"))
+st.caption(_("Who signed in, when and how, every failed attempt and lockout; kept {days} days.",
+             days=_.number(auth.retention_days())))  # fmt: skip
+widgets.table(tables.sign_ins_table(auth.sign_ins(con), _), "users_sign_ins")

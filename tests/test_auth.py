@@ -118,3 +118,76 @@ def test_failed_sign_ins_do_not_empty_the_read_caches(con):
     with pytest.raises(auth.AuthError):
         auth.sign_in(con, "nobody", "guess guess guess")
     assert db.data_version(con) == before
+
+
+def _outcomes(con) -> list[tuple[str, str, str]]:
+    return [(r["name"], r["method"], r["outcome"]) for r in auth.sign_ins(con).to_dict("records")][::-1]
+
+
+def test_the_audit_records_sign_ins_failures_lockouts_and_sign_outs(con):
+    auth.create_user(con, "leila", "correct horse battery", "editor")
+    user = auth.sign_in(con, "leila", "correct horse battery")
+    auth.signed_out(con, user)
+    for _ in range(auth.FREE_FAILURES):
+        with pytest.raises(auth.AuthError):
+            auth.sign_in(con, "leila", "guess guess guess")
+    with pytest.raises(auth.AuthError, match="try again"):
+        auth.sign_in(con, "leila", "correct horse battery")
+    with pytest.raises(auth.AuthError):
+        auth.sign_in(con, "nobody", "guess guess guess")
+    assert _outcomes(con) == [
+        ("leila", "password", "signed in"), ("leila", "password", "signed out"),
+        ("leila", "password", "wrong name or password"), ("leila", "password", "wrong name or password"),
+        ("leila", "password", "wrong name or password"), ("leila", "password", "locked out"),
+        ("leila", "password", "refused: locked"), ("nobody", "password", "wrong name or password"),
+    ]  # fmt: skip
+
+
+def test_the_audit_keeps_lines_for_the_stated_days(con, monkeypatch):
+    auth.create_user(con, "leila", "correct horse battery", "editor")
+    auth.sign_in(con, "leila", "correct horse battery")
+    monkeypatch.setenv("TWINMAP_SIGN_IN_DAYS", "30")
+    later = dt.datetime.now(dt.UTC).replace(tzinfo=None) + dt.timedelta(days=31)
+    monkeypatch.setattr(auth, "_now", lambda: later)
+    auth.sign_in(con, "leila", "correct horse battery")
+    assert len(auth.sign_ins(con)) == 1
+
+
+CLAIMS = auth.ClaimMap(roles={"twinmap-editors": "editor", "twinmap-admins": "admin"},
+                       homes={"shiraz-intl": "Sari,IR"})  # fmt: skip
+
+
+def test_a_directory_sign_in_with_a_groups_claim_gives_the_mapped_role_and_home_cities(con):
+    claims = {"sub": "abc", "preferred_username": "shiraz.clerk", "groups": ["staff", "twinmap-editors", "shiraz-intl"]}
+    user = auth.sign_in_directory(con, claims, CLAIMS)
+    sari = con.execute("SELECT id FROM cities WHERE name = 'Sari'").fetchone()[0]
+    assert (user.name, user.role, user.homes, user.method) == ("shiraz.clerk", "editor", (sari,), "oidc")
+    assert auth.user(con, "shiraz.clerk") == user
+    with pytest.raises(auth.AuthError):  # no password of theirs here
+        auth.sign_in(con, "shiraz.clerk", "")
+    assert _outcomes(con)[0] == ("shiraz.clerk", "oidc", "signed in")
+
+
+def test_a_first_directory_sign_in_without_a_mapped_role_is_a_viewer_until_an_admin_grants_more(con):
+    claims = {"sub": "xyz", "email": "someone@city.example"}
+    assert auth.sign_in_directory(con, claims, CLAIMS).role == "viewer"
+    auth.set_role(con, "someone@city.example", "editor", by="admin")
+    assert auth.sign_in_directory(con, claims, CLAIMS).role == "editor"  # kept: the claims say nothing
+    assert auth.sign_in_directory(con, {**claims, "groups": "twinmap-admins"}, CLAIMS).role == "admin"
+
+
+def test_a_directory_account_never_takes_over_a_local_user(con):
+    auth.create_user(con, "admin2", "correct horse battery", "admin")
+    with pytest.raises(auth.AuthError, match="admin2 is a local user here"):
+        auth.sign_in_directory(con, {"sub": "evil", "preferred_username": "admin2"}, CLAIMS)
+    assert auth.user(con, "admin2").method == "password"
+    with pytest.raises(auth.AuthError, match="no usable user name"):
+        auth.sign_in_directory(con, {"sub": "<script>"}, CLAIMS)
+
+
+def test_the_claim_map_reads_the_settings(monkeypatch):
+    monkeypatch.setenv("TWINMAP_OIDC_ROLES", "admins=admin; editors = editor;broken")
+    monkeypatch.setenv("TWINMAP_OIDC_HOME_CITIES", "shiraz=Shiraz,IR")
+    found = auth.claim_map()
+    assert found.roles == {"admins": "admin", "editors": "editor"} and found.homes == {"shiraz": "Shiraz,IR"}
+    assert found.groups_claim == "groups" and found.name_claims[0] == "preferred_username"

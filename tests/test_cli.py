@@ -102,3 +102,39 @@ def test_skip_invalid_commits_the_valid_rows_and_writes_the_others_with_reasons(
     assert "committed as import #" in done.stdout and "1 row(s) with problems left out" in done.stdout
     rejects = (tmp_path / "mixed-rejected.csv").read_text(encoding="utf-8-sig").splitlines()
     assert rejects[1].startswith("Sari,IR,Astrakhan,RU,festival,Left out,2027-02-31,planned,starts_on:")
+
+
+PROVINCE = ROOT / "tests" / "fixtures" / "province"
+
+
+def test_as_a_scoped_service_user_an_import_keeps_to_its_home_cities(cli, tmp_path):
+    assert cli("import", str(PROVINCE / "shiraz_partnerships.csv"), "--table", "partnerships").returncode == 0
+    made = cli("password", "shiraz-feed", "--role", "editor", "--home-cities", "Shiraz,IR")
+    assert made.returncode == 0 and "shiraz-feed changes the data of Shiraz" in made.stdout, made.stderr
+    events = str(PROVINCE / "events_mixed.csv")
+    whole = cli("import", events, "--table", "events", "--as", "shiraz-feed")
+    assert whole.returncode == 1
+    assert "events_mixed.csv, row 4, column home_city: Sari is outside your home cities: Shiraz" in whole.stdout
+    report = tmp_path / "r.json"
+    part = cli("import", events, "--table", "events", "--as", "shiraz-feed", "--skip-invalid", "--report", str(report))
+    assert part.returncode == 0, part.stdout + part.stderr
+    assert json.loads(report.read_text())["inserted"] == 2
+    history = cli("history").stdout
+    assert "shiraz-feed" in history and "(command line, as admin)" in history  # the first import said how it ran
+    assert cli("import", events, "--table", "events", "--as", "nobody").returncode == 1
+
+
+def test_as_a_scoped_user_an_undo_of_another_home_citys_import_is_refused(cli):
+    cli("import", str(PROVINCE / "shiraz_partnerships.csv"), "--table", "partnerships")
+    cli("password", "clerk", "--role", "editor", "--home-cities", "Shiraz,IR")
+    sari = cli("import", str(PROVINCE / "sari_events.csv"), "--table", "events").stdout
+    batch = sari.rsplit("#", 1)[1].strip()
+    refused = cli("undo", batch, "--as", "clerk")
+    assert refused.returncode == 1 and "outside your home cities (Shiraz)" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    assert cli("undo", batch).returncode == 0
+
+
+def test_home_cities_that_are_not_in_the_store_are_refused_by_name(cli):
+    done = cli("password", "clerk", "--home-cities", "Atlantis,GR")
+    assert done.returncode == 1 and "there is no city Atlantis in GR" in done.stderr

@@ -18,8 +18,9 @@ def _exports(pg) -> dict[str, bytes]:
     _open(pg, "Data", "Data")
     pg.get_by_role("tab", name="Templates and exports").click()
     _idle(pg)
-    return {table: _download(pg, f".st-key-data_export_{table} button") for table in ("partnerships", "events",
-                                                                                    "contacts")}
+    return {
+        table: _download(pg, f".st-key-data_export_{table} button") for table in ("partnerships", "events", "contacts")
+    }
 
 
 def _download(pg, button: str, tries: int = 3) -> bytes:
@@ -33,7 +34,7 @@ def _download(pg, button: str, tries: int = 3) -> bytes:
         try:
             with pg.expect_download(timeout=15_000) as download:
                 pg.locator(button).click()
-            return open(download.value.path(), "rb").read()  # noqa: SIM115
+            return open(download.value.path(), "rb").read()
         except PlaywrightTimeout:
             if attempt == tries - 1:
                 raise

@@ -138,3 +138,12 @@ def test_the_template_workbook_says_what_goes_in_each_column_in_the_readers_lang
     assert book.sheetnames == ["events", "Что писать в каждом столбце"]
     guide = {row[0].value: row[2].value for row in book["Что писать в каждом столбце"].iter_rows(min_row=2)}
     assert guide["начало"].startswith("дата:") and "Фестиваль" in guide["вид"]
+
+
+def test_an_export_for_a_user_limited_to_home_cities_holds_their_partnerships_and_whole_shared_tables(crafted):
+    (beta,) = crafted.execute("SELECT id FROM cities WHERE name = 'Beta'").fetchone()
+    partnerships = exporter.table_frame(crafted, "partnerships", homes=(beta,))
+    assert set(partnerships["home_city"]) == {"Beta"} and len(partnerships) == 3
+    assert exporter.table_frame(crafted, "contacts", homes=(beta,)).empty  # Alpha's contacts are Alpha's
+    assert len(exporter.table_frame(crafted, "cities", homes=(beta,))) == len(exporter.table_frame(crafted, "cities"))
+    assert "Leila Karimi" in exporter.table_frame(crafted, "contacts")["name"].tolist()

@@ -300,3 +300,64 @@ def test_an_editor_maps_a_pair_list_and_commits_partnerships_and_ties(crafted_en
     ).fetchone() == (1,)
     assert con.execute("SELECT count(*) FROM partnerships p JOIN cities c ON c.id = p.partner_city_id "
                        "WHERE c.name = 'Kutaisi'").fetchone() == (1,)  # fmt: skip
+
+
+def _beta_clerk(crafted_env) -> AppTest:
+    """An editor limited to Beta: Alpha's private data is not theirs to read."""
+    from twinmap.store import db
+
+    con = db.connect(str(crafted_env))
+    (beta,) = con.execute("SELECT id FROM cities WHERE name = 'Beta'").fetchone()
+    con.close()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.session_state["user"] = auth.User("clerk", "editor", homes=(beta,))
+    at.run()
+    return at
+
+
+def _everything(at: AppTest) -> str:
+    """All the text a page shows: headings, text, captions, tab labels and every table cell."""
+    parts = [e.value for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning")
+             for e in getattr(at, kind)]  # fmt: skip
+    parts += [t.label for t in at.tabs]
+    parts += [d.value.to_csv() for d in at.dataframe]
+    parts += [str(o) for s in at.selectbox for o in s.options]
+    return "\n".join(parts)
+
+
+def _pick(at: AppTest, store, partner: str) -> None:
+    """Choose the register's partnership with this partner."""
+    from twinmap.store import db
+
+    con = db.connect(str(store))
+    (pid,) = con.execute("SELECT p.id FROM partnerships p JOIN cities c ON c.id = p.partner_city_id WHERE c.name = ?",
+                         [partner]).fetchone()  # fmt: skip
+    con.close()
+    at.selectbox(key="register_pick").set_value(pid).run()
+
+
+@pytest.mark.both_backends
+def test_an_editor_limited_to_one_home_city_reads_no_other_citys_private_data(crafted_env):
+    clerk = _beta_clerk(crafted_env)
+    for path in ("pages/pipeline.py", "pages/overview.py", "pages/missions.py", "pages/timeline.py",
+                 "pages/register.py", "pages/edit.py", "pages/network.py"):  # fmt: skip
+        clerk.switch_page(path).run()
+        assert not clerk.exception, (path, [e.value for e in clerk.exception])
+        shown = _everything(clerk)
+        for secret in ("Theta", "Secret talks", "Send a revival letter", "Plan the 2027 programme",
+                       "Leila Karimi"):  # fmt: skip
+            assert secret not in shown, (path, secret)
+    clerk.switch_page("pages/register.py").run()
+    _pick(clerk, crafted_env, "Gamma")
+    tabs = [t.label for t in clerk.tabs]
+    assert "Events" in tabs and "Contact persons" not in tabs and "Health" not in tabs
+    _pick(clerk, crafted_env, "Zeta")
+    assert {"Health", "Contact persons"} <= {t.label for t in clerk.tabs}  # their own city's, in full
+
+
+def test_an_unlimited_editor_reads_every_home_citys_private_data(crafted_env):
+    editor = _as("editor")
+    editor.switch_page("pages/pipeline.py").run()
+    assert "Alpha – Theta" in _everything(editor)
+    editor.switch_page("pages/overview.py").run()
+    assert "Send a revival letter" in _everything(editor)

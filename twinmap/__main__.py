@@ -31,6 +31,9 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("--dry-run", action="store_true", help="validate and show what would change; write nothing")
     imp.add_argument("--report", type=Path, help="write the result as JSON to this file")
     imp.add_argument("--user", default=getpass.getuser(), help="who is importing (recorded with the batch)")
+    imp.add_argument("--as", dest="as_user", metavar="NAME",
+                     help="import with this twinmap user's role and home cities, recorded as theirs (a scheduled "
+                          "import's service user); without it the command line acts as an admin")  # fmt: skip
     imp.add_argument("--map", help="read the file's columns as this mapping says (a .json file or a saved name)")
     imp.add_argument(
         "--skip-invalid",
@@ -53,6 +56,7 @@ def _parser() -> argparse.ArgumentParser:
     und = sub.add_parser("undo", help="undo an import batch")
     und.add_argument("batch", type=int)
     und.add_argument("--user", default=getpass.getuser())
+    und.add_argument("--as", dest="as_user", metavar="NAME", help="undo with this twinmap user's role and home cities")
     exp = sub.add_parser("export", help="write every table as CSV and one Excel workbook into DIR")
     exp.add_argument("dir", type=Path)
     mig = sub.add_parser(
@@ -64,6 +68,9 @@ def _parser() -> argparse.ArgumentParser:
     pwd = sub.add_parser("password", help="give a user a new random password (adding the user if needed)")
     pwd.add_argument("name")
     pwd.add_argument("--role", choices=auth.ROLES, help="role for a new user (default editor) or a new role")
+    pwd.add_argument("--home-cities", metavar="CITIES",
+                     help='limit the user to home cities, as "Shiraz,IR;Sari,IR" ("" = every home city)')  # fmt: skip
+    sub.add_parser("sign-ins", help="list the sign-in audit (newest first): sign-ins, failed attempts, lockouts")
     return parser
 
 
@@ -108,14 +115,17 @@ def _import(con, args) -> int:
     except mapping.MappingProblem as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
+    writer, recorded = _acting(con, args)
+    if writer is False:
+        return 1
     data, name = args.file.read_bytes(), args.file.name
-    plans = importer.plan_file(con, data, name, args.table, layout, args.blank_clears)  # a pair list: two parts
+    plans = importer.plan_file(con, data, name, args.table, layout, args.blank_clears, writer)  # a pair list: two parts
     partial = args.skip_invalid and all(p.ok or p.can_skip for p in plans)
     refused = not all(p.ok for p in plans) and not partial  # all or nothing, across the parts too
     committed: list[int | None] | None = None
     if not refused and not args.dry_run:
         try:
-            committed = batches.commit_parts(con, plans, args.user, skip_invalid=partial)
+            committed = batches.commit_parts(con, plans, recorded, skip_invalid=partial)
         except (batches.StalePreview, batches.ImportRejected, batches.CommitFailed) as err:
             print(f"error: {err}", file=sys.stderr)
             return 1
@@ -125,6 +135,21 @@ def _import(con, args) -> int:
         report = reports[0] if len(reports) == 1 else {"parts": reports}
         args.report.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
     return 1 if refused else 0
+
+
+def _acting(con, args) -> tuple[str | bool | None, str]:
+    """Whose rights a command uses and the name its batch records: ``--as`` a user, else an admin's, said so.
+
+    Returns (False, "") after printing why when the ``--as`` user cannot do it.
+    """
+    if not args.as_user:
+        return None, f"{args.user} (command line, as admin)"
+    found = auth.user(con, args.as_user)
+    if found is None or not found.can("editor"):
+        why = "there is no such user" if found is None else f"a {found.role} may not change data"
+        print(f"error: --as {args.as_user}: {why}", file=sys.stderr)
+        return False, ""
+    return found.name, found.name
 
 
 def _import_part(args, plan: importer.Plan, refused: bool, partial: bool, batch: int | None, done: bool) -> dict:
@@ -186,8 +211,11 @@ def _history(con, _args) -> int:
 
 
 def _undo(con, args) -> int:
+    writer, recorded = _acting(con, args)
+    if writer is False:
+        return 1
     try:
-        batches.undo(con, args.batch, args.user)
+        batches.undo(con, args.batch, recorded, writer)
     except (batches.UndoRefused, batches.CommitFailed) as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
@@ -216,16 +244,27 @@ def _migrate_store(source: str, target: str) -> int:
 def _password(con, args) -> int:
     password = secrets.token_urlsafe(12)
     try:
+        homes = auth.find_cities(con, args.home_cities) if args.home_cities is not None else None
         if args.name in set(auth.users(con)["name"]):
             auth.set_password(con, args.name, password)
             if args.role:
                 auth.set_role(con, args.name, args.role, by="command line")
         else:
             auth.create_user(con, args.name, password, args.role or "editor")
+        if homes is not None:
+            auth.set_home_cities(con, args.name, homes)
     except auth.AuthError as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
+    scope = auth.users(con).set_index("name").loc[args.name, "home_cities"]
+    print(f"{args.name} changes {'the data of ' + scope if scope else 'every home city'}")
     print(f"new password for {args.name}: {password}")
+    return 0
+
+
+def _sign_ins(con, _args) -> int:
+    frame = auth.sign_ins(con)
+    print(frame.to_string(index=False) if len(frame) else "no sign-ins recorded")
     return 0
 
 
@@ -248,6 +287,7 @@ _COMMANDS = {
     "undo": _undo,
     "export": _export,
     "password": _password,
+    "sign-ins": _sign_ins,
 }
 
 if __name__ == "__main__":

@@ -54,6 +54,39 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("TWINMAP_KIOSK_LANG", "en", "Kiosk language when the URL does not say: en, ru or fa."),
     Setting("TWINMAP_KIOSK_SECONDS", "20", "Seconds each kiosk slide stays on screen (2-600)."),
     Setting(
+        "TWINMAP_SIGN_IN_DAYS",
+        "365",
+        "Days the sign-in audit (sign-ins, failed attempts, lockouts) is kept; older lines are deleted.",
+    ),
+    Setting(
+        "TWINMAP_OIDC_PROVIDER",
+        "",
+        "Single sign-on: the provider section of .streamlit/secrets.toml to use, [auth.NAME]; empty = [auth] "
+        "itself. Without an [auth] section only passwords sign in.",
+    ),
+    Setting(
+        "TWINMAP_OIDC_NAME_CLAIMS",
+        "preferred_username,email,sub",
+        "Single sign-on: the claims that give a user's name in twinmap, first present wins.",
+    ),
+    Setting(
+        "TWINMAP_OIDC_GROUPS_CLAIM",
+        "groups",
+        "Single sign-on: the claim that lists a user's groups (a list, or names separated by spaces or commas).",
+    ),
+    Setting(
+        "TWINMAP_OIDC_ROLES",
+        "",
+        "Single sign-on: groups that give a role, as 'twinmap-admins=admin;twinmap-editors=editor' (the highest "
+        "wins; no mapped group: a first sign-in is a viewer, later ones keep what an admin gave).",
+    ),
+    Setting(
+        "TWINMAP_OIDC_HOME_CITIES",
+        "",
+        "Single sign-on: groups that limit a user to home cities, as 'shiraz-intl=Shiraz,IR;sari-intl=Sari,IR' "
+        "(several groups add up; none mapped: an admin's choice on the Users page stays).",
+    ),
+    Setting(
         "TWINMAP_TODAY",
         "",
         "Pretend today is this ISO date (for demos and reproducible screenshots); empty = real date.",

@@ -23,6 +23,7 @@ import pyarrow.compute as pc
 
 from twinmap.core import config
 from twinmap.core.reference import N_, PRIVATE_STATUSES, Explained
+from twinmap.ingest import scopes
 from twinmap.ingest.importer import Change, Plan, plan_import
 from twinmap.ingest.specs import TABLES, references
 from twinmap.store import db
@@ -94,20 +95,32 @@ def commit(
             if not fresh.has_changes:
                 return None
             try:
-                with db.write_transaction(con) as cur:
-                    if fresh.version is not None and db.version_in(cur) != fresh.version:
-                        raise _Moved  # another writer (another app server too) committed since: plan again
-                    if guard is not None:
-                        guard(cur)
-                    return _apply(cur, fresh, user, record_stages)
+                return _write(con, fresh, user, record_stages, guard)
             except _Moved:
                 continue
-            except duckdb.Error as err:  # the preview checks every constraint; this is the last guard
-                log.exception("import of %s refused by the database", plan.filename)
-                raise CommitFailed(
-                    N_("the database refused this import ({why}); nothing was changed"), why=type(err).__name__
-                ) from None
         raise StalePreview("the data kept changing while this import waited to commit: commit again")
+
+
+def _write(
+    con: duckdb.DuckDBPyConnection, plan: Plan, user: str, record_stages: bool,
+    guard: Callable[[duckdb.DuckDBPyConnection], None] | None,
+) -> int:  # fmt: skip
+    """One attempt at the write transaction; :class:`_Moved` when another writer committed since the plan."""
+    try:
+        with db.write_transaction(con) as cur:
+            if plan.version is not None and db.version_in(cur) != plan.version:
+                raise _Moved  # another writer (another app server too) committed since: plan again
+            _within_scope(cur, plan)
+            if guard is not None:
+                guard(cur)
+            return _apply(cur, plan, user, record_stages)
+    except scopes.OutsideScope as err:
+        raise CommitFailed(err.msgid, **err.values) from None
+    except duckdb.Error as err:  # the preview checks every constraint; this is the last guard
+        log.exception("import of %s refused by the database", plan.filename)
+        raise CommitFailed(
+            N_("the database refused this import ({why}); nothing was changed"), why=type(err).__name__
+        ) from None
 
 
 class _Moved(Exception):
@@ -128,9 +141,34 @@ def commit_parts(
     return [commit(con, plan, user, skip_invalid=skip_invalid and not plan.ok) for plan in plans]
 
 
+def _within_scope(cur: duckdb.DuckDBPyConnection, plan: Plan) -> None:
+    """The last guard: every row the plan writes, as it is held and as it will be, inside the writer's home cities.
+
+    The planner has already made each such row a problem; this runs inside the write
+    transaction with the writer's role and home cities as they are now.
+    """
+    f = scopes.fence(cur, plan.writer)
+    if f is None:
+        return
+    names = dict(cur.execute("SELECT id, name FROM city_names WHERE id IN (SELECT unnest(?))",
+                             [sorted(f.others | f.homes)]).fetchall())  # fmt: skip
+    new = plan.new_table
+    if new is not None and new.num_rows:
+        given = {c: scopes.ints(new[c] if c in new.column_names else None, new.num_rows) for c in scopes.columns(
+            plan.table)}  # fmt: skip
+        scopes.refuse(f, plan.table, given, names)
+    rows = [c.before for c in plan.changed] + [{**c.before, **c.after} for c in plan.changed]
+    rows += [c.before for c in plan.deleted]
+    if rows:
+        scopes.refuse(f, plan.table, scopes.row_values(plan.table, rows), names)
+    elif f.refused:
+        scopes.refuse(f, plan.table, {}, names)
+
+
 def _again(con: duckdb.DuckDBPyConnection, plan: Plan) -> Plan:
     """The same file planned against the store as it is now (rows to delete carried over, re-read)."""
-    fresh = plan_import(con, plan.data, plan.filename, plan.table, plan.mapping, plan.part, plan.blank_clears)
+    fresh = plan_import(con, plan.data, plan.filename, plan.table, plan.mapping, plan.part, plan.blank_clears,
+                        plan.writer)  # fmt: skip
     if plan.deleted:
         ids = [c.id for c in plan.deleted]
         fresh.deleted = [Change(r["id"], r, {}, c.row) for c, r in zip(plan.deleted, held_rows(con, plan.table, ids),
@@ -360,10 +398,14 @@ def history(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return con.cursor().execute("SELECT * FROM import_batches ORDER BY id DESC").df()
 
 
-def undo(con: duckdb.DuckDBPyConnection, batch: int, user: str) -> None:
-    """Undo one batch: delete what it inserted and restore what it updated, in one transaction."""
+def undo(con: duckdb.DuckDBPyConnection, batch: int, user: str, writer: scopes.Writer = None) -> None:
+    """Undo one batch: delete what it inserted and restore what it updated, in one transaction.
+
+    ``writer`` is the user whose rights apply (None: not limited): a batch that touched rows
+    outside their home cities is refused whole.
+    """
     try:
-        _undo(con, batch, user)
+        _undo(con, batch, user, writer)
     except duckdb.Error as err:
         log.exception("undo of import #%s refused by the database", batch)
         raise CommitFailed(
@@ -371,13 +413,14 @@ def undo(con: duckdb.DuckDBPyConnection, batch: int, user: str) -> None:
         ) from None
 
 
-def _undo(con: duckdb.DuckDBPyConnection, batch: int, user: str) -> None:
+def _undo(con: duckdb.DuckDBPyConnection, batch: int, user: str, writer: scopes.Writer) -> None:
     with db.write_transaction(con) as cur:
         row = cur.execute("SELECT status FROM import_batches WHERE id = ?", [batch]).fetchone()
         if row is None:
             raise UndoRefused(N_("there is no import #{batch}"), batch=batch)
         if row[0] != "committed":
             raise UndoRefused(N_("import #{batch} was already undone"), batch=batch)
+        _undo_within_scope(cur, batch, writer)
         _check_later_batches(cur, batch)
         _check_references(cur, batch)
         updates = cur.execute(
@@ -410,6 +453,40 @@ def _undo(con: duckdb.DuckDBPyConnection, batch: int, user: str) -> None:
             "UPDATE import_batches SET status = 'undone', undone_at = current_timestamp, undone_by = ? WHERE id = ?",
             [user, batch],
         )
+
+
+def _undo_within_scope(cur: duckdb.DuckDBPyConnection, batch: int, writer: scopes.Writer) -> None:
+    """Refuse to undo a batch that touched a row outside the writer's home cities (as it is now, or was before)."""
+    f = scopes.fence(cur, writer)
+    if f is None:
+        return
+    if f.refused:
+        raise UndoRefused(f.refused[0], **f.refused[1])
+    tables = cur.execute("SELECT DISTINCT table_name FROM import_changes WHERE batch_id = ?", [batch]).fetchall()
+    for (table,) in tables:
+        _check_table(table)
+        wanted = scopes.columns(table)
+        now = cur.execute(
+            f"""SELECT {", ".join(wanted)} FROM {table} WHERE id IN (SELECT row_id FROM import_changes
+                WHERE batch_id = ? AND table_name = ? AND action IN ('insert', 'update'))""",
+            [batch, table],
+        ).fetch_arrow_table()
+        before = cur.execute(
+            "SELECT before FROM import_changes WHERE batch_id = ? AND table_name = ? AND before IS NOT NULL",
+            [batch, table],
+        ).fetchall()
+        for values in ({c: scopes.ints(now[c], now.num_rows) for c in wanted},
+                       scopes.row_values(table, [json.loads(b) for (b,) in before])):  # fmt: skip
+            city, _column = scopes.outside(f, table, values) if len(next(iter(values.values()))) else ((), ())
+            bad = [int(c) for c in city if c]
+            if bad:
+                found = cur.execute("SELECT name FROM city_names WHERE id = ?", [bad[0]]).fetchone()
+                name = found[0] if found else f"#{bad[0]}"
+                raise UndoRefused(
+                    N_("import #{batch} changed rows of {city}, outside your home cities ({homes}): an admin or a "
+                       "user of {city} can undo it"),
+                    batch=batch, city=name, homes=f.names,
+                )  # fmt: skip
 
 
 def _check_later_batches(cur: duckdb.DuckDBPyConnection, batch: int) -> None:

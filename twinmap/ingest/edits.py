@@ -25,7 +25,7 @@ import pandas as pd
 
 from twinmap.core import dates
 from twinmap.core.reference import N_, Explained
-from twinmap.ingest import batches, cities, exporter, importer
+from twinmap.ingest import batches, cities, exporter, importer, scopes
 from twinmap.ingest.importer import Change, Plan, Problem
 from twinmap.ingest.specs import TABLES, TableSpec
 from twinmap.store import db
@@ -121,13 +121,14 @@ def plan_save(
     added: list[dict[str, Any]],
     deleted: list[int],
     defaults: dict[str, str] | None = None,
+    writer: scopes.Writer = None,
 ) -> Save:
     """What saving these grid changes would do, checked as a file is; nothing is written.
 
     ``edited`` maps a grid row's position to its changed cells, ``added`` holds new rows' cells
     and ``deleted`` the positions of removed rows (Streamlit's data editor reports exactly
     these). ``defaults`` fill the blank cells of new rows (a grid opened on one partnership
-    names it for every event added there).
+    names it for every event added there). ``writer`` is the user whose home cities limit the save.
     """
     spec = TABLES[opened.table]
     names = [c.name for c in spec.columns if c.stored] + _placing(spec)
@@ -150,9 +151,12 @@ def plan_save(
         labels[len(rows) + 1] = ("new", n)
     data, name = _csv(names, rows), f"edit: {spec.name}"
     if rows:
-        plan = importer.plan_import(con, data, name, spec.name, blank_clears=True)
+        plan = importer.plan_import(con, data, name, spec.name, blank_clears=True, writer=writer)
     else:  # only deletions
-        plan = Plan(spec.name, name, data, hashlib.sha256(data).hexdigest(), version=db.data_version(con))
+        plan = Plan(spec.name, name, data, hashlib.sha256(data).hexdigest(), version=db.data_version(con),
+                    writer=writer, fence=scopes.fence(con.cursor(), writer))  # fmt: skip
+        if plan.fence is not None and plan.fence.refused:
+            plan.errors.append(Problem(None, "", plan.fence.refused[0], plan.fence.refused[1]))
     plan.rows_read = len(rows) + len(deleted)
     save = Save(plan, labels, opened.read, lines)
     _plan_deletes(con, save, opened, deleted)
@@ -168,13 +172,29 @@ def _plan_deletes(con: duckdb.DuckDBPyConnection, save: Save, opened: Grid, dele
     for text in batches.dependents(con.cursor(), opened.table, ids):
         row_id, what = text[1:].split(": ", 1)
         used.setdefault(int(row_id), []).append(what)
-    for row_id in ids:
+    outside = _outside(con, save.plan, [opened.read.get(i, {}) for i in ids])
+    for row_id, (city, column) in zip(ids, outside, strict=True):
         save.rows[line], save.lines[row_id] = ("deleted", row_id), line
-        if row_id in used:
+        if city:
+            homes = save.plan.fence.names
+            save.plan.errors.append(Problem(line, column, scopes.OUTSIDE, {"city": city, "homes": homes}))
+        elif row_id in used:
             save.plan.errors.append(Problem(line, "", STILL_USED, {"rows": ", ".join(used[row_id])}))
         elif row_id in opened.read:
             save.plan.deleted.append(Change(row_id, opened.read[row_id], {}, line))
         line += 1
+
+
+def _outside(con: duckdb.DuckDBPyConnection, plan: Plan, rows: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """For each row to delete, the home city outside the writer's that holds it, and the column ("": inside)."""
+    f = plan.fence
+    if f is None or f.refused or not rows:
+        return [("", "")] * len(rows)
+    city, column = scopes.outside(f, plan.table, scopes.row_values(plan.table, rows))
+    names = dict(con.cursor().execute("SELECT id, name FROM city_names WHERE id IN (SELECT unnest(?))",
+                                      [sorted({int(c) for c in city if c})]).fetchall())  # fmt: skip
+    return [(names.get(int(c), f"#{int(c)}") if c else "", scopes.where(plan.table, col) if c else "")
+            for c, col in zip(city, column, strict=True)]  # fmt: skip
 
 
 def conflicts(con: duckdb.DuckDBPyConnection, table: str, save: Save) -> list[Problem]:
@@ -268,11 +288,20 @@ def _csv(names: list[str], rows: list[dict[str, Any]]) -> bytes:
     return buf.getvalue().encode("utf-8")
 
 
-def subset(con: duckdb.DuckDBPyConnection, table: str, partnership_ids: list[int], search: str = "") -> list[int]:
-    """The ids a grid opens on: a partnership's rows (or the partnerships themselves), narrowed by a search."""
+def subset(
+    con: duckdb.DuckDBPyConnection, table: str, partnership_ids: list[int], search: str = "",
+    homes: tuple[int, ...] = (),
+) -> list[int]:  # fmt: skip
+    """The ids a grid opens on: a partnership's rows (or the partnerships themselves), narrowed by a search.
+
+    ``homes``: a user limited to these home cities opens only their partnerships' rows.
+    """
     spec = TABLES[table]
     text = f"%{search.strip()}%"
     where, params = _scope(spec, partnership_ids)
+    if homes and exporter.own_rows(spec):
+        where.append(exporter.own_rows(spec))
+        params.append(list(homes))
     if search.strip():
         named = {r.city for r in spec.cities} | (set(PARTNER_COLUMNS) if spec.partnership else set())
         columns = [f"t.{c.db_column}" for c in spec.columns if c.kind == "text" and c.stored and c.name not in named]

@@ -28,10 +28,11 @@ from twinmap.ingest.specs import LOAD_ORDER, TABLES, Column, TableSpec, header
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _select(spec: TableSpec, some: bool = False) -> str:
+def _select(spec: TableSpec, some: bool = False, homes: bool = False) -> str:
     """SQL that reads a table back into its template columns (identifiers come from the spec).
 
-    ``some``: only the rows whose ids the query's one parameter lists (a grid's rows).
+    ``some``: only the rows whose ids the query's first parameter lists (a grid's rows);
+    ``homes``: only the partnerships (and their rows) of the home cities the next parameter lists.
     """
     cols, joins = [], []
     refs = {r.city: (i, r) for i, r in enumerate(spec.cities)}
@@ -67,15 +68,40 @@ def _select(spec: TableSpec, some: bool = False) -> str:
             f"{join} partnerships p ON p.id = t.partnership_id {join} cities ph ON ph.id = p.home_city_id "
             f"{join} cities pc ON pc.id = p.partner_city_id"
         )
-    where = "WHERE t.id IN (SELECT unnest(?))" if some else ""
-    return f"SELECT {', '.join(cols)} FROM {spec.name} t {' '.join(joins)} {where} ORDER BY t.id"
+    where = (["t.id IN (SELECT unnest(?))"] if some else []) + ([own_rows(spec)] if homes and own_rows(spec) else [])
+    return f"SELECT {', '.join(cols)} FROM {spec.name} t {' '.join(joins)} {_where(where)} ORDER BY t.id"
 
 
-def table_frame(con: duckdb.DuckDBPyConnection, table: str, ids: list[int] | None = None) -> pd.DataFrame:
-    """A table as text in its template's columns, ordered by id (only the rows of ``ids`` when given)."""
+def _where(conditions: list[str]) -> str:
+    return "WHERE " + " AND ".join(conditions) if conditions else ""
+
+
+def own_rows(spec: TableSpec) -> str:
+    """SQL (alias t, partnership p) for the rows of some home cities (one parameter): a partnership's rows by its home.
+
+    Shared tables (cities, ties, indicators) have no such condition: every reader may read them.
+    """
+    if spec.name == "partnerships":
+        return "t.home_city_id IN (SELECT unnest(?))"
+    if spec.partnership:
+        orphan = "" if spec.partnership_required else " OR t.partnership_id IS NULL"
+        return f"(p.home_city_id IN (SELECT unnest(?)){orphan})"
+    return ""
+
+
+def table_frame(
+    con: duckdb.DuckDBPyConnection, table: str, ids: list[int] | None = None, homes: tuple[int, ...] = ()
+) -> pd.DataFrame:
+    """A table as text in its template's columns, ordered by id (only the rows of ``ids`` when given).
+
+    ``homes``: a reader limited to these home cities gets only their partnerships and those
+    partnerships' rows (other cities' contacts and notes are not theirs to read).
+    """
     spec = TABLES[table]
-    sql = _select(spec, some=ids is not None)
-    raw = con.cursor().execute(sql, [list(ids)] if ids is not None else None).df()
+    limited = bool(homes) and bool(own_rows(spec))
+    sql = _select(spec, some=ids is not None, homes=limited)
+    params = ([list(ids)] if ids is not None else []) + ([list(homes)] if limited else [])
+    raw = con.cursor().execute(sql, params or None).df()
     out = pd.DataFrame(index=raw.index)
     for col in spec.columns:
         if not col.stored:  # read from files to place a city: the city's own, where it has them
@@ -168,9 +194,9 @@ def template_xlsx(table: str, lang: str = "en") -> bytes:
     return _xlsx({TABLES[table].name: template_frame(table, lang), sheet: guide(table, lang)}, numbers=False)
 
 
-def workbook(con: duckdb.DuckDBPyConnection) -> bytes:
-    """Every table as a sheet of one .xlsx workbook, text cells written as text, never formulas."""
-    return _xlsx({table: table_frame(con, table) for table in LOAD_ORDER}, numbers=False)
+def workbook(con: duckdb.DuckDBPyConnection, homes: tuple[int, ...] = ()) -> bytes:
+    """Every table as a sheet of one .xlsx workbook, text cells written as text, never formulas (``homes``: theirs)."""
+    return _xlsx({table: table_frame(con, table, homes=homes) for table in LOAD_ORDER}, numbers=False)
 
 
 def export_dir(con: duckdb.DuckDBPyConnection, directory: Path) -> list[Path]:

@@ -13,6 +13,7 @@ import duckdb
 
 from twinmap.ingest import batches, importer
 from twinmap.ingest.specs import TABLES
+from twinmap.store.auth import User
 
 
 def one_row(table: str, values: dict[str, object]) -> bytes:
@@ -30,13 +31,16 @@ def one_row(table: str, values: dict[str, object]) -> bytes:
 
 
 def submit(
-    con: duckdb.DuckDBPyConnection, table: str, values: dict[str, object], user: str, form: str
+    con: duckdb.DuckDBPyConnection, table: str, values: dict[str, object], user: User | str, form: str
 ) -> tuple[importer.Plan, int | None]:
-    """Validate the row and commit it when clean; return the plan (its errors) and the batch id."""
-    plan = importer.plan_import(con, one_row(table, values), f"form: {form}", table)
+    """Validate the row and commit it when clean; return the plan (its errors) and the batch id.
+
+    The row is checked with ``user``'s rights: outside their home cities it is refused.
+    """
+    plan = importer.plan_import(con, one_row(table, values), f"form: {form}", table, writer=user)
     if not plan.ok:
         return plan, None
-    return plan, batches.commit(con, plan, user)
+    return plan, batches.commit(con, plan, user.name if isinstance(user, User) else user)
 
 
 def partnership_keys(row: dict) -> dict[str, str]:

@@ -22,7 +22,7 @@ import pyarrow.compute as pc
 
 from twinmap.core.reference import N_
 from twinmap.core.text import fold, quoted
-from twinmap.ingest import cities, convert, kinds, matching, readers
+from twinmap.ingest import cities, convert, kinds, matching, readers, scopes
 from twinmap.ingest.mapping import Mapping, split_pairs
 from twinmap.ingest.plan import Change, Plan, Problem, plain
 from twinmap.ingest.specs import TABLES, CityRef, Column, TableSpec, aliases
@@ -39,8 +39,12 @@ def plan_import(
     mapping: Mapping | None = None,
     part: str = "",
     blank_clears: bool = False,
+    writer: scopes.Writer = None,
 ) -> Plan:
     """Read and validate a file for ``table`` against the current database; write nothing.
+
+    ``writer`` is the user whose rights apply: a row outside their home cities is a problem
+    (:mod:`~twinmap.ingest.scopes`); None (the command line without ``--as``) is not limited.
 
     A blank cell of a row that updates a held row keeps the held value, so a file needs only
     each row's key and what changes; ``blank_clears`` (staff ask for it) makes a blank cell
@@ -52,9 +56,14 @@ def plan_import(
     """
     spec = TABLES[table]
     plan = Plan(
-        table, filename, data, hashlib.sha256(data).hexdigest(), mapping=mapping, part=part, blank_clears=blank_clears
-    )
+        table, filename, data, hashlib.sha256(data).hexdigest(), mapping=mapping, part=part, blank_clears=blank_clears,
+        writer=writer,
+    )  # fmt: skip
     plan.version = db.data_version(con)
+    plan.fence = scopes.fence(con.cursor(), writer)
+    if plan.fence is not None and plan.fence.refused:
+        plan.errors.append(Problem(None, "", plan.fence.refused[0], plan.fence.refused[1]))
+        return plan
     try:
         original = readers.read(data)
         sheet = mapping.apply(original) if mapping else original
@@ -79,7 +88,7 @@ def plan_import(
 
 def plan_file(
     con: duckdb.DuckDBPyConnection, data: bytes, filename: str, table: str, mapping: Mapping | None = None,
-    blank_clears: bool = False,
+    blank_clears: bool = False, writer: scopes.Writer = None,
 ) -> list[Plan]:  # fmt: skip
     """A file's plans, one per part: two for a list of city pairs (ours, the rest as ties), else one.
 
@@ -87,18 +96,20 @@ def plan_file(
     :func:`twinmap.ingest.batches.commit_parts`, so a pair list is read and committed one way.
     """
     if mapping and mapping.home_side and table == "partnerships":
-        return plan_pairs(con, data, filename, mapping, blank_clears)
-    return [plan_import(con, data, filename, table, mapping, blank_clears=blank_clears)]
+        return plan_pairs(con, data, filename, mapping, blank_clears, writer)
+    return [plan_import(con, data, filename, table, mapping, blank_clears=blank_clears, writer=writer)]
 
 
 def plan_pairs(
-    con: duckdb.DuckDBPyConnection, data: bytes, filename: str, mapping: Mapping, blank_clears: bool = False
-) -> list[Plan]:
+    con: duckdb.DuckDBPyConnection, data: bytes, filename: str, mapping: Mapping, blank_clears: bool = False,
+    writer: scopes.Writer = None,
+) -> list[Plan]:  # fmt: skip
     """A list of city pairs: partnerships where one side is our home city, the other rows as ties."""
     return [
-        plan_import(con, data, filename, "partnerships", mapping, part="ours", blank_clears=blank_clears),
-        plan_import(con, data, filename, "ties", mapping, part="others", blank_clears=blank_clears),
-    ]
+        plan_import(con, data, filename, "partnerships", mapping, part="ours", blank_clears=blank_clears,
+                    writer=writer),
+        plan_import(con, data, filename, "ties", mapping, part="others", blank_clears=blank_clears, writer=writer),
+    ]  # fmt: skip
 
 
 def _home_keys(con: duckdb.DuckDBPyConnection) -> set[tuple[str, str]]:
@@ -189,6 +200,8 @@ class Planner:
             self._require(matched)
         if self.spec.rules:  # rules compare values, held ones filled in: only on rows each of whose values was read
             self.spec.rules(self, ~self._flagged(errors))
+        if matched is not None and self.plan.fence is not None:
+            self._within_scope(matched, ~self._flagged(errors))
         if matched is not None:
             self._sort(matched, ~self._flagged(errors))
         _in_row_order(self.plan.errors, errors)
@@ -351,6 +364,32 @@ class Planner:
             city = np.where(at_home, home, partner)
             unknown = (ids == 0) | ~pc.is_valid(side).to_numpy(zero_copy_only=False)
             self.values["city_id"] = pa.array(city, pa.int64(), mask=unknown)
+
+    def _within_scope(self, m: matching.Match, ok: np.ndarray) -> None:
+        """A row outside the user's home cities, as the file has it or as it is held, is a problem."""
+        live = m.accepted & ok[m.rows]
+        rows, n = pa.array(m.rows), len(m.rows)
+        held_at = np.where(m.old >= 0, m.old, 0)
+        names = {**self.plan.city_names, **{c["id"]: c["name"] for c in self.plan.new_cities}}
+        found = set()
+        for source in ("file", "held"):
+            values = {}
+            for name in scopes.columns(self.spec.name):
+                if source == "file":
+                    given = self.values.get(name) if name != "id" else None
+                    values[name] = scopes.ints(given.take(rows) if given is not None else None, n)
+                elif name in m.held.column_names and m.held.num_rows:
+                    values[name] = np.where(m.old >= 0, scopes.ints(m.held[name].combine_chunks().take(
+                        pa.array(held_at)), n), 0)  # fmt: skip
+                else:
+                    values[name] = np.zeros(n, dtype=np.int64)
+            city, column = scopes.outside(self.plan.fence, self.spec.name, values)
+            for r in np.flatnonzero(live & (city != 0)):
+                line, bad = int(m.lines[r]), int(city[r])
+                if line not in found:
+                    found.add(line)
+                    self.error(line, scopes.where(self.spec.name, column[r]), scopes.OUTSIDE,
+                               city=names.get(bad, f"#{bad}"), homes=self.plan.fence.names)  # fmt: skip
 
     def _fill_held(self, m: matching.Match) -> None:
         """A blank cell of a row that updates a held row takes the held value (unless staff asked blanks to clear)."""

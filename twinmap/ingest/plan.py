@@ -83,6 +83,8 @@ class Plan:
     city_spellings: list[Change] = field(default_factory=list)  # held cities given the file's spelling (local name)
     # or the Wikidata id it gives, where they had none
     deleted: list[Change] = field(default_factory=list)  # rows to delete (grid edits), each with its full values
+    writer: Any = None  # whose rights the plan is checked with: a User, a user's name, None (ingest.scopes.Writer)
+    fence: Any = field(default=None, repr=False)  # that user's home cities, when limited (scopes.Fence)
 
     @property
     def new(self) -> list[dict[str, Any]]:

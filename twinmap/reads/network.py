@@ -14,19 +14,25 @@ from twinmap.core import reference
 
 _EDGES_SQL = """
 SELECT p.home_city_id AS a, p.partner_city_id AS b, 'partnership' AS kind, p.status
-FROM partnerships p WHERE NOT list_contains($hidden::VARCHAR[], p.status) AND NOT list_contains($ended, p.status)
+FROM partnerships p WHERE (NOT list_contains($hidden::VARCHAR[], p.status) OR $open_all
+                           OR list_contains($private_homes::INTEGER[], p.home_city_id))
+                     AND NOT list_contains($ended, p.status)
 UNION ALL
 SELECT city_id, other_city_id, 'tie', NULL FROM ties
 """
 
 
-def edges(con: duckdb.DuckDBPyConnection, include_private: bool = False) -> pd.DataFrame:
-    """Every link, with both cities' names and positions."""
-    hidden = [] if include_private else sorted(reference.PRIVATE_STATUSES)
+def edges(
+    con: duckdb.DuckDBPyConnection, include_private: bool = False, private_homes: tuple[int, ...] = ()
+) -> pd.DataFrame:
+    """Every link, with both cities' names and positions (private stages: of ``private_homes`` only, when given)."""
+    params = {"hidden": sorted(reference.PRIVATE_STATUSES), "open_all": include_private and not private_homes,
+              "private_homes": list(private_homes) if include_private else [],
+              "ended": list(reference.ENDED_STATUSES)}  # fmt: skip
     sql = f"""SELECT e.*, ca.name AS a_name, ca.country_code AS a_country, ca.lat AS a_lat, ca.lon AS a_lon,
                      cb.name AS b_name, cb.country_code AS b_country, cb.lat AS b_lat, cb.lon AS b_lon
               FROM ({_EDGES_SQL}) e JOIN city_names ca ON ca.id = e.a JOIN city_names cb ON cb.id = e.b"""
-    return con.cursor().execute(sql, {"hidden": hidden, "ended": list(reference.ENDED_STATUSES)}).df()
+    return con.cursor().execute(sql, params).df()
 
 
 def around(frame: pd.DataFrame, home_ids: set[int]) -> pd.DataFrame:

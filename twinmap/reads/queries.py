@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import duckdb
 import numpy as np
@@ -30,10 +30,21 @@ class PartnershipFilter:
     signed_to: dt.date | None = None
     partnership_ids: tuple[int, ...] = ()
     include_private: bool = False
+    # With include_private, the home cities whose private data (stages in talks, notes) the reader
+    # sees: a user limited to some home cities sees only theirs (empty: every home city's).
+    private_homes: tuple[int, ...] = ()
+
+    def own(self) -> PartnershipFilter:
+        """The partnerships whose internal data (health, follow-ups, targets) this reader sees: their home cities'."""
+        if not self.private_homes:
+            return self
+        homes = [h for h in self.home_city_ids if h in self.private_homes] if self.home_city_ids else self.private_homes
+        return replace(self, home_city_ids=tuple(homes) or (-1,))
 
 
 # The partnership filter (alias p), the same for every query; values are bound parameters.
-_PARTNERSHIP_FILTER = """WHERE NOT list_contains($hidden::VARCHAR[], p.status)
+_PARTNERSHIP_FILTER = """WHERE (NOT list_contains($hidden::VARCHAR[], p.status) OR $open_all
+       OR list_contains($private_homes::INTEGER[], p.home_city_id))
   AND (len($homes::INTEGER[]) = 0 OR list_contains($homes::INTEGER[], p.home_city_id))
   AND (len($ids::INTEGER[]) = 0 OR list_contains($ids::INTEGER[], p.id))
   AND (len($statuses::VARCHAR[]) = 0 OR list_contains($statuses::VARCHAR[], p.status))
@@ -54,7 +65,7 @@ WITH ev AS (
 SELECT p.id, p.kind, p.status, p.signed_on, p.signed_precision, p.valid_until,
        p.valid_until_precision, p.purpose, p.areas, p.programmes, p.obligations_home,
        p.obligations_partner, p.expected_results, p.success_indicators, p.source, p.is_demo,
-       CASE WHEN $private THEN p.notes END AS notes,
+       CASE WHEN $open_all OR list_contains($private_homes::INTEGER[], p.home_city_id) THEN p.notes END AS notes,
        p.home_city_id, h.name AS home_name, h.local_name AS home_local_name,
        h.country_code AS home_country, h.lat AS home_lat, h.lon AS home_lon,
        p.partner_city_id, c.name AS partner_name, c.local_name AS partner_local_name,
@@ -76,7 +87,9 @@ EVENT_MEANINGS = {"held": list(reference.EVENT_HELD), "cancelled": list(referenc
 
 def _filter_params(f: PartnershipFilter) -> dict:
     return {
-        "hidden": [] if f.include_private else sorted(reference.PRIVATE_STATUSES),
+        "hidden": sorted(reference.PRIVATE_STATUSES),
+        "open_all": f.include_private and not f.private_homes,
+        "private_homes": list(f.private_homes) if f.include_private else [],
         "homes": list(f.home_city_ids),
         "ids": list(f.partnership_ids),
         "statuses": list(f.statuses),
@@ -89,7 +102,7 @@ def _filter_params(f: PartnershipFilter) -> dict:
 
 def partnerships(con: duckdb.DuckDBPyConnection, f: PartnershipFilter, today: dt.date) -> pd.DataFrame:
     """One row per partnership with both cities and its activity (last, next, events held)."""
-    params = {**_filter_params(f), "today": today, "private": f.include_private, **EVENT_MEANINGS}
+    params = {**_filter_params(f), "today": today, **EVENT_MEANINGS}
     return con.cursor().execute(_PARTNERSHIPS_SQL, params).df()
 
 

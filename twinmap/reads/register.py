@@ -77,5 +77,5 @@ def table(con: duckdb.DuckDBPyConnection, f: PartnershipFilter, today: dt.date) 
     found = [completeness(r) for r in frame[needed].to_dict("records")]
     frame["completeness"] = [c for c, _ in found]
     frame["missing"] = [m for _, m in found]
-    assessed = health.assess_all(con, f, today)[["id", "score", "klass", "health"]]
+    assessed = health.assess_all(con, f.own(), today)[["id", "score", "klass", "health"]]  # of the reader's cities
     return frame.merge(assessed, on="id", how="left")

@@ -5,6 +5,13 @@ first start with no users an ``admin`` is created with the password from
 ``TWINMAP_ADMIN_PASSWORD`` or, when that is unset, a random one written once to the server
 log. After three failed sign-ins a name is locked for a time that doubles with each further
 failure (5 s, 10 s, 20 s ... up to 15 minutes), so guessing slows down to nothing.
+
+A user may be limited to some home cities (:attr:`User.homes`): they change only those cities'
+data (:mod:`twinmap.ingest.scopes` says which rows are a city's). Admins, and users with no home
+cities listed, are not limited. People a directory signs in (OIDC, :func:`sign_in_directory`)
+are users too, without a password here; their role and home cities come from the directory's
+claims on every sign-in. Every sign-in, failed attempt and lockout is recorded for the admins
+(:func:`sign_ins`) and kept for ``TWINMAP_SIGN_IN_DAYS`` days.
 """
 
 from __future__ import annotations
@@ -13,7 +20,7 @@ import datetime as dt
 import logging
 import re
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import argon2
 import duckdb
@@ -37,35 +44,67 @@ class AuthError(Explained):
     """Sign-in or user management refused; ``msgid`` and ``values`` let pages translate it."""
 
 
+PASSWORD, DIRECTORY = "password", "oidc"  # how a user signs in (users.sign_in, sign_ins.method)
+# What the sign-in audit says happened (sign_ins.outcome)
+SIGNED_IN, FAILED, LOCKED_OUT = N_("signed in"), N_("wrong name or password"), N_("locked out")
+REFUSED_LOCKED, SIGNED_OUT = N_("refused: locked"), N_("signed out")
+
+
 @dataclass(frozen=True)
 class User:
-    """A signed-in person."""
+    """A signed-in person: role, the home cities they may change (none: all), how they signed in."""
 
     name: str
     role: str
+    homes: tuple[int, ...] = ()
+    method: str = PASSWORD
 
     def can(self, role: str) -> bool:
         """True when this user's role is ``role`` or above."""
         return ROLES.index(self.role) >= ROLES.index(role)
+
+    @property
+    def scoped(self) -> bool:
+        """Limited to some home cities: not an admin, and home cities are listed for them."""
+        return self.role != "admin" and bool(self.homes)
+
+    def sees_private(self, home_city_id: int) -> bool:
+        """Whether this staff member reads a partnership's private data (stages, notes, contacts)."""
+        return self.can("editor") and (not self.scoped or int(home_city_id) in self.homes)
 
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
-def create_user(con: duckdb.DuckDBPyConnection, name: str, password: str, role: str) -> None:
-    """Add a user; the name is letters, digits, dot, dash or underscore."""
-    if not re.fullmatch(r"[\w.-]{2,40}", name):
-        raise AuthError(N_("a user name is 2-40 letters, digits, dots, dashes or underscores"))
+NAME_RULE = N_("a user name is 2-40 letters, digits, dots, dashes, underscores or @")
+
+
+def create_user(
+    con: duckdb.DuckDBPyConnection, name: str, password: str, role: str, homes: tuple[int, ...] = ()
+) -> None:
+    """Add a user; the name is letters, digits, dot, dash, underscore or @ (a directory's e-mail names)."""
+    if not _good_name(name):
+        raise AuthError(NAME_RULE)
     _check_password(password)
-    if role not in ROLES:
-        raise AuthError(N_("the role must be one of {roles}"), roles=", ".join(ROLES))
+    _check_role(role)
     with db.write_transaction(con) as cur:
         if cur.execute("SELECT 1 FROM users WHERE name = ?", [name]).fetchone():
             raise AuthError(N_("there is already a user {name}"), name=name)
         cur.execute(
-            "INSERT INTO users (name, role, password_hash) VALUES (?, ?, ?)", [name, role, _hasher.hash(password)]
+            "INSERT INTO users (name, role, password_hash, sign_in) VALUES (?, ?, ?, ?)",
+            [name, role, _hasher.hash(password), PASSWORD],
         )
+        _set_homes(cur, name, homes)
+
+
+def _good_name(name: str) -> bool:
+    return bool(re.fullmatch(r"[\w.@-]{2,80}", name))
+
+
+def _check_role(role: str) -> None:
+    if role not in ROLES:
+        raise AuthError(N_("the role must be one of {roles}"), roles=", ".join(ROLES))
 
 
 def _check_password(password: str) -> None:
@@ -105,22 +144,34 @@ def sign_in(con: duckdb.DuckDBPyConnection, name: str, password: str) -> User:
     """
     _reserve(con, name)
     row = con.cursor().execute("SELECT role, password_hash FROM users WHERE name = ?", [name]).fetchone()
-    if row is None:
+    if row is None or not row[1]:  # no such user, or one the directory signs in (no password here)
         _verify(_DUMMY_HASH, password)  # same work as for a real user: no timing hint
-        raise AuthError(WRONG)
+        _failed(con, name)
     role, stored = row
     if not _verify(stored, password):
-        raise AuthError(WRONG)
+        _failed(con, name)
     with db.write_transaction(con, bump=False) as cur:
         cur.execute("DELETE FROM sign_in_attempts WHERE name = ?", [name])
         if _hasher.check_needs_rehash(stored):
             cur.execute("UPDATE users SET password_hash = ? WHERE name = ?", [_hasher.hash(password), name])
-    return User(name, role)
+        record(cur, name, PASSWORD, SIGNED_IN)
+    return User(name, role, home_cities(con, name))
+
+
+def _failed(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    """Record a wrong name or password (and the lockout it starts), then refuse with the same words for both."""
+    with db.write_transaction(con, bump=False) as cur:
+        found = cur.execute("SELECT locked_until FROM sign_in_attempts WHERE name = ?", [name]).fetchone()
+        record(cur, name, PASSWORD, FAILED)
+        if found and found[0] is not None:
+            record(cur, name, PASSWORD, LOCKED_OUT, f"until {found[0]:%Y-%m-%d %H:%M:%S} UTC")
+    raise AuthError(WRONG)
 
 
 def _reserve(con: duckdb.DuckDBPyConnection, name: str) -> None:
     """Count one more attempt for the name, locking it after the free ones; refuse while it is locked."""
     now = _now()
+    wait = 0
     with db.write_transaction(con, bump=False) as cur:
         cur.execute(  # forget names nobody has tried for a day, so guessing cannot fill the table
             "DELETE FROM sign_in_attempts WHERE last_attempt < ? AND (locked_until IS NULL OR locked_until < ?)",
@@ -129,18 +180,22 @@ def _reserve(con: duckdb.DuckDBPyConnection, name: str) -> None:
         sql = "SELECT failed_attempts, locked_until FROM sign_in_attempts WHERE name = ?"
         failures, locked_until = cur.execute(sql, [name]).fetchone() or (0, None)
         if locked_until is not None and locked_until > now:
-            raise AuthError(LOCKED, n=int((locked_until - now).total_seconds()) + 1)
-        failures += 1
-        lock = None
-        if failures >= FREE_FAILURES:
-            seconds = min(BASE_LOCK_SECONDS * 2 ** (failures - FREE_FAILURES), MAX_LOCK_SECONDS)
-            lock = now + dt.timedelta(seconds=seconds)
-        cur.execute(
-            """INSERT INTO sign_in_attempts VALUES (?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET
-               failed_attempts = excluded.failed_attempts, locked_until = excluded.locked_until,
-               last_attempt = excluded.last_attempt""",
-            [name, failures, lock, now],
-        )
+            wait = int((locked_until - now).total_seconds()) + 1
+            record(cur, name, PASSWORD, REFUSED_LOCKED)
+        else:
+            failures += 1
+            lock = None
+            if failures >= FREE_FAILURES:
+                seconds = min(BASE_LOCK_SECONDS * 2 ** (failures - FREE_FAILURES), MAX_LOCK_SECONDS)
+                lock = now + dt.timedelta(seconds=seconds)
+            cur.execute(
+                """INSERT INTO sign_in_attempts VALUES (?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET
+                   failed_attempts = excluded.failed_attempts, locked_until = excluded.locked_until,
+                   last_attempt = excluded.last_attempt""",
+                [name, failures, lock, now],
+            )
+    if wait:  # refused after the transaction, so the refusal stays recorded
+        raise AuthError(LOCKED, n=wait)
 
 
 def _verify(stored: str, password: str) -> bool:
@@ -151,10 +206,79 @@ def _verify(stored: str, password: str) -> bool:
 
 
 def users(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Users without their hashes, for the admin page."""
-    sql = """SELECT u.name, u.role, u.created_at, coalesce(a.failed_attempts, 0) AS failed_attempts, a.locked_until
+    """Users without their hashes, for the admin page: role, home cities (names; none = all), how they sign in."""
+    sql = """SELECT u.name, u.role, u.created_at, coalesce(u.sign_in, 'password') AS sign_in,
+                    coalesce(a.failed_attempts, 0) AS failed_attempts, a.locked_until,
+                    coalesce((SELECT string_agg(c.name, ', ' ORDER BY c.name) FROM user_home_cities h
+                              JOIN city_names c ON c.id = h.city_id WHERE h.user_name = u.name), '') AS home_cities
              FROM users u LEFT JOIN sign_in_attempts a ON a.name = u.name ORDER BY u.name"""
     return con.cursor().execute(sql).df()
+
+
+def user(con: duckdb.DuckDBPyConnection, name: str) -> User | None:
+    """A user as the store holds them now (the command line's ``--as``; a directory's sign-in)."""
+    row = con.cursor().execute("SELECT role, coalesce(sign_in, 'password') FROM users WHERE name = ?", [name])
+    found = row.fetchone()
+    return User(name, found[0], home_cities(con, name), found[1]) if found else None
+
+
+def home_cities(con: duckdb.DuckDBPyConnection, name: str) -> tuple[int, ...]:
+    """The home cities a user may change (empty: not limited)."""
+    sql = "SELECT city_id FROM user_home_cities WHERE user_name = ? ORDER BY city_id"
+    return tuple(int(i) for (i,) in con.cursor().execute(sql, [name]).fetchall())
+
+
+def set_home_cities(con: duckdb.DuckDBPyConnection, name: str, city_ids: tuple[int, ...] | list[int]) -> None:
+    """Limit a user to these home cities (none: every home city)."""
+    with db.write_transaction(con, bump=False) as cur:
+        if not cur.execute("SELECT 1 FROM users WHERE name = ?", [name]).fetchone():
+            raise AuthError(N_("there is no user {name}"), name=name)
+        _set_homes(cur, name, tuple(city_ids))
+
+
+def _set_homes(cur: duckdb.DuckDBPyConnection, name: str, city_ids: tuple[int, ...]) -> None:
+    ids = sorted({int(i) for i in city_ids})
+    known = {int(i) for (i,) in cur.execute("SELECT id FROM cities WHERE id IN (SELECT unnest(?))", [ids]).fetchall()}
+    if set(ids) - known:
+        raise AuthError(N_("there is no city #{id}"), id=min(set(ids) - known))
+    cur.execute("DELETE FROM user_home_cities WHERE user_name = ?", [name])
+    for city in ids:
+        cur.execute("INSERT INTO user_home_cities VALUES (?, ?)", [name, city])
+
+
+def find_cities(con: duckdb.DuckDBPyConnection, text: str) -> tuple[int, ...]:
+    """Cities named "City,CC;City,CC" (the command line's ``--home-cities``, the directory's group map).
+
+    A name shared by two cities of one country means the one that is a home city; if none or
+    both are, the name is refused with the choices, as "#id" picks one.
+    """
+    found = []
+    for part in (p.strip() for p in text.split(";")):
+        if not part:
+            continue
+        if re.fullmatch(r"#\d+", part):
+            found.append(int(part[1:]))
+            continue
+        city, _, country = (x.strip() for x in part.rpartition(","))
+        if not city or len(country) != 2:
+            raise AuthError(N_("{text} is not a city and its country code, as in Shiraz,IR"), text=part)
+        rows = con.cursor().execute(
+            """SELECT c.id, n.name, EXISTS (SELECT 1 FROM partnerships p WHERE p.home_city_id = c.id) FROM cities c
+               JOIN city_names n ON n.id = c.id
+               WHERE c.country_code = ? AND (lower(c.name) = lower(?) OR lower(c.local_name) = lower(?))
+               ORDER BY c.id""",
+            [country.upper(), city, city],
+        ).fetchall()  # fmt: skip
+        homes = [r for r in rows if r[2]]
+        if len(rows) == 1 or len(homes) == 1:
+            found.append(int((homes or rows)[0][0]))
+        elif not rows:
+            raise AuthError(N_("there is no city {city} in {country}"), city=city, country=country.upper())
+        else:
+            choices = "; ".join(f"#{i} {n}" for i, n, _h in rows)
+            raise AuthError(N_("{city} names several cities in {country}: {choices}"), city=city,
+                            country=country.upper(), choices=choices)  # fmt: skip
+    return tuple(found)
 
 
 def set_password(con: duckdb.DuckDBPyConnection, name: str, password: str) -> None:
@@ -167,8 +291,7 @@ def set_password(con: duckdb.DuckDBPyConnection, name: str, password: str) -> No
 
 def set_role(con: duckdb.DuckDBPyConnection, name: str, role: str, by: str) -> None:
     """Change a user's role; an admin cannot demote themselves (someone must stay admin)."""
-    if role not in ROLES:
-        raise AuthError(N_("the role must be one of {roles}"), roles=", ".join(ROLES))
+    _check_role(role)
     if name == by and role != "admin":
         raise AuthError(N_("you cannot take the admin role from yourself"))
     with db.write_transaction(con) as cur:
@@ -181,3 +304,131 @@ def delete_user(con: duckdb.DuckDBPyConnection, name: str, by: str) -> None:
         raise AuthError(N_("you cannot delete yourself"))
     with db.write_transaction(con) as cur:
         cur.execute("DELETE FROM users WHERE name = ?", [name])
+        cur.execute("DELETE FROM user_home_cities WHERE user_name = ?", [name])
+
+
+# --- single sign-on (OIDC) -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ClaimMap:
+    """How a directory's claims name a user and give their role and home cities (settings TWINMAP_OIDC_*)."""
+
+    name_claims: tuple[str, ...] = ("preferred_username", "email", "sub")
+    groups_claim: str = "groups"
+    roles: dict[str, str] = field(default_factory=dict)  # group -> role
+    homes: dict[str, str] = field(default_factory=dict)  # group -> "City,CC" (or "#id")
+
+
+def claim_map() -> ClaimMap:
+    """The claim mapping the settings give."""
+    return ClaimMap(
+        tuple(c.strip() for c in config.get("TWINMAP_OIDC_NAME_CLAIMS").split(",") if c.strip()),
+        config.get("TWINMAP_OIDC_GROUPS_CLAIM").strip(),
+        _pairs(config.get("TWINMAP_OIDC_ROLES")),
+        _pairs(config.get("TWINMAP_OIDC_HOME_CITIES")),
+    )
+
+
+def _pairs(text: str) -> dict[str, str]:
+    """Text of the form group=value;group=value as a dict (a value may hold commas: Shiraz,IR)."""
+    found = {}
+    for part in text.split(";"):
+        group, sep, value = part.partition("=")
+        if sep and group.strip() and value.strip():
+            found[group.strip()] = value.strip()
+    return found
+
+
+def _groups(claims: dict, claim: str) -> list[str]:
+    value = claims.get(claim) if claim else None
+    if isinstance(value, str):
+        return [g for g in re.split(r"[\s,]+", value) if g]
+    return [str(g) for g in value] if isinstance(value, list | tuple) else []
+
+
+def sign_in_directory(con: duckdb.DuckDBPyConnection, claims: dict, mapping: ClaimMap | None = None) -> User:
+    """The twinmap user a directory's sign-in (OIDC claims) is: created on the first sign-in, a viewer unless mapped.
+
+    A role the groups map is applied on every sign-in (the directory decides); without one,
+    the role stays what an admin gave (a first sign-in is a viewer). Home cities the groups map
+    replace the user's on every sign-in; without any, an admin's choice stays. A name that is a
+    local user with a password here is refused, so a directory account never takes over one.
+    """
+    mapping = mapping or claim_map()
+    name = next((str(claims[c]).strip() for c in mapping.name_claims if claims.get(c)), "")
+    if not _good_name(name):
+        _refuse_directory(con, name or "?", N_("the directory gave no usable user name"))
+    groups = _groups(claims, mapping.groups_claim)
+    mapped = [mapping.roles[g] for g in groups if mapping.roles.get(g) in ROLES]
+    role = max(mapped, key=ROLES.index) if mapped else None
+    homes, unknown = _directory_homes(con, [mapping.homes[g] for g in groups if g in mapping.homes])
+    with db.write_transaction(con, bump=False) as cur:
+        row = cur.execute("SELECT role, coalesce(sign_in, 'password') FROM users WHERE name = ?", [name]).fetchone()
+        if row is not None and row[1] == PASSWORD:
+            refused = True
+        else:
+            refused = False
+            if row is None:
+                cur.execute("INSERT INTO users (name, role, password_hash, sign_in) VALUES (?, ?, '', ?)",
+                            [name, role or "viewer", DIRECTORY])  # fmt: skip
+            elif role and role != row[0]:
+                cur.execute("UPDATE users SET role = ? WHERE name = ?", [role, name])
+            if homes or (row is None and mapping.homes):
+                _set_homes(cur, name, homes)
+            given = role or (row[0] if row else "viewer")
+            detail = f"role {given}" + (" from the groups" if role else "") + (
+                f"; unknown cities in the group map: {', '.join(unknown)}" if unknown else "")  # fmt: skip
+            record(cur, name, DIRECTORY, SIGNED_IN, detail)
+    if refused:
+        _refuse_directory(con, name, N_("{name} is a local user here: sign in with the password"), name=name)
+    return User(name, given, home_cities(con, name), DIRECTORY)
+
+
+def _directory_homes(con: duckdb.DuckDBPyConnection, named: list[str]) -> tuple[tuple[int, ...], list[str]]:
+    """The home cities the groups name, and the names no city of the store answers to (left out, noted)."""
+    found, unknown = [], []
+    for text in named:
+        try:
+            found += find_cities(con, text)
+        except AuthError:
+            unknown.append(text)
+    return tuple(sorted(set(found))), unknown
+
+
+def _refuse_directory(con: duckdb.DuckDBPyConnection, who: str, msgid: str, **values: object) -> None:
+    with db.write_transaction(con, bump=False) as cur:
+        record(cur, who, DIRECTORY, N_("refused"), msgid.format(**values))
+    raise AuthError(msgid, **values)
+
+
+# --- the sign-in audit -------------------------------------------------------------------
+
+
+def retention_days() -> int:
+    """How long sign-ins are kept (``TWINMAP_SIGN_IN_DAYS``, at least a day)."""
+    try:
+        return max(1, int(config.get("TWINMAP_SIGN_IN_DAYS")))
+    except ValueError:
+        return int(next(s.default for s in config.SETTINGS if s.env == "TWINMAP_SIGN_IN_DAYS"))
+
+
+def record(cur: duckdb.DuckDBPyConnection, name: str, method: str, outcome: str, detail: str = "") -> None:
+    """One line of the audit, in the caller's transaction; lines older than the retention go at the same time."""
+    now = _now()
+    cur.execute("DELETE FROM sign_ins WHERE happened_at < ?", [now - dt.timedelta(days=retention_days())])
+    (row_id,) = db.next_ids(cur, "sign_ins", 1)
+    cur.execute("INSERT INTO sign_ins VALUES (?, ?, ?, ?, ?, ?)", [row_id, now, name[:80], method, outcome,
+                                                                   detail or None])  # fmt: skip
+
+
+def signed_out(con: duckdb.DuckDBPyConnection, current: User) -> None:
+    """Record that a user signed out (the session's end, for the audit)."""
+    with db.write_transaction(con, bump=False) as cur:
+        record(cur, current.name, current.method, SIGNED_OUT)
+
+
+def sign_ins(con: duckdb.DuckDBPyConnection, limit: int = 1000) -> pd.DataFrame:
+    """The audit, newest first: who signed in, when, how, and every failure and lockout."""
+    sql = "SELECT happened_at, name, method, outcome, detail FROM sign_ins ORDER BY happened_at DESC, id DESC LIMIT ?"
+    return con.cursor().execute(sql, [limit]).df()

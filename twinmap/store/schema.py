@@ -292,6 +292,28 @@ FROM (SELECT *, count(*) OVER (PARTITION BY lower(name), country_code) AS namesa
       FROM cities) AS c;
 """
 
+# Version 8: a province on one database. A user may be limited to some home cities (none listed:
+# every one); the people a directory signs in (OIDC) are users too, without a password; every
+# sign-in, failed attempt and lockout is kept for the admins' audit, for a stated time.
+_SCHEMA_V8 = """
+CREATE TABLE user_home_cities (
+    user_name VARCHAR NOT NULL,
+    city_id INTEGER NOT NULL,
+    PRIMARY KEY (user_name, city_id)
+);
+ALTER TABLE users ADD COLUMN sign_in VARCHAR DEFAULT 'password';
+CREATE SEQUENCE sign_in_ids;
+CREATE TABLE sign_ins (
+    id INTEGER PRIMARY KEY DEFAULT nextval('sign_in_ids'),
+    happened_at TIMESTAMP NOT NULL,
+    name VARCHAR NOT NULL,
+    method VARCHAR NOT NULL,
+    outcome VARCHAR NOT NULL,
+    detail VARCHAR
+);
+CREATE INDEX sign_ins_by_time ON sign_ins (happened_at);
+"""
+
 # (version, SQL that brings a file from version-1 to version). Append, never edit, so that
 # every file ever written can be brought forward step by step.
 MIGRATIONS: list[tuple[int, str]] = [
@@ -302,6 +324,7 @@ MIGRATIONS: list[tuple[int, str]] = [
     (5, _SCHEMA_V5),
     (6, _SCHEMA_V6),
     (7, _SCHEMA_V7),
+    (8, _SCHEMA_V8),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 

@@ -36,6 +36,8 @@ TABLES: tuple[str, ...] = (
     "users",
     "sign_in_attempts",
     "column_mappings",
+    "user_home_cities",
+    "sign_ins",
 )
 
 NOT_EMPTY = N_(

@@ -153,10 +153,15 @@ def _partner_map(path: str, version: int, f: Any, today: Any, tiles: str, tr: Tr
     return maps.partnership_map(partners, homes[homes["id"].isin(partners["home_city_id"])], tiles=tiles, tr=tr)
 
 
-def _network(con: duckdb.DuckDBPyConnection, include_private: bool, home_ids: tuple[int, ...]) -> tuple:
+def _network(
+    con: duckdb.DuckDBPyConnection,
+    include_private: bool,
+    home_ids: tuple[int, ...],
+    private_homes: tuple[int, ...] = (),
+) -> tuple:
     """The part of the network our home cities touch, its cities, partners' partners and shared partners."""
     homes = set(home_ids)
-    shown = network.around(network.edges(con, include_private), homes)
+    shown = network.around(network.edges(con, include_private, private_homes), homes)
     cities = network.degrees(shown, homes)
     return shown, cities, network.partners_of_partners(shown, homes), network.shared_partners(shown, homes)
 
@@ -164,14 +169,17 @@ def _network(con: duckdb.DuckDBPyConnection, include_private: bool, home_ids: tu
 network_view = _cached(_network)
 
 
-def network_map(include_private: bool, home_ids: tuple[int, ...], tiles: str, tr: Translator) -> Any:
+def network_map(
+    include_private: bool, home_ids: tuple[int, ...], tiles: str, tr: Translator, private_homes: tuple[int, ...] = ()
+) -> Any:
     """The network map, built once per data version, homes and reader."""
-    return _network_map(config.db_target(), data_version(), include_private, home_ids, tiles, tr)
+    return _network_map(config.db_target(), data_version(), include_private, home_ids, tiles, tr, private_homes)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _network_map(path: str, version: int, include_private: bool, home_ids: tuple, tiles: str, tr: Translator) -> Any:  # noqa: ARG001
-    shown, cities, *_ = network_view(include_private, home_ids)
+def _network_map(path: str, version: int, include_private: bool, home_ids: tuple, tiles: str, tr: Translator,  # noqa: ARG001
+                 private_homes: tuple = ()) -> Any:  # fmt: skip
+    shown, cities, *_ = network_view(include_private, home_ids, private_homes)
     return maps.network_map(shown, cities, tiles=tiles, tr=tr)
 
 

@@ -17,6 +17,49 @@ from streamlit.runtime.scriptrunner_utils.script_run_context import ThreadState,
 from twinmap.core import config
 
 
+def directory_provider() -> str | None:
+    """The single sign-on provider ``.streamlit/secrets.toml``'s ``[auth]`` configures, or None when there is none.
+
+    ``TWINMAP_OIDC_PROVIDER`` names an ``[auth.NAME]`` section; empty means ``[auth]`` itself.
+    Read through Streamlit's own secrets loader (no secrets file: no single sign-on).
+    """
+    from streamlit import auth_util
+
+    try:
+        section = auth_util.get_secrets_auth_section()
+    except Exception:  # a secrets file that does not parse: no single sign-on, passwords still work
+        return None
+    name = config.get("TWINMAP_OIDC_PROVIDER").strip()
+    if not section:
+        return None
+    if name:
+        return name if name in section else None
+    return "default" if "client_id" in section else None
+
+
+def directory_signed_in() -> bool:
+    """Whether the directory has signed this browser in (Streamlit's identity cookie)."""
+    try:
+        return bool(st.user.is_logged_in)
+    except Exception:  # st.user outside a run, or a damaged cookie: not signed in
+        return False
+
+
+def directory_claims() -> dict:
+    """The identity token's claims the directory gave (``st.user``)."""
+    return {k: v for k, v in st.user.to_dict().items() if k not in ("tokens",)}
+
+
+def directory_sign_in(provider: str) -> None:
+    """Send the browser to the directory's sign-in page (``st.login``)."""
+    st.login(None if provider == "default" else provider)
+
+
+def directory_sign_out() -> None:
+    """Forget the directory's identity (its cookie) and end the provider's session where it allows (``st.logout``)."""
+    st.logout()
+
+
 def inside_frame() -> None:
     """Make sure the page runs inside app.py's frame, not on its own.
 

@@ -64,7 +64,8 @@ def editor(p: Page, grid: edits.Grid, defaults: dict[str, str]) -> None:
         _flash()
         return
     save = edits.plan_save(cache.connection(), grid, {int(k): v for k, v in changes.get("edited_rows", {}).items()},
-                           changes.get("added_rows", []), changes.get("deleted_rows", []), defaults)  # fmt: skip
+                           changes.get("added_rows", []), changes.get("deleted_rows", []), defaults,
+                           writer=p.user)  # fmt: skip
     if not (save.plan.has_changes or save.plan.errors):
         st.info(_("Nothing has changed: there is nothing to save."))
         return
@@ -145,7 +146,7 @@ def record_history(p: Page, table: str, row_id: int, key: str) -> None:
     sure = c2.checkbox(_("I want to undo this import and restore the previous values"), key=f"{key}_sure_{version}")
     if st.button(_("Undo"), disabled=not sure, key=f"{key}_undo"):
         try:
-            batches.undo(cache.connection(), batch, p.user.name)
+            batches.undo(cache.connection(), batch, p.user.name, writer=p.user)
             st.session_state.edit_flash = ("success", _("Import #{batch} undone.", batch=batch))
             reopen()
         except (batches.UndoRefused, batches.CommitFailed) as err:

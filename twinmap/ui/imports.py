@@ -43,10 +43,10 @@ def upload(p: Page) -> list[Plan]:
     if file is None:
         return []
     layout = mapping_form.form(p, table, file.getvalue(), file.file_id)
-    key = (table, file.file_id, cache.data_version(), layout.to_json() if layout else "", clears)
+    key = (table, file.file_id, cache.data_version(), layout.to_json() if layout else "", clears, p.user)
     if st.session_state.get("data_plan_key") != key:
         con, data = cache.connection(), file.getvalue()
-        plans = importer.plan_file(con, data, file.name, table, layout, blank_clears=clears)  # a pair list: two
+        plans = importer.plan_file(con, data, file.name, table, layout, clears, p.user)  # a pair list: two
         st.session_state.data_plans, st.session_state.data_plan_key = plans, key
     return st.session_state.data_plans
 
@@ -141,7 +141,7 @@ def history(p: Page) -> None:
                        key=f"data_undo_sure_{version}")  # fmt: skip
     if st.button(_("Undo"), disabled=not sure, key="data_undo"):
         try:
-            batches.undo(cache.connection(), batch, p.user.name)
+            batches.undo(cache.connection(), batch, p.user.name, writer=p.user)
             st.session_state.data_flash = ("success", _("Import #{batch} undone.", batch=batch))
         except (batches.UndoRefused, batches.CommitFailed) as err:
             st.session_state.data_flash = ("error", _(err.msgid, **err.values).capitalize())
@@ -164,9 +164,12 @@ def files(p: Page) -> None:
     st.caption(md_escape(_(convert.NUMBER_RULE)))
     st.subheader(_("Exports"))
     st.caption(_("Each file is made when you press its button."))
+    own = p.user.homes if p.user.scoped else ()
+    if own:
+        st.caption(_("Partnerships and their rows are your home cities' only; cities, ties and indicators are whole."))
     for name, col in zip(LOAD_ORDER, st.columns(5) * 2, strict=False):
         col.download_button(_("{table} (CSV)", table=_(TABLES[name].label)),
-                            lambda name=name: exporter.to_csv(cache.table_frame(name), name), f"{name}.csv",
+                            lambda name=name: exporter.to_csv(cache.table_frame(name, None, own), name), f"{name}.csv",
                             "text/csv", key=f"data_export_{name}", on_click="ignore")  # fmt: skip
-    st.download_button(_("All (Excel)"), cache.workbook, "twinmap.xlsx", widgets.XLSX, key="data_export_xlsx",
-                       on_click="ignore")  # fmt: skip
+    st.download_button(_("All (Excel)"), lambda: cache.workbook(own), "twinmap.xlsx", widgets.XLSX,
+                       key="data_export_xlsx", on_click="ignore")  # fmt: skip

@@ -21,7 +21,7 @@ DONE = N_("Recorded as import #{batch}; it can be undone on the Data page.")
 
 
 def _submit(p: Page, table: str, values: dict, form: str) -> None:
-    plan, batch = forms.submit(cache.connection(), table, values, p.user.name, form)
+    plan, batch = forms.submit(cache.connection(), table, values, p.user, form)
     report(p.tr, plan, batch, DONE)
 
 

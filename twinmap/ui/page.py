@@ -35,6 +35,14 @@ class Page:
         """An editor or admin: sees private stages, notes and contacts, and may change data."""
         return self.user is not None and self.user.can("editor")
 
+    def internal_for(self, home_city_id: int) -> bool:
+        """Sees a partnership's internal assessments (health, follow-ups, targets): signed in, and of its home city."""
+        return self.signed_in and (not self.user.scoped or int(home_city_id) in self.user.homes)
+
+    def private_for(self, home_city_id: int) -> bool:
+        """Sees a partnership's private data (notes, contacts) and may change it: staff of its home city."""
+        return self.staff and self.user.sees_private(home_city_id)
+
 
 def start(role: str | None = None) -> Page:
     """Run inside app.py's frame; stop unless the reader has ``role`` (None: anyone may read)."""

@@ -28,14 +28,17 @@ def health(p: Page, found: Health | None) -> None:
     st.dataframe(tables.health_parts(found, _), hide_index=True, key="register_health_parts")
 
 
-def partnership(p: Page, pid: int, events: pd.DataFrame, found: Health | None) -> None:
-    """The tabs of one partnership: events for all; lifecycle for the signed in; contacts for staff."""
+def partnership(p: Page, pid: int, home: int, events: pd.DataFrame, found: Health | None) -> None:
+    """The tabs of one partnership: events for all; lifecycle for the signed in; contacts for staff.
+
+    A user limited to some home cities sees the lifecycle and contacts of their cities' partnerships only.
+    """
     _, ids = p.tr, (pid,)
     parts: list[tuple[str, Callable[[], None]]] = [
         (_("Events"), lambda: widgets.table_downloads(tables.events_table(events, _), f"events-{pid}",
                                                       "register_events")),
     ]  # fmt: skip
-    if p.signed_in:
+    if p.internal_for(home):
         parts += [
             (_("Health"), lambda: health(p, found)),
             (_("Stage history"), lambda: widgets.table_downloads(
@@ -48,7 +51,7 @@ def partnership(p: Page, pid: int, events: pd.DataFrame, found: Health | None) -
             (_("Targets"), lambda: widgets.table_downloads(
                 tables.targets_table(cache.targets(p.today, ids), _), f"targets-{pid}", "register_targets")),
         ]  # fmt: skip
-    if p.staff:
+    if p.private_for(home):
         parts.append((_("Contact persons"), lambda: widgets.table_downloads(
             cache.contacts(pid), f"contacts-{pid}", "register_contacts")))  # fmt: skip
         parts.append((_("History of changes"),

@@ -6,12 +6,42 @@ import streamlit as st
 
 from twinmap.reads import queries
 from twinmap.store import auth
+from twinmap.ui import cache, compat
 from twinmap.views import i18n
 
 
 def user() -> auth.User | None:
     """The signed-in user of this session, if any."""
     return st.session_state.get("user")
+
+
+def adopt_directory_user() -> None:
+    """A person the directory signed in (OIDC, ``st.login``) becomes this session's twinmap user, once.
+
+    Their role and home cities come from the claims (:func:`twinmap.store.auth.sign_in_directory`);
+    a refusal is kept for the Sign in page to say why.
+    """
+    if st.session_state.get("user") is not None or not compat.directory_signed_in():
+        return
+    claims = compat.directory_claims()
+    if st.session_state.get("directory_refused") == claims.get("sub"):
+        return  # refused once for this sign-in: say so on the Sign in page, do not retry every run
+    try:
+        st.session_state.user = auth.sign_in_directory(cache.connection(), claims)
+    except auth.AuthError as err:
+        st.session_state.directory_refused = claims.get("sub")
+        st.session_state.directory_error = (err.msgid, err.values)
+
+
+def sign_out() -> None:
+    """End the session's sign-in, recorded; a directory's sign-in ends there too (its cookie, and the provider's)."""
+    current = user()
+    st.session_state.user = None
+    if current is not None:
+        auth.signed_out(cache.connection(), current)
+    if current is not None and current.method == auth.DIRECTORY:
+        compat.directory_sign_out()
+    st.rerun()
 
 
 def is_staff() -> bool:
@@ -33,9 +63,11 @@ def require(role: str) -> auth.User:
 
 
 def home_filter() -> queries.PartnershipFilter:
-    """The home cities chosen in the sidebar (none = all); private stages for staff only."""
+    """The home cities chosen in the sidebar (none = all); private stages for staff only, of their own home cities."""
     homes = tuple(st.session_state.get("home_ids") or ())
-    return queries.PartnershipFilter(home_city_ids=homes, include_private=is_staff())
+    current = user()
+    own = current.homes if current is not None and current.scoped else ()
+    return queries.PartnershipFilter(home_city_ids=homes, include_private=is_staff(), private_homes=own)
 
 
 def translator() -> i18n.Translator:

@@ -12,6 +12,7 @@ import datetime as dt
 import pandas as pd
 
 from twinmap.core import reference
+from twinmap.core.reference import N_
 from twinmap.core.text import fold
 from twinmap.reads import health, impact, register
 from twinmap.views.i18n import ENGLISH, Translator
@@ -258,14 +259,32 @@ def degree_table(frame: pd.DataFrame, tr: Translator = ENGLISH) -> pd.DataFrame:
     return out.set_axis([tr("City"), tr("Country"), tr("Twin cities")], axis=1)
 
 
+SIGN_IN_METHODS = {"password": N_("password"), "oidc": N_("single sign-on")}
+
+
 def users_table(frame: pd.DataFrame, tr: Translator = ENGLISH) -> pd.DataFrame:
-    """Users as an admin reads them: name, role, since when, failed sign-ins, locked until."""
+    """Users as an admin reads them: name, role, home cities, how they sign in, since when, failures, lock."""
     out = pd.DataFrame({
         tr("User"): list(frame["name"]),
         tr("Role"): [tr(r) for r in frame["role"]],
+        tr("Home cities"): [h if h and r != "admin" else tr("every home city")
+                            for h, r in zip(frame["home_cities"], frame["role"], strict=True)],
+        tr("Signs in with"): [tr(SIGN_IN_METHODS.get(m, m)) for m in frame["sign_in"]],
         tr("Created"): [tr.moment(t) for t in frame["created_at"]],
         tr("Failed sign-ins"): [tr.number(int(n)) for n in frame["failed_attempts"]],
         tr("Locked until"): [tr.moment(t) for t in frame["locked_until"]],
+    })  # fmt: skip
+    return rtl_order(out, tr)
+
+
+def sign_ins_table(frame: pd.DataFrame, tr: Translator = ENGLISH) -> pd.DataFrame:
+    """The sign-in audit as an admin reads it, newest first."""
+    out = pd.DataFrame({
+        tr("When"): [tr.moment(t) for t in frame["happened_at"]],
+        tr("User"): list(frame["name"]),
+        tr("How"): [tr(SIGN_IN_METHODS.get(m, m)) for m in frame["method"]],
+        tr("What happened"): [tr(o) for o in frame["outcome"]],
+        tr("Details"): [MISSING if d is None or d != d else d for d in frame["detail"]],
     })  # fmt: skip
     return rtl_order(out, tr)
 
