@@ -116,9 +116,11 @@ def test_as_a_scoped_service_user_an_import_keeps_to_its_home_cities(cli, tmp_pa
     assert whole.returncode == 1
     assert "events_mixed.csv, row 4, column home_city: Sari is outside your home cities: Shiraz" in whole.stdout
     report = tmp_path / "r.json"
-    part = cli("import", events, "--table", "events", "--as", "shiraz-feed", "--skip-invalid", "--report", str(report))
+    part = cli("import", events, "--table", "events", "--as", "shiraz-feed", "--skip-invalid", "--report", str(report),
+               "--rejects", str(tmp_path / "rejected.csv"))  # fmt: skip
     assert part.returncode == 0, part.stdout + part.stderr
     assert json.loads(report.read_text())["inserted"] == 2
+    assert "Sari is outside your home cities: Shiraz" in (tmp_path / "rejected.csv").read_text(encoding="utf-8-sig")
     history = cli("history").stdout
     assert "shiraz-feed" in history and "(command line, as admin)" in history  # the first import said how it ran
     assert cli("import", events, "--table", "events", "--as", "nobody").returncode == 1
