@@ -78,3 +78,7 @@ with right:
         if p.private_for(row["home_city_id"]):
             st.caption(_("Contacts (staff only)"))
             widgets.table(tables.contacts_table(cache.contacts(int(row["id"])), _), "map_contacts")
+
+with st.expander(_("The partnerships shown, as a table")):  # what the map shows, for a screen reader too
+    widgets.table_downloads(partners, "partnerships-shown", "map_table",
+                            build=lambda r: tables.partners_shown_table(r, _))  # fmt: skip

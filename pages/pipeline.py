@@ -17,7 +17,7 @@ if not p.staff:
     st.caption(_("Candidates and partnerships still in talks are shown to signed-in staff only."))
 held = set(board["status"].unique())
 shown = [t for t in reference.STATUSES if t.code in held]
-widgets.chart(charts.funnel(board, _), key="pipeline_funnel")
+widgets.chart(charts.funnel(board, _), key="pipeline_funnel", alt=_("Lifecycle pipeline"))
 
 # A board of fifty thousand cards is a wall: each stage shows its count and the partnerships
 # longest in it (those most likely stuck); the search box finds any other.

@@ -50,7 +50,7 @@ else:
     st.caption(_("Too many to draw one by one: events per month by kind. Choose partnerships to see each event."))
     fig = charts.events_by_month(events, today, _)
 fig.update_xaxes(range=[start, end])
-widgets.chart(fig, key="timeline_chart")
+widgets.chart(fig, key="timeline_chart", alt=_("Timeline"))
 st.download_button(
     _("Add these events to a calendar (.ics)"),
     lambda: ics.events_calendar(events, _, name=_("Sister-city events")),

@@ -45,7 +45,7 @@ label = _.term(reference.INDICATORS, indicator)
 if series.empty:
     st.info(_("No data for the chosen countries of origin. Choose other countries or tick all foreign visitors."))
 else:
-    widgets.chart(charts.tourism(series, signings, label, _), key="tourism_chart")
+    widgets.chart(charts.tourism(series, signings, label, _), key="tourism_chart", alt=label)
 
 st.subheader(_("Did tourism from partner countries grow beyond the general trend?"))
 months = (

@@ -40,7 +40,8 @@ def sign_out() -> None:
     if current is not None:
         auth.signed_out(cache.connection(), current)
     if current is not None and current.method == auth.DIRECTORY:
-        compat.directory_sign_out()
+        compat.directory_sign_out()  # sends the browser to the provider's sign-out, then back: nothing more to run
+        st.stop()
     st.rerun()
 
 
@@ -86,18 +87,66 @@ _RTL_CSS = """<style>
   font-family: "Vazirmatn", "Noto Naskh Arabic", "Noto Sans Arabic", "Source Sans Pro", sans-serif; }
 [data-testid="stMarkdownContainer"], [data-testid="stCaptionContainer"], h1, h2, h3 { text-align: right; }
 [data-testid="stMetric"] { text-align: right; }
+/* Right to left, the sidebar sits at the right; Streamlit hides a collapsed one by sliding it left,
+   which there leaves its items squeezed over the page (a 390 px phone): a collapsed sidebar (no
+   width) shows nothing. */
+[data-testid="stSidebar"] { overflow: hidden; }
 </style>"""
 
 
 # A figure's label wraps onto a second line instead of being cut ("Expiring within 12 …"): six
 # figures side by side at 1280 px leave a Russian label about 120 px.
+# Captions in a grey dark enough to read (Streamlit's is 3.9:1 on white; WCAG AA asks 4.5:1), and
+# a focus ring on everything a keyboard reaches.
 _PAGE_CSS = """<style>
 [data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * {
   white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
   height: auto !important; }
+[data-testid="stCaptionContainer"] { opacity: 1 !important; }
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] * { color: #5f5e5c !important; }
+a:focus-visible, button:focus-visible, input:focus-visible, [role="button"]:focus-visible,
+[tabindex]:focus-visible { outline: 2px solid #1a659a !important; outline-offset: 2px; }
 </style>"""
 
 
+# Our own fixed script (the reader's language code and direction are the only values put in,
+# both from the catalogue's list): the document says which language it is in, so a screen reader
+# reads Persian as Persian (Streamlit writes lang="en" in its page, streamlit/streamlit#15726); and
+# the navigation's list, which Streamlit builds with section headers between its items, is given
+# roles a screen reader can follow (a group of links per section). Streamlit redraws the sidebar
+# as people move between pages, so an observer applies both again after every redraw.
+_DOCUMENT_JS = """<script>
+(function () {
+  window.tmDocument = {lang: "@LANG@", dir: "@DIR@"};
+  function apply() {
+    var want = window.tmDocument, html = document.documentElement;
+    if (html.getAttribute("lang") !== want.lang) { html.setAttribute("lang", want.lang); }
+    if (html.getAttribute("dir") !== want.dir) { html.setAttribute("dir", want.dir); }
+    document.querySelectorAll("[data-testid=stSidebarNavItems]").forEach(function (list) {
+      if (list.getAttribute("role") !== "none") { list.setAttribute("role", "none"); }
+      Array.prototype.forEach.call(list.children, function (section) {
+        if (section.tagName === "DIV" && section.getAttribute("role") !== "group") {
+          var title = section.querySelector("[data-testid=stNavSectionHeader] p");
+          section.setAttribute("role", "group");
+          if (title) { section.setAttribute("aria-label", title.textContent); }
+        }
+      });
+      list.querySelectorAll("li").forEach(function (item) {
+        if (item.getAttribute("role") !== "none") { item.setAttribute("role", "none"); }
+      });
+    });
+  }
+  apply();
+  if (!window.tmObserver) {
+    window.tmObserver = new MutationObserver(apply);
+    window.tmObserver.observe(document.body, {childList: true, subtree: true});
+  }
+})();
+</script>"""
+
+
 def apply_direction(tr: i18n.Translator) -> None:
-    """Page styles every reader needs, and the right-to-left layout for Persian."""
+    """Page styles every reader needs, the right-to-left layout for Persian, and the document's language."""
     st.html(_PAGE_CSS + (_RTL_CSS if tr.rtl else ""))
+    script = _DOCUMENT_JS.replace("@LANG@", tr.lang).replace("@DIR@", "rtl" if tr.rtl else "ltr")
+    st.html(script, unsafe_allow_javascript=True)

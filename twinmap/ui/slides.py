@@ -184,7 +184,9 @@ def show(kind: str, index: int | None, tr: Translator, today: dt.date) -> bool:
 # server answers, so a server that is down never leaves the browser on an error page.
 _WATCHDOG = """<script>
 (function () {
-  var p = window.parent, started = Date.now(), lastTick = null, lastChange = Date.now(), limit = LIMIT * 1000;
+  if (window.tmWatchdog) { return; }  // once per page load, however often the page reruns
+  window.tmWatchdog = true;
+  var p = window, started = Date.now(), lastTick = null, lastChange = Date.now(), limit = LIMIT * 1000;
   function reload() {
     fetch("/_stcore/health", {cache: "no-store"})
       .then(function (r) { if (r.ok) { p.location.reload(); } })
@@ -204,7 +206,8 @@ _WATCHDOG = """<script>
 
 
 def watchdog(seconds: int) -> None:
-    """Install the browser-side watchdog (once per page load, outside the rotating fragment)."""
-    import streamlit.components.v1 as components
+    """Install the browser-side watchdog (once per page load, outside the rotating fragment).
 
-    components.html(_WATCHDOG.replace("LIMIT", str(max(60, 4 * seconds))), height=0)
+    Our own fixed script in the page itself (``st.html`` with JavaScript), not in a component's iframe.
+    """
+    st.html(_WATCHDOG.replace("LIMIT", str(max(60, 4 * seconds))), unsafe_allow_javascript=True)

@@ -245,7 +245,11 @@ def uploader_in_words(button: str) -> None:
     )
 
 
-def chart(fig: object, key: str) -> None:
-    """Draw a plotly chart whose camera button saves a PNG named after the chart (in the browser, offline)."""
+def chart(fig: object, key: str, alt: str | None = None) -> None:
+    """Draw a plotly chart whose camera button saves a PNG named after the chart (in the browser, offline).
+
+    ``alt`` names the chart for a screen reader (default: its title); its figures are in a table beside it.
+    """
     config = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "filename": key, "scale": 2}}
-    st.plotly_chart(fig, key=key, config=config)
+    title = getattr(getattr(getattr(fig, "layout", None), "title", None), "text", None)
+    st.plotly_chart(fig, key=key, config=config, alt=alt or title or None)

@@ -34,11 +34,61 @@ LOCAL_CSS = [("leaflet_css", f"{STATIC_URL}/vendor/leaflet/leaflet.css")]
 OSM_TILES = "OpenStreetMap"
 
 
+# Natural Earth's outlines are on the sphere: a ring that crosses the antimeridian (Chukotka, Fiji)
+# jumps from 180 to -180, and drawn on the plane that jump is a line across the whole world.
+# Each ring is made continuous (longitudes beyond ±180 where it crosses), a ring around a pole
+# (Antarctica) is closed along the pole in short steps, and a polygon reaching beyond ±180 is drawn
+# once more a world away, so both sides of the antimeridian are filled and no edge spans the map.
+_ANTIMERIDIAN_JS = """
+function tmUnwrap(ring) {
+    var out = [], prev = null, shift = 0;
+    for (var i = 0; i < ring.length; i++) {
+        var lon = ring[i][0] + shift;
+        if (prev !== null && lon - prev > 180) { shift -= 360; lon -= 360; }
+        else if (prev !== null && lon - prev < -180) { shift += 360; lon += 360; }
+        out.push([lon, ring[i][1]]);
+        prev = lon;
+    }
+    var drift = out[out.length - 1][0] - out[0][0];
+    if (Math.abs(drift) > 180) {  // around a pole: close the ring along it, ten degrees a step
+        var sum = 0;
+        for (var k = 0; k < out.length; k++) { sum += out[k][1]; }
+        var pole = sum < 0 ? -89.9 : 89.9, end = out[out.length - 1][0], start = out[0][0];
+        var steps = Math.ceil(Math.abs(end - start) / 10);
+        for (var j = 0; j <= steps; j++) { out.push([end + (start - end) * j / steps, pole]); }
+    }
+    return out;
+}
+function tmShift(polygon, by) {
+    return polygon.map(function (ring) { return ring.map(function (p) { return [p[0] + by, p[1]]; }); });
+}
+function tmSplitAntimeridian(collection) {
+    collection.features.forEach(function (f) {
+        var g = f.geometry;
+        if (!g || (g.type !== "Polygon" && g.type !== "MultiPolygon")) { return; }
+        var polygons = g.type === "Polygon" ? [g.coordinates] : g.coordinates, out = [];
+        polygons.forEach(function (polygon) {
+            var rings = polygon.map(tmUnwrap), lons = rings[0].map(function (p) { return p[0]; });
+            var west = Math.min.apply(null, lons), east = Math.max.apply(null, lons);
+            out.push(rings);
+            if (east > 180) { out.push(tmShift(rings, -360)); }
+            if (west < -180) { out.push(tmShift(rings, 360)); }
+        });
+        f.geometry = {type: "MultiPolygon", coordinates: out};
+    });
+    return collection;
+}
+"""
+
+
 class CountryOutlines(JSCSSMixin, MacroElement):
-    """Country outlines drawn from the shipped TopoJSON, in a pane beneath the tiles."""
+    """Country outlines drawn from the shipped TopoJSON, in a pane beneath the tiles, split at the antimeridian."""
 
     _template = Template(
         """{% macro script(this, kwargs) %}
+        """
+        + _ANTIMERIDIAN_JS
+        + """
         (function (map) {
             var pane = map.createPane("outlines");
             pane.style.zIndex = 150;
@@ -46,10 +96,12 @@ class CountryOutlines(JSCSSMixin, MacroElement):
             fetch({{ this.url | tojson }})
                 .then(function (r) { return r.json(); })
                 .then(function (topo) {
-                    L.geoJSON(topojson.feature(topo, topo.objects.countries), {
+                    var shapes = tmSplitAntimeridian(topojson.feature(topo, topo.objects.countries));
+                    var layer = L.geoJSON(shapes, {
                         pane: "outlines", interactive: false,
                         style: {color: "#8a8f98", weight: 0.7, fillColor: "#f4f1ea", fillOpacity: 1}
                     }).addTo(map);
+                    map.getContainer().tmOutlines = layer;  // what the browser tests measure
                     map.getContainer().dataset.outlines = "drawn";
                 });
         })({{ this._parent.get_name() }});

@@ -93,6 +93,19 @@ def _health(tr: Translator, score: object, klass: object) -> str:
     return f"{tr.number(int(score))} · {tr.term(reference.HEALTH_CLASSES, klass)}"
 
 
+def partners_shown_table(frame: pd.DataFrame, tr: Translator = ENGLISH) -> pd.DataFrame:
+    """The partnerships a map shows, one line each: the map's content for a reader who cannot see it."""
+    out = pd.DataFrame({
+        tr("Partnership"): pair_labels(frame, tr),
+        tr("Country"): [tr.country(c) for c in frame["partner_country"]],
+        tr("Stage"): [tr.term(reference.STATUSES, s) for s in frame["status"]],
+        tr("Signed"): dates_of(tr, frame, "signed_on", "signed_precision"),
+        tr("Valid until"): [date_or_blank(tr, d, p)
+                            for d, p in zip(frame["valid_until"], frame["valid_until_precision"], strict=True)],
+    })  # fmt: skip
+    return rtl_order(out, tr)
+
+
 def register_table(frame: pd.DataFrame, tr: Translator = ENGLISH, with_health: bool = False) -> pd.DataFrame:
     """One line per partnership: stage and since when, term, completeness, activity (and health)."""
     out = pd.DataFrame(

@@ -1,0 +1,165 @@
+"""End-to-end accessibility: axe-core over every page in three languages, the document's language,
+390 px phones and maps without antimeridian bands. One server for every sweep.
+
+axe-core 4.14 (npm, vendored under tests/vendor/axe-core with its licence) is injected into the
+real page in Debian's Chromium. A critical or serious violation fails unless
+``docs/accessibility.md`` lists its rule, with why, under "Known failures".
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from twinmap.ui.pages import PAGES, menu_url
+
+from .conftest import ROOT
+from .test_e2e import ADMIN_PASSWORD, IDLE, _map_frame, pytestmark, server  # noqa: F401
+
+AXE = (ROOT / "tests" / "vendor" / "axe-core" / "axe.min.js").read_text(encoding="utf-8")
+TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+LANGS = ("en", "ru", "fa")
+PUBLIC = [p for p in PAGES if p.role is None]
+RUN_AXE = """async (tags) => {
+    const found = await axe.run(document, {runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]});
+    return found.violations.filter(v => v.impact === "critical" || v.impact === "serious")
+        .map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.length, example: v.nodes[0].html.slice(0, 160)}));
+}"""
+
+
+def _known() -> set[str]:
+    """The rules docs/accessibility.md lists as known failures (each a promise to fix, with its reason)."""
+    text = (ROOT / "docs" / "accessibility.md").read_text(encoding="utf-8")
+    section = text.split("## Known failures", 1)[1].split("\n## ", 1)[0] if "## Known failures" in text else ""
+    return set(re.findall(r"^- `([a-z0-9-]+)`", section, re.M))
+
+
+def _settled(page) -> None:
+    page.wait_for_selector("h1", timeout=60_000)
+    page.wait_for_selector(IDLE, state="attached", timeout=60_000)
+    page.wait_for_timeout(800)
+
+
+def _open(page, url: str) -> None:
+    """A page by its menu link (keeps the session, and so the sign-in)."""
+    links = page.locator(f"[data-testid=stSidebarNav] a[href$='/{url}'], [data-testid=stSidebarNav] a[href*='/{url}?']")
+    if url.endswith("-home"):
+        links = page.locator("[data-testid=stSidebarNav] a").first
+    links.first.click()
+    _settled(page)
+
+
+def _sign_in(page, server: str, lang: str) -> None:  # noqa: F811
+    page.goto(f"{server}/account?lang={lang}")
+    _settled(page)
+    page.locator(".st-key-account_name input").fill("admin")
+    page.locator(".st-key-account_password input").fill(ADMIN_PASSWORD)
+    page.locator(".st-key-account_password input").press("Enter")
+    page.wait_for_selector("[data-testid=stSidebarNav] a[href*='/users']", timeout=60_000)
+    _settled(page)
+
+
+def _measure(page) -> dict:
+    page.add_script_tag(content=AXE)
+    return {"violations": page.evaluate(RUN_AXE, TAGS),
+            "lang": page.evaluate("[document.documentElement.lang, document.documentElement.dir]")}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def sweep(server, browser):  # noqa: F811
+    """Every page in every language, signed out and as an admin, and the kiosk: axe's findings and the document."""
+    found = {}
+    for lang in LANGS:
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        for p in PUBLIC:
+            page.goto(f"{server}/{p.url}?lang={lang}")
+            _settled(page)
+            found[(lang, "visitor", p.url)] = _measure(page)
+        page.goto(f"{server}/?kiosk=1&lang={lang}&seconds=60")
+        page.wait_for_selector(".tm-progress", state="attached", timeout=60_000)
+        page.wait_for_timeout(1500)
+        found[(lang, "kiosk", "kiosk")] = _measure(page) | {"watchdog": page.evaluate("window.tmWatchdog === true")}
+        _sign_in(page, server, lang)
+        for p in PAGES:
+            _open(page, menu_url(p))
+            found[(lang, "admin", p.url)] = _measure(page)
+        context.close()
+    return found
+
+
+def test_no_page_has_a_serious_or_critical_axe_violation_in_any_language_or_role(sweep):
+    known = _known()
+    failing = {f"{lang} {role} {url}": [f"{v['id']} ({v['impact']}, {v['nodes']}): {v['example']}"
+                                        for v in seen["violations"] if v["id"] not in known]
+               for (lang, role, url), seen in sweep.items()}  # fmt: skip
+    assert not {k: v for k, v in failing.items() if v}, failing
+    assert len(sweep) == len(LANGS) * (len(PUBLIC) + 1 + len(PAGES))
+
+
+def test_the_document_is_in_the_readers_language_and_direction(sweep):
+    for (lang, role, url), seen in sweep.items():
+        assert seen["lang"] == [lang, "rtl" if lang == "fa" else "ltr"], (lang, role, url)
+
+
+def test_the_kiosk_watchdog_runs_in_the_page_itself(sweep):
+    assert all(seen["watchdog"] for (_lang, role, _url), seen in sweep.items() if role == "kiosk")
+
+
+OPEN_MENU = "[data-testid=stExpandSidebarButton], [data-testid=stSidebarCollapsedControl] button"
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+LAYOUT = """() => {
+    const main = document.querySelector("[data-testid=stMain]").getBoundingClientRect();
+    const side = document.querySelector("[data-testid=stSidebar]").getBoundingClientRect();
+    return {scroll: document.documentElement.scrollWidth, width: document.documentElement.clientWidth,
+            main: main.width, sidebar: Math.max(0, Math.min(side.right, 390) - Math.max(side.left, 0))};
+}"""
+
+
+@pytest.mark.parametrize("lang", ["en", "fa"])
+def test_on_a_390_px_phone_no_page_scrolls_sideways_and_the_main_column_has_the_width(server, browser, lang):  # noqa: F811
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    for p in PUBLIC:
+        page.goto(f"{server}/{p.url}?lang={lang}")
+        _settled(page)
+        seen = page.evaluate(LAYOUT)
+        assert seen["scroll"] <= seen["width"] and seen["main"] >= 389, (p.url, seen)
+        assert seen["sidebar"] == 0, (p.url, "the sidebar starts collapsed on a phone", seen)
+    page.screenshot(path=str(ROOT / "test-artifacts" / f"phone-account-{lang}.png"))
+    _sign_in(page, server, lang)
+    for p in PAGES:
+        if not page.locator("[data-testid=stSidebarNav]").first.is_visible():  # a phone's menu opens on a tap
+            page.locator(f"{OPEN_MENU}").first.click()
+            page.wait_for_selector("[data-testid=stSidebarNav]", state="visible", timeout=30_000)
+        _open(page, menu_url(p))
+        seen = page.evaluate(LAYOUT)
+        assert seen["scroll"] <= seen["width"] and seen["main"] >= 389, (p.url, seen)
+    context.close()
+
+
+@pytest.mark.parametrize("where", ["map", "network", "overview", "kiosk"])
+def test_no_country_outline_crosses_the_map_at_world_zoom(server, browser, where):  # noqa: F811
+    from twinmap.views import kiosk
+
+    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    order = kiosk.cycle(12)
+    start = order.index(next(s for s in order if s[0] == "map"))
+    page.goto(f"{server}/?kiosk=1&seconds=600&start={start}" if where == "kiosk" else f"{server}/{where}")
+    frame = _map_frame(page)
+    frame.wait_for_function("() => document.querySelector('[data-outlines=drawn]')", timeout=60_000)
+    widest = frame.evaluate("""() => {
+        const layer = document.querySelector("[data-outlines=drawn]").tmOutlines;
+        let widest = 0, rings = 0;
+        const walk = (a) => {
+            if (a.length && a[0].lng !== undefined) {
+                rings += 1;
+                for (let i = 1; i < a.length; i++) { widest = Math.max(widest, Math.abs(a[i].lng - a[i - 1].lng)); }
+            } else { a.forEach(walk); }
+        };
+        layer.eachLayer((l) => walk(l.getLatLngs()));
+        return [widest, rings];
+    }""")
+    assert widest[1] > 200 and widest[0] < 180, f"an outline edge spans {widest[0]:.0f} degrees of longitude"
+    page.context.close()
