@@ -140,3 +140,13 @@ def test_as_a_scoped_user_an_undo_of_another_home_citys_import_is_refused(cli):
 def test_home_cities_that_are_not_in_the_store_are_refused_by_name(cli):
     done = cli("password", "clerk", "--home-cities", "Atlantis,GR")
     assert done.returncode == 1 and "there is no city Atlantis in GR" in done.stderr
+
+
+def test_publish_writes_a_data_package_of_the_public_data(cli, tmp_path):
+    done = cli("publish", str(tmp_path / "open"))
+    assert done.returncode == 0, done.stderr
+    names = sorted(p.name for p in (tmp_path / "open").iterdir())
+    assert names == ["cities.csv", "datapackage.json", "events.csv", "partners.geojson", "partnerships.csv", "ties.csv"]
+    descriptor = json.loads((tmp_path / "open" / "datapackage.json").read_text(encoding="utf-8"))
+    assert "Lankaran" not in (tmp_path / "open" / "partnerships.csv").read_text(encoding="utf-8")  # a candidate
+    assert [r["name"] for r in descriptor["resources"]] == ["cities", "partnerships", "events", "ties", "partners"]

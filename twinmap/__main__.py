@@ -7,6 +7,7 @@ with ``--dry-run``); 1 rejected or refused, nothing changed; 2 usage error.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import getpass
 import json
 import secrets
@@ -15,11 +16,13 @@ from pathlib import Path
 
 import duckdb
 
-from twinmap.core import config
+from twinmap.core import config, files
 from twinmap.core.text import quoted
 from twinmap.ingest import batches, exporter, importer, mapping, readers, seed
 from twinmap.ingest.specs import TABLES
+from twinmap.reads import opendata
 from twinmap.store import auth, db, postgres, transfer
+from twinmap.views import datapackage
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -59,6 +62,9 @@ def _parser() -> argparse.ArgumentParser:
     und.add_argument("--as", dest="as_user", metavar="NAME", help="undo with this twinmap user's role and home cities")
     exp = sub.add_parser("export", help="write every table as CSV and one Excel workbook into DIR")
     exp.add_argument("dir", type=Path)
+    pub = sub.add_parser("publish", help="write the public data into DIR as a Frictionless Data Package (CSV, "
+                                         "GeoJSON, datapackage.json) for an open-data portal")  # fmt: skip
+    pub.add_argument("dir", type=Path)
     mig = sub.add_parser(
         "migrate-store",
         help="copy everything (import history, users, ids) from TWINMAP_DB into a new, empty store: "
@@ -229,6 +235,14 @@ def _export(con, args) -> int:
     return 0
 
 
+def _publish(con, args) -> int:
+    made = files.write_all(args.dir, datapackage.files(opendata.tables(con), dt.datetime.now(dt.UTC).replace(
+        tzinfo=None), config.get("TWINMAP_OPEN_DATA_LICENSE"), config.get("TWINMAP_PUBLISHER")))  # fmt: skip
+    for path in made:
+        print(path)
+    return 0
+
+
 def _migrate_store(source: str, target: str) -> int:
     try:
         counts = transfer.copy_store(source, target)
@@ -286,6 +300,7 @@ _COMMANDS = {
     "history": _history,
     "undo": _undo,
     "export": _export,
+    "publish": _publish,
     "password": _password,
     "sign-ins": _sign_ins,
 }

@@ -87,6 +87,17 @@ SETTINGS: tuple[Setting, ...] = (
         "(several groups add up; none mapped: an admin's choice on the Users page stays).",
     ),
     Setting(
+        "TWINMAP_OPEN_DATA_LICENSE",
+        "CC-BY-4.0",
+        "The licence the open data (python -m twinmap publish) is published under: CC-BY-4.0, CC0-1.0, ODbL-1.0 "
+        "or another SPDX code.",
+    ),
+    Setting(
+        "TWINMAP_PUBLISHER",
+        "",
+        "Who publishes the data (the municipality or association), named in the open data's title and sources.",
+    ),
+    Setting(
         "TWINMAP_TODAY",
         "",
         "Pretend today is this ISO date (for demos and reproducible screenshots); empty = real date.",

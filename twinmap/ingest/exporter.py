@@ -10,15 +10,12 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import shutil
-import tempfile
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
-from twinmap.core import dates
+from twinmap.core import dates, files
 from twinmap.core.catalogue import catalogue
 from twinmap.core.reference import N_
 from twinmap.core.text import format_number
@@ -200,24 +197,9 @@ def workbook(con: duckdb.DuckDBPyConnection, homes: tuple[int, ...] = ()) -> byt
 
 
 def export_dir(con: duckdb.DuckDBPyConnection, directory: Path) -> list[Path]:
-    """Write every table as CSV and all of them as one workbook into ``directory``: all of them or none.
-
-    Files are written into a temporary folder beside it and moved in only when every one is
-    complete, so a store that fails halfway leaves no mix of new and old files.
-    """
-    directory.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{directory.name}.", dir=directory.parent))
-    try:
-        for table in LOAD_ORDER:
-            (staging / f"{table}.csv").write_bytes(to_csv(table_frame(con, table), table))
-        (staging / "twinmap.xlsx").write_bytes(workbook(con))
-        directory.mkdir(exist_ok=True)
-        names = [*(f"{t}.csv" for t in LOAD_ORDER), "twinmap.xlsx"]
-        for name in names:
-            os.replace(staging / name, directory / name)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return [directory / name for name in names]
+    """Write every table as CSV and all of them as one workbook into ``directory``: all of them or none."""
+    made = {f"{table}.csv": to_csv(table_frame(con, table), table) for table in LOAD_ORDER}
+    return files.write_all(directory, made | {"twinmap.xlsx": workbook(con)})
 
 
 def frame_csv(frame: pd.DataFrame) -> bytes:

@@ -1,0 +1,74 @@
+"""The open data package: public rows only, a descriptor that matches its files, written all or nothing."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+
+import pytest
+
+from twinmap.core import files
+from twinmap.ingest import batches, importer
+from twinmap.reads import opendata
+from twinmap.views import datapackage
+
+CREATED = dt.datetime(2026, 11, 23, 9, 0)
+
+
+@pytest.fixture
+def package(crafted) -> dict[str, bytes]:
+    """The crafted store (a candidate partner, contacts) with a partner in negotiation too, published."""
+    row = b"home_city,home_country,partner_city,partner_country,kind,status,purpose,notes\n"
+    row += b"Beta,IR,Kappa,DE,sister_city,negotiating,Secret negotiation,Internal note on Kappa\n"
+    batches.commit(crafted, importer.plan_import(crafted, row, "talks.csv", "partnerships"), "test")
+    return datapackage.files(opendata.tables(crafted), CREATED, "CC-BY-4.0", "Alpha Municipality")
+
+
+def _rows(package: dict[str, bytes], name: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(package[f"{name}.csv"].decode("utf-8"))))
+
+
+def test_the_open_data_holds_no_private_row(package):
+    everything = b"".join(package.values()).decode("utf-8")
+    for private in ("Theta", "Secret talks", "Secret negotiation", "Internal note", "Found by the finder", "Leila Karimi", "leila@example.org",
+                    "Send a revival letter", "Cancelled show"):  # fmt: skip
+        assert private not in everything, private
+    assert {r["status"] for r in _rows(package, "partnerships")} == {"active", "signed", "dormant", "ended"}
+    assert len(_rows(package, "partnerships")) == 6  # the seven of the crafted store but the candidate
+
+
+def test_the_descriptor_describes_each_file_as_it_is(package):
+    descriptor = json.loads(package["datapackage.json"])
+    assert descriptor["$schema"] == datapackage.PROFILE and descriptor["licenses"][0]["name"] == "CC-BY-4.0"
+    assert descriptor["created"] == "2026-11-23T09:00:00Z" and "Alpha Municipality" in descriptor["title"]
+    for resource in descriptor["resources"]:
+        assert resource["path"] in package
+        if resource["format"] == "csv":
+            rows = _rows(package, resource["name"])
+            header = package[resource["path"]].decode("utf-8").splitlines()[0].split(",")
+            assert header == [f["name"] for f in resource["schema"]["fields"]]
+            assert resource["rows"] == len(rows)
+    ids = {r["id"] for r in _rows(package, "cities")}
+    for row in _rows(package, "partnerships"):  # every reference resolves inside the package
+        assert {row["home_city_id"], row["partner_city_id"]} <= ids
+    gamma = next(r for r in _rows(package, "partnerships") if r["purpose"] == "Friendship between the peoples")
+    assert (gamma["signed_on"], gamma["valid_until"], gamma["areas"]) == ("2014-05", "2027-06", "culture;tourism")
+
+
+def test_the_geojson_has_every_city_and_every_partnership(package):
+    shapes = json.loads(package["partners.geojson"])
+    kinds = [f["geometry"]["type"] for f in shapes["features"]]
+    assert kinds.count("Point") == len(_rows(package, "cities"))
+    assert kinds.count("LineString") == len(_rows(package, "partnerships"))
+    alpha = next(f for f in shapes["features"] if f["properties"].get("name") == "Alpha")
+    assert alpha["geometry"]["coordinates"] == [53.0, 36.5] and alpha["properties"]["role"] == "home"
+
+
+def test_files_are_written_all_or_none(tmp_path):
+    target = tmp_path / "open"
+    files.write_all(target, {"a.csv": b"old"})
+    with pytest.raises(OSError):
+        files.write_all(target, {"a.csv": b"new", "missing/b.csv": b"x"})
+    assert (target / "a.csv").read_bytes() == b"old" and not (target / "missing").exists()

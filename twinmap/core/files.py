@@ -1,0 +1,28 @@
+"""Writing a set of files so that a reader finds all of them or none (exports, open data)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+
+def write_all(directory: Path, files: dict[str, bytes]) -> list[Path]:
+    """Write ``files`` (name -> bytes) into ``directory``, all or none.
+
+    They are written into a temporary folder beside it and moved in only when every one is
+    complete, so a failure halfway (a store that cannot be read, a full disk) leaves no mix of
+    new and old files.
+    """
+    directory.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{directory.name}.", dir=directory.parent))
+    try:
+        for name, data in files.items():
+            (staging / name).write_bytes(data)
+        directory.mkdir(exist_ok=True)
+        for name in files:
+            os.replace(staging / name, directory / name)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return [directory / name for name in files]
