@@ -11,18 +11,20 @@ import datetime as dt
 import getpass
 import json
 import secrets
+import smtplib
 import sys
 from pathlib import Path
 
 import duckdb
 
-from twinmap.core import config, files
+from twinmap.core import config, files, mail
 from twinmap.core.text import quoted
 from twinmap.ingest import batches, exporter, importer, mapping, readers, seed
 from twinmap.ingest.specs import TABLES
-from twinmap.reads import opendata
+from twinmap.reads import digest, opendata
 from twinmap.store import auth, db, postgres, transfer
-from twinmap.views import datapackage
+from twinmap.views import datapackage, i18n
+from twinmap.views import digest as maildigest
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -65,6 +67,12 @@ def _parser() -> argparse.ArgumentParser:
     pub = sub.add_parser("publish", help="write the public data into DIR as a Frictionless Data Package (CSV, "
                                          "GeoJSON, datapackage.json) for an open-data portal")  # fmt: skip
     pub.add_argument("dir", type=Path)
+    dig = sub.add_parser("digest", help="e-mail the leaders' digest (expiring agreements, follow-ups, next "
+                                        "events, partnerships turned fading); none with nothing to say")  # fmt: skip
+    dig.add_argument("--to", required=True, help="the address it goes to")
+    dig.add_argument("--lang", choices=sorted(i18n.LANGUAGES), default="en")
+    dig.add_argument("--smtp", help="HOST:PORT of the mail server (default: TWINMAP_SMTP)")
+    dig.add_argument("--dry-run", action="store_true", help="print the message instead of sending it")
     mig = sub.add_parser(
         "migrate-store",
         help="copy everything (import history, users, ids) from TWINMAP_DB into a new, empty store: "
@@ -243,6 +251,30 @@ def _publish(con, args) -> int:
     return 0
 
 
+def _digest(con, args) -> int:
+    key = f"digest fading {args.to}"
+    before = set(json.loads(db.meta(con.cursor(), key) or "[]"))
+    found = digest.gather(con, config.today(), before)
+    if found.empty:
+        print(f"nothing to say: no digest sent to {args.to}")
+        return 0
+    tr = i18n.Translator(args.lang, i18n.default_calendar(args.lang))
+    message = maildigest.message(found, tr, config.get("TWINMAP_APP_URL"), config.get("TWINMAP_DIGEST_FROM"), args.to)
+    if args.dry_run:
+        print(message.get_body(("plain",)).get_content())
+        return 0
+    host, port = (args.smtp.rsplit(":", 1)[0], int(args.smtp.rsplit(":", 1)[1])) if args.smtp else mail.server()
+    try:
+        mail.send(message, host, port)
+    except (OSError, smtplib.SMTPException) as err:
+        print(f"error: the digest could not be sent through {host}:{port}: {err}", file=sys.stderr)
+        return 1
+    with db.write_transaction(con, bump=False) as cur:  # the next digest names only what turned fading after this
+        db.set_meta(cur, key, json.dumps(found.fading_now))
+    print(f"digest sent to {args.to}: {message['Subject']}")
+    return 0
+
+
 def _migrate_store(source: str, target: str) -> int:
     try:
         counts = transfer.copy_store(source, target)
@@ -301,6 +333,7 @@ _COMMANDS = {
     "undo": _undo,
     "export": _export,
     "publish": _publish,
+    "digest": _digest,
     "password": _password,
     "sign-ins": _sign_ins,
 }

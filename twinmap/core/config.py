@@ -97,6 +97,12 @@ SETTINGS: tuple[Setting, ...] = (
         "",
         "Who publishes the data (the municipality or association), named in the open data's title and sources.",
     ),
+    Setting("TWINMAP_SMTP", "localhost:25", "The digest's mail server, host:port."),
+    Setting("TWINMAP_SMTP_STARTTLS", "", "1 = the digest's mail server is spoken to over STARTTLS."),
+    Setting("TWINMAP_SMTP_USER", "", "The digest's mail server login (empty: no login)."),
+    Setting("TWINMAP_SMTP_PASSWORD", "", "The password of that login."),
+    Setting("TWINMAP_DIGEST_FROM", "twinmap@localhost", "The digest's sender address."),
+    Setting("TWINMAP_APP_URL", "http://localhost:8501", "The app's address, linked from the digest."),
     Setting(
         "TWINMAP_TODAY",
         "",
