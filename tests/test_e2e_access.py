@@ -38,7 +38,7 @@ def _known() -> set[str]:
 def _settled(page) -> None:
     page.wait_for_selector("h1", timeout=60_000)
     page.wait_for_selector(IDLE, state="attached", timeout=60_000)
-    page.wait_for_timeout(800)
+    page.wait_for_timeout(400)
 
 
 def _open(page, url: str) -> None:
@@ -61,8 +61,13 @@ def _sign_in(page, server: str, lang: str) -> None:  # noqa: F811
 
 
 def _measure(page) -> dict:
-    page.add_script_tag(content=AXE)
-    return {"violations": page.evaluate(RUN_AXE, TAGS),
+    if not page.evaluate("typeof axe !== 'undefined'"):  # once per document: moving by the menu keeps it
+        page.add_script_tag(content=AXE)
+    found = page.evaluate(RUN_AXE, TAGS)
+    if found:  # once more after a moment: an element Streamlit fades while it redraws is not the page
+        page.wait_for_timeout(1500)
+        found = page.evaluate(RUN_AXE, TAGS)
+    return {"violations": found,
             "lang": page.evaluate("[document.documentElement.lang, document.documentElement.dir]")}  # fmt: skip
 
 
@@ -128,6 +133,9 @@ def test_on_a_390_px_phone_no_page_scrolls_sideways_and_the_main_column_has_the_
         assert seen["scroll"] <= seen["width"] and seen["main"] >= 389, (p.url, seen)
         assert seen["sidebar"] == 0, (p.url, "the sidebar starts collapsed on a phone", seen)
     page.screenshot(path=str(ROOT / "test-artifacts" / f"phone-account-{lang}.png"))
+    if lang != "fa":  # the staff pages on a phone: in Persian, the language whose layout is mirrored
+        context.close()
+        return
     _sign_in(page, server, lang)
     for p in PAGES:
         if not page.locator("[data-testid=stSidebarNav]").first.is_visible():  # a phone's menu opens on a tap
