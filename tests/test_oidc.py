@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import secrets
 import shutil
-import sys
 import threading
 import urllib.request
 from pathlib import Path
@@ -19,11 +18,8 @@ import pytest
 
 from twinmap.store import postgres
 
-from .conftest import ROOT, TODAY
 from .test_e2e import CHROMIUM, _free_port, _idle
-
-sys.path.insert(0, str(ROOT / "deploy"))
-import replicas
+from .test_replicas import running_cluster
 
 pytestmark = pytest.mark.skipif(
     not Path(CHROMIUM).exists() or not (shutil.which("nginx") or Path("/usr/sbin/nginx").exists()),
@@ -59,7 +55,7 @@ def _user(url: str, sub: str, claims: dict) -> None:
 @pytest.fixture(scope="module")
 def cluster(pg_templates, shipped_db, provider, tmp_path_factory):
     dsn = pg_templates.copy(shipped_db.stem, shipped_db)
-    port, first = _free_port(), _free_port()
+    port = _free_port()
     lb_url = f"http://127.0.0.1:{port}"
     secrets_file = tmp_path_factory.mktemp("oidc") / "secrets.toml"
     secrets_file.write_text(
@@ -68,17 +64,8 @@ def cluster(pg_templates, shipped_db, provider, tmp_path_factory):
         f'server_metadata_url = "{provider}/.well-known/openid-configuration"\n',
         encoding="utf-8",
     )
-    env = {"TWINMAP_TODAY": TODAY.isoformat(), "TWINMAP_TILES": "none", "TWINMAP_ADMIN_PASSWORD": "oidc admin pw 1",
-           **CLAIM_MAP}  # fmt: skip
-    lb = replicas.Cluster(dsn, 2, port, first + 1 if first < 60000 else 20000, env=env, secrets_file=secrets_file)
-    lb.dsn = dsn
-    try:
-        lb.wait()
-    except TimeoutError:
-        lb.stop()
-        raise
-    yield lb
-    lb.stop()
+    env = {"TWINMAP_ADMIN_PASSWORD": "oidc admin pw 1", **CLAIM_MAP}
+    yield from running_cluster(dsn, port, env, kiosk=False, secrets_file=secrets_file)
 
 
 def _page(browser):

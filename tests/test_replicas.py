@@ -33,12 +33,12 @@ ROWS = 60_000  # enough to keep a commit busy for a moment on any machine, small
 PARTNERSHIP = "home_city,home_country,partner_city,partner_country,kind,status,signed_on\n{rows}"
 
 
-@pytest.fixture(scope="module")
-def cluster(pg_templates, shipped_db):
-    dsn = pg_templates.copy(shipped_db.stem, shipped_db)
+def running_cluster(dsn: str, port: int, env: dict[str, str], kiosk: bool = True, secrets_file: Path | None = None):
+    """Two replicas of the shipped data on PostgreSQL behind nginx on ``port``, until the generator is closed."""
     first = _free_port()
-    env = {"TWINMAP_TODAY": TODAY.isoformat(), "TWINMAP_TILES": "none", "TWINMAP_ADMIN_PASSWORD": ADMIN_PASSWORD}
-    lb = replicas.Cluster(dsn, 2, _free_port(), first + 1 if first < 60000 else 20000, _free_port(), env=env)
+    base = {"TWINMAP_TODAY": TODAY.isoformat(), "TWINMAP_TILES": "none", **env}
+    lb = replicas.Cluster(dsn, 2, port, first + 1 if first < 60000 else 20000, _free_port() if kiosk else None,
+                          env=base, secrets_file=secrets_file)  # fmt: skip
     lb.dsn = dsn
     try:
         lb.wait()
@@ -47,6 +47,12 @@ def cluster(pg_templates, shipped_db):
         raise
     yield lb
     lb.stop()
+
+
+@pytest.fixture(scope="module")
+def cluster(pg_templates, shipped_db):
+    dsn = pg_templates.copy(shipped_db.stem, shipped_db)
+    yield from running_cluster(dsn, _free_port(), {"TWINMAP_ADMIN_PASSWORD": ADMIN_PASSWORD})
 
 
 def _page(browser):
