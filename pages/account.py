@@ -14,7 +14,8 @@ if current:
     st.title(_("Account"))
     st.markdown(_("Signed in as **{name}** ({role}).", name=labels.md_escape(current.name), role=_(current.role)))
     if current.scoped:
-        names = dict(zip(cache.home_cities()["id"], cache.home_cities()["name"], strict=True))
+        homes = cache.home_cities()
+        names = dict(zip(homes["id"], homes["name"], strict=True))
         cities = _.join([names.get(c, f"#{c}") for c in current.homes])
         st.caption(labels.md_escape(_("You change the data of {cities} only.", cities=cities)))
     if st.button(_("Sign out"), key="account_sign_out"):

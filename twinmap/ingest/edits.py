@@ -299,8 +299,8 @@ def subset(
     spec = TABLES[table]
     text = f"%{search.strip()}%"
     where, params = _scope(spec, partnership_ids)
-    if homes and exporter.own_rows(spec):
-        where.append(exporter.own_rows(spec))
+    if homes and scopes.own_rows(spec):
+        where.append(scopes.own_rows(spec))
         params.append(list(homes))
     if search.strip():
         named = {r.city for r in spec.cities} | (set(PARTNER_COLUMNS) if spec.partnership else set())

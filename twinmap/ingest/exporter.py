@@ -19,6 +19,7 @@ from twinmap.core import dates, files
 from twinmap.core.catalogue import catalogue
 from twinmap.core.reference import N_
 from twinmap.core.text import format_number
+from twinmap.ingest import scopes
 from twinmap.ingest.kinds import KINDS
 from twinmap.ingest.specs import LOAD_ORDER, TABLES, Column, TableSpec, header
 
@@ -65,25 +66,13 @@ def _select(spec: TableSpec, some: bool = False, homes: bool = False) -> str:
             f"{join} partnerships p ON p.id = t.partnership_id {join} cities ph ON ph.id = p.home_city_id "
             f"{join} cities pc ON pc.id = p.partner_city_id"
         )
-    where = (["t.id IN (SELECT unnest(?))"] if some else []) + ([own_rows(spec)] if homes and own_rows(spec) else [])
+    own = scopes.own_rows(spec) if homes else ""
+    where = (["t.id IN (SELECT unnest(?))"] if some else []) + ([own] if own else [])
     return f"SELECT {', '.join(cols)} FROM {spec.name} t {' '.join(joins)} {_where(where)} ORDER BY t.id"
 
 
 def _where(conditions: list[str]) -> str:
     return "WHERE " + " AND ".join(conditions) if conditions else ""
-
-
-def own_rows(spec: TableSpec) -> str:
-    """SQL (alias t, partnership p) for the rows of some home cities (one parameter): a partnership's rows by its home.
-
-    Shared tables (cities, ties, indicators) have no such condition: every reader may read them.
-    """
-    if spec.name == "partnerships":
-        return "t.home_city_id IN (SELECT unnest(?))"
-    if spec.partnership:
-        orphan = "" if spec.partnership_required else " OR t.partnership_id IS NULL"
-        return f"(p.home_city_id IN (SELECT unnest(?)){orphan})"
-    return ""
 
 
 def table_frame(
@@ -95,7 +84,7 @@ def table_frame(
     partnerships' rows (other cities' contacts and notes are not theirs to read).
     """
     spec = TABLES[table]
-    limited = bool(homes) and bool(own_rows(spec))
+    limited = bool(homes) and bool(scopes.own_rows(spec))
     sql = _select(spec, some=ids is not None, homes=limited)
     params = ([list(ids)] if ids is not None else []) + ([list(homes)] if limited else [])
     raw = con.cursor().execute(sql, params or None).df()

@@ -29,7 +29,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from twinmap.core.reference import N_, Explained
-from twinmap.ingest.specs import TABLES
+from twinmap.ingest.specs import TABLES, TableSpec
 from twinmap.store.auth import User
 
 OUTSIDE = N_("{city} is outside your home cities: {homes}")
@@ -97,6 +97,19 @@ def columns(table: str) -> tuple[str, ...]:
     shared = ("id",) if table == "cities" else tuple(r.db for r in spec.cities if not spec.partnership
                                                      or not spec.partnership_required)  # fmt: skip
     return (("partnership_id",) if spec.partnership else ()) + shared
+
+
+def own_rows(spec: TableSpec) -> str:
+    """SQL (alias t, partnership p) for the rows of some home cities (one parameter): a partnership's rows by its home.
+
+    Shared tables (cities, ties, indicators) have no such condition: every reader may read them.
+    """
+    if spec.name == "partnerships":
+        return "t.home_city_id IN (SELECT unnest(?))"
+    if spec.partnership:
+        orphan = "" if spec.partnership_required else " OR t.partnership_id IS NULL"
+        return f"(p.home_city_id IN (SELECT unnest(?)){orphan})"
+    return ""
 
 
 def where(table: str, column: str) -> str:
