@@ -4,7 +4,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from twinmap.core import config, reference
-from twinmap.ui import cache, page, widgets
+from twinmap.ui import annual, cache, page, widgets
 from twinmap.views import cards, charts, tables
 
 p = page.start()
@@ -22,6 +22,7 @@ with right:
     widgets.chart(charts.status_bar(head.by_status, _), key="overview_status")
 widgets.titled_table(_("Next events"), tables.events_table(cache.upcoming_events(f, today, 8), _), "overview_events",
                      always=True)  # fmt: skip
+annual.download(p)
 
 if not p.signed_in:
     expiring = cache.expiring(f, today, 12)

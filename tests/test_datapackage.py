@@ -6,6 +6,9 @@ import csv
 import datetime as dt
 import io
 import json
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -72,3 +75,13 @@ def test_files_are_written_all_or_none(tmp_path):
     with pytest.raises(OSError):
         files.write_all(target, {"a.csv": b"new", "missing/b.csv": b"x"})
     assert (target / "a.csv").read_bytes() == b"old" and not (target / "missing").exists()
+
+
+def test_frictionless_validates_the_package_as_a_portal_would(package, tmp_path):
+    files.write_all(tmp_path / "open", package)
+    done = subprocess.run([str(Path(sys.executable).with_name("frictionless")), "validate", "--json",
+                           "datapackage.json"], cwd=tmp_path / "open", capture_output=True, text=True)  # fmt: skip
+    found = json.loads(done.stdout)
+    problems = [(t["name"], e["message"]) for t in found["tasks"] for e in t["errors"]]
+    assert found["valid"] and done.returncode == 0, problems
+    assert {t["name"] for t in found["tasks"]} >= {"partnerships", "cities", "events", "ties"}

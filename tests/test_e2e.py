@@ -7,6 +7,7 @@ exist yet, so the first-start build is exercised too. Screenshots go to ``test-a
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -261,6 +262,21 @@ def test_a_chart_downloads_as_png_and_events_as_a_calendar_offline(server, page)
         page.locator("[data-testid=stDownloadButton] button", has_text="CSV").first.click()
     assert table.value.suggested_filename == "upcoming-events.csv"
     assert Path(table.value.path()).read_text(encoding="utf-8-sig").startswith("Date,Event,Kind,Partnership")
+
+
+@pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils is not installed")
+def test_a_visitor_downloads_the_public_annual_report_in_persian_from_the_overview(server, page, tmp_path):
+    page.goto(f"{server}/?lang=fa")
+    page.wait_for_selector("h1", timeout=60_000)
+    page.get_by_text("گزارش سالانه برای شورا (PDF)").click()
+    with page.expect_download(timeout=60_000) as pdf:
+        page.locator(".st-key-report_download button").click()
+    assert pdf.value.suggested_filename == "twinmap-report-1405-public-fa.pdf"
+    path = tmp_path / "report.pdf"
+    pdf.value.save_as(path)
+    assert path.read_bytes()[:5] == b"%PDF-"
+    text = subprocess.run(["pdftotext", "-raw", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    assert "۱۴۰۵" in text and "Negotiating" not in text and "مذاکره" not in text  # the public version
 
 
 def test_staff_map_the_columns_of_a_foreign_pair_list_and_commit_it(server, page, tmp_path):

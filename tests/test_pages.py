@@ -361,3 +361,17 @@ def test_an_unlimited_editor_reads_every_home_citys_private_data(crafted_env):
     assert "Alpha – Theta" in _everything(editor)
     editor.switch_page("pages/overview.py").run()
     assert "Send a revival letter" in _everything(editor)
+
+
+def test_the_overview_offers_the_annual_report_public_to_visitors_and_internal_to_staff(crafted_env):
+    visitor = _app()
+    report = next(e for e in visitor.expander if e.label == "Annual report for the council (PDF)")
+    assert [b.proto.label for b in report.get("download_button")] == ["Download the annual report"]
+    assert not report.toggle and "public version" in report.caption[0].value
+    assert report.selectbox[0].value == 2026 and report.selectbox[0].options[:2] == ["2026", "2025"]
+    staff = _as("viewer")
+    report = next(e for e in staff.expander if e.label == "Annual report for the council (PDF)")
+    assert report.toggle[0].value is True and report.toggle[0].label.startswith("Internal version")
+    persian = _app(lang="fa")
+    report = next(e for e in persian.expander if e.label == "گزارش سالانه برای شورا (PDF)")
+    assert report.selectbox[0].value == 1405 and report.selectbox[0].options[0] == "۱۴۰۵"

@@ -21,10 +21,11 @@ from twinmap.core import config, files, mail
 from twinmap.core.text import quoted
 from twinmap.ingest import batches, exporter, importer, mapping, readers, seed
 from twinmap.ingest.specs import TABLES
-from twinmap.reads import digest, opendata
+from twinmap.reads import digest, opendata, queries, report
 from twinmap.store import auth, db, postgres, transfer
 from twinmap.views import datapackage, i18n
 from twinmap.views import digest as maildigest
+from twinmap.views import report as printed
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -73,6 +74,15 @@ def _parser() -> argparse.ArgumentParser:
     dig.add_argument("--lang", choices=sorted(i18n.LANGUAGES), default="en")
     dig.add_argument("--smtp", help="HOST:PORT of the mail server (default: TWINMAP_SMTP)")
     dig.add_argument("--dry-run", action="store_true", help="print the message instead of sending it")
+    rep = sub.add_parser("report", help="write the annual report of a year as a PDF (A4) for the mayor and council")
+    rep.add_argument("out", type=Path, metavar="OUT.pdf")
+    rep.add_argument("--year", type=int, required=True, help="the year in the language's calendar (1404 in fa, 2025)")
+    rep.add_argument("--lang", choices=sorted(i18n.LANGUAGES), default="en")
+    rep.add_argument("--internal", action="store_true",
+                     help="the internal version (private stages, health, missions, follow-ups, targets); "
+                          "default: the public one, public data only")  # fmt: skip
+    rep.add_argument("--home-city", action="append", metavar="NAME",
+                     help='only this home city\'s partnerships ("Sari" or "Sari,IR"); repeat for several')  # fmt: skip
     mig = sub.add_parser(
         "migrate-store",
         help="copy everything (import history, users, ids) from TWINMAP_DB into a new, empty store: "
@@ -275,6 +285,25 @@ def _digest(con, args) -> int:
     return 0
 
 
+def _report(con, args) -> int:
+    tr = i18n.Translator(args.lang, i18n.default_calendar(args.lang))
+    try:
+        homes = report.home_cities(con, args.home_city or [])
+    except report.UnknownHomeCity as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    f = queries.PartnershipFilter(home_city_ids=tuple(homes), include_private=args.internal)
+    found = report.gather(con, f, args.year, tr.cal, config.today(), args.internal)
+    try:
+        made = printed.annual(found, tr, [tr.city(*n) for n in homes.values()], config.get("TWINMAP_PUBLISHER"))
+    except printed.ReportError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    files.write_file(args.out, made)
+    print(f"{args.out}: {tr.cal} year {args.year}, {len(found.partners)} partnerships, {len(made) // 1024} KB")
+    return 0
+
+
 def _migrate_store(source: str, target: str) -> int:
     try:
         counts = transfer.copy_store(source, target)
@@ -334,6 +363,7 @@ _COMMANDS = {
     "export": _export,
     "publish": _publish,
     "digest": _digest,
+    "report": _report,
     "password": _password,
     "sign-ins": _sign_ins,
 }

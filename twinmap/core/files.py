@@ -26,3 +26,16 @@ def write_all(directory: Path, files: dict[str, bytes]) -> list[Path]:
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return [directory / name for name in files]
+
+
+def write_file(path: Path, data: bytes) -> Path:
+    """Write one file whole or not at all: a failure leaves the old file (or none), never half a new one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, staging = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(staging, path)
+    finally:
+        Path(staging).unlink(missing_ok=True)
+    return path

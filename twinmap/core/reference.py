@@ -71,14 +71,14 @@ PARTNERSHIP_KINDS: tuple[Term, ...] = (
 )
 
 EVENT_KINDS: tuple[Term, ...] = (
-    Term("delegation_visit", N_("Delegation visit"), "#1f78b4"),
+    Term("delegation_visit", N_("Delegation visit"), "#1f78b4", _m("exchange")),
     Term("festival", N_("Festival"), "#e7298a"),
     Term("sport", N_("Sport"), "#2e9d3a"),
     Term("exhibition", N_("Exhibition"), "#7570b3"),
     Term("seminar", N_("Seminar / conference"), "#a6761d"),
-    Term("youth_exchange", N_("Youth exchange"), "#66a61e"),
-    Term("student_exchange", N_("Student exchange"), "#e6ab02"),
-    Term("expert_exchange", N_("Expert exchange"), "#1b9e77"),
+    Term("youth_exchange", N_("Youth exchange"), "#66a61e", _m("exchange")),
+    Term("student_exchange", N_("Student exchange"), "#e6ab02", _m("exchange")),
+    Term("expert_exchange", N_("Expert exchange"), "#1b9e77", _m("exchange")),
     Term("business_mission", N_("Business mission"), "#d95f02"),
 )
 
@@ -97,7 +97,7 @@ AREAS: tuple[Term, ...] = (
     Term("science", N_("Science and technology")),
     Term("economy", N_("Economy and trade")),
     Term("youth", N_("Youth")),
-    Term("health", N_("Health")),
+    Term("health", N_("Health care")),  # the sector; "Health" is how a partnership is doing
     Term("environment", N_("Environment")),
     Term("urban", N_("Urban management")),
 )
@@ -170,6 +170,7 @@ def colour(terms: tuple[Term, ...], code: str | None) -> str:
 EVENT_HELD = having(EVENT_STATUSES, "held")
 EVENT_CANCELLED = having(EVENT_STATUSES, "cancelled")
 EVENT_UPCOMING = having(EVENT_STATUSES, "upcoming")
+EXCHANGE_KINDS = having(EVENT_KINDS, "exchange")  # people going between the cities
 MISSION_DONE = having(MISSION_STATUSES, "done")
 FOLLOW_UP_OPEN = having(FOLLOW_UP_STATUSES, "open")
 FOLLOW_UP_DONE = having(FOLLOW_UP_STATUSES, "done")

@@ -34,6 +34,10 @@ class PartnershipFilter:
     # sees: a user limited to some home cities sees only theirs (empty: every home city's).
     private_homes: tuple[int, ...] = ()
 
+    def public(self) -> PartnershipFilter:
+        """The same home cities as anyone sees them: no private stage, no private data."""
+        return PartnershipFilter(home_city_ids=self.home_city_ids)
+
     def own(self) -> PartnershipFilter:
         """The partnerships whose internal data (health, follow-ups, targets) this reader sees: their home cities'."""
         if not self.private_homes:

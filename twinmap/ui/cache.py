@@ -17,10 +17,11 @@ import streamlit as st
 
 from twinmap.core import config
 from twinmap.ingest import batches, exporter, seed
-from twinmap.reads import finder, grant, health, impact, lifecycle, network, public, queries, register
+from twinmap.reads import finder, grant, health, impact, lifecycle, network, public, queries, register, report
 from twinmap.store import auth, db
 from twinmap.views import grant as grant_view
 from twinmap.views import labels, maps
+from twinmap.views import report as printed
 from twinmap.views.i18n import Translator
 
 
@@ -225,3 +226,13 @@ def _grant_report(con: duckdb.DuckDBPyConnection, f: queries.PartnershipFilter, 
 
 
 grant_report = _cached(_grant_report)
+
+
+def _annual_report(con: duckdb.DuckDBPyConnection, f: queries.PartnershipFilter, year: int, tr: Translator,
+                   today: Any, internal: bool, homes: tuple[str, ...]) -> bytes:  # fmt: skip
+    """A year's annual report as PDF, made once per data version, filter, year, reader and version."""
+    found = report.gather(con, f, year, tr.cal, today, internal)
+    return printed.annual(found, tr, list(homes), config.get("TWINMAP_PUBLISHER"))
+
+
+annual_report = _cached(_annual_report)

@@ -178,7 +178,7 @@ def for_reader(fig: go.Figure, tr: Translator) -> go.Figure:
         fig.update_layout(yaxis={"side": "right"}, legend={"x": 1, "xanchor": "right"})
         fig.update_layout(font={"family": "Vazirmatn, Noto Naskh Arabic, Noto Sans Arabic, sans-serif"})
     if tr.lang != "en" or tr.cal != "gregorian":
-        kinds = {axis: _axis_kind(fig, axis) for axis in ("x", "y")}
+        kinds = {axis: axis_kind(fig, axis) for axis in ("x", "y")}
         for axis, kind in kinds.items():
             _localise_axis(fig, axis, kind, tr)
         for trace in fig.data:
@@ -203,7 +203,16 @@ def _axis_values(fig: go.Figure, axis: str) -> list:
     return values
 
 
-def _axis_kind(fig: go.Figure, axis: str) -> str:
+def with_ticks(fig: go.Figure, tr: Translator = ENGLISH) -> go.Figure:
+    """Ticks chosen here for every axis that has none of its own: for drawings made without plotly (print)."""
+    for axis in ("x", "y"):
+        kind = axis_kind(fig, axis)
+        if kind in ("number", "date") and getattr(fig.layout, f"{axis}axis").tickvals is None:
+            _localise_axis(fig, axis, kind, tr)
+    return fig
+
+
+def axis_kind(fig: go.Figure, axis: str) -> str:
     """'date', 'number', 'category' or '' (no values, or a funnel's hidden value axis)."""
     if any(t.type == "funnel" for t in fig.data):
         return "category" if axis == "y" else ""
