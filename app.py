@@ -9,6 +9,7 @@ from twinmap.views import i18n, kiosk
 
 compat.as_main_script()
 st.set_page_config(page_title="twinmap", page_icon="🌐", layout="wide")
+cache.begin_run()  # the data version, read once: every read of this run is of one version
 st.session_state.setdefault("user", None)
 
 if kiosk.enabled(st.query_params):

@@ -5,7 +5,7 @@ import time
 import streamlit as st
 
 from twinmap.core import config
-from twinmap.ui import compat, session, slides
+from twinmap.ui import cache, compat, session, slides
 from twinmap.views import kiosk
 
 compat.inside_frame()
@@ -19,6 +19,7 @@ slides.watchdog(screen.seconds)
 @st.fragment(run_every=screen.seconds)
 def rotate() -> None:
     """Show the next slide; a slide that fails is skipped for the next one."""
+    cache.begin_run()  # a fragment's run is a run of its own: the next slide reads the newest data
     now, today = time.time(), config.today()
     slot = st.session_state.get("kiosk_slot")
     if slot is None:

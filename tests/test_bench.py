@@ -59,6 +59,7 @@ def test_the_map_benchmark_draws_both_builds_in_chromium():
     ("bench_hostile.py", ("--rows", "1000")),
     ("bench_kiosk.py", ("--slides", "2", "--seconds", "2")),
     ("bench_edit.py", ("--cities", "300", "--partnerships", "400", "--events", "2000")),
+    ("bench_report.py", ("--size", "small", "--compare", "50")),
 ])  # fmt: skip
 def test_a_benchmark_runs_at_a_small_size_and_prints_figures(script, args):
     lines = _bench(script, *args)

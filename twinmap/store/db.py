@@ -267,3 +267,16 @@ def write_transaction(con: duckdb.DuckDBPyConnection, bump: bool = True) -> Iter
         yield cur
         if bump:
             _set_meta(cur, "data_version", str(_read_version(cur) + 1))
+    if bump:
+        global _commits
+        _commits += 1
+
+
+# Data-changing commits made by this process: a reader that pinned the data version at the start
+# of its run knows, without asking the store, that its own process wrote since (ui.cache).
+_commits = 0
+
+
+def local_commits() -> int:
+    """How many data-changing commits this process has made (a counter, never reset)."""
+    return _commits

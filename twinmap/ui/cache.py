@@ -7,7 +7,9 @@ Nothing else in ``twinmap`` imports Streamlit's caches.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -47,9 +49,36 @@ _last_version: dict[str, int] = {}
 _problems: dict[str, db.DatabaseError] = {}
 
 
+_run = threading.local()  # the data version this script run pinned (one thread runs a session's scripts)
+
+
+def begin_run() -> None:
+    """Pin the data version for this run: every read of the run asks the store once, at its start.
+
+    Reads inside one run then agree with each other (an import committing halfway through a page
+    shows on the next run, not in half of this one), and a page with twenty cached reads sends
+    one query for the version instead of twenty. A commit this process makes during the run
+    unpins it, so a page that writes and then reads sees its own write. A store that cannot be
+    read leaves nothing pinned: the reads below say why, as before.
+    """
+    _run.pinned = None
+    with contextlib.suppress(db.DatabaseError):
+        _run.pinned = (config.db_target(), data_version(), db.local_commits())
+
+
 def data_version() -> int:
-    """The configured database's data version (changes on every committed write)."""
+    """The configured database's data version (changes on every committed write): pinned for a run."""
     path = config.db_target()
+    pinned = getattr(_run, "pinned", None)
+    if pinned is None or pinned[0] != path:
+        return _store_version(path)
+    if pinned[2] != db.local_commits():  # this process wrote during the run: pin what it wrote
+        _run.pinned = (path, _store_version(path), db.local_commits())
+    return _run.pinned[1]
+
+
+def _store_version(path: str) -> int:
+    """Ask the store for its data version (the last one seen is served while it cannot be read)."""
     try:
         version = db.data_version(connection())
     except (db.DatabaseError, duckdb.Error) as err:
