@@ -22,7 +22,7 @@ from twinmap.reads import health, impact
 from twinmap.reads import report as reads
 from twinmap.views import charts, tables, vector
 from twinmap.views.i18n import ENGLISH, N_, Translator
-from twinmap.views.labels import pair_labels
+from twinmap.views.labels import pair_labels, rtl_order
 
 FONTS = Path(__file__).resolve().parent.parent / "fonts"
 TEMPLATE = Path(__file__).with_name("report.typ")
@@ -35,13 +35,12 @@ class ReportError(RuntimeError):
     """The typesetter refused the document (a bug of ours, said plainly instead of a traceback)."""
 
 
-def _logical(frame: pd.DataFrame, tr: Translator) -> pd.DataFrame:
-    """A table builder's frame in reading order: builders reverse columns for right-to-left screens."""
-    return frame[frame.columns[::-1]] if tr.rtl else frame
-
-
 def _table(frame: pd.DataFrame, widths: list[float] | None = None) -> dict:
-    """A table block from a frame in reading order (Typst sets a right-to-left reader's first column on the right)."""
+    """A table block from a frame in reading order (Typst sets a right-to-left reader's first column on the right).
+
+    A table builder's frame is reversed for right-to-left screens; ``rtl_order`` (its own inverse)
+    turns it back into reading order.
+    """
     rows = [["" if v is None or (isinstance(v, float) and v != v) else str(v) for v in row]
             for row in frame.itertuples(index=False)]  # fmt: skip
     return {"kind": "table", "columns": [str(c) for c in frame.columns],
@@ -80,7 +79,7 @@ def document(r: reads.Year, tr: Translator = ENGLISH, homes: list[str] | None = 
     if r.internal:
         blocks += _internal(r, tr)
     blocks += _tourism(r, tr)
-    expiring = _logical(tables.expiring_table(r.expiring_next, r.as_of, tr), tr) if len(r.expiring_next) else None
+    expiring = rtl_order(tables.expiring_table(r.expiring_next, r.as_of, tr), tr) if len(r.expiring_next) else None
     blocks += _section(tr("Agreements expiring next year"), expiring, tr("No agreement expires next year."),
                        [3, 1.2, 1])  # fmt: skip
     if r.internal and r.health is not None:
@@ -156,7 +155,7 @@ def _events(r: reads.Year, tr: Translator, images: dict[str, str]) -> list[dict]
     exchanges = r.exchanges
     out.append(_heading(tr("Exchanges"), 2))
     if len(exchanges):
-        frame = _logical(tables.events_table(exchanges, tr), tr).drop(columns=[tr("Status"), tr("Venue")])
+        frame = rtl_order(tables.events_table(exchanges, tr), tr).drop(columns=[tr("Status"), tr("Venue")])
         frame[tr("Participants")] = tr.figures(exchanges["participants"].astype("float64"))
         out.append(_table(frame, [1.3, 3, 1.6, 3, 1]))
     else:
@@ -181,11 +180,11 @@ def _internal(r: reads.Year, tr: Translator) -> list[dict]:
         out.append({"kind": "figures", "items": counts})
         late = follow[follow["late"] | follow["overdue"]]
         if len(late):
-            out.append(_table(_logical(tables.follow_ups_table(late, tr), tr), [1.2, 2.6, 1.8, 2.3, 1.6, 1.4]))
+            out.append(_table(rtl_order(tables.follow_ups_table(late, tr), tr), [1.2, 2.6, 1.8, 2.3, 1.6, 1.4]))
     else:
         out.append(_note(tr("No follow-up action was due this year.")))
     aims = r.targets if r.targets is not None else pd.DataFrame()
-    out += _section(tr("Targets due this year"), _logical(tables.targets_table(aims, tr), tr) if len(aims) else None,
+    out += _section(tr("Targets due this year"), rtl_order(tables.targets_table(aims, tr), tr) if len(aims) else None,
                     tr("No target was due this year."))  # fmt: skip
     return out
 
