@@ -54,8 +54,7 @@ menu[next(iter(menu))] += [home, *closed]
 page = st.navigation(menu, expanded=True)  # every page in view: staff pages are not hidden behind "View more"
 
 try:
-    homes = cache.home_cities()
-    names = {int(i): tr.city(n, ln) for i, n, ln in zip(homes["id"], homes["name"], homes["local_name"], strict=True)}
+    names = cache.home_names(tr)
     st.sidebar.multiselect(
         _("Home cities"),
         options=list(names),

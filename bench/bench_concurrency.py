@@ -61,10 +61,16 @@ def start_server(store: Path, port: int) -> subprocess.Popen:
     cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
            "--server.address", "127.0.0.1", "--server.headless", "true"]  # fmt: skip
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wait_healthy(port)
+    return proc
+
+
+def wait_healthy(port: int) -> None:
+    """Until the server on ``port`` answers its health check (two minutes at most)."""
     for _ in range(600):
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1)
-            return proc
+            return
         except OSError:
             time.sleep(0.2)
     raise SystemExit("the app did not start")
@@ -170,9 +176,9 @@ def main() -> None:
 
 def _run(base, args, times, failures, report, password, file, _sync_playwright) -> None:
     """The browser side: the importer and the visitors at once, each in its own thread and browser."""
-    threads = [threading.Thread(target=_session, args=(importer, failures, base, "benchstaff", password, file,
+    threads = [threading.Thread(target=in_browser, args=(importer, failures, base, "benchstaff", password, file,
                                                        report))]  # fmt: skip
-    threads += [threading.Thread(target=_session, args=(visitor, failures, base, args.rounds, times, failures))
+    threads += [threading.Thread(target=in_browser, args=(visitor, failures, base, args.rounds, times, failures))
                 for _ in range(args.sessions)]  # fmt: skip
     for t in threads:
         t.start()
@@ -180,7 +186,7 @@ def _run(base, args, times, failures, report, password, file, _sync_playwright) 
         t.join()
 
 
-def _session(fn, failures: list, base: str, *rest) -> None:
+def in_browser(fn, failures: list, base: str, *rest) -> None:
     """Playwright's sync API is bound to a thread: each session gets its own driver and browser."""
     from playwright.sync_api import sync_playwright
 

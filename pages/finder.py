@@ -2,13 +2,12 @@
 
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from twinmap.core import config, reference
 from twinmap.core.reference import N_
 from twinmap.ingest import forms
 from twinmap.reads import finder
-from twinmap.ui import cache, page, widgets
+from twinmap.ui import cache, leaflet, page, widgets
 from twinmap.views import labels, maps
 
 p = page.start("editor")
@@ -31,7 +30,7 @@ with st.sidebar:
 found = cache.finder_rank(home_id, weights, tuple(themes), int(minimum), 25)
 home = homes[homes["id"] == home_id].iloc[0].to_dict()
 fmap = maps.candidate_map(home, found, tiles=config.get("TWINMAP_TILES"), tr=_)
-st_folium(fmap, key="finder_map", height=420, use_container_width=True, returned_objects=[])
+leaflet.show(leaflet.prepare(fmap), "finder_map", 420)
 
 rows = found.to_dict("records")
 table = {

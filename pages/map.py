@@ -1,11 +1,10 @@
 """Map: partners, great-circle arcs and status colours; click a partner for its details."""
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 from twinmap.core import config, reference
 from twinmap.reads import queries
-from twinmap.ui import cache, page, widgets
+from twinmap.ui import cache, leaflet, page, widgets
 from twinmap.views import cards, labels, tables
 
 p = page.start()
@@ -56,9 +55,7 @@ st.caption(_("{n} partnerships shown. Click a city for its partnerships.", n=_.n
 left, right = st.columns([5, 2])
 with left:
     fmap = cache.partner_map(f, today, config.get("TWINMAP_TILES"), _)
-    clicked = st_folium(
-        fmap, key="partner_map", height=620, use_container_width=True, returned_objects=["last_active_drawing"]
-    )
+    clicked = leaflet.show(fmap, "partner_map", 620, ["last_active_drawing"])
 with right:
     feature = (clicked or {}).get("last_active_drawing") or {}
     city = feature.get("properties", {}).get("city_id")

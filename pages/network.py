@@ -1,10 +1,9 @@
 """Network: our partners' own partners, partners shared between home cities, and each city's ties."""
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 from twinmap.core import config
-from twinmap.ui import cache, page, widgets
+from twinmap.ui import cache, leaflet, page, widgets
 from twinmap.views import tables
 
 p = page.start()
@@ -17,7 +16,7 @@ shown, cities, second, shared = cache.network_view(f.include_private, home_ids, 
 st.title(_("Twinning network"))
 st.caption(_("Our partnerships and, where the data holds them, our partners' own twin cities (dashed)."))
 fmap = cache.network_map(f.include_private, home_ids, config.get("TWINMAP_TILES"), _, f.private_homes)
-st_folium(fmap, key="network_map", height=460, use_container_width=True, returned_objects=[])
+leaflet.show(fmap, "network_map", 460)
 
 st.subheader(_("Partners of our partners"))
 if second.empty:

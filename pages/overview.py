@@ -1,10 +1,9 @@
 """Overview: headline figures, a small map, what is coming, and (signed in) what needs attention."""
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 from twinmap.core import config, reference
-from twinmap.ui import annual, cache, page, widgets
+from twinmap.ui import annual, cache, leaflet, page, widgets
 from twinmap.views import cards, charts, tables
 
 p = page.start()
@@ -17,7 +16,7 @@ left, right = st.columns([3, 2])
 with left:
     partners = cache.partnerships(f, today)
     fmap = cache.partner_map(f, today, config.get("TWINMAP_TILES"), _)
-    st_folium(fmap, key="overview_map", height=380, use_container_width=True, returned_objects=[])
+    leaflet.show(fmap, "overview_map", 380)
 with right:
     widgets.chart(charts.status_bar(head.by_status, _), key="overview_status")
 widgets.titled_table(_("Next events"), tables.events_table(cache.upcoming_events(f, today, 8), _), "overview_events",

@@ -166,9 +166,10 @@ SELECT partnership_id AS id, max(d) AS last_other FROM (
 """
 
 
-def activity(con: duckdb.DuckDBPyConnection, f: PartnershipFilter, today: dt.date) -> pd.DataFrame:
-    """Per agreement in force: the counts :func:`assess` scores, aggregated in DuckDB."""
-    frame = partnerships(con, f, today)
+def activity(con: duckdb.DuckDBPyConnection, f: PartnershipFilter, today: dt.date,
+             frame: pd.DataFrame | None = None) -> pd.DataFrame:  # fmt: skip
+    """Per agreement in force: the counts :func:`assess` scores, aggregated in DuckDB (``frame``: the partnerships)."""
+    frame = partnerships(con, f, today) if frame is None else frame
     frame = frame[frame["status"].isin(reference.AGREEMENT_STATUSES)]
     ids = [int(i) for i in frame["id"]]
     cur = con.cursor()
@@ -200,9 +201,10 @@ def activity(con: duckdb.DuckDBPyConnection, f: PartnershipFilter, today: dt.dat
     return out
 
 
-def assess_all(con: duckdb.DuckDBPyConnection, f: PartnershipFilter, today: dt.date) -> pd.DataFrame:
-    """Agreements in force with score, class and reasons (``health`` holds the :class:`Health`)."""
-    frame = activity(con, f, today)
+def assess_all(con: duckdb.DuckDBPyConnection, f: PartnershipFilter, today: dt.date,
+               frame: pd.DataFrame | None = None) -> pd.DataFrame:  # fmt: skip
+    """Agreements in force with score, class and reasons (``health``: the :class:`Health`; ``frame``: as activity)."""
+    frame = activity(con, f, today, frame)
     needed = ["events_24m", "sent", "received", "fu_due", "fu_on_time", "fu_overdue", "fu_late", "targets_judged",
               "targets_met", "last_contact"]  # fmt: skip
     found = [assess(r, today) for r in frame[needed].to_dict("records")]

@@ -84,7 +84,12 @@ def summarise(frame: pd.DataFrame, months: int) -> pd.DataFrame:
 
 
 def impact(
-    con: duckdb.DuckDBPyConnection, f: queries.PartnershipFilter, indicator: str, today: dt.date, months: int = 24
+    con: duckdb.DuckDBPyConnection,
+    f: queries.PartnershipFilter,
+    indicator: str,
+    today: dt.date,
+    months: int = 24,
+    frame: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """Before/after signing per partnership with the verdict against all foreign visitors."""
-    return summarise(queries.before_after(con, f, indicator, today, months), months)
+    """Before/after signing per partnership with the verdict against all foreign visitors (frame: see before_after)."""
+    return summarise(queries.before_after(con, f, indicator, today, months, frame), months)

@@ -42,9 +42,13 @@ def stages(con: duckdb.DuckDBPyConnection, partnership_ids: tuple[int, ...] = ()
     return con.cursor().execute(sql, {"ids": list(partnership_ids)}).df()
 
 
-def board(con: duckdb.DuckDBPyConnection, f: PartnershipFilter, today: dt.date) -> pd.DataFrame:
-    """Partnerships with the date their current stage was entered (from the history, else the signing)."""
-    frame = partnerships(con, f, today)
+def board(con: duckdb.DuckDBPyConnection, f: PartnershipFilter, today: dt.date,
+          frame: pd.DataFrame | None = None) -> pd.DataFrame:  # fmt: skip
+    """Partnerships with the date their current stage was entered (from the history, else the signing).
+
+    ``frame`` is :func:`partnerships` of ``f`` when the caller holds it (read once, shared).
+    """
+    frame = partnerships(con, f, today) if frame is None else frame
     sql = """SELECT partnership_id AS id, status, arg_max(entered_on, entered_on) AS entered_on,
                     arg_max(entered_precision, entered_on) AS entered_precision
              FROM stages GROUP BY partnership_id, status"""

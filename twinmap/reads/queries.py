@@ -208,13 +208,14 @@ def _add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def headline(con: duckdb.DuckDBPyConnection, f: PartnershipFilter, today: dt.date, cal: str = "gregorian") -> Headline:
+def headline(con: duckdb.DuckDBPyConnection, f: PartnershipFilter, today: dt.date, cal: str = "gregorian",
+             frame: pd.DataFrame | None = None) -> Headline:  # fmt: skip
     """Headline figures for the overview: signed partners and the pipeline, countries, events, expiries.
 
     "Events this year" counts the reader's year: 1405 (21 March 2026 to 20 March 2027) for a
-    reader of the Solar Hijri calendar.
+    reader of the Solar Hijri calendar. ``frame`` is :func:`partnerships` of ``f`` when the caller holds it.
     """
-    frame = partnerships(con, f, today)
+    frame = partnerships(con, f, today) if frame is None else frame
     params = {**_filter_params(f), "event_kinds": [], "from": None, "to": None}
     first, last = dates.year_span(dates.year_of(today, cal), cal)
     sql = f"""SELECT count(*) FILTER (WHERE starts_on BETWEEN $first AND $last
@@ -267,15 +268,21 @@ def indicator_cities(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 
 def before_after(
-    con: duckdb.DuckDBPyConnection, f: PartnershipFilter, indicator: str, today: dt.date, months: int = 12
+    con: duckdb.DuckDBPyConnection,
+    f: PartnershipFilter,
+    indicator: str,
+    today: dt.date,
+    months: int = 12,
+    frame: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Mean monthly value from each partner's country in the ``months`` before and after signing.
 
     "Before" is the last ``months`` whole months ending before the signing period starts;
     "after" the first ``months`` whole months starting after it ends. A signing known only to
     a month (or a Jalali month) is never pinned to an invented day: its month counts in neither.
+    ``frame`` is :func:`partnerships` of ``f`` when the caller holds it.
     """
-    frame = partnerships(con, f, today)
+    frame = partnerships(con, f, today) if frame is None else frame
     frame = frame[frame["signed_on"].notna()]
     signed = [dates.from_db(d, p) for d, p in zip(frame["signed_on"], frame["signed_precision"], strict=True)]
     windows = pd.DataFrame(

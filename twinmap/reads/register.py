@@ -68,14 +68,20 @@ WHERE list_contains($ids::INTEGER[], p.id)
 """
 
 
-def table(con: duckdb.DuckDBPyConnection, f: PartnershipFilter, today: dt.date) -> pd.DataFrame:
-    """The register: partnerships with stage entry date, completeness, missing elements and health."""
-    frame = lifecycle.board(con, f, today)
+def table(con: duckdb.DuckDBPyConnection, f: PartnershipFilter, today: dt.date, board: pd.DataFrame | None = None,
+          assessed: pd.DataFrame | None = None) -> pd.DataFrame:  # fmt: skip
+    """The register: partnerships with stage entry date, completeness, missing elements and health.
+
+    ``board`` and ``assessed`` are :func:`lifecycle.board` of ``f`` and :func:`health.assess_all` of
+    ``f.own()`` when the caller holds them.
+    """
+    frame = lifecycle.board(con, f, today) if board is None else board
     extras = con.cursor().execute(_EXTRAS_SQL, {"ids": [int(i) for i in frame["id"]]}).df()
     frame = frame.merge(extras, on="id", how="left")
     needed = ["partner_name", *_TEXT, "n_targets", "signed_on", "valid_until", "home_contacts", "partner_contacts"]
     found = [completeness(r) for r in frame[needed].to_dict("records")]
     frame["completeness"] = [c for c, _ in found]
     frame["missing"] = [m for _, m in found]
-    assessed = health.assess_all(con, f.own(), today)[["id", "score", "klass", "health"]]  # of the reader's cities
+    assessed = health.assess_all(con, f.own(), today) if assessed is None else assessed  # of the reader's cities
+    assessed = assessed[["id", "score", "klass", "health"]]
     return frame.merge(assessed, on="id", how="left")

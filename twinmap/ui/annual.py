@@ -24,9 +24,8 @@ def download(p: Page) -> None:
         if not p.signed_in:
             st.caption(_("The public version: public data only. Signed-in staff can also download the internal one."))
         f = p.filter if internal else p.filter.public()
-        homes = cache.home_cities()
-        names = tuple(_.city(n, ln) for i, n, ln in zip(homes["id"], homes["name"], homes["local_name"], strict=True)
-                      if int(i) in f.home_city_ids)  # fmt: skip
+        chosen = set(f.home_city_ids)
+        names = tuple(n for i, n in cache.home_names(_).items() if i in chosen)
         version = "internal" if internal else "public"
         st.download_button(_("Download the annual report"),
                            lambda: cache.annual_report(f, year, _, p.today, internal, names),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
@@ -19,8 +20,10 @@ import streamlit as st
 
 from twinmap.core import config
 from twinmap.ingest import batches, exporter, seed
-from twinmap.reads import finder, grant, health, impact, lifecycle, network, public, queries, register, report
+from twinmap.reads import finder, grant, lifecycle, network, public, queries, report
+from twinmap.reads import snapshot as snapshots
 from twinmap.store import auth, db
+from twinmap.ui import leaflet
 from twinmap.views import grant as grant_view
 from twinmap.views import labels, maps
 from twinmap.views import report as printed
@@ -98,30 +101,32 @@ def problem() -> db.DatabaseError | None:
     return _problems.get(config.db_target())
 
 
-_READERS: dict[str, Callable] = {}
+_snapshots: OrderedDict[tuple[str, int], snapshots.Snapshot] = OrderedDict()
+_snapshots_lock = threading.Lock()
+KEPT_VERSIONS = 2  # the newest versions' reads kept; a run still on an older one holds its own
 
 
-@st.cache_resource(show_spinner=False, max_entries=256)
-def _read(name: str, path: str, version: int, *args: Any) -> Any:  # noqa: ARG001 - path, version: cache keys
-    # ``path`` and ``version`` are only cache keys: a new version is a new entry. A resource
-    # cache hands back the object itself, not an unpickled copy: at 50,000 partnerships a copy
-    # costs more than the page (a quarter of a second for the partnerships, 1.6 s for health).
-    return _READERS[name](connection(), *args)
-
-
-_cleared: dict[str, int] = {}
-
-
-def _fresh(path: str, version: int) -> None:
-    """Drop every read of older data versions once a newer one is seen (they can never be asked for again)."""
-    if _cleared.get(path) not in (None, version):
-        _read.clear()
-    _cleared[path] = version
+def snapshot() -> snapshots.Snapshot:
+    """The reads of this run: the snapshot of the data version it pinned (made on first use)."""
+    path, version = config.db_target(), data_version()
+    held = getattr(_run, "snapshot", None)
+    if held is not None and held[0] == path and held[1].version == version:
+        return held[1]
+    with _snapshots_lock:
+        snap = _snapshots.get((path, version))
+        if snap is None:
+            snap = _snapshots[(path, version)] = snapshots.Snapshot(connection, version)
+            while len(_snapshots) > KEPT_VERSIONS:
+                _snapshots.popitem(last=False)
+    _run.snapshot = (path, snap)
+    return snap
 
 
 def clear_reads() -> None:
     """Forget every cached read and built view (a benchmark's cold start; the connection stays open)."""
-    _read.clear()
+    with _snapshots_lock:
+        _snapshots.clear()
+    _run.snapshot = None
     st.cache_data.clear()
 
 
@@ -131,15 +136,22 @@ def _shared(value: Any) -> Any:
 
 
 def _cached(query: Callable) -> Callable:
-    """Wrap a read function (first argument: the connection) in the version-keyed cache."""
-    name = f"{query.__module__}.{query.__name__}"
-    _READERS[name] = query
+    """Wrap a read function (first argument: the connection) in this run's snapshot."""
 
     @functools.wraps(query)
     def read(*args: Any) -> Any:
-        path, version = config.db_target(), data_version()
-        _fresh(path, version)
-        return _shared(_read(name, path, version, *args))
+        return _shared(snapshot().read(query, *args))
+
+    return read
+
+
+def _composed(name: str) -> Callable:
+    """A read the snapshot composes from others (see :class:`twinmap.reads.snapshot.Snapshot`)."""
+    method = getattr(snapshots.Snapshot, name)
+
+    @functools.wraps(method)
+    def read(*args: Any) -> Any:
+        return _shared(method(snapshot(), *args))
 
     return read
 
@@ -149,13 +161,13 @@ home_cities = _cached(queries.home_cities)
 signing_years = _cached(queries.signing_years)
 events = _cached(queries.events)
 upcoming_events = _cached(queries.upcoming_events)
-headline = _cached(queries.headline)
+headline = _composed("headline")
 indicator_series = _cached(queries.indicator_series)
 indicator_cities = _cached(queries.indicator_cities)
-tourism_impact = _cached(impact.impact)
-register_table = _cached(register.table)
-assessed_health = _cached(health.assess_all)
-board = _cached(lifecycle.board)
+tourism_impact = _composed("tourism_impact")
+register_table = _composed("register_table")
+assessed_health = _composed("assessed_health")
+board = _composed("board")
 stages = _cached(lifecycle.stages)
 missions = _cached(lifecycle.missions)
 follow_ups = _cached(lifecycle.follow_ups)
@@ -171,16 +183,16 @@ kiosk_partners = _cached(public.partners)
 partner_events = _cached(public.partner_events)
 
 
-def partner_map(f: queries.PartnershipFilter, today: Any, tiles: str, tr: Translator) -> Any:
-    """The partner map of a filter, built once per data version, filter and reader (seconds at 50,000)."""
-    return _partner_map(config.db_target(), data_version(), f, today, tiles, tr)
+def partner_map(f: queries.PartnershipFilter, today: Any, tiles: str, tr: Translator) -> leaflet.Prepared:
+    """The partner map of a filter, built and rendered once per data version, filter and reader (seconds at 50,000)."""
+    snap = snapshot()
 
+    def build() -> leaflet.Prepared:
+        partners, homes = snap.partnerships(f, today), snap.read(queries.home_cities)
+        fmap = maps.partnership_map(partners, homes[homes["id"].isin(partners["home_city_id"])], tiles=tiles, tr=tr)
+        return leaflet.prepare(fmap)
 
-@st.cache_data(show_spinner=False, max_entries=32)
-def _partner_map(path: str, version: int, f: Any, today: Any, tiles: str, tr: Translator) -> Any:  # noqa: ARG001
-    partners = partnerships(f, today)
-    homes = home_cities()
-    return maps.partnership_map(partners, homes[homes["id"].isin(partners["home_city_id"])], tiles=tiles, tr=tr)
+    return snap.memo(("partner_map", f, today, tiles, tr), build)
 
 
 def _network(
@@ -202,51 +214,40 @@ network_view = _cached(_network)
 def network_map(
     include_private: bool, home_ids: tuple[int, ...], tiles: str, tr: Translator, private_homes: tuple[int, ...] = ()
 ) -> Any:
-    """The network map, built once per data version, homes and reader."""
-    return _network_map(config.db_target(), data_version(), include_private, home_ids, tiles, tr, private_homes)
+    """The network map, built and rendered once per data version, homes and reader."""
+    snap = snapshot()
+
+    def build() -> leaflet.Prepared:
+        shown, cities, *_ = snap.read(_network, include_private, home_ids, private_homes)
+        return leaflet.prepare(maps.network_map(shown, cities, tiles=tiles, tr=tr))
+
+    return snap.memo(("network_map", include_private, home_ids, tiles, tr, private_homes), build)
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
-def _network_map(path: str, version: int, include_private: bool, home_ids: tuple, tiles: str, tr: Translator,  # noqa: ARG001
-                 private_homes: tuple = ()) -> Any:  # fmt: skip
-    shown, cities, *_ = network_view(include_private, home_ids, private_homes)
-    return maps.network_map(shown, cities, tiles=tiles, tr=tr)
+expiring = _composed("expiring")
+follow_ups_of = _composed("follow_ups_of")
+targets_of = _composed("targets_of")
+partnership_ids = _composed("ids")
 
 
-# Reads of a whole filter's partnerships, cached as one (a 50,000-id tuple as a cache key costs
-# more to hash than the read).
-def _ids(_con: duckdb.DuckDBPyConnection, f: queries.PartnershipFilter, today: Any) -> tuple[int, ...]:
-    return tuple(int(i) for i in partnerships(f, today)["id"])  # the cached read: one query per version
+def pair_names(f: queries.PartnershipFilter, today: Any, tr: Translator) -> dict:
+    """Each partnership's "Home – Partner" label in the reader's script, by id (once per version and reader)."""
+    snap = snapshot()
+
+    def build() -> dict:
+        frame = snap.partnerships(f, today)
+        return dict(zip((int(i) for i in frame["id"]), labels.pair_labels(frame, tr), strict=True))
+
+    return snap.memo(("pair_names", f, today, tr), build)
 
 
-def _expiring(_con: duckdb.DuckDBPyConnection, f: queries.PartnershipFilter, today: Any, months: int) -> pd.DataFrame:
-    """Agreements of the filter that expire within ``months``."""
-    return queries.expiring(partnerships(f, today), today, months)
+def _home_names(con: duckdb.DuckDBPyConnection, tr: Translator) -> dict[int, str]:
+    """Each home city's name in the reader's script, by id (a province's list is read on every run of every page)."""
+    homes = queries.home_cities(con)
+    return {int(i): tr.city(n, ln) for i, n, ln in zip(homes["id"], homes["name"], homes["local_name"], strict=True)}
 
 
-def _follow_ups_of(con: duckdb.DuckDBPyConnection, f: queries.PartnershipFilter, today: Any) -> pd.DataFrame:
-    """The follow-up actions of the filter's partnerships."""
-    return lifecycle.follow_ups(con, today, _ids(con, f, today))
-
-
-def _targets_of(con: duckdb.DuckDBPyConnection, f: queries.PartnershipFilter, today: Any) -> pd.DataFrame:
-    """The targets of the filter's partnerships."""
-    return lifecycle.targets(con, today, _ids(con, f, today))
-
-
-expiring = _cached(_expiring)
-follow_ups_of = _cached(_follow_ups_of)
-targets_of = _cached(_targets_of)
-
-
-def _pair_names(_con: duckdb.DuckDBPyConnection, f: queries.PartnershipFilter, today: Any, tr: Translator) -> dict:
-    """Each partnership's "Home – Partner" label in the reader's script, by id."""
-    frame = partnerships(f, today)
-    return dict(zip((int(i) for i in frame["id"]), labels.pair_labels(frame, tr), strict=True))
-
-
-partnership_ids = _cached(_ids)
-pair_names = _cached(_pair_names)
+home_names = _cached(_home_names)
 
 
 def _grant_report(con: duckdb.DuckDBPyConnection, f: queries.PartnershipFilter, year: int, tr: Translator) -> dict:

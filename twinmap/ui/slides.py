@@ -11,11 +11,10 @@ import logging
 import time
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 from twinmap.core import config, dates, geo, reference
 from twinmap.reads import public
-from twinmap.ui import cache
+from twinmap.ui import cache, leaflet
 from twinmap.views import charts, kiosk, labels, maps
 from twinmap.views.i18n import Translator
 
@@ -104,7 +103,7 @@ def partner_map(tr: Translator, today: dt.date, index: int) -> None:
     )
     st.title(_md(f"{home} {'←' if tr.rtl else '→'} {partner}"))
     fmap = maps.flight_map(frame, homes, row, config.get("TWINMAP_TILES"), tr)
-    st_folium(fmap, key="kiosk_map", height=760, use_container_width=True, returned_objects=[])
+    leaflet.show(leaflet.prepare(fmap), "kiosk_map", 760)
 
 
 def partner_card(tr: Translator, today: dt.date, index: int) -> None:
