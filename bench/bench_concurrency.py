@@ -113,8 +113,15 @@ def importer(browser, base: str, user: str, password: str, file: Path, report: d
     page.get_by_role("option", name="Events").click()
     page.wait_for_selector(IDLE, timeout=60_000)
     start = time.perf_counter()
-    page.set_input_files("input[type=file]", str(file))
-    page.get_by_role("button", name="Commit this import").click(timeout=600_000)
+    commit = page.get_by_role("button", name="Commit this import")
+    for attempt in range(3):  # a file chosen while the table's rerun was still on its way can be dropped: again
+        page.set_input_files("input[type=file]", str(file))
+        try:
+            commit.wait_for(timeout=200_000)
+            break
+        except Exception:
+            report["retries"] = attempt + 1
+    commit.click(timeout=600_000)
     page.wait_for_selector("text=Committed as import #", timeout=600_000)
     report["seconds"] = time.perf_counter() - start
 

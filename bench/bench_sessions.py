@@ -191,6 +191,10 @@ def ten(app: Path, floor: Path, store: Path, args) -> None:
     """Ten readers at once on one server, idle and while an editor commits an import; the floor's ten beside."""
     import duckdb
 
+    with Server(floor.parent.parent / "defaults" / floor.name, None) as server:
+        asyncio.run(visit(server.url, ""))
+        times, failures = many(server.url, args.sessions, [""] * len(CYCLE), args.rounds)
+    print(f"sessions_floor_defaults_{args.sessions}_p95: {p(times, 95):.3f} s (Streamlit's default settings)")
     with Server(floor, None) as server:
         asyncio.run(visit(server.url, ""))
         times, failures = many(server.url, args.sessions, [""] * len(CYCLE), args.rounds)
@@ -242,6 +246,8 @@ def during(url: str, args, file: Path, password: str, floor_p95: float) -> None:
           f"{worst / floor_p95:.1f}x the floor)")  # fmt: skip
     for problem in problems:
         print(f"# editor: {problem}")
+    if report.get("retries"):
+        print(f"# editor: the file was chosen again {report['retries']} time(s): the preview did not come")
     if "seconds" in report:
         print(f"sessions_import_seconds: {report['seconds']:.1f} s ({args.rows} rows, upload to committed)")
 

@@ -11,7 +11,7 @@ from twinmap.views import cards, ics, labels, summary, tables
 
 p = page.start()
 _ = p.tr
-frame = cache.register_table(p.filter, p.today)
+frame = cache.register_table(p.filter, p.today, p.signed_in)  # health only for who may see it
 
 st.title(_("Partnership register"))
 left, right = st.columns([2, 1])

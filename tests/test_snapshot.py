@@ -7,6 +7,7 @@ import threading
 import time
 
 import pandas as pd
+import pytest
 
 from twinmap.reads import queries, snapshot
 from twinmap.reads.queries import PartnershipFilter
@@ -73,10 +74,8 @@ def test_a_read_that_fails_is_not_kept_and_is_tried_again(crafted):
             raise RuntimeError("store busy")
         return 7
 
-    try:
+    with pytest.raises(RuntimeError):
         snap.memo("k", flaky)
-    except RuntimeError:
-        pass
     assert snap.memo("k", flaky) == 7 and len(tries) == 2
 
 

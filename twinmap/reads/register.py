@@ -56,6 +56,10 @@ def completeness(row: dict) -> tuple[int, list[str]]:
     return round(100 * (len(ELEMENTS) - len(missing)) / len(ELEMENTS)), missing
 
 
+# The register of a reader who sees no health (signed out): the columns, no assessment made.
+NO_HEALTH = pd.DataFrame({"id": pd.Series(dtype="int32"), "score": pd.Series(dtype="float64"),
+                          "klass": pd.Series(dtype="object"), "health": pd.Series(dtype="object")})  # fmt: skip
+
 _EXTRAS_SQL = """
 WITH t AS (SELECT partnership_id, count(*) AS n FROM targets GROUP BY ALL),
      k AS (SELECT partnership_id, city_id, count(*) AS n FROM contacts GROUP BY ALL)

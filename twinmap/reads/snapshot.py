@@ -80,10 +80,14 @@ class Snapshot:
         return self.memo(("board", f, today),
                          lambda: lifecycle.board(self.connect(), f, today, self.partnerships(f, today)))  # fmt: skip
 
-    def register_table(self, f: PartnershipFilter, today: dt.date) -> pd.DataFrame:
-        """The register, from the shared board and health (of the reader's own cities)."""
-        return self.memo(("register", f, today), lambda: register.table(
-            self.connect(), f, today, self.board(f, today), self.assessed_health(f.own(), today)))  # fmt: skip
+    def register_table(self, f: PartnershipFilter, today: dt.date, with_health: bool = True) -> pd.DataFrame:
+        """The register, from the shared board and (for a signed-in reader) the health of their own cities."""
+
+        def make() -> pd.DataFrame:
+            assessed = self.assessed_health(f.own(), today) if with_health else register.NO_HEALTH
+            return register.table(self.connect(), f, today, self.board(f, today), assessed)
+
+        return self.memo(("register", f, today, with_health), make)
 
     def tourism_impact(self, f: PartnershipFilter, indicator: str, today: dt.date, months: int = 24) -> pd.DataFrame:
         """Before/after signing with the verdicts, from the shared partnerships."""

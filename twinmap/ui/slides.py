@@ -102,8 +102,10 @@ def partner_map(tr: Translator, today: dt.date, index: int) -> None:
         tr.city(row["partner_name"], row["partner_local_name"]),
     )
     st.title(_md(f"{home} {'←' if tr.rtl else '→'} {partner}"))
-    fmap = maps.flight_map(frame, homes, row, config.get("TWINMAP_TILES"), tr)
-    leaflet.show(leaflet.prepare(fmap), "kiosk_map", 760)
+    tiles = config.get("TWINMAP_TILES")
+    key = ("kiosk_map", today, int(row["id"]), tiles, tr)  # every kiosk shows the same flights: rendered once
+    prepared = cache.snapshot().memo(key, lambda: leaflet.prepare(maps.flight_map(frame, homes, row, tiles, tr)))
+    leaflet.show(prepared, "kiosk_map", 760)
 
 
 def partner_card(tr: Translator, today: dt.date, index: int) -> None:
