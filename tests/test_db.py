@@ -177,3 +177,17 @@ def test_a_store_of_a_newer_twinmap_is_refused_by_name(con):
     with pytest.raises(db.DatabaseError) as err:
         db.migrate(con)
     assert err.value.msgid == db.NEWER and err.value.values == {"found": 99, "known": schema.SCHEMA_VERSION}
+
+
+def test_a_frame_through_arrow_is_the_frame_duckdb_gives():
+    import pandas as pd
+
+    con = duckdb.connect()
+    sql = """SELECT * FROM (VALUES (1, 10, DATE '2026-03-21', 'Sari', NULL::VARCHAR, [1, 2]),
+                                   (2, NULL, NULL, NULL, NULL, []))
+             t(id, participants, starts_on, name, notes, areas)"""
+    expected = con.execute(sql).df()
+    got = db.frame(con.execute(sql))
+    pd.testing.assert_frame_equal(got.drop(columns="areas"), expected.drop(columns="areas"))
+    assert got["notes"].tolist() == [None, None] and got["participants"].dtype == expected["participants"].dtype
+    assert [list(a) for a in got["areas"]] == [list(a) for a in expected["areas"]]

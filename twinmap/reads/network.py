@@ -68,9 +68,10 @@ def partners_of_partners(frame: pd.DataFrame, home_ids: set[int]) -> pd.DataFram
     )
     ours = links[links["a"].isin(home_ids)].rename(columns={"a": "home", "b": "partner"})
     second = ours.merge(links.rename(columns={"a": "partner", "b": "second"}), on="partner")
-    direct = set(zip(ours["home"], ours["partner"], strict=True))
-    keep = [(h, s) not in direct and s != h for h, s in zip(second["home"], second["second"], strict=True)]
-    second = second[keep]
+    second = second[second["second"] != second["home"]]
+    direct = ours.rename(columns={"partner": "second"}).assign(direct=True)  # already ours: not a second partner
+    second = second.merge(direct, on=["home", "second"], how="left")
+    second = second[second["direct"].isna()]
     return (
         pd.DataFrame(
             {

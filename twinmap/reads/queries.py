@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from twinmap.core import dates, reference
+from twinmap.store import db
 
 
 @dataclass(frozen=True)
@@ -107,7 +108,7 @@ def _filter_params(f: PartnershipFilter) -> dict:
 def partnerships(con: duckdb.DuckDBPyConnection, f: PartnershipFilter, today: dt.date) -> pd.DataFrame:
     """One row per partnership with both cities and its activity (last, next, events held)."""
     params = {**_filter_params(f), "today": today, **EVENT_MEANINGS}
-    return con.cursor().execute(_PARTNERSHIPS_SQL, params).df()
+    return db.frame(con.cursor().execute(_PARTNERSHIPS_SQL, params))
 
 
 def home_cities(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -152,7 +153,7 @@ def events(
 ) -> pd.DataFrame:
     """Events of the filtered partnerships, optionally by kind and overlapping [start, end]."""
     params = {**_filter_params(f), "event_kinds": list(event_kinds), "from": start, "to": end}
-    return con.cursor().execute(_EVENTS_SQL, params).df()
+    return db.frame(con.cursor().execute(_EVENTS_SQL, params))
 
 
 def upcoming_events(
