@@ -154,8 +154,8 @@ SELECT p.id,
        count(*) FILTER (WHERE list_contains($held, e.status) AND e.starts_on > $today - INTERVAL 60 MONTH
                         AND e.host_city_id = p.home_city_id) AS received,
        max(e.starts_on) FILTER (WHERE list_contains($held, e.status) AND e.starts_on <= $today) AS last_held
-FROM partnerships p LEFT JOIN events e ON e.partnership_id = p.id
-WHERE list_contains($ids::INTEGER[], p.id) GROUP BY p.id
+FROM partnerships p JOIN _assessed a ON a.id = p.id LEFT JOIN events e ON e.partnership_id = p.id
+GROUP BY p.id
 """
 _LAST_SQL = """
 SELECT partnership_id AS id, max(d) AS last_other FROM (
@@ -173,7 +173,9 @@ def activity(con: duckdb.DuckDBPyConnection, f: PartnershipFilter, today: dt.dat
     frame = frame[frame["status"].isin(reference.AGREEMENT_STATUSES)]
     ids = [int(i) for i in frame["id"]]
     cur = con.cursor()
-    counts = cur.execute(_ACTIVITY_SQL, {"ids": ids, "today": today, "held": list(reference.EVENT_HELD)}).df()
+    cur.register("_assessed", pd.DataFrame({"id": ids}, dtype="int64"))  # a join: 45,000 ids as a list cost 0.9 s
+    counts = cur.execute(_ACTIVITY_SQL, {"today": today, "held": list(reference.EVENT_HELD)}).df()
+    cur.unregister("_assessed")
     other = cur.execute(_LAST_SQL, {"today": today, "done": list(reference.MISSION_DONE)}).df()
     fu = lifecycle.follow_ups(con, today, tuple(ids))
     fu = fu[~fu["status"].isin(reference.FOLLOW_UP_CANCELLED)]
