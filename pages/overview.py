@@ -38,7 +38,7 @@ weak = assessed[assessed["klass"] != reference.ALIVE]
 if len(weak):
     st.subheader(_("Dying or at risk, and why"))
     widgets.table_downloads(weak, "partnership-health", "overview_health", build=lambda r: tables.health_table(r, _),
-                            **widgets.LONG_TEXT)  # fmt: skip
+                            memo=(own, today), **widgets.LONG_TEXT)  # fmt: skip
 six, twelve = cache.expiring(f, today, 6), cache.expiring(f, today, 12)
 later = twelve[~twelve["id"].isin(six["id"])]
 widgets.titled_table(_("Agreements expiring within 6 months"), six, "overview_expiring_6",

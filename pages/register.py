@@ -26,7 +26,8 @@ if frame.empty:
     st.stop()
 st.caption(_("{n} partnerships. Choose one below to see it in full.", n=_.number(len(frame))))
 widgets.table_downloads(frame, "partnership-register", "register_table",
-                        build=lambda r: tables.register_table(r, _, with_health=p.signed_in))  # fmt: skip
+                        build=lambda r: tables.register_table(r, _, with_health=p.signed_in),
+                        memo=(p.filter, p.today, p.signed_in, query, tuple(stages)))  # fmt: skip
 
 pid = widgets.pick_partnerships(frame, _("Partnership"), "register_pick")[0]
 names = {pid: labels.pair_labels(frame[frame["id"] == pid], _)[0]}

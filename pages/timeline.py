@@ -48,7 +48,7 @@ if charts.readable_timeline(partners, events):
     fig = charts.timeline(partners, events, today, _)
 else:
     st.caption(_("Too many to draw one by one: events per month by kind. Choose partnerships to see each event."))
-    fig = charts.events_by_month(events, today, _)
+    fig = charts.events_by_month(events, today, _, counts=cache.events_per_month(f, tuple(kinds), start, end))
 fig.update_xaxes(range=[start, end])
 widgets.chart(fig, key="timeline_chart", alt=_("Timeline"))
 st.download_button(
@@ -66,7 +66,8 @@ widgets.table_downloads(
     tables.events_table(cache.upcoming_events(f, today, 20), _), "upcoming-events", "timeline_upcoming"
 )
 st.subheader(_("All events shown"))
-widgets.table_downloads(events, "events", "timeline_events", build=lambda r: tables.events_table(r, _))
+widgets.table_downloads(events, "events", "timeline_events", build=lambda r: tables.events_table(r, _),
+                        memo=(f, tuple(kinds), start, end))  # fmt: skip
 
 if p.signed_in:
     st.subheader(_("Grant report"))

@@ -375,3 +375,27 @@ def test_the_overview_offers_the_annual_report_public_to_visitors_and_internal_t
     persian = _app(lang="fa")
     report = next(e for e in persian.expander if e.label == "گزارش سالانه برای شورا (PDF)")
     assert report.selectbox[0].value == 1405 and report.selectbox[0].options[0] == "۱۴۰۵"
+
+
+def test_the_register_table_follows_the_search_and_shows_an_edit_made_since(crafted_env):
+    from twinmap.ingest import edits
+    from twinmap.ui import cache
+
+    at = _app("pages/register.py")
+    everything = list(at.dataframe[0].value["Partnership"])
+    assert len(everything) == 6
+    at.text_input(key="register_search").input("Gamma").run()
+    assert list(at.dataframe[0].value["Partnership"]) == ["Alpha – Gamma"]
+    at.text_input(key="register_search").input("").run()
+    assert list(at.dataframe[0].value["Partnership"]) == everything  # the same table again, not the last search's
+
+    con = cache.connection()
+    (pid,) = con.execute("SELECT p.id FROM partnerships p JOIN cities c ON c.id = p.partner_city_id "
+                         "WHERE c.name = 'Gamma'").fetchone()  # fmt: skip
+    grid = edits.grid(con, "partnerships", [pid])
+    save = edits.plan_save(con, grid, {0: {"valid_until": "2031-06-30"}}, [], [])
+    assert save.ok, save.plan.errors
+    edits.save(con, save, "editor1")
+    at.run()
+    table = at.dataframe[0].value.set_index("Partnership")
+    assert table.loc["Alpha – Gamma", "Valid until"] == "30 Jun 2031"

@@ -116,3 +116,21 @@ def test_events_this_year_count_the_readers_year(crafted):
     day = dt.date(2026, 3, 10)
     assert queries.headline(crafted, F(), day).events_this_year == 3
     assert queries.headline(crafted, F(), day, "jalali").events_this_year == 2
+
+
+def test_events_are_counted_by_kind_and_month_of_their_start():
+    events = pd.DataFrame(
+        {
+            "kind": ["festival", "festival", "sport", "festival"],
+            "starts_on": pd.to_datetime(
+                ["2026-06-30 18:00", "2026-06-01 00:00", "2026-06-15 00:00", "2026-07-01 00:00"]
+            ),
+        }
+    )
+    counts = queries.events_per_month(events)
+    assert counts.to_dict("records") == [
+        {"kind": "festival", "month": pd.Timestamp("2026-06-01"), "events": 2},
+        {"kind": "festival", "month": pd.Timestamp("2026-07-01"), "events": 1},
+        {"kind": "sport", "month": pd.Timestamp("2026-06-01"), "events": 1},
+    ]
+    assert queries.events_per_month(events.head(0)).empty

@@ -94,6 +94,12 @@ class Snapshot:
         return self.memo(("impact", f, indicator, today, months), lambda: impact.impact(
             self.connect(), f, indicator, today, months, self.partnerships(f, today)))  # fmt: skip
 
+    def events_per_month(self, f: PartnershipFilter, kinds: tuple[str, ...], start: dt.date | None,
+                         end: dt.date | None) -> pd.DataFrame:  # fmt: skip
+        """The timeline's events per month and kind, counted once per version instead of on every run."""
+        return self.memo(("events_per_month", f, kinds, start, end),
+                         lambda: queries.events_per_month(self.read(queries.events, f, kinds, start, end)))  # fmt: skip
+
     def expiring(self, f: PartnershipFilter, today: dt.date, months: int) -> pd.DataFrame:
         """Agreements of the filter that expire within ``months``."""
         return self.memo(("expiring", f, today, months),

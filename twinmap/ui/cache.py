@@ -225,6 +225,7 @@ def network_map(
 
 
 expiring = _composed("expiring")
+events_per_month = _composed("events_per_month")
 follow_ups_of = _composed("follow_ups_of")
 targets_of = _composed("targets_of")
 partnership_ids = _composed("ids")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 
 import duckdb
 import pandas as pd
@@ -33,6 +33,7 @@ def table_downloads(
     name: str,
     key: str,
     build: Callable[[pd.DataFrame], pd.DataFrame] | None = None,
+    memo: Hashable | None = None,
     **dataframe_args: object,
 ) -> None:
     """Show a table (its first :data:`ROWS_SHOWN` rows) with CSV and Excel downloads of all of it.
@@ -41,10 +42,20 @@ def table_downloads(
     every run and to all rows only when a download is pressed, so fifty thousand rows cost a
     page no more than five hundred. The files are made when a button is pressed (deferred
     data), and a press does not rerun the page (``on_click="ignore"``).
+
+    ``memo`` names everything besides the data version and the reader that decides ``frame``
+    (a page's filter and widgets): the rows shown are then built once per data version, not
+    on every run of every reader.
     """
     tr = translator()
     make = build or (lambda rows: rows)
-    _first_rows(frame, key, make, N_("The first {n} of {total} rows; the downloads hold them all."), **dataframe_args)
+    shown = make
+    if memo is not None and build is not None:
+
+        def shown(rows: pd.DataFrame) -> pd.DataFrame:
+            return cache.snapshot().memo(("first_rows", key, memo, tr), lambda: make(rows)).copy(deep=False)
+
+    _first_rows(frame, key, shown, N_("The first {n} of {total} rows; the downloads hold them all."), **dataframe_args)
     left, right, _ = st.columns([1, 1, 4])
     icon = ":material/download:"
     left.download_button(
