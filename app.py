@@ -54,15 +54,7 @@ menu[next(iter(menu))] += [home, *closed]
 page = st.navigation(menu, expanded=True)  # every page in view: staff pages are not hidden behind "View more"
 
 try:
-    names = cache.home_names(tr)
-    st.sidebar.multiselect(
-        _("Home cities"),
-        options=list(names),
-        format_func=names.get,
-        key="home_ids",
-        placeholder=_("All home cities"),
-        help=_("Show the partnerships of these home cities only."),
-    )
+    widgets.pick_home_cities(st.sidebar)
     widgets.stale_warning()
     page.run()
 except widgets.STORE_ERRORS as err:  # a busy, damaged or newer store: a clear message, never a traceback

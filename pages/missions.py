@@ -38,8 +38,8 @@ if p.user.can("editor") and names:
     add_action, close_action, add_mission = st.tabs([_("New follow-up action"), _("Mark an action done"),
                                                      _("Record a mission")])  # fmt: skip
     with add_action:
-        lifecycle_forms.new_action(p, partners, names)
+        lifecycle_forms.new_action(p, partners)
     with close_action:
         lifecycle_forms.mark_done(p, partners, names, follow[follow["status"].isin(reference.FOLLOW_UP_OPEN)])
     with add_mission:
-        lifecycle_forms.new_mission(p, partners, names)
+        lifecycle_forms.new_mission(p, partners)

@@ -34,13 +34,13 @@ st.header(_("What needs attention"))
 own = f.own()  # a user limited to some home cities assesses only theirs
 assessed = cache.assessed_health(own, today)
 widgets.metrics(cards.health_figures(assessed, _), columns=3)
-weak = assessed[assessed["klass"] != reference.ALIVE]
+weak = cache.built(("weak", own, today), lambda: assessed[assessed["klass"] != reference.ALIVE])
 if len(weak):
     st.subheader(_("Dying or at risk, and why"))
     widgets.table_downloads(weak, "partnership-health", "overview_health", build=lambda r: tables.health_table(r, _),
                             memo=(own, today), **widgets.LONG_TEXT)  # fmt: skip
 six, twelve = cache.expiring(f, today, 6), cache.expiring(f, today, 12)
-later = twelve[~twelve["id"].isin(six["id"])]
+later = cache.built(("expiring_later", f, today), lambda: twelve[~twelve["id"].isin(six["id"])])
 widgets.titled_table(_("Agreements expiring within 6 months"), six, "overview_expiring_6",
                      build=lambda r: tables.expiring_table(r, today, _))  # fmt: skip
 widgets.titled_table(_("Agreements expiring in 6 to 12 months"), later, "overview_expiring_12",

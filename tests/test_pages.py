@@ -69,6 +69,22 @@ def test_choosing_a_home_city_shows_its_partner_count(crafted_env):
     assert _metrics(at)["Partner countries"] == "2"
 
 
+def test_a_long_list_of_home_cities_is_searched_first_and_keeps_what_is_chosen(crafted_env, monkeypatch):
+    from twinmap.ui import widgets
+
+    monkeypatch.setattr(widgets, "OPTIONS_SHOWN", 1)  # as if the association ran more home cities than a list shows
+    at = _app()
+    homes = at.multiselect(key="home_ids")
+    assert homes.options == ["Alpha"]  # the first, by name; the search box finds the others
+    at.text_input(key="home_find").input("bet").run()
+    assert at.multiselect(key="home_ids").options == ["Beta"]
+    at.multiselect(key="home_ids").select(_city_id("Beta")).run()
+    assert _metrics(at)["Signed partners"] == "2"
+    at.text_input(key="home_find").input("آلفا").run()  # the local name finds it too
+    assert at.multiselect(key="home_ids").options == ["Beta", "Alpha"]  # what is chosen stays on offer
+    assert at.multiselect(key="home_ids").value == [_city_id("Beta")] and _metrics(at)["Signed partners"] == "2"
+
+
 def _city_id(name: str) -> int:
     from twinmap.ui import cache
 

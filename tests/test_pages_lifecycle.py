@@ -88,6 +88,29 @@ def test_an_editor_adds_a_follow_up_through_the_form(app_env):
     assert len(at.dataframe[0].value) == before + 1
 
 
+def test_an_editor_finds_the_partnership_of_a_mission_among_many_and_records_it(app_env, monkeypatch):
+    from twinmap.ui import widgets
+
+    monkeypatch.setattr(widgets, "OPTIONS_SHOWN", 1)  # as if the store held more partnerships than a list shows
+    at = _as("editor", "pages/missions.py")
+    assert len(at.selectbox(key="missions_mission_pair").options) == 2  # none, and the first partnership
+    at.text_input(key="missions_mission_pair_find").input("montesilvano").run()
+    assert at.selectbox(key="missions_mission_pair").options == ["—", "Sari – Montesilvano"]
+    from twinmap.ui import cache
+
+    sql = "SELECT p.id FROM partnerships p JOIN cities c ON c.id = p.partner_city_id WHERE c.name = 'Montesilvano'"
+    at.selectbox(key="missions_mission_pair").set_value(cache.connection().execute(sql).fetchone()[0]).run()
+    labelled = {t.label: t for t in at.text_input}
+    labelled["Mission"].input("Coastal tourism talks")
+    labelled["Destination city"].input("Montesilvano")
+    labelled["Country (ISO code, e.g. RU)"].input("IT")
+    next(b for b in at.button if b.label == "Record the mission").click().run()
+    assert not at.exception and at.success, [e.value for e in at.exception]
+    at.run()
+    trips = next(d.value for d in at.dataframe if "Mission" in d.value.columns).set_index("Mission")
+    assert trips.loc["Coastal tourism talks", "Partnership"] == "Sari – Montesilvano"
+
+
 def test_the_finder_ranks_and_adds_a_candidate(app_env):
     at = _as("editor", "pages/finder.py")
     from twinmap.ui import cache

@@ -11,7 +11,7 @@ import contextlib
 import functools
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from typing import Any
 
 import duckdb
@@ -128,6 +128,15 @@ def clear_reads() -> None:
         _snapshots.clear()
     _run.snapshot = None
     st.cache_data.clear()
+
+
+def built(key: Hashable, make: Callable[[], Any]) -> Any:
+    """A view of this run's data version made once under ``key`` (which names all it depends on besides).
+
+    A page whose warm run would otherwise sort and format fifty thousand rows again for the same
+    answer (the pipeline's cards) keeps what it drew; the next data version builds afresh.
+    """
+    return _shared(snapshot().memo(("built", key), make))
 
 
 def _shared(value: Any) -> Any:

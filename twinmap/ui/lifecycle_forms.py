@@ -14,7 +14,7 @@ import streamlit as st
 from twinmap.core import dates, reference
 from twinmap.core.reference import N_
 from twinmap.ingest import forms
-from twinmap.ui import cache
+from twinmap.ui import cache, widgets
 from twinmap.ui.page import Page, report
 
 DONE = N_("Recorded as import #{batch}; it can be undone on the Data page.")
@@ -29,15 +29,17 @@ def _keys(partners: pd.DataFrame, pid: int) -> dict[str, str]:
     return forms.partnership_keys(partners[partners["id"] == pid].iloc[0].to_dict())
 
 
-def new_action(p: Page, partners: pd.DataFrame, pairs: dict[int, str]) -> None:
+def new_action(p: Page, partners: pd.DataFrame) -> None:
     """Add a follow-up action to a partnership."""
     _ = p.tr
+    # Chosen outside the form: fifty thousand partnerships are searched first, which a form would hold back.
+    picked = widgets.pick_partnerships(partners, _("Partnership"), "missions_action_pair")
+    pid = picked[0] if picked else None
     with st.form("missions_new_action", clear_on_submit=True):
-        pid = st.selectbox(_("Partnership"), list(pairs), format_func=pairs.get)
         action = st.text_input(_("Action"))
         owner = st.text_input(_("Owner"))
         due = st.date_input(_("Due"), value=p.today + dt.timedelta(days=30))
-        if st.form_submit_button(_("Add the action")):
+        if st.form_submit_button(_("Add the action"), disabled=pid is None):
             values = {**_keys(partners, pid), "action": action, "owner": owner, "due_on": due.isoformat(),
                       "status": "open"}  # fmt: skip
             _submit(p, "follow_ups", values, "follow-up")
@@ -59,9 +61,11 @@ def mark_done(p: Page, partners: pd.DataFrame, pairs: dict[int, str], open_rows:
             _submit(p, "follow_ups", values, "follow-up done")
 
 
-def new_mission(p: Page, partners: pd.DataFrame, pairs: dict[int, str]) -> None:
+def new_mission(p: Page, partners: pd.DataFrame) -> None:
     """Record an official trip (for a partnership, or none)."""
     _ = p.tr
+    picked = widgets.pick_partnerships(partners, _("For the partnership"), "missions_mission_pair", optional=True)
+    pid = picked[0] if picked else None
     with st.form("missions_new_mission", clear_on_submit=True):
         title = st.text_input(_("Mission"))
         c1, c2 = st.columns(2)
@@ -74,7 +78,6 @@ def new_mission(p: Page, partners: pd.DataFrame, pairs: dict[int, str]) -> None:
         outcomes = st.text_area(_("Outcomes"))
         status = st.selectbox(_("Status"), reference.codes(reference.MISSION_STATUSES),
                               format_func=lambda s: _.term(reference.MISSION_STATUSES, s))  # fmt: skip
-        pid = st.selectbox(_("For the partnership"), [None, *pairs], format_func=lambda i: pairs.get(i, "—"))
         if st.form_submit_button(_("Record the mission")):
             keys = _keys(partners, pid) if pid else {}
             values = {"title": title, "destination": destination, "destination_country": country,

@@ -17,7 +17,7 @@ from twinmap.store import db
 from twinmap.ui import cache
 from twinmap.ui.session import translator
 from twinmap.views.labels import MISSING, md_escape, pair_labels
-from twinmap.views.tables import matching
+from twinmap.views.tables import city_matches, matching
 
 log = logging.getLogger("twinmap")
 
@@ -53,7 +53,7 @@ def table_downloads(
     if memo is not None and build is not None:
 
         def shown(rows: pd.DataFrame) -> pd.DataFrame:
-            return cache.snapshot().memo(("first_rows", key, memo, tr), lambda: make(rows)).copy(deep=False)
+            return cache.built(("first_rows", key, memo, tr), lambda: make(rows))
 
     _first_rows(frame, key, shown, N_("The first {n} of {total} rows; the downloads hold them all."), **dataframe_args)
     left, right, _ = st.columns([1, 1, 4])
@@ -89,6 +89,31 @@ def find_partnerships(frame: pd.DataFrame, key: str, container: object = st) -> 
     return (matching(frame, query, [], tr) if query else frame), query
 
 
+def pick_home_cities(container: object = st) -> list[int]:
+    """The home-city filter; with more than :data:`OPTIONS_SHOWN` home cities, a search box narrows the list first.
+
+    An association's eleven thousand home cities cost every run of every page about 14 ms to
+    offer (Streamlit formats and registers each option again), more than the rest of a warm run
+    of most pages; what is chosen always stays on offer.
+    """
+    tr = translator()
+    names = cache.home_names(tr)
+    options = list(names)
+    if len(names) > OPTIONS_SHOWN:
+        hint = tr("The list offers the first {n} of {total} home cities; type to find any other.",
+                  n=tr.number(OPTIONS_SHOWN), total=tr.number(len(names)))  # fmt: skip
+        query = container.text_input(tr("Find a home city"), key="home_find", placeholder=tr("City or country"),
+                                     help=hint)  # fmt: skip
+        found = options
+        if query:
+            found = cache.built(("home_matches", query, tr), lambda: city_matches(cache.home_cities(), query, tr))
+        held = [i for i in st.session_state.get("home_ids") or () if i in names]
+        options = list(dict.fromkeys([*held, *found[:OPTIONS_SHOWN]]))
+    return container.multiselect(tr("Home cities"), options, format_func=names.get, key="home_ids",
+                                 placeholder=tr("All home cities"),
+                                 help=tr("Show the partnerships of these home cities only."))  # fmt: skip
+
+
 def year_range(label: str, first: int, last: int, value: tuple[int, int], key: str,
                container: object = st) -> tuple[dt.date, dt.date, bool]:  # fmt: skip
     """A range of years in the reader's calendar and digits: its first and last day, and whether it is all.
@@ -113,11 +138,12 @@ def levels(label: str, options: list[int], value: int, key: str, container: obje
 
 
 def pick_partnerships(frame: pd.DataFrame, label: str, key: str, multi: bool = False, placeholder: str | None = None,
-                      container: object = st) -> list[int]:  # fmt: skip
+                      container: object = st, optional: bool = False) -> list[int]:  # fmt: skip
     """Choose partnerships by name; with more than :data:`OPTIONS_SHOWN`, a search box narrows the list first.
 
     A list of fifty thousand names is neither readable nor quick to send: the picker offers the
-    first matches of what is typed, and always keeps what is already chosen.
+    first matches of what is typed, and always keeps what is already chosen. ``optional``: one
+    pick that may be none ("—", first), as a mission that serves no partnership.
     """
     tr = translator()
     shown = frame
@@ -129,6 +155,9 @@ def pick_partnerships(frame: pd.DataFrame, label: str, key: str, multi: bool = F
     names = dict(zip((int(i) for i in shown["id"]), pair_labels(shown, tr), strict=True))
     if multi:
         return container.multiselect(label, list(names), format_func=names.get, key=key, placeholder=placeholder)
+    if optional:
+        picked = container.selectbox(label, [None, *names], format_func=lambda i: names.get(i, MISSING), key=key)
+        return [] if picked is None else [picked]
     if not names:
         return []
     return [container.selectbox(label, list(names), format_func=names.get, key=key)]

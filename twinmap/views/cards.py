@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -10,7 +11,7 @@ from twinmap.core import dates, geo, reference
 from twinmap.reads import impact
 from twinmap.reads.queries import Headline
 from twinmap.views.i18n import ENGLISH, Translator
-from twinmap.views.labels import MISSING, local_time
+from twinmap.views.labels import MISSING, local_time, pair_labels
 
 
 def headline_figures(head: Headline, today: dt.date, tr: Translator = ENGLISH) -> list[tuple[str, str, None]]:
@@ -86,3 +87,43 @@ def partner_card(row: pd.Series, tr: Translator = ENGLISH, private: bool = False
     if private:
         pairs.append((tr("Internal notes"), row.get("notes") or MISSING))
     return pairs
+
+
+@dataclass(frozen=True)
+class StageColumn:
+    """One stage of the pipeline board: its name, how many it holds, the cards shown (label, since when)."""
+
+    label: str
+    count: str
+    cards: tuple[tuple[str, str], ...]
+    more: int
+
+
+def stage_columns(board: pd.DataFrame, today: dt.date, tr: Translator = ENGLISH, shown: int = 12) -> list[StageColumn]:
+    """The pipeline board, a column per stage held, each with the ``shown`` partnerships longest in it.
+
+    Those longest in a stage are the ones most likely stuck; a board of fifty thousand cards is a
+    wall, so the rest are counted. One sort of the board serves every stage.
+    """
+    counts = board["status"].value_counts()
+    longest = board.sort_values("entered_on", na_position="first", kind="stable")
+    first = longest.groupby("status", sort=False).head(shown)
+    names = dict(zip(first["id"], pair_labels(first, tr), strict=True))
+    columns = []
+    for term in (t for t in reference.STATUSES if t.code in counts):
+        rows = first[first["status"] == term.code]
+        cards = tuple(
+            (names[pid], _since(since, precision, today, tr))
+            for pid, since, precision in zip(rows["id"], rows["entered_on"], rows["entered_precision"], strict=True)
+        )
+        columns.append(StageColumn(tr(term.label), tr.number(int(counts[term.code])), cards,
+                                   int(counts[term.code]) - len(cards)))  # fmt: skip
+    return columns
+
+
+def _since(since: object, precision: object, today: dt.date, tr: Translator) -> str:
+    """How long a partnership has been in its stage, in the reader's calendar and digits."""
+    if since is None or since != since:  # NaT and None alike: the stage's date was never recorded
+        return tr("Date not recorded")
+    days = (today - since.date()).days
+    return tr("Since {date} ({days} days)", date=tr.date(since, precision), days=tr.number(days))

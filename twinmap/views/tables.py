@@ -33,6 +33,12 @@ def matching(frame: pd.DataFrame, query: str, stages: list[str], tr: Translator 
     return frame[frame["status"].isin(stages)] if stages else frame
 
 
+def city_matches(cities: pd.DataFrame, query: str, tr: Translator = ENGLISH) -> list[int]:
+    """Ids of the cities whose name (English or local script) or country contains the query, folded like every name."""
+    text = cities["name"] + " " + cities["local_name"].fillna("") + " " + cities["country_code"].map(tr.country)
+    return [int(i) for i in cities["id"][text.map(fold).str.contains(fold(query), regex=False)]]
+
+
 def event_columns(frame: pd.DataFrame, tr: Translator = ENGLISH) -> dict[str, list]:
     """When, what, kind, which partnership, where: the columns every table of events starts with."""
     return {
