@@ -29,8 +29,7 @@ with left, st.form("users_add", clear_on_submit=True):
         except auth.AuthError as err:
             st.error(labels.md_escape(_(err.msgid, **err.values).capitalize()))
 
-homes = cache.home_cities()
-city_names = {int(i): _.city(n, ln) for i, n, ln in zip(homes["id"], homes["name"], homes["local_name"], strict=True)}
+city_names = cache.home_names(_)
 
 with right, st.form("users_change"):
     st.subheader(_("Change a user"))
