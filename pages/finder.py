@@ -13,7 +13,7 @@ from twinmap.views import labels, maps
 p = page.start("editor")
 _ = p.tr
 homes = cache.home_cities()
-names = {int(i): _.city(n, ln) for i, n, ln in zip(homes["id"], homes["name"], homes["local_name"], strict=True)}
+names = cache.home_names(_)
 
 st.title(_("Partner finder"))
 st.caption(_("Stage 1 of the guide: cities like ours, from an offline gazetteer of 34,000 cities. Set what matters."))
