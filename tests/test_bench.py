@@ -87,3 +87,10 @@ def test_pages_and_ten_sessions_are_measured_beside_a_bare_streamlit_app():
     assert {"sessions_floor_warm", "sessions_page_overview_first", "sessions_page_overview_warm"} <= set(figures)
     assert "0 failed" in figures["sessions_2_p95"] and "0 failed" in figures["sessions_import_2_p95"]
     assert figures["sessions_import_rows_lost"] == "0 rows"
+
+
+def test_the_first_visitor_after_an_editors_import_is_measured_page_by_page():
+    lines = _bench("bench_after_import.py", "--size", "small", "--rows", "50", "--wait", "2")
+    figures = dict(ln.split(": ", 1) for ln in lines)
+    assert "after_import_commit" in figures, lines  # the editor's import did commit
+    assert {f"after_import_{p}" for p in ("overview", "register", "pipeline", "tourism", "network")} <= set(figures)

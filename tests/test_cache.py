@@ -45,3 +45,19 @@ def test_a_write_of_this_process_shows_at_once_in_the_same_run(cache):
     assert cache.data_version() == first + 1
     assert "Renamed here" in set(cache.events(cache.queries.PartnershipFilter())["title"])
     assert cache.data_version() == first + 1  # pinned again: asked once more, not on every read
+
+
+def test_a_commit_starts_making_the_new_versions_first_reads_before_anyone_asks(cache):
+    cache.begin_run()
+    first = cache.data_version()
+    with db.write_transaction(cache.connection()) as cur:
+        cur.execute("UPDATE events SET title = 'Renamed here' WHERE title = 'Gamma days'")
+    assert cache.data_version() == first + 1
+    path = cache.config.db_target()
+    assert (path, first + 1) in cache._warmed  # the commit started it
+    warming = cache.warm(path, first + 1)  # the same one, not a second
+    warming.join(timeout=60)
+    assert not warming.is_alive()
+    made = {key[0] for key in cache._snapshot_of(path, first + 1)._memo}
+    assert {"headline", "partner_map", "register", "board", "impact", "network_map"} <= made, made
+    assert "Renamed here" in set(cache.events(cache.queries.PartnershipFilter())["title"])

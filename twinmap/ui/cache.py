@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
@@ -28,6 +29,8 @@ from twinmap.views import grant as grant_view
 from twinmap.views import labels, maps
 from twinmap.views import report as printed
 from twinmap.views.i18n import Translator
+
+_LOG = logging.getLogger(__name__)
 
 
 @st.cache_resource(show_spinner=False)
@@ -92,6 +95,8 @@ def _store_version(path: str) -> int:
             return _last_version[path]
         raise _problems[path] from None
     _problems.pop(path, None)
+    if _last_version.get(path, version) < version:  # a commit since (here or elsewhere): not the first start
+        warm(path, version)
     _last_version[path] = version
     return version
 
@@ -112,14 +117,61 @@ def snapshot() -> snapshots.Snapshot:
     held = getattr(_run, "snapshot", None)
     if held is not None and held[0] == path and held[1].version == version:
         return held[1]
+    snap = _snapshot_of(path, version)
+    _run.snapshot = (path, snap)
+    return snap
+
+
+def _snapshot_of(path: str, version: int) -> snapshots.Snapshot:
+    """The snapshot of one version of one store, shared by every run and the warm-up (made on first use)."""
     with _snapshots_lock:
         snap = _snapshots.get((path, version))
         if snap is None:
-            snap = _snapshots[(path, version)] = snapshots.Snapshot(connection, version)
+            snap = _snapshots[(path, version)] = snapshots.Snapshot(functools.partial(_connection, path), version)
             while len(_snapshots) > KEPT_VERSIONS:
                 _snapshots.popitem(last=False)
-    _run.snapshot = (path, snap)
     return snap
+
+
+_warmed: OrderedDict[tuple[str, int], threading.Thread] = OrderedDict()
+_warm_lock = threading.Lock()
+
+
+def warm(path: str, version: int) -> threading.Thread:
+    """Make, in the background, what the first visitor of the public pages would wait for at a new version.
+
+    At 50,000 partnerships the first overview, register, pipeline, tourism or network after an
+    import costs its visitor 1-3 s of reads and map rendering; started at the commit, most of it
+    is made before anyone asks. A visitor who asks sooner waits for the same read rather than
+    making it twice (:meth:`Snapshot.memo`). Once per version.
+    """
+    snap = _snapshot_of(path, version)
+    with _warm_lock:
+        thread = _warmed.get((path, version))
+        if thread is None:
+            thread = _warmed[(path, version)] = threading.Thread(target=_warm_reads, args=(snap,),
+                                                                 name="twinmap-warm", daemon=True)  # fmt: skip
+            while len(_warmed) > KEPT_VERSIONS:
+                _warmed.popitem(last=False)
+            thread.start()
+    return thread
+
+
+def _warm_reads(snap: snapshots.Snapshot) -> None:
+    """The public pages' first reads, with the filter and reader a new visitor has (English, every home city)."""
+    f, today, tr, tiles = queries.PartnershipFilter(), config.today(), Translator(), config.get("TWINMAP_TILES")
+    try:
+        snap.headline(f, today, tr.cal)
+        _partner_map(snap, f, today, tiles, tr)
+        snap.read(queries.upcoming_events, f, today, 8)
+        snap.expiring(f, today, 12)
+        snap.register_table(f, today, False)
+        snap.board(f, today)
+        snap.tourism_impact(f, "tourist_arrivals", today, 24)
+        homes = tuple(sorted(int(i) for i in snap.read(queries.home_cities)["id"]))
+        _network_map(snap, False, homes, tiles, tr)
+    except Exception:  # a busy or changed store: the visitor makes the read and sees why, as without warm-up
+        _LOG.warning("twinmap: warming the reads of data version %s stopped", snap.version, exc_info=True)
 
 
 def clear_reads() -> None:
@@ -194,8 +246,12 @@ partner_events = _cached(public.partner_events)
 
 def partner_map(f: queries.PartnershipFilter, today: Any, tiles: str, tr: Translator) -> leaflet.Prepared:
     """The partner map of a filter, built and rendered once per data version, filter and reader (seconds at 50,000)."""
-    snap = snapshot()
+    return _partner_map(snapshot(), f, today, tiles, tr)
 
+
+def _partner_map(
+    snap: snapshots.Snapshot, f: queries.PartnershipFilter, today: Any, tiles: str, tr: Translator
+) -> leaflet.Prepared:
     def build() -> leaflet.Prepared:
         partners, homes = snap.partnerships(f, today), snap.read(queries.home_cities)
         fmap = maps.partnership_map(partners, homes[homes["id"].isin(partners["home_city_id"])], tiles=tiles, tr=tr)
@@ -224,8 +280,17 @@ def network_map(
     include_private: bool, home_ids: tuple[int, ...], tiles: str, tr: Translator, private_homes: tuple[int, ...] = ()
 ) -> Any:
     """The network map, built and rendered once per data version, homes and reader."""
-    snap = snapshot()
+    return _network_map(snapshot(), include_private, home_ids, tiles, tr, private_homes)
 
+
+def _network_map(
+    snap: snapshots.Snapshot,
+    include_private: bool,
+    home_ids: tuple[int, ...],
+    tiles: str,
+    tr: Translator,
+    private_homes: tuple[int, ...] = (),
+) -> leaflet.Prepared:
     def build() -> leaflet.Prepared:
         shown, cities, *_ = snap.read(_network, include_private, home_ids, private_homes)
         return leaflet.prepare(maps.network_map(shown, cities, tiles=tiles, tr=tr))
