@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import shutil
 import sys
 import tempfile
 import time
@@ -42,11 +41,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        store = tmp / "store.duckdb"
-        if args.db:
-            shutil.copy(args.db, store)
-        else:
-            shutil.move(bench_pages.build(tmp, bench_pages.SMALL), store)
+        store = bench_pages.store_in(tmp, args.db)
         file = tmp / "events.csv"
         bench_concurrency.events_file(store, args.rows, file)
         password = bench_sessions.account(store, "benchstaff", "editor")

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import socket
 import statistics
 import subprocess
@@ -58,7 +57,7 @@ def events_file(store: Path, rows: int, out: Path) -> int:
 
 def start_server(store: Path, port: int) -> subprocess.Popen:
     env = {**os.environ, "TWINMAP_DB": str(store), "TWINMAP_TILES": "none"}
-    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+    cmd = [sys.executable, "-m", "twinmap", "serve", "--server.port", str(port),
            "--server.address", "127.0.0.1", "--server.headless", "true"]  # fmt: skip
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     wait_healthy(port)
@@ -138,11 +137,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        store = tmp / "store.duckdb"
-        if args.db:
-            shutil.copy(args.db, store)
-        else:
-            shutil.move(bench_pages.build(tmp, bench_pages.SMALL), store)
+        store = bench_pages.store_in(tmp, args.db)
         file = tmp / "concurrent_events.csv"
         held = events_file(store, args.rows, file)
         made = subprocess.run([sys.executable, "-m", "twinmap", "password", "benchstaff", "--role", "editor"],

@@ -28,6 +28,18 @@ sys.path.insert(0, str(ROOT / "bench"))
 SMALL = {"cities": 600, "partnerships": 1_000, "events": 5_000, "indicators": 20_000}
 
 
+def store_in(tmp: Path, db: Path | None) -> Path:
+    """The store a benchmark runs on, in ``tmp``: a copy of ``db`` (``--db``), else the small generated one."""
+    import shutil
+
+    store = tmp / "store.duckdb"
+    if db:
+        shutil.copy(db, store)
+    else:
+        shutil.move(build(tmp, SMALL), store)
+    return store
+
+
 def build(folder: Path, sizes: dict[str, int]) -> Path:
     """A store with the shipped data and a generated data set imported through the real pipeline."""
     import generate

@@ -31,6 +31,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -50,11 +51,19 @@ def free_port() -> int:
 
 
 class Server:
-    """A Streamlit server on a free localhost port, for as long as the ``with`` lasts."""
+    """A Streamlit server on a free localhost port, for as long as the ``with`` lasts.
+
+    The app runs as ``./dev app`` runs it (``python -m twinmap serve``: every page opened once
+    before the port opens); with ``plain`` (or ``--plain``) as a bare ``streamlit run app.py``.
+    ``ready`` is the seconds from starting the process until its health check answers.
+    """
+
+    plain = False  # --plain: every app server of the run is a bare ``streamlit run``
 
     def __init__(self, script: Path, store: Path | None) -> None:
         self.script, self.store, self.port = script, store, free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        self.ready = 0.0
 
     def __enter__(self) -> Server:
         import bench_concurrency
@@ -62,11 +71,15 @@ class Server:
         env = {**os.environ, "TWINMAP_TILES": "none", "STREAMLIT_LOGGER_LEVEL": "error"}
         if self.store is not None:
             env["TWINMAP_DB"] = str(self.store)
-        cmd = [sys.executable, "-m", "streamlit", "run", str(self.script), "--server.port", str(self.port),
-               "--server.address", "127.0.0.1", "--server.headless", "true"]  # fmt: skip
+        app = self.store is not None and not self.plain
+        run = ["twinmap", "serve"] if app else ["streamlit", "run", str(self.script)]
+        cmd = [sys.executable, "-m", *run, "--server.port", str(self.port), "--server.address", "127.0.0.1",
+               "--server.headless", "true"]  # fmt: skip
         cwd = ROOT if self.store is not None else self.script.parent  # the floor: in its own folder, its own config
+        began = time.perf_counter()
         self.proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         bench_concurrency.wait_healthy(self.port)
+        self.ready = time.perf_counter() - began
         return self
 
     def __exit__(self, *exc) -> None:
@@ -96,11 +109,11 @@ def floors(tmp: Path) -> Path:
 
 
 def first_and_warm(script: Path, store: Path | None, page: str, sign_in=None, query: str = "") -> tuple:
-    """(first answer, median warm answer) of ``page`` on a fresh server."""
+    """(first answer, median warm seconds, bytes to a new visitor, seconds until the server was ready) of ``page``."""
     with Server(script, store) as server:
         first = asyncio.run(visit(server.url, page, sign_in, query))
         warm = [asyncio.run(visit(server.url, page, sign_in, query)) for _ in range(3)]
-    return first, statistics.median(a.seconds for a in warm), warm[0].bytes
+    return first, statistics.median(a.seconds for a in warm), warm[0].bytes, server.ready
 
 
 async def reader(url: str, pages: list[str], rounds: int, until: threading.Event | None) -> tuple[list[float], int]:
@@ -147,25 +160,23 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--rows", type=int, default=100_000, help="events the editor commits (0: no import)")
     parser.add_argument("--no-admin", action="store_true", help="signed out only")
+    parser.add_argument("--plain", action="store_true", help="app servers as a bare streamlit run app.py (unprepared)")
     args = parser.parse_args()
+    Server.plain = args.plain
     import bench_pages
 
     from twinmap.ui.pages import PAGES
 
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        store = tmp / "store.duckdb"
-        if args.db:
-            shutil.copy(args.db, store)
-        else:
-            shutil.move(bench_pages.build(tmp, bench_pages.SMALL), store)
+        store = bench_pages.store_in(tmp, args.db)
         floor = floors(tmp)
         app = ROOT / "app.py"
         admin = ("benchadmin", account(store, "benchadmin", "admin"))
 
-        first, floor_w, _ = first_and_warm(floor.parent.parent / "defaults" / floor.name, None, "")
+        first, floor_w, *_ = first_and_warm(floor.parent.parent / "defaults" / floor.name, None, "")
         print(f"sessions_floor_defaults_warm: {floor_w:.3f} s (Streamlit's default settings)")
-        first, floor_w, _ = first_and_warm(floor, None, "")
+        first, floor_w, *_ = first_and_warm(floor, None, "")
         print(f"sessions_floor_first: {first.seconds:.3f} s")
         print(f"sessions_floor_warm: {floor_w:.3f} s (with twinmap's .streamlit/config.toml)")
         wanted = args.pages.split(",") if args.pages else None
@@ -180,8 +191,9 @@ def main() -> None:
             roles = ([None] if public else []) + ([] if args.no_admin or page is None else [admin])
             for who in roles:
                 label = f"sessions_{'admin_' if who else ''}page_{url}"
-                first, warm, size = first_and_warm(app, store, name, who, query)
-                print(f"{label}_first: {first.seconds:.2f} s")
+                first, warm, size, ready = first_and_warm(app, store, name, who, query)
+                print(f"{label}_first: {first.seconds:.2f} s (the server answered its health check {ready:.1f} s "
+                      "after it started)")  # fmt: skip
                 print(f"{label}_warm: {warm:.3f} s ({warm / floor_w:.1f}x the floor; {size:,} bytes to a new visitor)")
 
         ten(app, floor, store, args)

@@ -2,8 +2,9 @@
 
     TWINMAP_DB=postgresql://... python deploy/replicas.py --replicas 2 --port 8080 [--kiosk-port 8081]
 
-Starts N ``streamlit run app.py`` processes on localhost ports (8501, 8502, ...), each reaching the
-same PostgreSQL database, and nginx in front of them (the configuration is written from
+Starts N ``python -m twinmap serve`` processes (``streamlit run app.py``, each page opened once
+before the port opens) on localhost ports (8501, 8502, ...), each reaching the same PostgreSQL
+database, and nginx in front of them (the configuration is written from
 ``deploy/nginx.conf.template`` into a temporary directory; the same template serves a permanent
 install). A browser is kept on one replica by a cookie nginx sets on its first answer, because a
 Streamlit session (its websocket, its uploads, who is signed in) lives in one process; when that
@@ -52,7 +53,7 @@ class Cluster:
         self.nginx = self._nginx(port, kiosk_port)
 
     def _app(self, port: int, secret: str, env: dict[str, str]) -> subprocess.Popen:
-        cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+        cmd = [sys.executable, "-m", "twinmap", "serve", "--server.port", str(port),
                "--server.address", "127.0.0.1", "--server.headless", "true",
                "--browser.gatherUsageStats", "false"]  # fmt: skip
         if self.secrets_file:

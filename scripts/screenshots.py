@@ -42,7 +42,7 @@ def start(db: str, port: int, today: str | None) -> subprocess.Popen:
     env = {**os.environ, "TWINMAP_DB": db, "TWINMAP_ADMIN_PASSWORD": PASSWORD}
     if today:
         env["TWINMAP_TODAY"] = today
-    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+    cmd = [sys.executable, "-m", "twinmap", "serve", "--server.port", str(port),
            "--server.address", "127.0.0.1", "--server.headless", "true"]  # fmt: skip
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)  # noqa: S603
     for _ in range(300):

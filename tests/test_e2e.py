@@ -1,6 +1,6 @@
 """End-to-end: the real app in Debian's Chromium, with every non-localhost request refused.
 
-Starts ``streamlit run app.py`` on a free localhost port with a database path that does not
+Starts ``python -m twinmap serve`` (the app as ``./dev app`` runs it) on a free localhost port with a database path that does not
 exist yet, so the first-start build is exercised too. Screenshots go to ``test-artifacts/``.
 """
 
@@ -44,9 +44,8 @@ def server(tmp_path_factory):
     cmd = [
         sys.executable,
         "-m",
-        "streamlit",
-        "run",
-        "app.py",
+        "twinmap",
+        "serve",
         "--server.port",
         str(port),
         "--server.address",
@@ -54,7 +53,7 @@ def server(tmp_path_factory):
     ]
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
+    deadline = time.time() + 120  # the first start builds the store and opens every page
     while time.time() < deadline:
         try:
             urllib.request.urlopen(f"{url}/_stcore/health", timeout=1)

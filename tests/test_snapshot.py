@@ -88,3 +88,23 @@ def test_a_snapshot_keeps_only_its_newest_reads(crafted, monkeypatch):
     assert snap.memo(4, lambda: made.append(1)) == 4 and not made  # the newest is kept
     snap.memo(0, lambda: made.append(1))
     assert made == [1]  # the oldest was let go and is made again
+
+
+def test_a_newer_version_makes_what_the_older_was_asked_most_recent_first_until_told_to_stop(crafted):
+    older, newer = snapshot.Snapshot(lambda: crafted, version=1), snapshot.Snapshot(lambda: crafted, version=2)
+    f, ours = PartnershipFilter(), PartnershipFilter(home_city_ids=(1,))
+    older.ask(snapshot.Snapshot.headline, f, TODAY, "gregorian")
+    older.ask(snapshot.Snapshot.read, queries.events, ours, (), None, None)
+    older.ask(snapshot.Snapshot.headline, f, TODAY, "gregorian")  # asked again: now the most recent
+    assert newer.replay(older, until=lambda: len(newer._memo) >= 1) == 1
+    assert ("headline", f, TODAY, "gregorian") in newer._memo  # the most recent first
+    assert newer.replay(older) == 2
+    assert ("twinmap.reads.queries", "events", (ours, (), None, None)) in newer._memo
+
+
+def test_only_the_most_recent_reads_are_remembered_for_the_next_version(crafted):
+    snap = snapshot.Snapshot(lambda: crafted, version=1)
+    for months in range(snapshot.MAX_ASKED + 5):
+        snap.ask(snapshot.Snapshot.expiring, PartnershipFilter(), TODAY, months)
+    asked = [args[2] for _, args in snap._asked]
+    assert asked == list(range(5, snapshot.MAX_ASKED + 5))

@@ -1,4 +1,4 @@
-"""Command line: ``python -m twinmap import|template|history|undo|export``.
+"""Command line: ``python -m twinmap serve|import|template|history|undo|export``.
 
 Uses the database that ``TWINMAP_DB`` names, as the app does. Exit codes: 0 done (or valid,
 with ``--dry-run``); 1 rejected or refused, nothing changed; 2 usage error.
@@ -31,6 +31,9 @@ from twinmap.views import report as printed
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m twinmap", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
+    srv = sub.add_parser("serve", help="run the app server (streamlit run app.py), ready: the first reads made "
+                                       "before it opens; streamlit's options follow")  # fmt: skip
+    srv.add_argument("options", nargs=argparse.REMAINDER, help="passed to streamlit run (--server.port 8501 ...)")
     imp = sub.add_parser("import", help="validate a CSV or .xlsx file and commit it as one batch")
     imp.add_argument("file", type=Path)
     imp.add_argument("--table", required=True, choices=sorted(TABLES))
@@ -100,6 +103,11 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Run one command; return the exit code. Problems are one line each, never a traceback."""
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["serve"]:  # Streamlit reads its own options (--server.port ...): not parsed here
+        from twinmap.ui import serve
+
+        return serve.main(argv[1:])
     args = _parser().parse_args(argv)
     if args.command == "template":
         sys.stdout.buffer.write(exporter.template(args.table))

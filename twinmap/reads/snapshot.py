@@ -24,6 +24,7 @@ from twinmap.reads import health, impact, lifecycle, queries, register
 from twinmap.reads.queries import PartnershipFilter
 
 MAX_ENTRIES = 256  # distinct reads kept per version (filters, languages...); the oldest used go first
+MAX_ASKED = 128  # the most recent distinct reads pages asked (every page as visitor and admin: ~50), made again ahead
 
 
 class Snapshot:
@@ -33,7 +34,34 @@ class Snapshot:
         self.connect, self.version = connect, version
         self._memo: OrderedDict[Hashable, Any] = OrderedDict()
         self._making: dict[Hashable, threading.Lock] = {}
+        self._asked: OrderedDict[tuple[Callable, tuple], None] = OrderedDict()
         self._lock = threading.Lock()
+
+    def ask(self, read: Callable[..., Any], *args: Any) -> Any:
+        """``read(self, *args)`` for a page, remembered so that the next version makes it ahead (:meth:`replay`)."""
+        with self._lock:
+            self._asked[(read, args)] = None
+            self._asked.move_to_end((read, args))
+            while len(self._asked) > MAX_ASKED:
+                self._asked.popitem(last=False)
+        return read(self, *args)
+
+    def replay(self, older: Snapshot, until: Callable[[], bool] = lambda: False) -> int:
+        """Make the reads pages last asked of ``older``, the most recent first, until ``until()``; how many.
+
+        After an import the first visitors would each wait for what they saw before, read afresh;
+        made here, in the background, they find it made, whatever their page, filter, language
+        or role: nothing lists the pages' reads a second time.
+        """
+        with older._lock:
+            calls = list(reversed(older._asked))
+        made = 0
+        for read, args in calls:
+            if until():
+                break
+            self.ask(read, *args)
+            made += 1
+        return made
 
     def memo(self, key: Hashable, make: Callable[[], Any]) -> Any:
         """The value kept under ``key``, made by ``make`` once (a second asker waits for the first)."""

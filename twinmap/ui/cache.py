@@ -95,9 +95,10 @@ def _store_version(path: str) -> int:
             return _last_version[path]
         raise _problems[path] from None
     _problems.pop(path, None)
-    if _last_version.get(path, version) < version:  # a commit since (here or elsewhere): not the first start
-        warm(path, version)
+    previous = _last_version.get(path, version)
     _last_version[path] = version
+    if previous < version:  # a commit since (here or elsewhere): not the first start
+        warm(path, previous, version)
     return version
 
 
@@ -137,19 +138,21 @@ _warmed: OrderedDict[tuple[str, int], threading.Thread] = OrderedDict()
 _warm_lock = threading.Lock()
 
 
-def warm(path: str, version: int) -> threading.Thread:
-    """Make, in the background, what the first visitor of the public pages would wait for at a new version.
+def warm(path: str, previous: int, version: int) -> threading.Thread:
+    """Make, in the background, what pages asked of version ``previous`` again for the new ``version``.
 
     At 50,000 partnerships the first overview, register, pipeline, tourism or network after an
-    import costs its visitor 1-3 s of reads and map rendering; started at the commit, most of it
+    import cost its visitor 1-3 s of reads and map rendering; started at the commit, most of it
     is made before anyone asks. A visitor who asks sooner waits for the same read rather than
-    making it twice (:meth:`Snapshot.memo`). Once per version.
+    making it twice (:meth:`Snapshot.memo`). Once per version; a newer version stops it.
     """
     snap = _snapshot_of(path, version)
+    with _snapshots_lock:
+        older = _snapshots.get((path, previous))
     with _warm_lock:
         thread = _warmed.get((path, version))
         if thread is None:
-            thread = _warmed[(path, version)] = threading.Thread(target=_warm_reads, args=(snap,),
+            thread = _warmed[(path, version)] = threading.Thread(target=_replay, args=(path, snap, older),
                                                                  name="twinmap-warm", daemon=True)  # fmt: skip
             while len(_warmed) > KEPT_VERSIONS:
                 _warmed.popitem(last=False)
@@ -157,19 +160,11 @@ def warm(path: str, version: int) -> threading.Thread:
     return thread
 
 
-def _warm_reads(snap: snapshots.Snapshot) -> None:
-    """The public pages' first reads, with the filter and reader a new visitor has (English, every home city)."""
-    f, today, tr, tiles = queries.PartnershipFilter(), config.today(), Translator(), config.get("TWINMAP_TILES")
+def _replay(path: str, snap: snapshots.Snapshot, older: snapshots.Snapshot | None) -> None:
+    if older is None:  # nothing was read of the previous version here (or it was dropped): visitors make theirs
+        return
     try:
-        snap.headline(f, today, tr.cal)
-        _partner_map(snap, f, today, tiles, tr)
-        snap.read(queries.upcoming_events, f, today, 8)
-        snap.expiring(f, today, 12)
-        snap.register_table(f, today, False)
-        snap.board(f, today)
-        snap.tourism_impact(f, "tourist_arrivals", today, 24)
-        homes = tuple(sorted(int(i) for i in snap.read(queries.home_cities)["id"]))
-        _network_map(snap, False, homes, tiles, tr)
+        snap.replay(older, until=lambda: _last_version.get(path, 0) > snap.version)
     except Exception:  # a busy or changed store: the visitor makes the read and sees why, as without warm-up
         _LOG.warning("twinmap: warming the reads of data version %s stopped", snap.version, exc_info=True)
 
@@ -196,12 +191,16 @@ def _shared(value: Any) -> Any:
     return value.copy(deep=False) if isinstance(value, pd.DataFrame) else value
 
 
-def _cached(query: Callable) -> Callable:
-    """Wrap a read function (first argument: the connection) in this run's snapshot."""
+def _cached(query: Callable, again: bool = True) -> Callable:
+    """Wrap a read function (first argument: the connection) in this run's snapshot.
+
+    ``again``: the next data version makes it ahead, as pages asked it (not a download's file).
+    """
 
     @functools.wraps(query)
     def read(*args: Any) -> Any:
-        return _shared(snapshot().read(query, *args))
+        snap = snapshot()
+        return _shared(snap.ask(snapshots.Snapshot.read, query, *args) if again else snap.read(query, *args))
 
     return read
 
@@ -212,7 +211,7 @@ def _composed(name: str) -> Callable:
 
     @functools.wraps(method)
     def read(*args: Any) -> Any:
-        return _shared(method(snapshot(), *args))
+        return _shared(snapshot().ask(method, *args))
 
     return read
 
@@ -238,15 +237,15 @@ finder_rank = _cached(finder.rank)
 grant_events = _cached(grant.held_events)
 contacts = _cached(queries.contacts)
 history = _cached(batches.history)
-table_frame = _cached(exporter.table_frame)
-workbook = _cached(exporter.workbook)
+table_frame = _cached(exporter.table_frame, again=False)
+workbook = _cached(exporter.workbook, again=False)
 kiosk_partners = _cached(public.partners)
 partner_events = _cached(public.partner_events)
 
 
 def partner_map(f: queries.PartnershipFilter, today: Any, tiles: str, tr: Translator) -> leaflet.Prepared:
     """The partner map of a filter, built and rendered once per data version, filter and reader (seconds at 50,000)."""
-    return _partner_map(snapshot(), f, today, tiles, tr)
+    return snapshot().ask(_partner_map, f, today, tiles, tr)
 
 
 def _partner_map(
@@ -280,7 +279,7 @@ def network_map(
     include_private: bool, home_ids: tuple[int, ...], tiles: str, tr: Translator, private_homes: tuple[int, ...] = ()
 ) -> Any:
     """The network map, built and rendered once per data version, homes and reader."""
-    return _network_map(snapshot(), include_private, home_ids, tiles, tr, private_homes)
+    return snapshot().ask(_network_map, include_private, home_ids, tiles, tr, private_homes)
 
 
 def _network_map(
@@ -307,8 +306,10 @@ partnership_ids = _composed("ids")
 
 def pair_names(f: queries.PartnershipFilter, today: Any, tr: Translator) -> dict:
     """Each partnership's "Home – Partner" label in the reader's script, by id (once per version and reader)."""
-    snap = snapshot()
+    return snapshot().ask(_pair_names, f, today, tr)
 
+
+def _pair_names(snap: snapshots.Snapshot, f: queries.PartnershipFilter, today: Any, tr: Translator) -> dict:
     def build() -> dict:
         frame = snap.partnerships(f, today)
         return dict(zip((int(i) for i in frame["id"]), labels.pair_labels(frame, tr), strict=True))
@@ -340,4 +341,4 @@ def _annual_report(con: duckdb.DuckDBPyConnection, f: queries.PartnershipFilter,
     return printed.annual(found, tr, list(homes), config.get("TWINMAP_PUBLISHER"))
 
 
-annual_report = _cached(_annual_report)
+annual_report = _cached(_annual_report, again=False)

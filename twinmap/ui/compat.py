@@ -9,6 +9,8 @@ Streamlit upgrade moves the internals used here.
 from __future__ import annotations
 
 import runpy
+from collections.abc import Callable
+from typing import Any
 
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
@@ -86,3 +88,21 @@ def as_main_script() -> None:
     ctx = get_script_run_ctx()
     if ctx is not None:
         ThreadState.update(active_script_hash=ctx.pages_manager.main_script_hash)
+
+
+def before_serving(prepare: Callable[[], object]) -> None:
+    """Have ``streamlit run`` call ``prepare`` once its options are read and before its server starts.
+
+    Options given on the command line (``--server.port``) are read by Streamlit's own command;
+    preparing earlier would read the configuration without them (Streamlit then warns that the
+    server section changed). ``tests/test_serve.py`` fails if a Streamlit upgrade stops calling it.
+    """
+    from streamlit.web import bootstrap
+
+    start = bootstrap.run
+
+    def run(*args: Any, **kwargs: Any) -> None:
+        prepare()
+        start(*args, **kwargs)
+
+    bootstrap.run = run

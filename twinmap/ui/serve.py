@@ -1,0 +1,105 @@
+"""Start the app server ready: its code imported and every page's first view made before it listens.
+
+``python -m twinmap serve [streamlit options]`` is ``streamlit run app.py`` with one step before:
+on a fresh server the first visitor of a page waited for every module of the app to be imported
+(about a second) and for the reads of the page (at 50,000 partnerships the overview, register
+and network cost 1-3 s each). Here each page is opened once, headless, as a visitor and as an
+administrator would open it first (Streamlit's own script runner, in this process), so what
+they read and render is made before the port opens: a load balancer or a browser meets a server
+that answers at once, and a health check that passes means ready, not only started. Nothing
+lists the pages' reads: a page that changes what it reads is still made ahead. A store that
+cannot be read now is no reason not to start: the pages say why, as before.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import pkgutil
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import twinmap
+from twinmap.store import auth
+from twinmap.ui import compat, pages
+from twinmap.views import kiosk
+
+APP = Path(__file__).resolve().parents[2] / "app.py"
+
+
+def import_everything() -> list[str]:
+    """Import every module of the package (and so what the pages draw with: plotly, folium, pyarrow)."""
+    names = [m.name for m in pkgutil.walk_packages(twinmap.__path__, "twinmap.") if not m.name.endswith("__main__")]
+    for name in names:
+        importlib.import_module(name)
+    return names
+
+
+# Who the pages are opened for: a visitor, and an administrator (staff who see every home city;
+# a user limited to some home cities reads their own, made when first asked).
+READERS = (None, auth.User("twinmap-serve", "admin"))
+PAGE_TIMEOUT = 600  # seconds one page may take at the largest size (the 50,000-partnership overview: ~4)
+
+
+def open_pages() -> list[str]:
+    """Open every page each reader may see, as their first visit would; the pages that failed, and why."""
+    quiet = logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context")
+    level = quiet.level
+    quiet.setLevel(logging.ERROR)  # "missing ScriptRunContext": the headless runner's own set-up, harmless
+    try:
+        if kiosk.enabled({}):  # a kiosk server (TWINMAP_KIOSK=1) shows nothing else
+            return _open_kiosk()
+        return [problem for user in READERS for problem in _open_as(user)] + _open_kiosk()
+    finally:
+        quiet.setLevel(level)
+
+
+def _open_as(user: auth.User | None) -> list[str]:
+    at = _headless()
+    at.session_state["user"] = user
+    at.run()
+    failed = []
+    for page in pages.PAGES:
+        if page.allowed(user):
+            at.switch_page(page.path).run()
+            failed += [f"{page.url}: {e.message}" for e in at.exception]
+    return failed
+
+
+def _open_kiosk() -> list[str]:
+    """The kiosk's first slide (its later slides read at their turn, as a rotation would)."""
+    at = _headless()
+    at.query_params["kiosk"] = "1"
+    at.run()
+    return [f"kiosk: {e.message}" for e in at.exception]
+
+
+def _headless() -> Any:
+    """A session of the app run by Streamlit's own headless script runner (its testing harness), in this process."""
+    from streamlit.testing.v1 import AppTest
+
+    return AppTest.from_file(str(APP), default_timeout=PAGE_TIMEOUT)
+
+
+def prepare() -> float:
+    """Import the app and open its pages once; the seconds it took."""
+    began = time.perf_counter()
+    import_everything()
+    for problem in open_pages():
+        print(f"twinmap: preparing {problem}", file=sys.stderr)  # the visitor will see it too; the server starts
+    return time.perf_counter() - began
+
+
+def main(options: list[str]) -> int:
+    """Streamlit's own ``streamlit run app.py [options]``, prepared once its options are read."""
+    from streamlit.web import cli
+
+    def announced() -> None:
+        print("twinmap: opening every page once before the server opens...", file=sys.stderr, flush=True)
+        print(f"twinmap: ready in {prepare():.1f} s", file=sys.stderr, flush=True)
+
+    compat.before_serving(announced)
+    sys.argv = ["streamlit", "run", str(APP), *options]
+    return cli.main()
