@@ -106,3 +106,19 @@ def before_serving(prepare: Callable[[], object]) -> None:
         start(*args, **kwargs)
 
     bootstrap.run = run
+
+
+def registered(component: Any) -> None:
+    """Make sure this server knows a custom component (the page asks for its files by name).
+
+    Streamlit registers a component when the module declaring it is imported inside a run of this
+    server; ``twinmap serve`` imports everything and opens the pages before the server exists, so
+    the running server would answer the map's frame with "not found" (a blank map).
+    """
+    from streamlit.runtime import Runtime
+
+    if not Runtime.exists():
+        return
+    registry = Runtime.instance().component_registry
+    if registry.get_component_path(component.name) is None:
+        registry.register_component(component)

@@ -20,6 +20,8 @@ import folium
 import streamlit as st
 import streamlit_folium as sf
 
+from twinmap.ui import compat
+
 
 @dataclass(frozen=True)
 class Prepared:
@@ -81,6 +83,7 @@ def show(prepared: Prepared, key: str, height: int, returned_objects: Iterable[s
     def _on_change() -> None:
         st.session_state[key] = st.session_state.get(hash_key, {})
 
+    compat.registered(sf._component_func)  # declared by a headless run before the server opened (serve)
     return sf._component_func(script=prepared.script, header=prepared.header, html=prepared.html, id=prepared.map_id,
                               key=hash_key, height=height, width=None, returned_objects=wanted, default=defaults,
                               zoom=None, center=None, feature_group=None, return_on_hover=False, layer_control=None,
