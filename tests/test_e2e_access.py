@@ -171,3 +171,32 @@ def test_no_country_outline_crosses_the_map_at_world_zoom(server, browser, where
     }""")
     assert widest[1] > 200 and widest[0] < 180, f"an outline edge spans {widest[0]:.0f} degrees of longitude"
     page.context.close()
+
+
+LABELS_OUTSIDE = """() => [...document.querySelectorAll(".js-plotly-plot")].flatMap((plot) => {
+    const box = plot.getBoundingClientRect();
+    return [...plot.querySelectorAll(".xtick text, .ytick text")].filter((t) => t.textContent.trim())
+        .map((t) => [t.textContent, t.getBoundingClientRect()])
+        .filter(([, r]) => r.left < box.left - 1 || r.right > box.right + 1)
+        .map(([text, r]) => `${text}: ${Math.round(r.left)}-${Math.round(r.right)} outside ${Math.round(box.left)}-${Math.round(box.right)}`);
+})"""
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_charts_axis_labels_are_drawn_whole_inside_the_chart(server, browser, lang, width):  # noqa: F811
+    page = browser.new_context(viewport={"width": width, "height": 900}).new_page()
+    charts = 0
+    for p in PUBLIC:
+        page.goto(f"{server}/{p.url}?lang={lang}")
+        _settled(page)
+        drawn = page.locator("[data-testid=stPlotlyChart]").count()  # Streamlit's frame of each chart, sent whole
+        if not drawn:
+            continue
+        page.wait_for_function(f"() => document.querySelectorAll('.js-plotly-plot .ytick text').length && "
+                               f"document.querySelectorAll('.js-plotly-plot').length >= {drawn}", timeout=30_000)  # fmt: skip
+        page.wait_for_timeout(300)  # plotly's second pass: the margins set from the measured labels
+        charts += drawn
+        assert page.evaluate(LABELS_OUTSIDE) == [], (p.url, "a label runs off its chart (cut where the chart ends)")
+    assert charts >= 3  # the overview's, the timeline's and the pipeline's at least
+    page.context.close()

@@ -91,6 +91,10 @@ _RTL_CSS = """<style>
    which there leaves its items squeezed over the page (a 390 px phone): a collapsed sidebar (no
    width) shows nothing. */
 [data-testid="stSidebar"] { overflow: hidden; }
+/* Plotly measures every label in a hidden element of the page's body before it sizes the margins;
+   right to left there, a label measured as running left into the chart was drawn running right,
+   off the chart (the Pipeline funnel's stage names clipped). Measured as drawn: whole. */
+#js-plotly-tester { direction: ltr; }
 </style>"""
 
 
