@@ -8,8 +8,10 @@ seconds from asking for a page until Streamlit's "script finished". The **floor*
 one-line Streamlit app measured the same way in the same run, so the figures can be read as
 multiples of what Streamlit costs on this machine today.
 
-- first answers: a fresh server for each page; its first visitor's answer (signed out, then
-  signed in as an admin on another fresh server: the sign-in itself is not counted);
+- first answers: a fresh server for each page, started as ``./dev app`` starts it (``python -m
+  twinmap serve``: every page opened once before the port opens; ``--plain``: a bare ``streamlit
+  run app.py``); its first visitor's answer (signed out, then signed in as an admin on another
+  fresh server: the sign-in itself is not counted), and the seconds until it was ready;
 - warm: three more visitors on that server (new sessions), the median;
 - ten sessions: ten visitors at once, each cycling overview, map, timeline and register
   ``--rounds`` times, p50 and p95; the floor's ten sessions ask for the bare app as often;
