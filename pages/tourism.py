@@ -45,7 +45,11 @@ label = _.term(reference.INDICATORS, indicator)
 if series.empty:
     st.info(_("No data for the chosen countries of origin. Choose other countries or tick all foreign visitors."))
 else:
-    widgets.chart(charts.tourism(series, signings, label, _), key="tourism_chart", alt=label)
+    fig = cache.built(
+        ("tourism_chart", int(city_id), indicator, tuple(origins), with_total, today, _),
+        lambda: charts.tourism(series, signings, label, _),
+    )  # a band per signing: slow to build
+    widgets.chart(fig, key="tourism_chart", alt=label)
 
 st.subheader(_("Did tourism from partner countries grow beyond the general trend?"))
 months = (
