@@ -31,6 +31,20 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def started(proc: subprocess.Popen, url: str, seconds: float = 120) -> None:
+    """Wait for the server's health check (the first start builds the store and opens every page), or fail."""
+    deadline = time.time() + seconds
+    while time.time() < deadline and proc.poll() is None:
+        try:
+            urllib.request.urlopen(f"{url}/_stcore/health", timeout=1)
+            return
+        except OSError:
+            time.sleep(0.3)
+    proc.kill()
+    out = proc.stdout.read() if proc.stdout else ""
+    pytest.fail(f"the app did not start: {(out.decode() if isinstance(out, bytes) else out)[-2000:]}")
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     port = _free_port()
@@ -53,16 +67,7 @@ def server(tmp_path_factory):
     ]
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 120  # the first start builds the store and opens every page
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(f"{url}/_stcore/health", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.3)
-    else:
-        proc.kill()
-        pytest.fail(f"the app did not start: {proc.stdout.read().decode()[-2000:]}")
+    started(proc, url)
     yield url
     proc.terminate()
     proc.wait(timeout=10)

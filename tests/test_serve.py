@@ -5,8 +5,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
-import urllib.request
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -16,7 +14,7 @@ from twinmap.ui import serve
 from twinmap.ui.pages import DASHBOARDS, PAGES
 
 from .conftest import ROOT, TODAY
-from .test_e2e import _free_port
+from .test_e2e import _free_port, started
 
 DASHBOARD_PAGES = [p for p in PAGES if p.group == DASHBOARDS]
 
@@ -51,15 +49,7 @@ def test_the_serve_command_answers_its_health_check_only_once_ready(tmp_path):
     cmd = [sys.executable, "-m", "twinmap", "serve", "--server.port", str(port), "--server.address", "127.0.0.1"]
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
-        deadline = time.time() + 120
-        while time.time() < deadline and proc.poll() is None:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.3)
-        else:
-            pytest.fail(f"the server did not open: {proc.stdout.read()[-2000:] if proc.poll() is not None else ''}")
+        started(proc, f"http://127.0.0.1:{port}")
         assert (tmp_path / "twinmap.duckdb").exists()  # built before the port opened
     finally:
         proc.terminate()
