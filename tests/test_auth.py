@@ -58,6 +58,18 @@ def test_the_first_admin_password_can_come_from_the_environment(con, monkeypatch
     assert auth.sign_in(con, "admin", "from the environment").role == "admin"
 
 
+def test_a_too_short_admin_password_in_the_environment_is_refused_in_the_log_not_on_every_page(
+    con, monkeypatch, caplog
+):
+    monkeypatch.setenv("TWINMAP_ADMIN_PASSWORD", "short")
+    password = auth.ensure_admin(con)  # the server still starts, with a one-time password as without the setting
+    assert "TWINMAP_ADMIN_PASSWORD was not used: it has 5 characters, a password has at least 10" in caplog.text
+    assert password and password in caplog.text and "short" not in caplog.text
+    assert auth.sign_in(con, "admin", password).role == "admin"
+    with pytest.raises(auth.AuthError, match="wrong"):
+        auth.sign_in(con, "admin", "short")
+
+
 def test_short_passwords_and_odd_names_are_refused(con):
     with pytest.raises(auth.AuthError, match="at least 10"):
         auth.create_user(con, "leila", "short", "editor")

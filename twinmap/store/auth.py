@@ -117,6 +117,10 @@ def ensure_admin(con: duckdb.DuckDBPyConnection) -> str | None:
     if con.cursor().execute("SELECT count(*) FROM users").fetchone()[0]:
         return None
     given = config.get("TWINMAP_ADMIN_PASSWORD")
+    if given and len(given) < MIN_PASSWORD:  # a bad setting must not stop every page: say so, make one up
+        log.error("twinmap: TWINMAP_ADMIN_PASSWORD was not used: it has %d characters, a password has at least %d",
+                  len(given), MIN_PASSWORD)  # fmt: skip
+        given = None
     password = given or secrets.token_urlsafe(12)
     try:
         create_user(con, "admin", password, "admin")
