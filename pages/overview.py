@@ -18,15 +18,16 @@ with left:
     fmap = cache.partner_map(f, today, config.get("TWINMAP_TILES"), _)
     leaflet.show(fmap, "overview_map", 380)
 with right:
-    widgets.chart(charts.status_bar(head.by_status, _), key="overview_status")
-widgets.titled_table(_("Next events"), tables.events_table(cache.upcoming_events(f, today, 8), _), "overview_events",
-                     always=True)  # fmt: skip
+    widgets.chart(cache.built(("status_bar", f, today, _), lambda: charts.status_bar(head.by_status, _)),
+                  key="overview_status")  # fmt: skip
+widgets.titled_table(_("Next events"), cache.upcoming_events(f, today, 8), "overview_events", always=True,
+                     build=lambda r: tables.events_table(r, _), memo=(f, today))  # fmt: skip
 annual.download(p)
 
 if not p.signed_in:
     expiring = cache.expiring(f, today, 12)
     widgets.titled_table(_("Agreements expiring within 12 months"), expiring, "overview_expiring",
-                         build=lambda r: tables.expiring_table(r, today, _))  # fmt: skip
+                         build=lambda r: tables.expiring_table(r, today, _), memo=(f, today))  # fmt: skip
     st.caption(_("Sign in to see how each partnership is doing, what is overdue and the tourism impact."))
     st.stop()
 
@@ -42,14 +43,15 @@ if len(weak):
 six, twelve = cache.expiring(f, today, 6), cache.expiring(f, today, 12)
 later = cache.built(("expiring_later", f, today), lambda: twelve[~twelve["id"].isin(six["id"])])
 widgets.titled_table(_("Agreements expiring within 6 months"), six, "overview_expiring_6",
-                     build=lambda r: tables.expiring_table(r, today, _))  # fmt: skip
+                     build=lambda r: tables.expiring_table(r, today, _), memo=(f, today))  # fmt: skip
 widgets.titled_table(_("Agreements expiring in 6 to 12 months"), later, "overview_expiring_12",
-                     build=lambda r: tables.expiring_table(r, today, _))  # fmt: skip
+                     build=lambda r: tables.expiring_table(r, today, _), memo=(f, today))  # fmt: skip
 follow = cache.follow_ups_of(own, today)
 widgets.titled_table(_("Overdue follow-up actions"), follow[follow["overdue"]], "overview_overdue",
-                     build=lambda r: tables.follow_ups_table(r, _))  # fmt: skip
+                     build=lambda r: tables.follow_ups_table(r, _), memo=(own, today))  # fmt: skip
 missed = cache.targets_of(own, today).query("state == 'missed'")
-widgets.titled_table(_("Targets missed"), missed, "overview_targets", build=lambda r: tables.targets_table(r, _))
+widgets.titled_table(_("Targets missed"), missed, "overview_targets", build=lambda r: tables.targets_table(r, _),
+                     memo=(own, today))  # fmt: skip
 
 st.subheader(_("Tourism from partner countries against the general trend"))
 result = cache.tourism_impact(f, "tourist_arrivals", today, 24)

@@ -8,7 +8,9 @@ Streamlit upgrade moves the internals used here.
 
 from __future__ import annotations
 
+import json
 import runpy
+import types
 from collections.abc import Callable
 from typing import Any
 
@@ -122,3 +124,37 @@ def registered(component: Any) -> None:
     registry = Runtime.instance().component_registry
     if registry.get_component_path(component.name) is None:
         registry.register_component(component)
+
+
+class Encoded(str):
+    """A component argument whose JSON is made once, where it is built (a map's two megabytes of script).
+
+    Streamlit escapes every argument of a custom component to JSON on every run; for the map that
+    was a tenth of a warm overview. :func:`args_encoded_once` lets Streamlit use this encoding.
+    """
+
+    def __new__(cls, text: str) -> Encoded:
+        """The text, with its JSON beside it."""
+        made = super().__new__(cls, text)
+        made.json = json.dumps(text)
+        return made
+
+
+def _dumps(obj: object, *args: Any, **kwargs: Any) -> str:
+    """``json.dumps`` as Streamlit calls it on a component's arguments, splicing in each :class:`Encoded` one.
+
+    The same text, byte for byte, as ``json.dumps`` (its separators, its escaping), so the element's
+    identity, computed from this text, does not change.
+    """
+    if args or kwargs or type(obj) is not dict or not any(type(v) is Encoded for v in obj.values()):
+        return json.dumps(obj, *args, **kwargs)
+    items = (f"{json.dumps(k)}: {v.json if type(v) is Encoded else json.dumps(v)}" for k, v in obj.items())
+    return "{" + ", ".join(items) + "}"
+
+
+def args_encoded_once() -> None:
+    """Have Streamlit's custom components take :class:`Encoded` arguments' JSON as made (idempotent)."""
+    from streamlit.components.v1 import custom_component
+
+    if getattr(custom_component.json, "dumps", None) is not _dumps:
+        custom_component.json = types.SimpleNamespace(**{**vars(json), "dumps": _dumps})

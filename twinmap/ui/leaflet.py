@@ -56,7 +56,7 @@ def prepare(fmap: folium.Map) -> Prepared:
     fmap.render()
     html, header = sf._get_html(fmap), sf._get_header(fmap)
     css, js = _links(fmap)
-    script = sf._get_map_string(fmap)
+    script = compat.Encoded(sf._get_map_string(fmap))  # escaped to JSON once, not on every run
     south_west, north_east = fmap.get_bounds()
     bounds = {"_southWest": {"lat": south_west[0], "lng": south_west[1]},
               "_northEast": {"lat": north_east[0], "lng": north_east[1]}}  # fmt: skip
@@ -84,6 +84,7 @@ def show(prepared: Prepared, key: str, height: int, returned_objects: Iterable[s
         st.session_state[key] = st.session_state.get(hash_key, {})
 
     compat.registered(sf._component_func)  # declared by a headless run before the server opened (serve)
+    compat.args_encoded_once()
     return sf._component_func(script=prepared.script, header=prepared.header, html=prepared.html, id=prepared.map_id,
                               key=hash_key, height=height, width=None, returned_objects=wanted, default=defaults,
                               zoom=None, center=None, feature_group=None, return_on_hover=False, layer_control=None,

@@ -49,12 +49,7 @@ def table_downloads(
     """
     tr = translator()
     make = build or (lambda rows: rows)
-    shown = make
-    if memo is not None and build is not None:
-
-        def shown(rows: pd.DataFrame) -> pd.DataFrame:
-            return cache.built(("first_rows", key, memo, tr), lambda: make(rows))
-
+    shown = _once_per_version(make, key, memo) if build is not None else make
     _first_rows(frame, key, shown, N_("The first {n} of {total} rows; the downloads hold them all."), **dataframe_args)
     left, right, _ = st.columns([1, 1, 4])
     icon = ":material/download:"
@@ -207,6 +202,18 @@ def card(pairs: list[tuple[str, str]]) -> None:
         st.markdown(f"**{md_escape(label)}:** {md_escape(tr.isolate(text))}")
 
 
+def _once_per_version(make: Callable[[pd.DataFrame], pd.DataFrame], key: str, memo: Hashable | None) -> Callable:
+    """``make`` as it runs on a table's first rows, kept for the data version when ``memo`` names what decides them.
+
+    Formatting a table's rows (dates in the reader's calendar, names, terms) is the same answer on
+    every warm run of every reader of one version; ``memo`` is what the page's widgets chose.
+    """
+    if memo is None:
+        return make
+    tr = translator()
+    return lambda rows: cache.built(("first_rows", key, memo, tr), lambda: make(rows))
+
+
 def titled_table(
     title: str,
     frame: pd.DataFrame,
@@ -214,21 +221,28 @@ def titled_table(
     always: bool = False,
     build: Callable[[pd.DataFrame], pd.DataFrame] | None = None,
     total: int | None = None,
+    memo: Hashable | None = None,
 ) -> None:
     """A table under its heading (its first rows, see :func:`table_downloads`); an empty one is left out.
 
     ``total``: how many rows there are when ``frame`` holds only the first of them (an import preview).
+    ``memo``: as for :func:`table_downloads`.
     """
     if always or len(frame):
         st.subheader(title)
-        first_rows(frame, key, build, total)
+        first_rows(frame, key, build, total, memo)
 
 
 def first_rows(
-    frame: pd.DataFrame, key: str, build: Callable[[pd.DataFrame], pd.DataFrame] | None = None, total: int | None = None
+    frame: pd.DataFrame,
+    key: str,
+    build: Callable[[pd.DataFrame], pd.DataFrame] | None = None,
+    total: int | None = None,
+    memo: Hashable | None = None,
 ) -> None:
     """A table's first rows, and a note saying how many there are."""
-    _first_rows(frame, key, build or (lambda rows: rows), N_("The first {n} of {total} rows."), total=total)
+    make = _once_per_version(build, key, memo) if build is not None else (lambda rows: rows)
+    _first_rows(frame, key, make, N_("The first {n} of {total} rows."), total=total)
 
 
 def _first_rows(
