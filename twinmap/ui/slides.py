@@ -85,10 +85,13 @@ def upcoming(tr: Translator, today: dt.date) -> None:
 
 def growth(tr: Translator, today: dt.date) -> None:
     """The network growing year by year as agreements were signed."""
-    frame = public.growth(cache.kiosk_partners(today), today, tr.cal)
     st.title(tr("Our network, year by year"))
-    st.plotly_chart(charts.growth(frame, tr, KIOSK_FONT_PX), key="kiosk_growth", theme=None,
-                    config={"staticPlot": True})  # fmt: skip
+
+    def make() -> object:
+        return charts.growth(public.growth(cache.kiosk_partners(today), today, tr.cal), tr, KIOSK_FONT_PX)
+
+    fig = cache.built(("kiosk_growth", today, tr), make)  # every kiosk shows the same: counted once per data version
+    st.plotly_chart(fig, key="kiosk_growth", theme=None, config={"staticPlot": True})
 
 
 def partner_map(tr: Translator, today: dt.date, index: int) -> None:
