@@ -1,12 +1,16 @@
 """The partner map at 1,000 / 10,000 / 50,000 partnerships beside a naive folium build, in one run.
 
-    python bench/bench_map.py [--sizes 1000,10000,50000] [--naive-max 50000]
+    python bench/bench_map.py [--sizes 1000,10000,50000] [--naive-max 50000] [--app-db STORE --app-visits 8]
 
 For each size both maps are built from the same rows (bench/generate.py's cities and
 partnerships) and drawn in headless Chromium from a local server with the same offline
 Leaflet. The naive build is what folium's documentation suggests: one ``folium.Marker`` with a
 popup and one ``folium.PolyLine`` per partnership. Printed: server build time, HTML bytes and
 time from navigation until drawn, for both, and their ratios.
+
+With ``--app-db`` the app itself is started on (a copy of) that store as ``./dev app`` starts it,
+and the Map page is opened ``--app-visits`` times, each by a new visitor (a fresh browser
+profile: nothing cached), timed from navigation until the map's frame has drawn its outlines.
 """
 
 from __future__ import annotations
@@ -15,6 +19,8 @@ import argparse
 import contextlib
 import functools
 import http.server
+import shutil
+import statistics
 import sys
 import tempfile
 import threading
@@ -147,10 +153,37 @@ def _s(seconds: float | None) -> str:
     return f"{seconds:.2f} s" if seconds is not None else "not drawn within 300 s"
 
 
+APP_DRAWN = "[data-outlines=drawn]"
+
+
+def in_the_app(browser, store: Path, visits: int, folder: Path) -> None:
+    """The Map page of the running app, new visitor after new visitor, on a warm server; print the figures."""
+    import bench_sessions
+
+    copy = folder / "app.duckdb"
+    shutil.copyfile(store, copy)
+    seconds = []
+    with bench_sessions.Server(ROOT / "app.py", copy) as server:
+        for i in range(visits + 1):  # the first warms the browser itself; the server is ready already
+            context = browser.new_context(viewport={"width": 1400, "height": 1000})
+            page = context.new_page()
+            start = time.perf_counter()
+            page.goto(f"{server.url}/map", wait_until="commit")
+            page.frame_locator("iframe").first.locator(APP_DRAWN).first.wait_for(state="attached", timeout=120_000)
+            if i:
+                seconds.append(time.perf_counter() - start)
+            context.close()
+        print(f"map_app_ready: {server.ready:.1f} s (the server's health check answered)")
+    print(f"map_app_drawn_median: {statistics.median(seconds):.2f} s ({visits} new visitors, navigation to drawn)")
+    print(f"map_app_drawn_range: {min(seconds):.2f} s to {max(seconds):.2f} s")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000,50000")
     parser.add_argument("--naive-max", type=int, default=50_000, help="largest size also built the naive way")
+    parser.add_argument("--app-db", type=Path, help="also time the app's Map page on this store (copied)")
+    parser.add_argument("--app-visits", type=int, default=8)
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -158,8 +191,10 @@ def main() -> None:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         (Path(tmp) / "warm.html").write_text(maps.to_html(maps.base_map("none")), encoding="utf-8")
         drawn_seconds(browser, f"{base}/warm.html", "() => document.readyState === 'complete'")  # browser start-up
-        for n in (int(s) for s in args.sizes.split(",")):
+        for n in (int(s) for s in args.sizes.split(",") if s):
             measure(n, Path(tmp), base, browser, n <= args.naive_max)
+        if args.app_db:
+            in_the_app(browser, args.app_db, args.app_visits, Path(tmp))
         browser.close()
 
 

@@ -45,11 +45,13 @@ def test_the_generator_is_deterministic_real_and_skewed_like_the_twinning_networ
         assert len(pd.read_csv(first[table], keep_default_na=False)) == n, table
 
 
-def test_the_map_benchmark_draws_both_builds_in_chromium():
-    lines = _bench("bench_map.py", "--sizes", "300", "--naive-max", "300")
+def test_the_map_benchmark_draws_both_builds_and_the_apps_map_page_in_chromium(shipped_db):
+    lines = _bench("bench_map.py", "--sizes", "300", "--naive-max", "300", "--app-db", str(shipped_db),
+                   "--app-visits", "1")  # fmt: skip
     figures = dict(ln.split(": ", 1) for ln in lines)
     assert "s" in figures["map_300_ours_drawn"] and "not drawn" not in figures["map_300_naive_drawn"]
     assert float(figures["map_300_bytes_ratio"].split()[0]) > 5
+    assert figures["map_app_drawn_median"].startswith(figures["map_app_drawn_range"].split()[0])  # one visit
 
 
 @pytest.mark.parametrize(("script", "args"), [
