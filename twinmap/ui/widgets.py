@@ -49,7 +49,7 @@ def table_downloads(
     """
     tr = translator()
     make = build or (lambda rows: rows)
-    shown = _once_per_version(make, key, memo) if build is not None else make
+    shown = _once_per_version(build, key, memo)
     _first_rows(frame, key, shown, N_("The first {n} of {total} rows; the downloads hold them all."), **dataframe_args)
     left, right, _ = st.columns([1, 1, 4])
     icon = ":material/download:"
@@ -202,16 +202,21 @@ def card(pairs: list[tuple[str, str]]) -> None:
         st.markdown(f"**{md_escape(label)}:** {md_escape(tr.isolate(text))}")
 
 
-def _once_per_version(make: Callable[[pd.DataFrame], pd.DataFrame], key: str, memo: Hashable | None) -> Callable:
-    """``make`` as it runs on a table's first rows, kept for the data version when ``memo`` names what decides them.
+def _once_per_version(
+    build: Callable[[pd.DataFrame], pd.DataFrame] | None, key: str, memo: Hashable | None
+) -> Callable:
+    """``build`` as it runs on a table's first rows, kept for the data version when ``memo`` names what decides them.
 
     Formatting a table's rows (dates in the reader's calendar, names, terms) is the same answer on
     every warm run of every reader of one version; ``memo`` is what the page's widgets chose.
+    No ``build``: the rows as they are.
     """
+    if build is None:
+        return lambda rows: rows
     if memo is None:
-        return make
+        return build
     tr = translator()
-    return lambda rows: cache.built(("first_rows", key, memo, tr), lambda: make(rows))
+    return lambda rows: cache.built(("first_rows", key, memo, tr), lambda: build(rows))
 
 
 def titled_table(
@@ -241,8 +246,7 @@ def first_rows(
     memo: Hashable | None = None,
 ) -> None:
     """A table's first rows, and a note saying how many there are."""
-    make = _once_per_version(build, key, memo) if build is not None else (lambda rows: rows)
-    _first_rows(frame, key, make, N_("The first {n} of {total} rows."), total=total)
+    _first_rows(frame, key, _once_per_version(build, key, memo), N_("The first {n} of {total} rows."), total=total)
 
 
 def _first_rows(
