@@ -20,6 +20,7 @@ if kiosk.enabled(st.query_params):
 
 with contextlib.suppress(*widgets.STORE_ERRORS):  # the store unavailable: the page below says so
     session.adopt_directory_user()  # a person the directory signed in (single sign-on) is this session's user
+    session.check_reader()  # the store says who the user is now: removed, signed out elsewhere, a new role
 
 if "lang" not in st.session_state:  # first run of a session: the URL may choose (?lang=fa)
     st.session_state.lang = st.query_params.get("lang") if st.query_params.get("lang") in i18n.LANGUAGES else "en"
@@ -54,6 +55,7 @@ menu[next(iter(menu))] += [home, *closed]
 page = st.navigation(menu, expanded=True)  # every page in view: staff pages are not hidden behind "View more"
 
 try:
+    session.signed_out_notice()
     widgets.pick_home_cities(st.sidebar)
     widgets.stale_warning()
     page.run()

@@ -20,6 +20,13 @@ if current:
         st.caption(labels.md_escape(_("You change the data of {cities} only.", cities=cities)))
     if st.button(_("Sign out"), key="account_sign_out"):
         session.sign_out()
+    st.caption(
+        _(
+            "Signing out ends every session of yours: other tabs, devices and servers. "
+            "A session idle for {minutes} minutes ends by itself.",
+            minutes=_.number(session.idle_minutes()),
+        )
+    )
     st.stop()
 
 st.title(_("Sign in"))

@@ -12,7 +12,6 @@ today = p.today
 f = p.filter
 partners = cache.partnerships(f, today)
 names = cache.pair_names(f, today, _)
-ids = cache.partnership_ids(f, today)
 
 st.title(_("Missions and follow-ups"))
 follow = cache.follow_ups_of(f.own(), today)  # a user limited to some home cities: theirs
@@ -20,9 +19,7 @@ overdue = follow[follow["overdue"]]
 m = st.columns(3)
 m[0].metric(_("Open actions"), _.number(int((follow["status"].isin(reference.FOLLOW_UP_OPEN)).sum())))
 m[1].metric(_("Overdue"), _.number(len(overdue)))
-trips = cache.missions()
-own = cache.partnership_ids(f.own(), today)
-trips = trips[trips["partnership_id"].isna() | trips["partnership_id"].isin(own)]  # none of a hidden stage
+trips = cache.missions(cache.partnership_ids(f.own(), today), True)  # theirs, and the unit's own trips
 m[2].metric(_("Missions this year"), _.number(int((trips["starts_on"].dt.year == today.year).sum())))
 
 only_open = st.toggle(_("Open actions only"), value=True, key="missions_open_only")

@@ -30,7 +30,7 @@ with st.sidebar:
     start, end, _all = widgets.year_range(_("Years"), first, today.year + 2,
                                           (max(first, today.year - 12), today.year + 1), "timeline_years")  # fmt: skip
 
-f = dataclasses.replace(base, partnership_ids=tuple(chosen))
+f = dataclasses.replace(base, partnership_ids=tuple(chosen) or None)  # none chosen: all of them
 partners = cache.partnerships(f, today)
 events = cache.events(f, tuple(kinds), start, end)
 

@@ -41,7 +41,7 @@ with right, st.form("users_change"):
                              help=_("An editor limited to home cities changes only their data and reads only their "
                                     "private data. Admins are never limited."))  # fmt: skip
     actions = {"role": _("Set role"), "homes": _("Set home cities"), "password": _("New password"),
-               "delete": _("Delete")}  # fmt: skip
+               "sign_out": _("Sign out everywhere"), "delete": _("Delete")}  # fmt: skip
     action = st.radio(_("Action"), list(actions), format_func=actions.get, horizontal=True, key="users_action")
     if st.form_submit_button(_("Apply")):
         try:
@@ -57,6 +57,9 @@ with right, st.form("users_change"):
                 auth.set_password(con, who, password)
                 shown = {"name": labels.md_escape(who), "password": labels.md_escape(password)}
                 st.success(_("New password for {name}, shown only now: {password}", **shown))
+            elif action == "sign_out":
+                auth.end_sessions(con, who)
+                st.success(_("Every session of {name} ends now, on every server.", name=labels.md_escape(who)))
             else:
                 auth.delete_user(con, who, by=p.user.name)
                 st.success(_("Deleted {name}.", name=who))

@@ -150,3 +150,15 @@ def test_publish_writes_a_data_package_of_the_public_data(cli, tmp_path):
     descriptor = json.loads((tmp_path / "open" / "datapackage.json").read_text(encoding="utf-8"))
     assert "Lankaran" not in (tmp_path / "open" / "partnerships.csv").read_text(encoding="utf-8")  # a candidate
     assert [r["name"] for r in descriptor["resources"]] == ["cities", "partnerships", "events", "ties", "partners"]
+
+
+def test_a_name_typed_at_the_sign_in_form_is_shown_not_obeyed_by_the_terminal(cli):
+    from twinmap.store import auth, db
+
+    con = db.connect(cli.db)
+    with pytest.raises(auth.AuthError):
+        auth.sign_in(con, "\x1b]0;owned\x07\x1b[2Jmallory\u202e", "whatever-password")
+    con.close()
+    out = cli("sign-ins").stdout
+    assert "\x1b" not in out and "\x07" not in out and "\u202e" not in out
+    assert "\\x1b]0;owned\\x07\\x1b[2Jmallory\\u202e" in out

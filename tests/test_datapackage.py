@@ -85,3 +85,18 @@ def test_frictionless_validates_the_package_as_a_portal_would(package, tmp_path)
     problems = [(t["name"], e["message"]) for t in found["tasks"] for e in t["errors"]]
     assert found["valid"] and done.returncode == 0, problems
     assert {t["name"] for t in found["tasks"]} >= {"partnerships", "cities", "events", "ties"}
+
+
+def test_text_a_spreadsheet_would_run_is_published_as_text(crafted):
+    rows = b"home_city,home_country,partner_city,partner_country,kind,title,starts_on,venue,status\n"
+    rows += b'Alpha,IR,Gamma,RU,festival,"=HYPERLINK(""http://x"",""y"")",2026-09-01,+1+1,held\n'
+    rows += b"Alpha,IR,Gamma,RU,festival,@SUM(A1:A9),2026-09-02,-2+3,held\n"
+    batches.commit(crafted, importer.plan_import(crafted, rows, "formulas.csv", "events"), "test")
+    package = datapackage.files(opendata.tables(crafted), CREATED, "CC-BY-4.0", "Alpha Municipality")
+    events = {r["title"]: r for r in _rows(package, "events")}
+    assert '\'=HYPERLINK("http://x","y")' in events and "'@SUM(A1:A9)" in events
+    assert events["'@SUM(A1:A9)"]["venue"] == "'-2+3"
+    for name in ("cities", "partnerships", "events", "ties"):
+        for row in _rows(package, name):
+            assert not [v for v in row.values() if v[:1] in ("=", "+", "@")], (name, row)
+    assert "leading apostrophe" in json.loads(package["datapackage.json"])["description"]

@@ -187,15 +187,15 @@ def test_every_page_speaks_the_readers_digits_calendar_and_words(app_env, lang):
     column of raw numbers. Data typed by staff (names, titles, e-mails, phones) is allowed as typed."""
     from streamlit.testing.v1 import AppTest
 
-    from twinmap.store import auth
     from twinmap.ui import pages
 
     from .conftest import ROOT
+    from .support import stored_user
 
     allowed = _allowed(app_env, lang)
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
     at.query_params["lang"] = lang
-    at.session_state["user"] = auth.User("admin", "admin")
+    at.session_state["user"] = stored_user("admin", "admin")
     at.run()
     problems = {}
     for page in pages.PAGES:

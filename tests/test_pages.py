@@ -10,6 +10,7 @@ from twinmap.store import auth
 from twinmap.ui.pages import KIOSK, PAGES, ROLES
 
 from .conftest import ROOT
+from .support import session_user, stored_user
 
 
 def _app(page: str | None = None, lang: str | None = None) -> AppTest:
@@ -140,10 +141,8 @@ def test_tourism_compares_before_and_after_signing(crafted_env):
 
 
 def _as(role: str | None) -> AppTest:
-    from twinmap.store import auth
-
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.session_state["user"] = auth.User("leila", role) if role else None
+    at.session_state["user"] = session_user(role)
     at.run()
     return at
 
@@ -326,7 +325,7 @@ def _beta_clerk(crafted_env) -> AppTest:
     (beta,) = con.execute("SELECT id FROM cities WHERE name = 'Beta'").fetchone()
     con.close()
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.session_state["user"] = auth.User("clerk", "editor", homes=(beta,))
+    at.session_state["user"] = stored_user("clerk", "editor", homes=(beta,))
     at.run()
     return at
 

@@ -4,15 +4,14 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from .conftest import ROOT
+from .support import session_user
 
 pytestmark = pytest.mark.both_backends  # every test here runs on a DuckDB file and on PostgreSQL
 
 
 def _as(role: str | None, page: str) -> AppTest:
-    from twinmap.store import auth
-
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
-    at.session_state["user"] = auth.User("leila", role) if role else None
+    at.session_state["user"] = session_user(role)
     at.run()
     at.switch_page(page).run()
     assert not at.exception, [e.value for e in at.exception]

@@ -9,11 +9,11 @@ import sys
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from twinmap.store import auth
 from twinmap.ui import serve
 from twinmap.ui.pages import DASHBOARDS, PAGES
 
 from .conftest import ROOT, TODAY
+from .support import session_user
 from .test_e2e import _free_port, started
 
 DASHBOARD_PAGES = [p for p in PAGES if p.group == DASHBOARDS]
@@ -29,12 +29,13 @@ def _made(snap) -> set:
 def test_after_prepare_a_dashboards_first_visitor_waits_for_no_read(crafted_env, page, role):
     from twinmap.ui import cache
 
+    reader = session_user(role)  # made in the store before the server prepares its pages
     cache.clear_reads()
     serve.open_pages()
     snap = cache._snapshot_of(cache.config.db_target(), cache.data_version())
     before = _made(snap)
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.session_state["user"] = auth.User("leila", role) if role else None
+    at.session_state["user"] = reader
     at.run()
     at.switch_page(page.path).run()
     assert not at.exception, [e.value for e in at.exception]

@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 
 from twinmap.core import config, files, mail
-from twinmap.core.text import quoted
+from twinmap.core.text import printable, quoted
 from twinmap.ingest import batches, exporter, importer, mapping, readers, seed
 from twinmap.ingest.specs import TABLES
 from twinmap.reads import digest, opendata, queries, report
@@ -101,6 +101,20 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _Printable:
+    """A text stream that writes what people typed (names, titles, file names) as text a terminal only shows."""
+
+    def __init__(self, stream: object) -> None:
+        self._stream = getattr(stream, "_stream", stream)  # never wrapped twice
+
+    def write(self, text: str) -> int:
+        """Write ``text`` with its control characters made visible."""
+        return self._stream.write(printable(text))
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._stream, name)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run one command; return the exit code. Problems are one line each, never a traceback."""
     argv = sys.argv[1:] if argv is None else argv
@@ -108,7 +122,16 @@ def main(argv: list[str] | None = None) -> int:
         from twinmap.ui import serve
 
         return serve.main(argv[1:])
-    args = _parser().parse_args(argv)
+    streams = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _Printable(sys.stdout), _Printable(sys.stderr)  # typed text never drives the terminal
+    try:
+        return _run(_parser().parse_args(argv))
+    finally:
+        sys.stdout, sys.stderr = streams
+
+
+def _run(args: argparse.Namespace) -> int:
+    """The command ``args`` names, on the configured store."""
     if args.command == "template":
         sys.stdout.buffer.write(exporter.template(args.table))
         return 0

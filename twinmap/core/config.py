@@ -54,6 +54,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("TWINMAP_KIOSK_LANG", "en", "Kiosk language when the URL does not say: en, ru or fa."),
     Setting("TWINMAP_KIOSK_SECONDS", "20", "Seconds each kiosk slide stays on screen (2-600)."),
     Setting(
+        "TWINMAP_IDLE_MINUTES",
+        "120",
+        "Minutes a signed-in session may stay idle (no click, no page) before it is signed out; 0 = never.",
+    ),
+    Setting(
         "TWINMAP_SIGN_IN_DAYS",
         "365",
         "Days the sign-in audit (sign-ins, failed attempts, lockouts) is kept; older lines are deleted.",

@@ -87,3 +87,22 @@ def quoted(value: object) -> str:
     """
     text = "".join(ch if unicodedata.category(ch) != "Cc" else repr(ch)[1:-1] for ch in str(value))
     return f"'{text}'"
+
+
+# What a terminal obeys rather than shows: control characters (escape sequences clear a screen or
+# retitle a window) and the bidirectional overrides that reorder a line as it is displayed.
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def printable(text: str) -> str:
+    """Text for a terminal: every control character but line breaks and tabs, and every bidi override, made visible.
+
+    Names typed at a sign-in form or in an imported file reach the command line's tables; an
+    escape sequence among them must show as its escape code, never act.
+    """
+    return "".join(
+        (repr(ch)[1:-1] if ch not in _BIDI_CONTROLS else f"\\u{ord(ch):04x}")
+        if (unicodedata.category(ch) == "Cc" and ch not in "\n\t") or ch in _BIDI_CONTROLS
+        else ch
+        for ch in text
+    )

@@ -34,6 +34,7 @@ from twinmap.store.auth import User
 
 OUTSIDE = N_("{city} is outside your home cities: {homes}")
 MAY_NOT_WRITE = N_("{user} may not change data (role: {role})")
+NO_LONGER = N_("{user} is no longer a user here, or was signed out: sign in again; nothing was changed")
 
 
 class OutsideScope(Explained):
@@ -58,22 +59,23 @@ Writer = User | str | None  # whose rights a write uses: a signed-in user, a use
 def fence(cur: duckdb.DuckDBPyConnection, writer: Writer) -> Fence | None:
     """The limits of ``writer``; None when not limited.
 
-    The store's users table decides (role and home cities as they are now); a signed-in user
-    the store no longer holds keeps what their session says. None, or a name that is no user
-    (the command line without ``--as``, the shipped data), is not limited.
+    The store's users table decides (role and home cities as they are now). A signed-in user
+    the store no longer holds, or whose sessions were ended since they signed in (signed out
+    elsewhere, a new password), writes nothing. None, or a name that is no user (the command
+    line without ``--as``, the shipped data), is not limited.
     """
     if writer is None:
         return None
     name = writer.name if isinstance(writer, User) else writer
-    found = cur.execute("SELECT role FROM users WHERE name = ?", [name]).fetchone()
-    if found is not None:
-        role = found[0]
-        homes = {int(i) for (i,) in cur.execute("SELECT city_id FROM user_home_cities WHERE user_name = ?", [name])
-                 .fetchall()}  # fmt: skip
-    elif isinstance(writer, User):
-        role, homes = writer.role, set(writer.homes)
-    else:
+    found = cur.execute("SELECT role, coalesce(epoch, 0) FROM users WHERE name = ?", [name]).fetchone()
+    signed_in = isinstance(writer, User)
+    if signed_in and (found is None or int(found[1]) != writer.epoch):
+        return Fence(name, frozenset(), frozenset(), "", {}, (NO_LONGER, {"user": name}))
+    if found is None:
         return None
+    role = found[0]
+    homes = {int(i) for (i,) in cur.execute("SELECT city_id FROM user_home_cities WHERE user_name = ?", [name])
+             .fetchall()}  # fmt: skip
     if role == "viewer":
         return Fence(name, frozenset(), frozenset(), "", {}, (MAY_NOT_WRITE, {"user": name, "role": role}))
     if role == "admin" or not homes:

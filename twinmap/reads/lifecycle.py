@@ -1,6 +1,9 @@
 """Reads of the lifecycle: stage history, missions, follow-up actions and indicator targets.
 
 Everything here is internal work of the international unit: callers decide who may see it.
+Every read takes the partnerships it is limited to as ``partnership_ids``: ``None`` means every
+partnership (the digest, an admin's command line), a tuple means exactly those, and an empty
+tuple means none at all. A filter that matched nothing is never read as "no filter".
 Dates of a period (a target "for 2025", an action "due in Esfand 1404") end on the last day of
 that period in its own calendar, worked out once per distinct (date, precision).
 """
@@ -18,6 +21,16 @@ from twinmap.reads.queries import PartnershipFilter, partnerships
 _NAMES = """JOIN partnerships p ON p.id = t.partnership_id
 JOIN city_names h ON h.id = p.home_city_id JOIN city_names c ON c.id = p.partner_city_id"""
 
+Ids = tuple[int, ...] | None  # the partnerships a read is limited to: None = all, () = none
+
+# Limits a read to the given partnerships (a semi-join: 50,000 ids cost a hash, not a list scan each row).
+_ONLY = "($all OR {column} IN (SELECT unnest($ids::INTEGER[])))"
+
+
+def _only(partnership_ids: Ids) -> dict:
+    """The bound values of :data:`_ONLY`: every partnership for None, exactly the ids given otherwise."""
+    return {"all": partnership_ids is None, "ids": [int(i) for i in partnership_ids or ()]}
+
 
 def period_ends(starts: pd.Series, precisions: pd.Series) -> pd.Series:
     """Last day of each (start, precision) period, computed once per distinct pair."""
@@ -32,14 +45,21 @@ def period_ends(starts: pd.Series, precisions: pd.Series) -> pd.Series:
     return pd.Series(out, index=starts.index, dtype="object")
 
 
-def stages(con: duckdb.DuckDBPyConnection, partnership_ids: tuple[int, ...] = ()) -> pd.DataFrame:
-    """Stage history (all partnerships, or the ones given), oldest first."""
-    sql = f"""SELECT t.id, t.partnership_id, t.status, t.entered_on, t.entered_precision, t.note, t.source,
-                     h.name AS home_name, c.name AS partner_name
+def stages(con: duckdb.DuckDBPyConnection, partnership_ids: Ids = None, private: bool = True) -> pd.DataFrame:
+    """Stage history of the partnerships given, oldest first.
+
+    ``private`` False is what a reader who may not see private data gets (a viewer, or staff of
+    another home city): the stages after talks only, without their internal notes. The talks
+    before an agreement, and what staff noted on them, are private like the partnership in talks.
+    """
+    sql = f"""SELECT t.id, t.partnership_id, t.status, t.entered_on, t.entered_precision,
+                     CASE WHEN $private THEN t.note END AS note, t.source, h.name AS home_name, c.name AS partner_name
               FROM stages t {_NAMES}
-              WHERE len($ids::INTEGER[]) = 0 OR list_contains($ids::INTEGER[], t.partnership_id)
+              WHERE {_ONLY.format(column="t.partnership_id")}
+                AND ($private OR NOT list_contains($hidden::VARCHAR[], t.status))
               ORDER BY t.partnership_id, t.entered_on, t.id"""
-    return con.cursor().execute(sql, {"ids": list(partnership_ids)}).df()
+    params = {**_only(partnership_ids), "private": private, "hidden": sorted(reference.PRIVATE_STATUSES)}
+    return con.cursor().execute(sql, params).df()
 
 
 def board(con: duckdb.DuckDBPyConnection, f: PartnershipFilter, today: dt.date,
@@ -61,27 +81,31 @@ def board(con: duckdb.DuckDBPyConnection, f: PartnershipFilter, today: dt.date,
     return out
 
 
-def missions(con: duckdb.DuckDBPyConnection, partnership_ids: tuple[int, ...] = ()) -> pd.DataFrame:
-    """Official trips, newest first, with the partnership they serve (if any)."""
-    sql = """SELECT m.id, m.title, d.name AS destination, d.country_code AS destination_country, m.starts_on,
+def missions(con: duckdb.DuckDBPyConnection, partnership_ids: Ids = None, unattached: bool = False) -> pd.DataFrame:
+    """Official trips, newest first, with the partnership they serve (if any).
+
+    With ``partnership_ids``, the trips made for those partnerships, and with ``unattached`` also
+    the trips made for no partnership (the unit's own, which every signed-in reader sees).
+    """
+    sql = f"""SELECT m.id, m.title, d.name AS destination, d.country_code AS destination_country, m.starts_on,
                     m.starts_precision, m.ends_on, m.ends_precision, m.travellers, m.purpose, m.outcomes,
                     m.status, m.partnership_id, h.name AS home_name, c.name AS partner_name
              FROM missions m JOIN city_names d ON d.id = m.destination_city_id
              LEFT JOIN partnerships p ON p.id = m.partnership_id
              LEFT JOIN city_names h ON h.id = p.home_city_id LEFT JOIN city_names c ON c.id = p.partner_city_id
-             WHERE len($ids::INTEGER[]) = 0 OR list_contains($ids::INTEGER[], m.partnership_id)
+             WHERE {_ONLY.format(column="m.partnership_id")} OR ($unattached AND m.partnership_id IS NULL)
              ORDER BY m.starts_on DESC, m.id"""
-    return con.cursor().execute(sql, {"ids": list(partnership_ids)}).df()
+    return con.cursor().execute(sql, {**_only(partnership_ids), "unattached": unattached}).df()
 
 
-def follow_ups(con: duckdb.DuckDBPyConnection, today: dt.date, partnership_ids: tuple[int, ...] = ()) -> pd.DataFrame:
+def follow_ups(con: duckdb.DuckDBPyConnection, today: dt.date, partnership_ids: Ids = None) -> pd.DataFrame:
     """Follow-up actions with their due period's last day, whether overdue, and whether done on time."""
     sql = f"""SELECT t.id, t.partnership_id, t.action, t.owner, t.due_on, t.due_precision, t.status, t.done_on,
                      t.done_precision, t.notes, h.name AS home_name, c.name AS partner_name
               FROM follow_ups t {_NAMES}
-              WHERE len($ids::INTEGER[]) = 0 OR list_contains($ids::INTEGER[], t.partnership_id)
+              WHERE {_ONLY.format(column="t.partnership_id")}
               ORDER BY t.due_on, t.id"""
-    frame = con.cursor().execute(sql, {"ids": list(partnership_ids)}).df()
+    frame = con.cursor().execute(sql, _only(partnership_ids)).df()
     frame["due_end"] = period_ends(frame["due_on"], frame["due_precision"])
     done = period_ends(frame["done_on"], frame["done_precision"])
     is_open, is_done = frame["status"].isin(reference.FOLLOW_UP_OPEN), frame["status"].isin(reference.FOLLOW_UP_DONE)
@@ -94,7 +118,7 @@ def follow_ups(con: duckdb.DuckDBPyConnection, today: dt.date, partnership_ids: 
     return frame
 
 
-def targets(con: duckdb.DuckDBPyConnection, today: dt.date, partnership_ids: tuple[int, ...] = ()) -> pd.DataFrame:
+def targets(con: duckdb.DuckDBPyConnection, today: dt.date, partnership_ids: Ids = None) -> pd.DataFrame:
     """Indicator targets with what was measured: visitors from the partner's country to the home city.
 
     ``state`` is ``met`` / ``missed`` once the period has ended, ``pending`` before; ``no data``
@@ -104,10 +128,10 @@ def targets(con: duckdb.DuckDBPyConnection, today: dt.date, partnership_ids: tup
                      t.description, p.home_city_id, c.country_code AS partner_country,
                      h.name AS home_name, c.name AS partner_name
               FROM targets t {_NAMES}
-              WHERE len($ids::INTEGER[]) = 0 OR list_contains($ids::INTEGER[], t.partnership_id)
+              WHERE {_ONLY.format(column="t.partnership_id")}
               ORDER BY t.due_on, t.id"""
     cur = con.cursor()
-    frame = cur.execute(sql, {"ids": list(partnership_ids)}).df()
+    frame = cur.execute(sql, _only(partnership_ids)).df()
     frame["due_end"] = period_ends(frame["due_on"], frame["due_precision"])
     windows = frame[["id", "home_city_id", "partner_country", "indicator", "due_on"]].assign(
         due_end=pd.to_datetime(frame["due_end"])

@@ -29,7 +29,7 @@ class PartnershipFilter:
     areas: tuple[str, ...] = ()
     signed_from: dt.date | None = None  # signed on or after (a year of the reader's calendar starts here)
     signed_to: dt.date | None = None
-    partnership_ids: tuple[int, ...] = ()
+    partnership_ids: tuple[int, ...] | None = None  # None: any partnership; a tuple: those only (empty: none)
     include_private: bool = False
     # With include_private, the home cities whose private data (stages in talks, notes) the reader
     # sees: a user limited to some home cities sees only theirs (empty: every home city's).
@@ -51,7 +51,7 @@ class PartnershipFilter:
 _PARTNERSHIP_FILTER = """WHERE (NOT list_contains($hidden::VARCHAR[], p.status) OR $open_all
        OR list_contains($private_homes::INTEGER[], p.home_city_id))
   AND (len($homes::INTEGER[]) = 0 OR list_contains($homes::INTEGER[], p.home_city_id))
-  AND (len($ids::INTEGER[]) = 0 OR list_contains($ids::INTEGER[], p.id))
+  AND ($any_id OR p.id IN (SELECT unnest($ids::INTEGER[])))
   AND (len($statuses::VARCHAR[]) = 0 OR list_contains($statuses::VARCHAR[], p.status))
   AND (len($kinds::VARCHAR[]) = 0 OR list_contains($kinds::VARCHAR[], p.kind))
   AND (len($areas::VARCHAR[]) = 0 OR list_has_any(p.areas, $areas::VARCHAR[]))
@@ -96,7 +96,8 @@ def _filter_params(f: PartnershipFilter) -> dict:
         "open_all": f.include_private and not f.private_homes,
         "private_homes": list(f.private_homes) if f.include_private else [],
         "homes": list(f.home_city_ids),
-        "ids": list(f.partnership_ids),
+        "any_id": f.partnership_ids is None,
+        "ids": list(f.partnership_ids or ()),
         "statuses": list(f.statuses),
         "kinds": list(f.kinds),
         "areas": list(f.areas),

@@ -115,11 +115,8 @@ def _add_internal(con: duckdb.DuckDBPyConnection, report: Year, own: queries.Par
     assessed = health.assess_all(con, own, as_of)
     report.health = assessed
     report.figures["fading"] = int((assessed["klass"] == reference.INACTIVE).sum())
-    ids = tuple(int(i) for i in queries.partnerships(con, own, as_of)["id"])
-    scoped = ids if own.home_city_ids or own.partnership_ids else ()
-    missions = lifecycle.missions(con, scoped or ())
-    if scoped:
-        missions = missions[missions["partnership_id"].isin(scoped)]
+    ids = tuple(int(i) for i in queries.partnerships(con, own, as_of)["id"])  # those this reader sees, maybe none
+    missions = lifecycle.missions(con, ids, unattached=True)
     starts = pd.to_datetime(missions["starts_on"]).dt.date
     report.missions = missions[(starts >= first) & (starts <= last)].reset_index(drop=True)
     follow = lifecycle.follow_ups(con, as_of, ids)

@@ -12,6 +12,12 @@ cities listed, are not limited. People a directory signs in (OIDC, :func:`sign_i
 are users too, without a password here; their role and home cities come from the directory's
 claims on every sign-in. Every sign-in, failed attempt and lockout is recorded for the admins
 (:func:`sign_ins`) and kept for ``TWINMAP_SIGN_IN_DAYS`` days.
+
+A session holds the user as they signed in, with the *epoch* of their sessions. The store
+decides on every run (:func:`standing`): whenever a user is added, changed or removed the
+store's ``users_version`` moves on, and each session reads its user again: a removed user, or
+one whose epoch moved (signed out, a new password, "sign out everywhere"), is signed out; a
+changed role or set of home cities applies from that run on.
 """
 
 from __future__ import annotations
@@ -45,6 +51,9 @@ class AuthError(Explained):
 
 
 PASSWORD, DIRECTORY = "password", "oidc"  # how a user signs in (users.sign_in, sign_ins.method)
+# A reader the server makes itself to open its pages before its port opens (twinmap serve); no
+# browser's session can hold one (session state holds only what the server's code puts there).
+PREPARED = "prepared"
 # What the sign-in audit says happened (sign_ins.outcome)
 SIGNED_IN, FAILED, LOCKED_OUT = N_("signed in"), N_("wrong name or password"), N_("locked out")
 REFUSED_LOCKED, SIGNED_OUT = N_("refused: locked"), N_("signed out")
@@ -58,6 +67,7 @@ class User:
     role: str
     homes: tuple[int, ...] = ()
     method: str = PASSWORD
+    epoch: int = 0  # the user's sessions' epoch when this one began: a newer one in the store ends it
 
     def can(self, role: str) -> bool:
         """True when this user's role is ``role`` or above."""
@@ -96,6 +106,7 @@ def create_user(
             [name, role, _hasher.hash(password), PASSWORD],
         )
         _set_homes(cur, name, homes)
+        _users_changed(cur)
 
 
 def _good_name(name: str) -> bool:
@@ -147,11 +158,12 @@ def sign_in(con: duckdb.DuckDBPyConnection, name: str, password: str) -> User:
     way, so the answers never tell a real name from an invented one.
     """
     _reserve(con, name)
-    row = con.cursor().execute("SELECT role, password_hash FROM users WHERE name = ?", [name]).fetchone()
+    sql = "SELECT role, password_hash, coalesce(epoch, 0) FROM users WHERE name = ?"
+    row = con.cursor().execute(sql, [name]).fetchone()
     if row is None or not row[1]:  # no such user, or one the directory signs in (no password here)
         _verify(_DUMMY_HASH, password)  # same work as for a real user: no timing hint
         _failed(con, name)
-    role, stored = row
+    role, stored, epoch = row
     if not _verify(stored, password):
         _failed(con, name)
     with db.write_transaction(con, bump=False) as cur:
@@ -159,7 +171,7 @@ def sign_in(con: duckdb.DuckDBPyConnection, name: str, password: str) -> User:
         if _hasher.check_needs_rehash(stored):
             cur.execute("UPDATE users SET password_hash = ? WHERE name = ?", [_hasher.hash(password), name])
         record(cur, name, PASSWORD, SIGNED_IN)
-    return User(name, role, home_cities(con, name))
+    return User(name, role, home_cities(con, name), PASSWORD, int(epoch))
 
 
 def _failed(con: duckdb.DuckDBPyConnection, name: str) -> None:
@@ -220,10 +232,49 @@ def users(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 
 def user(con: duckdb.DuckDBPyConnection, name: str) -> User | None:
-    """A user as the store holds them now (the command line's ``--as``; a directory's sign-in)."""
-    row = con.cursor().execute("SELECT role, coalesce(sign_in, 'password') FROM users WHERE name = ?", [name])
-    found = row.fetchone()
-    return User(name, found[0], home_cities(con, name), found[1]) if found else None
+    """A user as the store holds them now (the command line's ``--as``; a directory's sign-in; every run's check)."""
+    sql = "SELECT role, coalesce(sign_in, 'password'), coalesce(epoch, 0) FROM users WHERE name = ?"
+    found = con.cursor().execute(sql, [name]).fetchone()
+    return User(name, found[0], home_cities(con, name), found[1], int(found[2])) if found else None
+
+
+def users_version(con: duckdb.DuckDBPyConnection) -> int:
+    """A number that moves whenever a user is added, changed, removed or signed out (sessions read theirs again)."""
+    row = con.cursor().execute("SELECT value FROM meta WHERE key = 'users_version'").fetchone()
+    return int(row[0]) if row else 0
+
+
+def _users_changed(cur: duckdb.DuckDBPyConnection, ended: str | None = None) -> None:
+    """In the caller's transaction: every session reads its user again; ``ended``'s sessions all end."""
+    if ended is not None:
+        cur.execute("UPDATE users SET epoch = coalesce(epoch, 0) + 1 WHERE name = ?", [ended])
+    row = cur.execute("SELECT value FROM meta WHERE key = 'users_version'").fetchone()
+    db.set_meta(cur, "users_version", str(int(row[0]) + 1 if row else 1))
+
+
+def standing(current: User, now: User | None) -> tuple[User | None, str | None]:
+    """What a session that holds ``current`` becomes, given the user as the store holds them ``now``.
+
+    The user itself, updated (a new role or home cities apply at once), or None with why the
+    session ended: the user was removed, or their sessions were ended (signed out elsewhere, a
+    new password, an admin's "sign out everywhere").
+    """
+    if current.method == PREPARED:
+        return current, None
+    if now is None:
+        return None, N_("your user was removed: you are signed out")
+    if now.epoch != current.epoch:
+        return None, N_("your sessions were ended (signed out, a new password, or by an admin): sign in again")
+    return (current if now == current else now), None
+
+
+def end_sessions(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    """Sign a user out everywhere: every session of theirs, on every app server, ends on its next run."""
+    with db.write_transaction(con, bump=False) as cur:
+        if not cur.execute("SELECT 1 FROM users WHERE name = ?", [name]).fetchone():
+            raise AuthError(N_("there is no user {name}"), name=name)
+        _users_changed(cur, ended=name)
+        record(cur, name, PASSWORD, N_("signed out everywhere"))
 
 
 def home_cities(con: duckdb.DuckDBPyConnection, name: str) -> tuple[int, ...]:
@@ -238,6 +289,7 @@ def set_home_cities(con: duckdb.DuckDBPyConnection, name: str, city_ids: tuple[i
         if not cur.execute("SELECT 1 FROM users WHERE name = ?", [name]).fetchone():
             raise AuthError(N_("there is no user {name}"), name=name)
         _set_homes(cur, name, tuple(city_ids))
+        _users_changed(cur)
 
 
 def _set_homes(cur: duckdb.DuckDBPyConnection, name: str, city_ids: tuple[int, ...]) -> None:
@@ -291,6 +343,7 @@ def set_password(con: duckdb.DuckDBPyConnection, name: str, password: str) -> No
     with db.write_transaction(con) as cur:
         cur.execute("UPDATE users SET password_hash = ? WHERE name = ?", [_hasher.hash(password), name])
         cur.execute("DELETE FROM sign_in_attempts WHERE name = ?", [name])
+        _users_changed(cur, ended=name)  # a new password ends the sessions the old one opened
 
 
 def set_role(con: duckdb.DuckDBPyConnection, name: str, role: str, by: str) -> None:
@@ -300,6 +353,7 @@ def set_role(con: duckdb.DuckDBPyConnection, name: str, role: str, by: str) -> N
         raise AuthError(N_("you cannot take the admin role from yourself"))
     with db.write_transaction(con) as cur:
         cur.execute("UPDATE users SET role = ? WHERE name = ?", [role, name])
+        _users_changed(cur)
 
 
 def delete_user(con: duckdb.DuckDBPyConnection, name: str, by: str) -> None:
@@ -309,6 +363,7 @@ def delete_user(con: duckdb.DuckDBPyConnection, name: str, by: str) -> None:
     with db.write_transaction(con) as cur:
         cur.execute("DELETE FROM users WHERE name = ?", [name])
         cur.execute("DELETE FROM user_home_cities WHERE user_name = ?", [name])
+        _users_changed(cur)
 
 
 # --- single sign-on (OIDC) -----------------------------------------------------------------
@@ -368,7 +423,8 @@ def sign_in_directory(con: duckdb.DuckDBPyConnection, claims: dict, mapping: Cla
     role = max(mapped, key=ROLES.index) if mapped else None
     homes, unknown = _directory_homes(con, [mapping.homes[g] for g in groups if g in mapping.homes])
     with db.write_transaction(con, bump=False) as cur:
-        row = cur.execute("SELECT role, coalesce(sign_in, 'password') FROM users WHERE name = ?", [name]).fetchone()
+        sql = "SELECT role, coalesce(sign_in, 'password'), coalesce(epoch, 0) FROM users WHERE name = ?"
+        row = cur.execute(sql, [name]).fetchone()
         if row is not None and row[1] == PASSWORD:
             refused = True
         else:
@@ -380,13 +436,15 @@ def sign_in_directory(con: duckdb.DuckDBPyConnection, claims: dict, mapping: Cla
                 cur.execute("UPDATE users SET role = ? WHERE name = ?", [role, name])
             if homes or (row is None and mapping.homes):
                 _set_homes(cur, name, homes)
+            if row is None or (role and role != row[0]) or homes:
+                _users_changed(cur)
             given = role or (row[0] if row else "viewer")
             detail = f"role {given}" + (" from the groups" if role else "") + (
                 f"; unknown cities in the group map: {', '.join(unknown)}" if unknown else "")  # fmt: skip
             record(cur, name, DIRECTORY, SIGNED_IN, detail)
     if refused:
         _refuse_directory(con, name, N_("{name} is a local user here: sign in with the password"), name=name)
-    return User(name, given, home_cities(con, name), DIRECTORY)
+    return User(name, given, home_cities(con, name), DIRECTORY, int(row[2]) if row else 0)
 
 
 def _directory_homes(con: duckdb.DuckDBPyConnection, named: list[str]) -> tuple[tuple[int, ...], list[str]]:
@@ -427,8 +485,9 @@ def record(cur: duckdb.DuckDBPyConnection, name: str, method: str, outcome: str,
 
 
 def signed_out(con: duckdb.DuckDBPyConnection, current: User) -> None:
-    """Record that a user signed out (the session's end, for the audit)."""
+    """Record that a user signed out, and end every session of theirs (another tab, another device, another server)."""
     with db.write_transaction(con, bump=False) as cur:
+        _users_changed(cur, ended=current.name)
         record(cur, current.name, current.method, SIGNED_OUT)
 
 

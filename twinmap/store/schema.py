@@ -314,6 +314,13 @@ CREATE TABLE sign_ins (
 CREATE INDEX sign_ins_by_time ON sign_ins (happened_at);
 """
 
+# Version 9: every session of a user ends at once, on every app server: a user's sessions carry
+# the epoch they signed in under, and signing out, a new password or "sign out everywhere"
+# moves it on (sessions read it again whenever the users change: meta key users_version).
+_SCHEMA_V9 = """
+ALTER TABLE users ADD COLUMN epoch INTEGER DEFAULT 0;
+"""
+
 # (version, SQL that brings a file from version-1 to version). Append, never edit, so that
 # every file ever written can be brought forward step by step.
 MIGRATIONS: list[tuple[int, str]] = [
@@ -325,6 +332,7 @@ MIGRATIONS: list[tuple[int, str]] = [
     (6, _SCHEMA_V6),
     (7, _SCHEMA_V7),
     (8, _SCHEMA_V8),
+    (9, _SCHEMA_V9),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 

@@ -33,7 +33,7 @@ def partnership(p: Page, pid: int, home: int, events: pd.DataFrame, found: Healt
 
     A user limited to some home cities sees the lifecycle and contacts of their cities' partnerships only.
     """
-    _, ids = p.tr, (pid,)
+    _, ids, private = p.tr, (pid,), p.private_for(home)
     parts: list[tuple[str, Callable[[], None]]] = [
         (_("Events"), lambda: widgets.table_downloads(tables.events_table(events, _), f"events-{pid}",
                                                       "register_events")),
@@ -42,7 +42,7 @@ def partnership(p: Page, pid: int, home: int, events: pd.DataFrame, found: Healt
         parts += [
             (_("Health"), lambda: health(p, found)),
             (_("Stage history"), lambda: widgets.table_downloads(
-                tables.stages_table(cache.stages(ids), _), f"stages-{pid}", "register_stages_table")),
+                tables.stages_table(cache.stages(ids, private), _), f"stages-{pid}", "register_stages_table")),
             (_("Missions"), lambda: widgets.table_downloads(
                 tables.missions_table(cache.missions(ids), _), f"missions-{pid}", "register_missions")),
             (_("Follow-ups"), lambda: widgets.table_downloads(

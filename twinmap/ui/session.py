@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import threading
+import time
+from collections import OrderedDict
+
 import streamlit as st
 
+from twinmap.core import config
+from twinmap.core.reference import N_
 from twinmap.reads import queries
 from twinmap.store import auth
 from twinmap.ui import cache, compat
@@ -34,7 +40,7 @@ def adopt_directory_user() -> None:
 
 
 def sign_out() -> None:
-    """End the session's sign-in, recorded; a directory's sign-in ends there too (its cookie, and the provider's)."""
+    """End the user's sign-in in every session (tabs, devices, servers), recorded; a directory's sign-in ends too."""
     current = user()
     st.session_state.user = None
     if current is not None:
@@ -43,6 +49,81 @@ def sign_out() -> None:
         compat.directory_sign_out()  # sends the browser to the provider's sign-out, then back: nothing more to run
         st.stop()
     st.rerun()
+
+
+IDLE = N_("you were signed out after {minutes} minutes without activity")
+
+# Users as the store holds them, per (store, users_version, name): a run asks the store one small
+# question (has any user changed?) and reads its own user again only when one has.
+_standings: OrderedDict[tuple[str, int, str], auth.User | None] = OrderedDict()
+_standings_lock = threading.Lock()
+
+
+def _as_stored(name: str) -> auth.User | None:
+    con = cache.connection()
+    key = (config.db_target(), auth.users_version(con), name)
+    with _standings_lock:
+        if key in _standings:
+            return _standings[key]
+    found = auth.user(con, name)
+    with _standings_lock:
+        _standings[key] = found
+        while len(_standings) > 1024:
+            _standings.popitem(last=False)
+    return found
+
+
+def check_reader() -> None:
+    """At the start of every run: the store says who this session's user is now, and an idle session ends.
+
+    A removed user, or one whose sessions were ended (signed out in another tab, a new password,
+    an admin's "sign out everywhere"), is signed out here, before any page reads; a new role or
+    new home cities apply from this run on. Private data is never read on the strength of what
+    the session remembered.
+    """
+    current = user()
+    if current is None:
+        return
+    now, idle = time.monotonic(), _idle_seconds()
+    seen = st.session_state.get("seen_at")
+    if idle and seen is not None and now - seen > idle:
+        _end(current, IDLE, minutes=idle // 60)
+        return
+    st.session_state.seen_at = now
+    fresh, why = auth.standing(current, _as_stored(current.name))
+    if fresh is None:
+        _end(current, why)
+    elif fresh is not current:
+        st.session_state.user = fresh
+
+
+def idle_minutes() -> int:
+    """Minutes a signed-in session may stay idle (``TWINMAP_IDLE_MINUTES``; 0: no limit)."""
+    try:
+        return max(0, int(config.get("TWINMAP_IDLE_MINUTES")))
+    except ValueError:
+        return int(next(s.default for s in config.SETTINGS if s.env == "TWINMAP_IDLE_MINUTES"))
+
+
+def _idle_seconds() -> int:
+    return idle_minutes() * 60
+
+
+def _end(current: auth.User, why: str, **values: object) -> None:
+    """Sign this session out for ``why`` (said once on the next page); a directory's sign-in ends in this browser."""
+    st.session_state.user = None
+    st.session_state.pop("seen_at", None)
+    st.session_state.signed_out_because = (why, values)
+    if current.method == auth.DIRECTORY and compat.directory_signed_in():
+        compat.directory_sign_out()
+        st.stop()
+
+
+def signed_out_notice() -> None:
+    """Say once, on the page that follows, why this session was signed out."""
+    why = st.session_state.pop("signed_out_because", None)
+    if why is not None:
+        st.warning(translator()(why[0], **why[1]).capitalize())
 
 
 def is_staff() -> bool:

@@ -14,6 +14,7 @@ import json
 import pandas as pd
 
 from twinmap.core import dates
+from twinmap.ingest.exporter import defuse
 
 PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 TABLE_PROFILE = "https://datapackage.org/profiles/2.0/tableschema.json"
@@ -86,7 +87,7 @@ TITLES = {
 def files(tables: dict[str, pd.DataFrame], created: dt.datetime, licence: str, publisher: str) -> dict[str, bytes]:
     """Every file of the package by name: one CSV per table, ``partners.geojson`` and ``datapackage.json``."""
     shaped = {name: _shaped(name, frame) for name, frame in tables.items()}
-    out = {f"{name}.csv": _csv(frame) for name, frame in shaped.items()}
+    out = {f"{name}.csv": _csv(name, frame) for name, frame in shaped.items()}
     out["partners.geojson"] = json.dumps(geojson(shaped), ensure_ascii=False, indent=1).encode("utf-8")
     descriptor = _descriptor(shaped, created, licence, publisher)
     out["datapackage.json"] = json.dumps(descriptor, ensure_ascii=False, indent=2).encode("utf-8")
@@ -111,13 +112,21 @@ def _date(value: object, precision: object) -> str:
     return found.text() if found else ""
 
 
-def _csv(frame: pd.DataFrame) -> bytes:
-    """Plain UTF-8 CSV (no BOM: portals read it as the package says), integers without a decimal point."""
+def _csv(name: str, frame: pd.DataFrame) -> bytes:
+    """Plain UTF-8 CSV (no BOM: portals read it as the package says), integers without a decimal point.
+
+    A text cell that a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@`` first) gets a
+    leading apostrophe, as every other export does: people open published CSVs in Excel, and a
+    title typed as ``=HYPERLINK(...)`` must stay text. The fields' descriptions say so.
+    """
     buf = io.StringIO()
     out = frame.copy()
+    text = {f for f, kind, _d in FIELDS[name] if kind == "string"}
     for column in out.columns:
         if pd.api.types.is_float_dtype(out[column]) and column not in ("lat", "lon"):
             out[column] = out[column].astype("Int64")
+        elif column in text:
+            out[column] = [defuse(v) if isinstance(v, str) else v for v in out[column]]
     out.to_csv(buf, index=False, lineterminator="\r\n")
     return buf.getvalue().encode("utf-8")
 
@@ -164,7 +173,8 @@ def _descriptor(tables: dict[str, pd.DataFrame], created: dt.datetime, licence: 
         "title": f"Sister cities and partnerships of {publisher}" if publisher else "Sister cities and partnerships",
         "description": "Public sister-city partnerships, their cities, public events and other cities' ties, "
         "as recorded by the international-relations office (twinmap). Partnerships still in talks, contacts, "
-        "internal notes and assessments are not included.",
+        "internal notes and assessments are not included. A text cell that begins with =, +, -, @, a tab or a "
+        "carriage return carries a leading apostrophe, so that a spreadsheet shows it as text and never runs it.",
         "created": created.replace(microsecond=0).isoformat() + "Z",
         "version": created.strftime("%Y.%m.%d"),
         "licenses": [_licence(licence)],
