@@ -52,3 +52,23 @@ def test_a_persian_reader_gets_the_board_in_persian_names_digits_and_calendar():
 
 def test_an_empty_board_has_no_columns():
     assert cards.stage_columns(_board([]), TODAY) == []
+
+
+def test_a_partner_city_without_a_time_zone_gets_a_card_with_no_local_time(crafted):
+    """A city an import created without a zone: its card, on the Map page and the kiosk, draws without one."""
+    from twinmap.ingest import batches, importer
+    from twinmap.reads import queries
+    from twinmap.views import labels
+
+    rows = b"home_city,home_country,partner_city,partner_country,kind,status,signed_on\n"
+    rows += b"Alpha,IR,Nozone,AM,sister_city,signed,2020-01-01\n"
+    cities = b"name,country_code,lat,lon\nNozone,AM,40.1,44.5\n"
+    batches.commit(crafted, importer.plan_import(crafted, cities, "cities.csv", "cities"), "test")
+    batches.commit(crafted, importer.plan_import(crafted, rows, "p.csv", "partnerships"), "test")
+    frame = queries.partnerships(crafted, queries.PartnershipFilter(), TODAY)
+    row = labels.plain_row(frame[frame["partner_name"] == "Nozone"].iloc[0])
+    raw = frame.loc[frame["partner_name"] == "Nozone", "partner_timezone"].iloc[0]
+    assert not isinstance(raw, str)  # NaN or None, as a frame holds a missing zone
+    assert labels.local_time(raw) == "" and labels.local_time(float("nan")) == ""
+    card = dict(cards.partner_card(row, Translator("en", "gregorian")))
+    assert card["Local time"] == "—" and card["Country"] == "Armenia"

@@ -162,3 +162,29 @@ def test_a_name_typed_at_the_sign_in_form_is_shown_not_obeyed_by_the_terminal(cl
     out = cli("sign-ins").stdout
     assert "\x1b" not in out and "\x07" not in out and "\u202e" not in out
     assert "\\x1b]0;owned\\x07\\x1b[2Jmallory\\u202e" in out
+
+
+def test_a_file_that_renames_a_city_into_another_is_warned_and_refused_under_strict(cli, tmp_path):
+    data = tmp_path / "cities.csv"
+    data.write_text("id,name,country_code\n1,Gorgan,IR\n", encoding="utf-8")  # a real town 130 km away
+    strict = cli("import", str(data), "--table", "cities", "--strict")
+    assert strict.returncode == 1 and "nothing was changed" in strict.stdout
+    assert "city #1 'Sari' would be renamed 'Gorgan', the name of another city of IR" in strict.stdout
+    dry = cli("import", str(data), "--table", "cities", "--dry-run")
+    assert dry.returncode == 0 and "note: row 2: city #1 'Sari' would be renamed 'Gorgan'" in dry.stdout
+    done = cli("import", str(data), "--table", "cities", "--strict", "--confirm-renames")
+    assert done.returncode == 0 and "committed as import #" in done.stdout
+
+
+def test_a_spelling_fixed_or_a_position_refined_is_no_rename(cli, tmp_path):
+    data = tmp_path / "cities.csv"
+    data.write_text("id,name,country_code,lat,lon\n1,Sary,IR,36.57,53.07\n", encoding="utf-8")
+    done = cli("import", str(data), "--table", "cities", "--strict")
+    assert done.returncode == 0 and "would be renamed" not in done.stdout and "would move" not in done.stdout
+
+
+def test_a_city_moved_far_is_warned(cli, tmp_path):
+    data = tmp_path / "cities.csv"
+    data.write_text("id,name,country_code,lat,lon\n1,Sari,IR,38.0,46.3\n", encoding="utf-8")
+    dry = cli("import", str(data), "--table", "cities", "--strict")
+    assert dry.returncode == 1 and "city #1 'Sari' would move" in dry.stdout

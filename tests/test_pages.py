@@ -414,3 +414,28 @@ def test_the_register_table_follows_the_search_and_shows_an_edit_made_since(craf
     at.run()
     table = at.dataframe[0].value.set_index("Partnership")
     assert table.loc["Alpha – Gamma", "Valid until"] == "30 Jun 2031"
+
+
+def test_an_editor_opens_the_contacts_grid_of_a_partnership_with_none_and_adds_the_first(crafted_env):
+    """The grid of no rows yet draws (text columns, not floats), and its first row saves as one batch."""
+    from twinmap.ingest import edits
+    from twinmap.store import db
+
+    con = db.connect(str(crafted_env))
+    (pid,) = con.execute("SELECT p.id FROM partnerships p JOIN cities c ON c.id = p.partner_city_id "
+                         "WHERE c.name = 'Delta'").fetchone()  # fmt: skip
+    con.close()
+    at = _as("editor")
+    at.switch_page("pages/edit.py").run()
+    at.selectbox(key="edit_table").set_value("contacts").run()
+    at.multiselect(key="edit_partnerships").set_value([pid]).run()
+    assert not at.exception, [e.value for e in at.exception]
+    con = db.connect(str(crafted_env))
+    opened = edits.grid(con, "contacts", edits.subset(con, "contacts", [pid]))
+    assert opened.frame.empty and str(opened.frame["name"].dtype) == "string"
+    keys = {"home_city": "Alpha", "home_country": "IR", "partner_city": "Delta", "partner_country": "IT"}
+    save = edits.plan_save(con, opened, {}, [{"side": "partner", "name": "Giulia Rossi"}], [], defaults=keys)
+    assert save.ok, [p.text("contacts") for p in save.plan.errors]
+    assert edits.save(con, save, "leila")
+    assert con.execute("SELECT count(*) FROM contacts WHERE name = 'Giulia Rossi'").fetchone()[0] == 1
+    con.close()

@@ -49,6 +49,10 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="import the valid rows and leave out the rows with problems (default: all or nothing)",
     )
+    imp.add_argument("--strict", action="store_true",
+                     help="refuse a file that renames a held city into another city or moves one far, "
+                          "unless --confirm-renames")  # fmt: skip
+    imp.add_argument("--confirm-renames", action="store_true", help="with --strict: those renames are meant")
     imp.add_argument("--blank-clears", action="store_true",
                      help="a blank cell of a row that updates a held row erases the held value (default: keeps it); "
                           "every erased value is listed")  # fmt: skip
@@ -177,6 +181,12 @@ def _import(con, args) -> int:
     plans = importer.plan_file(con, data, name, args.table, layout, args.blank_clears, writer)  # a pair list: two parts
     partial = args.skip_invalid and all(p.ok or p.can_skip for p in plans)
     refused = not all(p.ok for p in plans) and not partial  # all or nothing, across the parts too
+    unconfirmed = args.strict and not args.confirm_renames and any(p.risky for p in plans)
+    if unconfirmed and not refused:
+        print(f"{name}: refused under --strict; nothing was changed. Run it again with --confirm-renames if these "
+              "are meant:")  # fmt: skip
+        _print_all([f"note: {r.text(args.table)}" for p in plans for r in p.risky])
+        return 1
     committed: list[int | None] | None = None
     if not refused and not args.dry_run:
         try:

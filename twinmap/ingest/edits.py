@@ -95,6 +95,10 @@ def grid(con: duckdb.DuckDBPyConnection, table: str, ids: list[int], cal: str = 
     places = {int(r["id"]): {c: r[c] for c in _placing(spec)} for r in frame.to_dict("records")}
     frame = frame[[c.name for c in spec.columns if c.stored]]
     frame["id"] = [int(i) for i in frame["id"]] if len(frame) else pd.Series(dtype="int64")
+    if frame.empty:  # no row yet (a partnership's first contact): text columns are text, not pandas' floats
+        for col in spec.columns:
+            if col.stored and col.name != "id" and col.kind != "bool":
+                frame[col.name] = frame[col.name].astype("string")
     read = {int(r["id"]): r for r in batches.held_rows(con, table, ids)}
     return Grid(table, frame.reset_index(drop=True), read, places)
 

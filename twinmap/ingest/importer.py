@@ -22,7 +22,7 @@ import pyarrow.compute as pc
 
 from twinmap.core.reference import N_
 from twinmap.core.text import fold, quoted
-from twinmap.ingest import cities, convert, kinds, matching, readers, scopes
+from twinmap.ingest import cities, convert, kinds, matching, readers, renames, scopes
 from twinmap.ingest.mapping import Mapping, split_pairs
 from twinmap.ingest.plan import Change, Plan, Problem, plain
 from twinmap.ingest.specs import TABLES, CityRef, Column, TableSpec, aliases
@@ -83,6 +83,7 @@ def plan_import(
             plan.errors.append(Problem(None, "", N_("the file has a header but no rows")))
         return plan
     Planner(con.cursor(), spec, plan, columns, len(sheet.header)).run(sheet)
+    plan.risky = renames.check(con, plan)
     return plan
 
 

@@ -85,6 +85,7 @@ class Plan:
     deleted: list[Change] = field(default_factory=list)  # rows to delete (grid edits), each with its full values
     writer: Any = None  # whose rights the plan is checked with: a User, a user's name, None (ingest.scopes.Writer)
     fence: Any = field(default=None, repr=False)  # that user's home cities, when limited (scopes.Fence)
+    risky: list[Problem] = field(default_factory=list)  # held cities renamed into another or moved far (renames)
 
     @property
     def new(self) -> list[dict[str, Any]]:

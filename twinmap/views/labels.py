@@ -52,9 +52,12 @@ def date_or_blank(tr: Translator, value: object, precision: object) -> str:
     return "" if value is None or pd.isna(value) else tr.date(value, precision if isinstance(precision, str) else "day")
 
 
-def local_time(timezone: str | None, now: dt.datetime | None = None) -> str:
-    """The time of day now in a city's time zone (HH:MM), or '' when unknown."""
-    if not timezone:
+def local_time(timezone: object, now: dt.datetime | None = None) -> str:
+    """The time of day now in a city's time zone (HH:MM), or '' when unknown.
+
+    A city an import created without a zone holds none: a frame's cell is then NaN or None, not text.
+    """
+    if not isinstance(timezone, str) or not timezone.strip():
         return ""
     try:
         zone = zoneinfo.ZoneInfo(timezone)
