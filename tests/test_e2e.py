@@ -6,6 +6,7 @@ exist yet, so the first-start build is exercised too. Screenshots go to ``test-a
 
 from __future__ import annotations
 
+import http.client
 import os
 import shutil
 import socket
@@ -383,3 +384,45 @@ def test_every_kind_of_kiosk_slide_reads_from_three_metres_and_fits_the_screen(s
         assert not found["outside"] and not found["scrolls"], (kind, found["outside"][:5])
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / f"kiosk-{lang}-{kind}.png"))
+
+
+def test_every_page_works_under_the_servers_content_security_policy(server, page):
+    """The server sends its headers, and no page or kiosk slide needs what the policy refuses."""
+    answer = urllib.request.urlopen(f"{server}/")
+    policy = answer.headers["Content-Security-Policy"]
+    assert "frame-ancestors 'self'" in policy and "object-src 'none'" in policy
+    assert answer.headers["X-Frame-Options"] == "SAMEORIGIN" and answer.headers["X-Content-Type-Options"] == "nosniff"
+    refused: list[str] = []
+    page.on("console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None)
+    for path in ("", "map", "timeline", "tourism", "register", "pipeline", "network", "?kiosk=1&seconds=600"):
+        page.goto(f"{server}/{path}")
+        page.wait_for_selector("h1, [data-testid=stMetric]", timeout=60_000)
+        _idle(page)
+        if path == "map":
+            _wait_for_drawn_map(page)
+    assert refused == []
+
+
+def test_a_visitor_who_never_signed_in_cannot_send_a_file_to_the_server(server, page):
+    """Streamlit takes uploads for any live session; a visitor's session is refused before the file is read."""
+    import re
+    import uuid
+
+    frames: list[bytes] = []
+    page.on("websocket", lambda ws: ws.on("framereceived", lambda data: frames.append(data)))
+    page.goto(f"{server}/")
+    page.wait_for_selector("h1", timeout=60_000)
+    found = {m for f in frames if isinstance(f, bytes) for m in re.findall(rb"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-"
+                                                                          rb"[0-9a-f]{4}-[0-9a-f]{12}", f)}  # fmt: skip
+    assert found, "the visitor's live session id, as the page's messages carry it"
+    host = server.split("//", 1)[1]
+    for session in [s.decode() for s in found] + [str(uuid.uuid4())]:
+        # 64 MB announced, not one byte sent: the answer comes before the file would
+        conn = http.client.HTTPConnection(host, timeout=30)
+        conn.putrequest("PUT", f"/_stcore/upload_file/{session}/{uuid.uuid4()}")
+        conn.putheader("Content-Type", "multipart/form-data; boundary=x")
+        conn.putheader("Content-Length", str(64 * 1024 * 1024))
+        conn.endheaders()
+        answer = conn.getresponse()
+        assert answer.status == 403 and b"signed-in editors" in answer.read()
+        conn.close()

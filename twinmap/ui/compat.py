@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import runpy
 import types
-from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
@@ -92,22 +91,23 @@ def as_main_script() -> None:
         ThreadState.update(active_script_hash=ctx.pages_manager.main_script_hash)
 
 
-def before_serving(prepare: Callable[[], object]) -> None:
-    """Have ``streamlit run`` call ``prepare`` once its options are read and before its server starts.
+def session_id() -> str | None:
+    """The id Streamlit gives this browser session (the one its upload URLs carry), or None outside a run."""
+    ctx = get_script_run_ctx()
+    return ctx.session_id if ctx is not None else None
 
-    Options given on the command line (``--server.port``) are read by Streamlit's own command;
-    preparing earlier would read the configuration without them (Streamlit then warns that the
-    server section changed). ``tests/test_serve.py`` fails if a Streamlit upgrade stops calling it.
+
+def read_options(overrides: dict[str, Any]) -> None:
+    """Read Streamlit's configuration with these command-line options, as ``streamlit run`` does first.
+
+    ``twinmap serve`` opens its pages before the server exists (:mod:`twinmap.ui.serve`); read
+    without the options, the configuration would be read again when the server starts, and
+    Streamlit would warn that the server's section changed. ``st.App.run`` reads the same
+    options again and finds nothing changed.
     """
     from streamlit.web import bootstrap
 
-    start = bootstrap.run
-
-    def run(*args: Any, **kwargs: Any) -> None:
-        prepare()
-        start(*args, **kwargs)
-
-    bootstrap.run = run
+    bootstrap.load_config_options(overrides)
 
 
 def registered(component: Any) -> None:

@@ -92,14 +92,50 @@ def prepare() -> float:
     return time.perf_counter() - began
 
 
-def main(options: list[str]) -> int:
-    """Streamlit's own ``streamlit run app.py [options]``, prepared once its options are read."""
-    from streamlit.web import cli
+def options(args: list[str]) -> dict[str, str]:
+    """Streamlit's command-line options (``--server.port 8080``, ``--server.port=8080``) by option name."""
+    found: dict[str, str] = {}
+    rest = list(args)
+    while rest:
+        arg = rest.pop(0)
+        if not arg.startswith("--"):
+            raise SystemExit(f"error: {arg}: options are given as --section.name VALUE")
+        name, sep, value = arg[2:].partition("=")
+        if not sep:
+            if not rest:
+                raise SystemExit(f"error: {arg} needs a value")
+            value = rest.pop(0)
+        found[name] = value
+    return found
 
-    def announced() -> None:
-        print("twinmap: opening every page once before the server opens...", file=sys.stderr, flush=True)
-        print(f"twinmap: ready in {prepare():.1f} s", file=sys.stderr, flush=True)
 
-    compat.before_serving(announced)
-    sys.argv = ["streamlit", "run", str(APP), *options]
-    return cli.main()
+def _typed(value: str) -> Any:
+    """An option's text as the value Streamlit's command line would pass (a port is a number)."""
+    lowered = value.lower()
+    if lowered in ("true", "false"):
+        return lowered == "true"
+    for kind in (int, float):
+        try:
+            return kind(value)
+        except ValueError:
+            pass
+    return value
+
+
+def main(args: list[str]) -> int:
+    """The app's server (:func:`twinmap.ui.asgi.app`, Streamlit's ``st.App``) with ``args`` as Streamlit's options.
+
+    The pages are opened before the server exists: Streamlit's headless runner replaces the
+    process's runtime while it runs (``Runtime._instance``), which a live server cannot share.
+    The options are read first, so the pages are made with the settings the server then runs
+    with, and the port opens only once they are made.
+    """
+    from twinmap.ui import asgi
+
+    overrides = {name: _typed(value) for name, value in options(args).items()}
+    compat.read_options(overrides)
+    print("twinmap: opening every page once before the server opens...", file=sys.stderr, flush=True)
+    print(f"twinmap: ready in {prepare():.1f} s", file=sys.stderr, flush=True)
+    sys.argv = [str(APP)]  # the app's own folder holds .streamlit/ and static/, as for streamlit run app.py
+    asgi.app().run(config=overrides)
+    return 0

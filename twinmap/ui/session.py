@@ -81,7 +81,13 @@ def check_reader() -> None:
     new home cities apply from this run on. Private data is never read on the strength of what
     the session remembered.
     """
-    current = user()
+    try:
+        _check(user())
+    finally:
+        _note_uploader()
+
+
+def _check(current: auth.User | None) -> None:
     if current is None:
         return
     now, idle = time.monotonic(), _idle_seconds()
@@ -103,6 +109,30 @@ def idle_minutes() -> int:
         return max(0, int(config.get("TWINMAP_IDLE_MINUTES")))
     except ValueError:
         return int(next(s.default for s in config.SETTINGS if s.env == "TWINMAP_IDLE_MINUTES"))
+
+
+# The sessions whose last run was an editor's or admin's: only they may send a file to the server
+# (twinmap.ui.asgi refuses every other upload before reading it). Process-wide, as sessions are.
+_uploaders: set[str] = set()
+_uploaders_lock = threading.Lock()
+
+
+def _note_uploader() -> None:
+    """Remember whether this session may upload files now (after the run's check of who reads)."""
+    session = compat.session_id()
+    if session is None:
+        return
+    with _uploaders_lock:
+        if is_staff():
+            _uploaders.add(session)
+        else:
+            _uploaders.discard(session)
+
+
+def may_upload(session: str) -> bool:
+    """Whether the session may send a file: its last run was signed in as an editor or admin."""
+    with _uploaders_lock:
+        return session in _uploaders
 
 
 def _idle_seconds() -> int:

@@ -1,0 +1,63 @@
+"""The server's guard (twinmap.ui.asgi): headers on every answer, uploads only from staff sessions."""
+
+from __future__ import annotations
+
+import asyncio
+
+from twinmap.ui import asgi, session
+
+
+def _call(method: str, path: str, allowed: set[str]) -> tuple[list[dict], list[str]]:
+    """One request through the guard in front of an app that answers 200; what was sent, and what the app saw."""
+    seen: list[str] = []
+    sent: list[dict] = []
+
+    async def inner(scope, receive, send):
+        seen.append(scope["path"])
+        await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/plain")]})
+        await send({"type": "http.response.body", "body": b"ok"})
+
+    async def receive():  # the body of the request: the guard must refuse without reading it
+        raise AssertionError("the guard read the request's body")
+
+    async def send(message):
+        sent.append(message)
+
+    guard = asgi.Guard(inner)
+    original = session.may_upload
+    session.may_upload = lambda s: s in allowed
+    try:
+        asyncio.run(guard({"type": "http", "method": method, "path": path, "headers": []}, receive, send))
+    finally:
+        session.may_upload = original
+    return sent, seen
+
+
+def test_an_upload_from_a_session_that_is_not_staff_is_refused_unread():
+    sent, seen = _call("PUT", "/_stcore/upload_file/visitor-session/file-1", allowed={"staff-session"})
+    assert seen == [] and sent[0]["status"] == 403
+    assert dict(sent[0]["headers"])[b"x-frame-options"] == b"SAMEORIGIN"
+
+
+def test_an_upload_from_a_staff_session_goes_through_with_the_headers():
+    sent, seen = _call("PUT", "/_stcore/upload_file/staff-session/file-1", allowed={"staff-session"})
+    assert seen == ["/_stcore/upload_file/staff-session/file-1"] and sent[0]["status"] == 200
+    headers = dict(sent[0]["headers"])
+    assert (
+        b"frame-ancestors 'self'" in headers[b"content-security-policy"] and headers[b"content-type"] == b"text/plain"
+    )
+
+
+def test_every_other_answer_carries_the_headers():
+    sent, _seen = _call("GET", "/", allowed=set())
+    headers = dict(sent[0]["headers"])
+    assert {b"content-security-policy", b"x-frame-options", b"x-content-type-options", b"referrer-policy"} <= set(
+        headers
+    )
+
+
+def test_the_policy_names_the_tile_server_only_when_the_settings_use_it(monkeypatch):
+    monkeypatch.setenv("TWINMAP_TILES", "none")
+    assert "openstreetmap" not in asgi.content_policy()
+    monkeypatch.setenv("TWINMAP_TILES", "osm")
+    assert "https://tile.openstreetmap.org" in asgi.content_policy()
