@@ -153,13 +153,16 @@ def test_publish_writes_a_data_package_of_the_public_data(cli, tmp_path):
 
 
 def test_a_name_typed_at_the_sign_in_form_is_shown_not_obeyed_by_the_terminal(cli):
-    from twinmap.store import auth, db
-
-    con = db.connect(cli.db)
-    with pytest.raises(auth.AuthError):
-        auth.sign_in(con, "\x1b]0;owned\x07\x1b[2Jmallory\u202e", "whatever-password")
-    con.close()
-    out = cli("sign-ins").stdout
+    typed = "\x1b]0;owned\x07\x1b[2Jmallory\u202e"
+    attempt = (
+        f"from twinmap.store import auth, db\ncon = db.connect({cli.db!r})\ntry:\n    auth.sign_in(con, {typed!r}, 'whatever-pass')\n"
+        "except auth.AuthError:\n    print('refused')\n"
+    )
+    tried = subprocess.run([sys.executable, "-c", attempt], cwd=ROOT, capture_output=True, text=True)
+    assert tried.stdout.strip() == "refused", tried.stderr
+    done = cli("sign-ins")
+    out = done.stdout
+    assert done.returncode == 0, done.stderr
     assert "\x1b" not in out and "\x07" not in out and "\u202e" not in out
     assert "\\x1b]0;owned\\x07\\x1b[2Jmallory\\u202e" in out
 
