@@ -56,4 +56,6 @@ widgets.titled_table(_("Targets missed"), missed, "overview_targets", build=lamb
 st.subheader(_("Tourism from partner countries against the general trend"))
 result = cache.tourism_impact(f, "tourist_arrivals", today, 24)
 widgets.metrics(cards.verdict_figures(tables.impact_summary(result), _))
-st.caption(_("Tourist arrivals, 24 months before and after signing; indicative. The Tourism page shows the method."))
+st.caption(_("Tourist arrivals in the 24 months before and after each signing, against the home city's other "
+             "countries of origin; a difference is counted only when its 95 % range excludes zero. The Tourism "
+             "page shows each estimate and the method."))  # fmt: skip

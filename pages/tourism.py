@@ -3,7 +3,7 @@
 import streamlit as st
 
 from twinmap.core import reference
-from twinmap.reads import queries
+from twinmap.reads import impact, queries
 from twinmap.ui import cache, page, widgets
 from twinmap.views import charts, tables
 
@@ -51,19 +51,21 @@ else:
     )  # a band per signing: slow to build
     widgets.chart(fig, key="tourism_chart", alt=label)
 
-st.subheader(_("Did tourism from partner countries grow beyond the general trend?"))
+st.subheader(_("Did a partnership bring more visitors than the trend?"))
 months = (
     st.segmented_control(_("Months before and after signing"), [12, 24, 36], default=24, key="tourism_months") or 24
 )
 st.caption(
     _(
-        "Indicative only, not proof of cause. For each partnership: the mean monthly value from the partner's "
-        "country over the {months} whole months before the signing period and the {months} whole months after it "
-        "(a signing known only to a month leaves that month out), and the same change for all foreign visitors "
-        "over the same months. A partnership is credited only with the difference, in percentage points; within "
-        "±5 points is the general trend. Windows with under three quarters of their months recorded show as not "
-        "enough data.",
+        "How it is estimated: the change in visitors from the partner's country between the {months} whole months "
+        "before the signing and the {months} after it, against the same change of the home city's other countries "
+        "of origin (never the partner's own). The range comes from how far each other country moves from the rest "
+        "with no partnership at all, and from the counting noise of small numbers. A difference is claimed only "
+        "when the 95 % range excludes zero; otherwise it says no clear difference. Under three quarters of a "
+        "window's months recorded, or fewer than {need} other countries, is not enough data. Indicative, not proof "
+        "of cause: tested on simulated series with no effect, it claims a difference about 5 % of the time.",
         months=_.number(months),
+        need=_.number(impact.MIN_CONTROLS),
     )
 )
 table = tables.before_after_table(cache.tourism_impact(f, indicator, today, months), _)

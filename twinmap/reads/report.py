@@ -103,7 +103,7 @@ def gather(con: duckdb.DuckDBPyConnection, f: queries.PartnershipFilter, year: i
     by_status = partners["status"].value_counts().to_dict()
     report = Year(year, cal, first, last, as_of, internal, partners, figures,
                   {t.code: int(by_status[t.code]) for t in reference.STATUSES if t.code in by_status}, held,
-                  expiring.sort_values("expires_on"), tourism(con, f, year, cal))  # fmt: skip
+                  expiring.sort_values("expires_on"), tourism(con, f, year, cal, as_of))  # fmt: skip
     if internal:
         _add_internal(con, report, f.own(), first, last, as_of)
     return report
@@ -183,55 +183,51 @@ def participants(events: pd.DataFrame) -> dict[str, object]:
 
 
 _TOURISM_SQL = """
-WITH pairs AS (SELECT DISTINCT home_city_id, partner_country FROM _pairs),
-months AS (
-    SELECT i.city_id, i.origin_country,
-           sum(i.value) FILTER (WHERE i.period BETWEEN $first AND $last) AS this_year,
-           avg(i.value) FILTER (WHERE i.period BETWEEN $first AND $last) AS this_mean,
-           count(i.value) FILTER (WHERE i.period BETWEEN $first AND $last) AS n_this,
-           sum(i.value) FILTER (WHERE i.period BETWEEN $prev_first AND $prev_last) AS last_year,
-           avg(i.value) FILTER (WHERE i.period BETWEEN $prev_first AND $prev_last) AS last_mean,
-           count(i.value) FILTER (WHERE i.period BETWEEN $prev_first AND $prev_last) AS n_last
-    FROM indicators i
-    WHERE i.indicator = $indicator AND i.period BETWEEN $prev_first AND $last
-      AND i.city_id IN (SELECT home_city_id FROM pairs)
-    GROUP BY ALL
+WITH this AS (
+    SELECT city_id, origin_country, period, value FROM indicators
+    WHERE indicator = $indicator AND period BETWEEN $first AND $last AND origin_country IS NOT NULL
+), previous AS (
+    SELECT city_id, origin_country, period + INTERVAL 12 MONTH AS period, value FROM indicators
+    WHERE indicator = $indicator AND period BETWEEN $prev_first AND $prev_last AND origin_country IS NOT NULL
 )
-SELECT p.partner_country, sum(m.this_year) AS this_year, sum(m.last_year) AS last_year,
-       sum(m.this_mean) / sum(m.last_mean) * 100 - 100 AS change_pct,
-       sum(a.this_mean) / sum(a.last_mean) * 100 - 100 AS all_change_pct,
-       min(least(m.n_this, m.n_last, a.n_this, a.n_last)) AS months
-FROM pairs p
-JOIN months m ON m.city_id = p.home_city_id AND m.origin_country = p.partner_country
-JOIN months a ON a.city_id = p.home_city_id AND a.origin_country IS NULL
-GROUP BY p.partner_country ORDER BY sum(m.this_year) DESC NULLS LAST, p.partner_country
+SELECT p.id, sum(t.value) AS this_year, sum(v.value) AS last_year, count(*) AS months,
+       min(t.period) AS first_month, max(t.period) AS last_month
+FROM _pairs p
+JOIN this t ON t.city_id = p.home_city_id AND t.origin_country = p.partner_country
+JOIN previous v ON v.city_id = t.city_id AND v.origin_country = t.origin_country AND v.period = t.period
+GROUP BY p.id
 """
+IMPACT_MONTHS = 24  # the window of the impact estimate the report shows: the overview's
 
 
-def tourism(con: duckdb.DuckDBPyConnection, f: queries.PartnershipFilter, year: int, cal: str) -> pd.DataFrame:
-    """Tourist arrivals from each partner country this year and last, against all foreign visitors.
+def tourism(con: duckdb.DuckDBPyConnection, f: queries.PartnershipFilter, year: int, cal: str,
+            as_of: dt.date) -> pd.DataFrame:  # fmt: skip
+    """Per partnership in force: tourist arrivals from the partner's country this year and last, over equal months.
 
-    Changes compare the mean month of each year (a year with a month missing is not a fall); a
-    country that is a partner of several home cities adds up their means. A month counts in the
-    year it begins in. A country's verdict needs three quarters of the
-    months of both years, from it and from all foreign visitors, in every home city it is a
-    partner of; otherwise it is "not enough data", never a fall.
+    Only the months recorded in both years count (January-November 2026 against
+    January-November 2025), so a change and its two totals never disagree; ``first_month`` and
+    ``last_month`` say which. A month counts in the year it begins in. The verdict is the
+    partnership's tourism-impact estimate (:mod:`twinmap.reads.impact`, 24 months), the one the
+    overview and the Tourism page show.
     """
     first, last = dates.year_span(year, cal)
     prev_first, prev_last = dates.year_span(year - 1, cal)
     partners = queries.partnerships(con, f, last)
     partners = partners[partners["status"].isin(reference.AGREEMENT_STATUSES)]
     cur = con.cursor()
-    cur.register("_pairs", partners[["home_city_id", "partner_country"]].dropna())
+    cur.register("_pairs", partners[["id", "home_city_id", "partner_country"]].dropna())
     params = {"first": first, "last": last, "prev_first": prev_first, "prev_last": prev_last,
               "indicator": TOURISM_INDICATOR}  # fmt: skip
-    frame = cur.execute(_TOURISM_SQL, params).df()
+    years = cur.execute(_TOURISM_SQL, params).df()
     cur.close()
-    months = round((last - first).days / 30.44)
-    enough = (frame["months"] >= impact.MIN_COVERAGE * months) & frame["change_pct"].notna()
-    enough &= frame["all_change_pct"].notna() & np.isfinite(frame["change_pct"])
-    frame["verdict"] = [
-        impact.verdict(p, a) if ok else "no_data"
-        for p, a, ok in zip(frame["change_pct"], frame["all_change_pct"], enough, strict=True)
-    ]
-    return frame
+    judged = impact.impact(con, f, TOURISM_INDICATOR, as_of, IMPACT_MONTHS, partners)
+    cols = ["id", "verdict", "effect_pct", "low_pct", "high_pct", "reason", "reason_values"]
+    frame = partners[["id", "home_name", "home_local_name", "partner_name", "partner_local_name", "partner_country"]]
+    frame = frame.merge(years, on="id", how="inner").merge(judged[cols], on="id", how="left")
+    frame["change_pct"] = (frame["this_year"] / frame["last_year"] - 1) * 100
+    frame["verdict"] = frame["verdict"].fillna("no_data")
+    frame["reason"] = frame["reason"].fillna(impact.NOT_YET_SIGNED)
+    frame["reason_values"] = [v if isinstance(v, dict) else {} for v in frame["reason_values"]]
+    return frame.sort_values(["this_year", "home_name", "partner_name"], ascending=[False, True, True]).reset_index(
+        drop=True
+    )

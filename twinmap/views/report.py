@@ -18,7 +18,7 @@ import pandas as pd
 import typst
 
 from twinmap.core import reference
-from twinmap.reads import health, impact
+from twinmap.reads import health
 from twinmap.reads import report as reads
 from twinmap.views import charts, tables, vector
 from twinmap.views.i18n import ENGLISH, N_, Translator
@@ -190,24 +190,34 @@ def _internal(r: reads.Year, tr: Translator) -> list[dict]:
 
 
 def _tourism(r: reads.Year, tr: Translator) -> list[dict]:
-    """Tourist arrivals from each partner country against all foreign visitors, with the verdicts."""
+    """Tourist arrivals from each partner's country over the same months of this year and last, and the estimate."""
     out = [_heading(tr("Tourism from partner countries"))]
     frame = r.tourism
     if not len(frame):
         return [*out, _note(tr("No tourist arrivals from partner countries were recorded for this year."))]
-    out.append(_note(tr("Tourist arrivals this year against last year, from each partner country and from all foreign "
-                        "visitors to the same home cities. Within ±5 points of all foreign visitors is the general "
-                        "trend; a year with under three quarters of its months recorded is not judged.")))  # fmt: skip
-
+    out.append(_note(tr("Tourist arrivals from each partner's country over the months recorded in both years, "
+                        "this year against the same months of last year. The estimate is the partnership's effect "
+                        "on visitors since its signing (24 months before and after, against the home city's other "
+                        "countries of origin), as on the Tourism page; a difference is claimed only when its 95 % "
+                        "range excludes zero.")))  # fmt: skip
+    rows = frame.to_dict("records")
     out.append(_table(pd.DataFrame({
-        tr("Country"): [tr.country(c) for c in frame["partner_country"]],
+        tr("Partnership"): pair_labels(frame, tr),
+        tr("Months compared"): [_months(r, tr) for r in rows],
         tr("This year"): tr.figures(frame["this_year"]),
         tr("Last year"): tr.figures(frame["last_year"]),
         tr("Change %"): tr.figures(frame["change_pct"], 1),
-        tr("All foreign, change %"): tr.figures(frame["all_change_pct"], 1),
-        tr("Verdict"): [tr.term(impact.VERDICTS, v) for v in frame["verdict"]],
-    }), [1.6, 1.1, 1.1, 1.2, 1.5, 2.6]))  # fmt: skip
+        tr("Estimate since the signing"): [tables.impact_words(r, tr) for r in rows],
+    }), [1.8, 1.6, 0.9, 0.9, 0.8, 3.2]))  # fmt: skip
     return out
+
+
+def _months(row: dict, tr: Translator) -> str:
+    """Which months a row compares: the first and last month recorded in both years, and how many."""
+    span = tr.date(row["first_month"], "month")
+    if row["last_month"] != row["first_month"]:
+        span = f"{span} – {tr.date(row['last_month'], 'month')}"
+    return tr("{span} ({n} months)", span=span, n=tr.number(int(row["months"])))
 
 
 def _health_lines(assessed: pd.DataFrame, tr: Translator) -> pd.DataFrame:

@@ -73,19 +73,46 @@ def expiring_table(frame: pd.DataFrame, today: dt.date, tr: Translator = ENGLISH
     return rtl_order(out, tr)
 
 
+def signed_pct(value: float, tr: Translator = ENGLISH) -> str:
+    """A change in per cent with its sign, as a sentence writes it (+18 %, −9 %)."""
+    rounded = round(float(value))
+    sign = "+" if rounded > 0 else "−" if rounded < 0 else ""
+    return tr.digits(f"{sign}{tr.number(abs(rounded))} %")
+
+
+def impact_words(row: dict, tr: Translator = ENGLISH) -> str:
+    """The estimate in words that claim only what its range supports (one sentence per verdict)."""
+    verdict, country = row["verdict"], tr.country(row["partner_country"])
+    if verdict == "no_data":
+        msgid = row.get("reason") or ""  # one of impact's reasons, each marked for translation there
+        why = tr(msgid, **(row.get("reason_values") or {})) if msgid else ""
+        return tr("not enough data: {why}", why=why) if why else tr("not enough data")
+    low, high = signed_pct(row["low_pct"], tr), signed_pct(row["high_pct"], tr)
+    if verdict == "no_clear":
+        return tr("no clear difference from the trend (between {low} and {high})", low=low, high=high)
+    size = tr.digits(f"{tr.number(abs(round(float(row['effect_pct']))))} %")
+    if verdict == "more":
+        return tr("about {size} more visitors from {country} than the trend (likely between {low} and {high})",
+                  size=size, country=country, low=low, high=high)  # fmt: skip
+    return tr("about {size} fewer visitors from {country} than the trend (likely between {low} and {high})",
+              size=size, country=country, low=low, high=high)  # fmt: skip
+
+
 def before_after_table(frame: pd.DataFrame, tr: Translator = ENGLISH) -> pd.DataFrame:
-    """The before/after-signing comparison as a table, with the general trend and the verdict beside it."""
+    """Each partnership's tourism estimate in words, beside the figures it comes from."""
+    rows = frame.to_dict("records")
     out = pd.DataFrame(
         {
             tr("Partnership"): pair_labels(frame, tr),
-            tr("Verdict"): [
-                tr.term(impact.VERDICTS, v) for v in frame["verdict"]
-            ],  # beside the name: never scrolled away
-            tr("Change %"): tr.figures(frame["change_pct"], 1),
-            tr("All foreign, change %"): tr.figures(frame["all_foreign_change_pct"], 1),
-            tr("Beyond the trend, points"): tr.figures(frame["beyond_pp"], 1),
+            tr("Estimate"): [impact_words(r, tr) for r in rows],  # beside the name: never scrolled away
             tr("From"): [tr.country(c) for c in frame["partner_country"]],
             tr("Signed"): [tr.date(d, p) for d, p in zip(frame["signed_on"], frame["signed_precision"], strict=True)],
+            tr("Beyond the trend, %"): tr.figures(frame["effect_pct"], 1),
+            tr("Range from, %"): tr.figures(frame["low_pct"], 1),
+            tr("Range to, %"): tr.figures(frame["high_pct"], 1),
+            tr("Change from the partner's country, %"): tr.figures(frame["change_pct"], 1),
+            tr("Change from the other countries, %"): tr.figures(frame["comparison_pct"], 1),
+            tr("Countries compared"): tr.figures(frame["n_controls"]),
             tr("Monthly mean before"): tr.figures(frame["before"]),
             tr("Monthly mean after"): tr.figures(frame["after"]),
         }
