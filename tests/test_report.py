@@ -129,8 +129,12 @@ def test_a_solar_hijri_year_runs_from_farvardin_to_esfand(con):
     assert sorted(year.events["title"]) == ["Friendship cup", "Gamma days", "Summer school in Gamma"]  # not February's
     russia = year.tourism.set_index("partner_country").loc["RU"]
     # 9 of 1405's months recorded (April-December 2026): compared with the same 9 months of 1404, not all 12
-    assert (russia["months"], russia["this_year"], russia["last_year"], round(russia["change_pct"])) == (9, 1350, 900,
-                                                                                                          50)
+    assert (russia["months"], russia["this_year"], russia["last_year"], round(russia["change_pct"])) == (
+        9,
+        1350,
+        900,
+        50,
+    )
 
 
 def test_a_year_with_no_month_recorded_in_both_years_compares_nothing(con):
