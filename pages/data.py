@@ -2,11 +2,13 @@
 
 import streamlit as st
 
-from twinmap.ui import imports, page
+from twinmap.ui import backups, imports, page
 
 p = page.start("editor")
 _ = p.tr
 st.title(_("Data"))
+if p.user.can("admin"):
+    backups.status(_)
 upload_tab, past_tab, files_tab = st.tabs([_("Import a file"), _("Past imports"), _("Templates and exports")])
 with upload_tab:
     plans = imports.upload(p)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -27,6 +28,9 @@ import pgserver
 
 # The shipped demo story is told as of this day (upcoming events, expiries).
 TODAY = dt.date(2026, 11, 23)
+# The app's own backups after a commit are off in tests (and the servers they start), but where a
+# test turns them on: every test would otherwise copy its store once.
+os.environ.setdefault("TWINMAP_BACKUP_HOURS", "0")
 ROOT = Path(__file__).resolve().parent.parent
 
 

@@ -164,7 +164,7 @@ def test_the_command_line_says_the_store_is_damaged_without_a_traceback(shipped_
     for args in (["history"], ["export", str(tmp_path / "out")], ["import", __file__, "--table", "events"]):
         done = subprocess.run([sys.executable, "-m", "twinmap", *args], capture_output=True, text=True,
                               env={"TWINMAP_DB": str(path), "PATH": "/usr/bin:/bin"}, cwd=Path(__file__).parent.parent)  # fmt: skip
-        assert done.returncode == 1, done
+        assert done.returncode == 3, done  # damaged (README: exit codes)
         assert "Traceback" not in done.stderr + done.stdout
         assert "damaged or is not a twinmap database" in done.stderr
     assert path.read_bytes() == before

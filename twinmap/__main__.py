@@ -22,7 +22,7 @@ from twinmap.core.text import printable, quoted
 from twinmap.ingest import batches, exporter, importer, mapping, readers, seed
 from twinmap.ingest.specs import TABLES
 from twinmap.reads import digest, opendata, queries, report
-from twinmap.store import auth, db, postgres, transfer
+from twinmap.store import auth, backup, db, postgres, transfer
 from twinmap.views import datapackage, i18n
 from twinmap.views import digest as maildigest
 from twinmap.views import report as printed
@@ -96,6 +96,12 @@ def _parser() -> argparse.ArgumentParser:
         "a PostgreSQL DSN or a DuckDB file",
     )
     mig.add_argument("target", help="postgresql://user@host/dbname, libpq keywords, or a new .duckdb file")
+    bak = sub.add_parser("backup", help="write a checked copy of the store (a DuckDB file named with the time and "
+                                          "data version) into DIR, keeping the last TWINMAP_BACKUP_KEEP")  # fmt: skip
+    bak.add_argument("dir", nargs="?", type=Path, help="where (default: TWINMAP_BACKUP_DIR)")
+    res = sub.add_parser("restore", help="replace the store with a backup, after reading every row of it; the store "
+                                         "as it was is kept in the backup folder")  # fmt: skip
+    res.add_argument("file", type=Path)
     pwd = sub.add_parser("password", help="give a user a new random password (adding the user if needed)")
     pwd.add_argument("name")
     pwd.add_argument("--role", choices=auth.ROLES, help="role for a new user (default editor) or a new role")
@@ -144,17 +150,19 @@ def _run(args: argparse.Namespace) -> int:
     target = config.db_target()
     if args.command == "migrate-store":  # opens both stores itself, the source read-only
         return _migrate_store(target, args.target)
+    if args.command == "restore":  # the store is replaced, not opened first
+        return _restore(target, args.file)
     path = postgres.redact(target)  # how messages name the store: never with a password
     try:
         con = seed.connect(target)
     except db.DatabaseError as err:
         print(f"error: {path}: {err}", file=sys.stderr)
-        return 1
+        return db.exit_code(err)
     try:
         return _COMMANDS[args.command](con, args)
     except (db.DatabaseError, duckdb.Error) as err:
         print(f"error: {path}: {db.explain(err)}", file=sys.stderr)
-        return 1
+        return db.exit_code(db.explain(err))
     except OSError as err:
         print(f"error: {err.strerror or err} ({err.filename or ''})", file=sys.stderr)
         return 1
@@ -345,6 +353,30 @@ def _report(con, args) -> int:
     return 0
 
 
+def _backup(con, args) -> int:
+    made = backup.make(con, args.dir or config.backup_dir(), config.whole("TWINMAP_BACKUP_KEEP"))
+    with db.write_transaction(con, bump=False) as cur:
+        db.set_meta(cur, "last_backup", str(made.path))
+    rows = sum(made.rows.values())
+    print(f"backup {made.path} ({made.bytes / 1024 / 1024:.1f} MB, data version {made.version}, {rows} rows): "
+          "read back and checked")  # fmt: skip
+    return 0
+
+
+def _restore(target: str, file: Path) -> int:
+    if not file.is_file():
+        print(f"error: no file {file}", file=sys.stderr)
+        return 2
+    try:
+        rows = backup.restore(target, file, config.backup_dir())
+    except db.DatabaseError as err:
+        print(f"error: {postgres.redact(target)}: {err}", file=sys.stderr)
+        return db.exit_code(err)
+    print(f"restored {file.name} into {postgres.redact(target)} ({sum(rows.values())} rows); the store as it was "
+          f"is kept in {config.backup_dir()}")  # fmt: skip
+    return 0
+
+
 def _migrate_store(source: str, target: str) -> int:
     try:
         counts = transfer.copy_store(source, target)
@@ -407,6 +439,7 @@ _COMMANDS = {
     "report": _report,
     "password": _password,
     "sign-ins": _sign_ins,
+    "backup": _backup,
 }
 
 if __name__ == "__main__":

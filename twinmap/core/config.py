@@ -54,6 +54,21 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("TWINMAP_KIOSK_LANG", "en", "Kiosk language when the URL does not say: en, ru or fa."),
     Setting("TWINMAP_KIOSK_SECONDS", "20", "Seconds each kiosk slide stays on screen (2-600)."),
     Setting(
+        "TWINMAP_BACKUP_DIR",
+        "",
+        "Where backups go (python -m twinmap backup, and the app's own); empty = a folder 'backups' beside a "
+        "DuckDB store, or data/backups for PostgreSQL.",
+    ),
+    Setting(
+        "TWINMAP_BACKUP_KEEP", "14", "How many backups are kept; older ones are removed after a new one is checked."
+    ),
+    Setting(
+        "TWINMAP_BACKUP_HOURS",
+        "24",
+        "The app makes a backup after a commit when the last is older than this many hours; 0 = never (cron does).",
+    ),
+    Setting("TWINMAP_BACKUP_WARN_HOURS", "48", "The Data page warns admins when the last backup is older than this."),
+    Setting(
         "TWINMAP_IDLE_MINUTES",
         "120",
         "Minutes a signed-in session may stay idle (no click, no page) before it is signed out; 0 = never.",
@@ -137,6 +152,23 @@ def db_target() -> str:
     """The store the app and the command line use: a DuckDB file's path or a PostgreSQL DSN."""
     value = get("TWINMAP_DB")
     return value if is_postgres(value) else str(Path(value).expanduser())
+
+
+def backup_dir() -> Path:
+    """Where backups go (``TWINMAP_BACKUP_DIR``; by default beside a DuckDB store, else under data/)."""
+    given = get("TWINMAP_BACKUP_DIR").strip()
+    if given:
+        return Path(given).expanduser()
+    target = db_target()
+    return DATA_DIR / "backups" if is_postgres(target) else Path(target).parent / "backups"
+
+
+def whole(env: str) -> int:
+    """A setting that is a whole number (its default when the value is not one)."""
+    try:
+        return max(0, int(get(env)))
+    except ValueError:
+        return int(next(s.default for s in SETTINGS if s.env == env))
 
 
 def today() -> dt.date:

@@ -117,10 +117,23 @@ def _write(
     except scopes.OutsideScope as err:
         raise CommitFailed(err.msgid, **err.values) from None
     except duckdb.Error as err:  # the preview checks every constraint; this is the last guard
-        log.exception("import of %s refused by the database", plan.filename)
+        _refused(con, err, f"import of {plan.filename}", len(plan.data) * 3)
         raise CommitFailed(
             N_("the database refused this import ({why}); nothing was changed"), why=type(err).__name__
         ) from None
+
+
+def _refused(con: duckdb.DuckDBPyConnection, err: duckdb.Error, what: str, need: int = 0) -> None:
+    """Say why the store refused a write: a full disk in its own words (raised), else one line in the log.
+
+    One line, never a traceback: the command line prints the refusal itself, and the server log
+    keeps the error's kind and text (its traceback only at debug level).
+    """
+    full = db.write_failure(con, err, need)
+    if full is not None:
+        raise full from None
+    log.error("%s refused by the database: %s: %s", what, type(err).__name__, str(err).splitlines()[0][:300])
+    log.debug("the refusal in full", exc_info=err)
 
 
 class _Moved(Exception):
@@ -407,7 +420,7 @@ def undo(con: duckdb.DuckDBPyConnection, batch: int, user: str, writer: scopes.W
     try:
         _undo(con, batch, user, writer)
     except duckdb.Error as err:
-        log.exception("undo of import #%s refused by the database", batch)
+        _refused(con, err, f"undo of import #{batch}")
         raise CommitFailed(
             N_("the database refused this undo ({why}); nothing was changed"), why=type(err).__name__
         ) from None

@@ -14,7 +14,11 @@ itself, so every process's read caches see every other process's writes.
 
 from __future__ import annotations
 
+import errno
+import fcntl
 import os
+import shutil
+import struct
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -47,6 +51,17 @@ DAMAGED = N_(
     "The database file is damaged or is not a twinmap database ({why}). Restore it from a backup or an export; "
     "nothing was changed."
 )
+BUSY_BY = N_(
+    "The database is in use by another program ({who}). Stop it, or do this through the app; nothing was changed."
+)
+NO_PERMISSION = N_(
+    "twinmap may not read and write the database file ({why}). Give the account that runs twinmap the right to it; "
+    "nothing was changed."
+)
+DISK_FULL = N_(
+    "The disk that holds the database ({disk}) is full: {free} free. Free at least {need} and try again; nothing "
+    "was changed."
+)
 NEWER = N_(
     "The database was written by a newer twinmap (schema version {found}; this one knows up to {known}). "
     "Upgrade twinmap instead of opening the file with an older version."
@@ -69,6 +84,19 @@ WRITE_BUSY = N_(
     "Another app server is saving changes to the shared database and has not finished. Nothing was changed: "
     "try again in a minute."
 )
+
+
+# Failures no retry mends: a person must restore, upgrade or give the right first.
+NEEDS_A_PERSON = frozenset({DAMAGED, NEWER, NEWER_ENGINE, NO_PERMISSION, NO_EXTENSION})
+
+# The command line's exit code for each kind of store failure (documented in the README).
+EXIT_CODES = {DAMAGED: 3, NEWER: 3, NEWER_ENGINE: 3, BUSY: 4, BUSY_BY: 4, WRITE_BUSY: 4, UNREACHABLE: 4,
+              DISK_FULL: 5, NO_PERMISSION: 6}  # fmt: skip
+
+
+def exit_code(err: DatabaseError) -> int:
+    """The command line's exit code for a store failure (1 when no other says more)."""
+    return EXIT_CODES.get(err.msgid, 1)
 
 
 Fill = Callable[[duckdb.DuckDBPyConnection], None]
@@ -130,14 +158,89 @@ def _ready(con: duckdb.DuckDBPyConnection, fill: Fill | None = None) -> duckdb.D
 
 
 def _open(path: Path) -> duckdb.DuckDBPyConnection:
+    """Open a DuckDB file; a failure is told by what is true of the file, not by the words of DuckDB's message.
+
+    Another process holding the file's lock means busy (named); no right to the file means
+    permission; otherwise the file itself is the problem: damaged (or of a newer DuckDB).
+    """
     try:
-        return duckdb.connect(str(path))
+        con = duckdb.connect(str(path))
     except duckdb.Error as err:
-        if "lock" in str(err).lower():
-            raise DatabaseError(BUSY) from None
+        who = holder(path)
+        if who is not None:
+            raise DatabaseError(BUSY_BY, who=who) from None
+        if not os.access(path, os.R_OK | os.W_OK):
+            raise DatabaseError(NO_PERMISSION, why=errno.errorcode[errno.EACCES]) from None
         if "newer version of DuckDB" in str(err):
             raise DatabaseError(NEWER_ENGINE, version=duckdb.__version__) from None
         raise DatabaseError(DAMAGED, why=type(err).__name__) from None
+    _paths[id(con)] = path
+    return con
+
+
+def holder(path: Path) -> str | None:
+    """The program holding a lock on the file (DuckDB locks its file while open), as "NAME (PID n)"; None if none."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return None
+    try:
+        found = fcntl.fcntl(fd, fcntl.F_GETLK, struct.pack("hhqqi", fcntl.F_WRLCK, os.SEEK_SET, 0, 0, 0))
+        kind, _whence, _start, _len, pid = struct.unpack("hhqqi", found)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    return None if kind == fcntl.F_UNLCK else f"{_program(pid)} (PID {pid})"
+
+
+def _program(pid: int) -> str:
+    """What a process is, for a person: the running app, an import on the command line, or its command."""
+    try:
+        words = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return "another program"
+    text = " ".join(w.decode(errors="replace") for w in words if w)
+    if "twinmap" in text and "serve" in text:
+        return "the running twinmap app"
+    if "twinmap" in text:
+        return "twinmap on the command line"
+    return text[:60] or "another program"
+
+
+_paths: dict[int, Path] = {}  # an open DuckDB file's path, by connection (a disk's free space names it)
+
+
+def write_failure(con: duckdb.DuckDBPyConnection, err: Exception, need: int = 0) -> DatabaseError | None:
+    """A write the store refused because its disk is full, told as such (None: some other reason).
+
+    Judged by the disk's free space, not by the words of the error: a disk with less free than
+    ``need`` bytes (at least 64 MB: DuckDB's write-ahead log and checkpoint need room) is full.
+    """
+    path = _paths.get(id(con))
+    if path is None or not isinstance(err, duckdb.Error):
+        return None
+    usage = shutil.disk_usage(path.parent)
+    want = max(need, 64 * 1024 * 1024)
+    if usage.free >= want:
+        return None
+    return DatabaseError(DISK_FULL, disk=_mount_of(path), free=_size(usage.free), need=_size(want))
+
+
+def _mount_of(path: Path) -> str:
+    """The mount point that holds ``path`` (the disk a person frees)."""
+    here = path.resolve().parent
+    while not os.path.ismount(here) and here != here.parent:
+        here = here.parent
+    return str(here)
+
+
+def _size(n: float) -> str:
+    for unit in ("bytes", "KB", "MB", "GB", "TB"):
+        if n < 1024 or unit == "TB":
+            return f"{n:.0f} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
+        n /= 1024
+    return f"{n:.1f} TB"
 
 
 def _build(path: Path, fill: Fill | None) -> None:

@@ -20,6 +20,7 @@ What differs from a DuckDB file is kept in this module:
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import re
 from collections.abc import Callable, Iterator
@@ -147,10 +148,12 @@ def transaction(cur: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
         yield cur
         cur.execute("COMMIT")
     except BaseException:
-        cur.execute("ROLLBACK")
+        with contextlib.suppress(duckdb.Error):  # a failed ROLLBACK must not hide why the transaction failed
+            cur.execute("ROLLBACK")
         raise
     finally:
-        cur.close()
+        with contextlib.suppress(duckdb.Error):
+            cur.close()
 
 
 Check = Callable[[duckdb.DuckDBPyConnection, list[tuple[int, str]]], int]

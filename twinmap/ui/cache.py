@@ -24,7 +24,7 @@ from twinmap.ingest import batches, exporter, seed
 from twinmap.reads import finder, grant, lifecycle, network, public, queries, report
 from twinmap.reads import snapshot as snapshots
 from twinmap.store import auth, db
-from twinmap.ui import leaflet
+from twinmap.ui import backups, leaflet
 from twinmap.views import grant as grant_view
 from twinmap.views import labels, maps
 from twinmap.views import report as printed
@@ -99,6 +99,7 @@ def _store_version(path: str) -> int:
     _last_version[path] = version
     if previous < version:  # a commit since (here or elsewhere): not the first start
         warm(path, previous, version)
+        backups.after_commit(functools.partial(_connection, path))
     return version
 
 

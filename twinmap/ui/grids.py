@@ -149,7 +149,7 @@ def record_history(p: Page, table: str, row_id: int, key: str) -> None:
             batches.undo(cache.connection(), batch, p.user.name, writer=p.user)
             st.session_state.edit_flash = ("success", _("Import #{batch} undone.", batch=batch))
             reopen()
-        except (batches.UndoRefused, batches.CommitFailed) as err:
+        except (batches.UndoRefused, batches.CommitFailed, db.DatabaseError) as err:
             st.session_state.edit_flash = ("error", _(err.msgid, **err.values).capitalize())
         st.rerun()
 

@@ -12,6 +12,7 @@ from twinmap.core.reference import N_
 from twinmap.ingest import batches, convert, exporter, importer, readers
 from twinmap.ingest.importer import Plan
 from twinmap.ingest.specs import LOAD_ORDER, TABLES
+from twinmap.store import db
 from twinmap.ui import cache, mapping_form, widgets
 from twinmap.ui.page import Page
 from twinmap.views import previews
@@ -117,7 +118,7 @@ def _commit(p: Page, plans: list[Plan], skip: bool) -> None:
                 st.success(_("Committed as import #{batch}. It can be undone under Past imports.", batch=batch))
     except batches.StalePreview:
         st.warning(_("The data changed since this preview was made: check the preview again, then commit."))
-    except batches.CommitFailed as err:
+    except (batches.CommitFailed, db.DatabaseError) as err:  # a full disk says so, in the reader's language
         st.error(md_escape(_(err.msgid, **err.values).capitalize()))
 
 
@@ -143,7 +144,7 @@ def history(p: Page) -> None:
         try:
             batches.undo(cache.connection(), batch, p.user.name, writer=p.user)
             st.session_state.data_flash = ("success", _("Import #{batch} undone.", batch=batch))
-        except (batches.UndoRefused, batches.CommitFailed) as err:
+        except (batches.UndoRefused, batches.CommitFailed, db.DatabaseError) as err:
             st.session_state.data_flash = ("error", _(err.msgid, **err.values).capitalize())
         st.rerun()
 

@@ -40,7 +40,7 @@ def import_everything() -> list[str]:
 # Who the pages are opened for: a visitor, and an administrator (staff who see every home city;
 # a user limited to some home cities reads their own, made when first asked).
 READERS = (None, auth.User("twinmap-serve", "admin", method=auth.PREPARED))  # no such user: never writes
-PAGE_TIMEOUT = 600  # seconds one page may take at the largest size (the 50,000-partnership overview: ~4)
+PAGE_TIMEOUT = 180  # seconds one page may take at the largest size (the 50,000-partnership overview: ~4)
 
 
 def open_pages() -> list[str]:

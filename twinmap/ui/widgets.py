@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 from collections.abc import Callable, Hashable
 
 import duckdb
@@ -167,13 +168,36 @@ def store_unavailable(err: Exception) -> None:
     problem = cache.problem() or db.explain(err)
     tr = translator()
     st.error(tr(problem.msgid, **problem.values))
-    st.caption(tr("This page tries again every few seconds by itself."))
-    _retry()
+    st.session_state.store_failed_at = time.monotonic()
+    if problem.msgid in db.NEEDS_A_PERSON:  # a damaged or newer file, no permission: a person must act first
+        st.caption(tr("This page checks again every minute by itself."))
+        _retry_later()
+    else:
+        st.caption(tr("This page tries again every few seconds by itself."))
+        _retry_soon()
 
 
 @st.fragment(run_every=10)
-def _retry() -> None:
-    """Run the whole page again as soon as the store answers."""
+def _retry_soon() -> None:
+    """Run the whole page again once the store answers (a busy file, a database server back)."""
+    _retry(10)
+
+
+@st.fragment(run_every=60)
+def _retry_later() -> None:
+    """Look again, once a minute, at a store a person has to mend: never a loop of failing runs."""
+    _retry(60)
+
+
+def _retry(seconds: int) -> None:
+    """Rerun the page when ``seconds`` have passed since it failed and the store answers.
+
+    The fragment's body also runs within the page's own run: that run, or one too soon after a
+    failure, does nothing (a damaged data block still answers the data version, and rerunning at
+    once would fail again, over and over).
+    """
+    if time.monotonic() - st.session_state.get("store_failed_at", 0.0) < seconds - 1:
+        return
     try:
         db.data_version(cache.connection())
     except STORE_ERRORS:

@@ -1,0 +1,154 @@
+"""When the store fails: one line that says what happened and what to do, never a traceback, nothing changed.
+
+Each kind of failure is made for real: a file another process holds, bytes damaged in a header
+or a data block, a disk that is full (a small tmpfs, mounted by the test where it may).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from twinmap.store import db
+
+from .conftest import ROOT, TODAY
+from .test_e2e import _free_port, started
+
+
+def _cli(store: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {"TWINMAP_DB": str(store), "PATH": "/usr/bin:/bin", "TWINMAP_TODAY": TODAY.isoformat()}
+    return subprocess.run([sys.executable, "-m", "twinmap", *args], capture_output=True, text=True, env=env, cwd=ROOT)
+
+
+def _damaged_at(shipped_db: Path, store: Path, offset: int) -> Path:
+    shutil.copy(shipped_db, store)
+    with store.open("r+b") as file:
+        file.seek(offset + 8)
+        file.write(b"\x13" * 4000)
+    return store
+
+
+def _damaged_data_block(shipped_db: Path, folder: Path) -> Path:
+    """A copy whose file opens and answers its data version, with a block of some table's rows damaged."""
+    size = shipped_db.stat().st_size
+    for offset in range(3 * 4096 + 262144, size, 262144):  # after the three header blocks, one block at a time
+        store = _damaged_at(shipped_db, folder / "damaged.duckdb", offset)
+        try:
+            con = duckdb.connect(str(store))
+        except duckdb.Error:
+            continue
+        try:
+            con.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchall()
+            try:
+                for table in ("cities", "partnerships", "events", "ties"):
+                    con.execute(f"SELECT * FROM {table}").fetchall()
+            except duckdb.Error:
+                return store
+        except duckdb.Error:
+            pass
+        finally:
+            con.close()
+    pytest.skip("no block of the rows pages read could be damaged alone")
+
+
+def test_a_damaged_header_is_called_damaged_never_busy(shipped_db, tmp_path):
+    store = _damaged_at(shipped_db, tmp_path / "store.duckdb", 4096)  # "... in block at location 4096"
+    done = _cli(store, "history")
+    assert done.returncode == 3, done
+    assert "damaged" in done.stderr and "in use" not in done.stderr and "Traceback" not in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_a_store_another_program_holds_is_busy_and_says_which(shipped_db, tmp_path):
+    store = tmp_path / "store.duckdb"
+    shutil.copy(shipped_db, store)
+    hold = f"import duckdb, time\ncon = duckdb.connect({str(store)!r})\nprint('held', flush=True)\ntime.sleep(60)"
+    holder = subprocess.Popen([sys.executable, "-c", hold], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        done = _cli(store, "history")
+        assert done.returncode == 4, done
+        assert "in use by another program" in done.stderr and f"PID {holder.pid}" in done.stderr
+        assert "Traceback" not in done.stderr
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 24 MB tmpfs of the test's own (root may mount one; elsewhere the test is skipped)."""
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    made = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=24m", "tmpfs", str(mount)], capture_output=True)
+    if made.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {made.stderr.decode().strip()}")
+    yield mount
+    subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def test_a_full_disk_is_told_as_such_in_one_line_and_nothing_is_changed(shipped_db, small_disk, tmp_path):
+    store = small_disk / "twinmap.duckdb"
+    shutil.copy(shipped_db, store)
+    free = shutil.disk_usage(small_disk).free
+    (small_disk / "filler").write_bytes(b"\0" * max(0, free - 1_500_000))  # about 1.5 MB left
+    rows = "".join(f"Sari,IR,Astrakhan,RU,festival,Festival day {i},2027-01-10,planned\n" for i in range(60_000))
+    events = tmp_path / "events.csv"
+    events.write_text("home_city,home_country,partner_city,partner_country,kind,title,starts_on,status\n" + rows)
+    before = _cli(store, "history").stdout
+    done = _cli(store, "import", str(events), "--table", "events")
+    assert done.returncode == 5, done
+    said = (done.stderr + done.stdout).strip()
+    assert "Traceback" not in said
+    assert f"The disk that holds the database ({small_disk}) is full" in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1, done.stderr
+    (small_disk / "filler").unlink()
+    assert _cli(store, "history").stdout == before  # nothing was changed
+
+
+def test_a_damaged_data_block_shows_the_message_once_and_never_loops(shipped_db, tmp_path, monkeypatch):
+    import streamlit as st
+
+    store = _damaged_data_block(shipped_db, tmp_path)
+    monkeypatch.setenv("TWINMAP_DB", str(store))
+    monkeypatch.setenv("TWINMAP_TODAY", TODAY.isoformat())
+    monkeypatch.setenv("TWINMAP_TILES", "none")
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    began = time.monotonic()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    for path in ("pages/map.py", "pages/register.py", "pages/network.py"):
+        at.switch_page(path).run()
+        assert not at.exception, [e.value for e in at.exception]
+    said = [e.value for e in at.error]
+    assert any("damaged" in s for s in said), said
+    assert any("every minute" in c.value for c in at.caption)
+    assert time.monotonic() - began < 60  # each run ends: no rerun after rerun
+    st.cache_resource.clear()
+
+
+def test_serve_opens_its_port_on_a_damaged_store_and_says_so(shipped_db, tmp_path):
+    store = _damaged_data_block(shipped_db, tmp_path)
+    port = _free_port()
+    env = {**os.environ, "TWINMAP_DB": str(store), "TWINMAP_TODAY": TODAY.isoformat(), "TWINMAP_TILES": "none"}
+    cmd = [sys.executable, "-m", "twinmap", "serve", "--server.port", str(port), "--server.address", "127.0.0.1"]
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        started(proc, f"http://127.0.0.1:{port}", seconds=90)
+    finally:
+        proc.terminate()
+        proc.communicate(timeout=30)
+
+
+def test_every_failure_has_its_exit_code():
+    assert db.exit_code(db.DatabaseError(db.DAMAGED, why="x")) == 3
+    assert db.exit_code(db.DatabaseError(db.BUSY_BY, who="x")) == 4
+    assert db.exit_code(db.DatabaseError(db.DISK_FULL, disk="/", free="1 MB", need="64 MB")) == 5
