@@ -61,3 +61,12 @@ def test_the_policy_names_the_tile_server_only_when_the_settings_use_it(monkeypa
     assert "openstreetmap" not in asgi.content_policy()
     monkeypatch.setenv("TWINMAP_TILES", "osm")
     assert "https://tile.openstreetmap.org" in asgi.content_policy()
+
+
+def test_streamlits_options_are_read_as_streamlit_run_reads_them():
+    from twinmap.ui import serve
+
+    given = ["--server.port", "8080", "--secrets.files", "/a.toml", "--secrets.files=/b.toml", "--server.headless",
+             "true"]  # fmt: skip
+    assert serve.options(given) == {"server.port": 8080, "secrets.files": ["/a.toml", "/b.toml"],
+                                    "server.headless": True}  # fmt: skip

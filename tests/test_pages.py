@@ -133,11 +133,14 @@ def test_a_persian_reader_chooses_solar_hijri_years_in_persian_digits(crafted_en
 def test_tourism_compares_before_and_after_signing(crafted_env):
     at = _app("pages/tourism.py")
     table = at.dataframe[0].value.set_index("Partnership")
-    assert list(table.index) == ["Alpha – Gamma"]  # the only partner country with visitors recorded
+    assert list(table.index) == ["Alpha – Delta", "Alpha – Epsilon", "Alpha – Gamma"]  # Alpha's signed partners
+    assert table.loc["Alpha – Delta", "Estimate"] == "not enough data: visitors from the partner's country are not recorded"
     assert table.loc["Alpha – Gamma", "Signed"] == "May 2014"
     assert table.loc["Alpha – Gamma", "From"] == "Russia"
-    assert table.loc["Alpha – Gamma", "Change %"] == "50.0"
-    assert table.columns[0] == "Verdict"  # beside the partnership, never scrolled out of sight
+    assert table.loc["Alpha – Gamma", "Change from the partner's country, %"] == "50.0"
+    # only Russia and all foreign visitors are recorded, from a year before the signing: no estimate, and why
+    assert table.loc["Alpha – Gamma", "Estimate"] == "not enough data: 12 of the 24 months before the signing recorded"
+    assert table.columns[0] == "Estimate"  # beside the partnership, never scrolled out of sight
 
 
 def _as(role: str | None) -> AppTest:

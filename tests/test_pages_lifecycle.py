@@ -66,7 +66,9 @@ def test_the_overview_tells_a_signed_in_reader_what_needs_attention(app_env):
     overdue = next(d.value for d in at.dataframe if "Action" in d.value.columns)
     assert "Propose a revival programme to Trabzon" in set(overdue["Action"])
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Better than all foreign visitors"] == "7"
+    # the tourism-impact estimate against the other countries of origin (tests/test_impact.py proves the method)
+    assert metrics["More visitors than the trend"] == "2" and metrics["No clear difference from the trend"] == "5"
+    assert metrics["Not enough data"] == "2"
 
 
 def test_the_public_overview_has_no_internal_assessment(app_env):
@@ -134,11 +136,14 @@ def test_the_network_lists_our_partners_own_partners(app_env):
     assert degree.loc["Sari", "Twin cities"] == "7"
 
 
-def test_the_tourism_page_gives_a_verdict_against_the_trend(app_env):
+def test_the_tourism_page_gives_an_estimate_with_its_range(app_env):
     at = _as(None, "pages/tourism.py")
     table = at.dataframe[0].value.set_index("Partnership")
-    assert table.loc["Sari – Aktau", "Verdict"] == "Fell less than all foreign visitors"  # −10.9 % against −26.2 %
-    assert table.loc["Sari – Trabzon", "Verdict"] == "In line with all foreign visitors"
+    # Aktau: −10.9 % from Kazakhstan while Sari's other countries fell 26.3 %: about +21 % beyond them
+    assert table.loc["Sari – Aktau", "Estimate"] == (
+        "about 21 % more visitors from Kazakhstan than the trend (likely between +12 % and +31 %)"
+    )
+    assert table.loc["Sari – Trabzon", "Estimate"].startswith("no clear difference from the trend (between −19 %")
 
 
 def test_an_editor_moves_a_partnership_to_another_stage_and_the_pipeline_dates_it(app_env):

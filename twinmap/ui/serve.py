@@ -92,9 +92,15 @@ def prepare() -> float:
     return time.perf_counter() - began
 
 
-def options(args: list[str]) -> dict[str, str]:
-    """Streamlit's command-line options (``--server.port 8080``, ``--server.port=8080``) by option name."""
-    found: dict[str, str] = {}
+def options(args: list[str]) -> dict[str, Any]:
+    """Streamlit's command-line options (``--server.port 8080``, ``--server.port=8080``) by option name.
+
+    An option that holds a list (``--secrets.files A --secrets.files B``) gathers its values, as
+    ``streamlit run`` does; given a bare string, Streamlit would read it letter by letter.
+    """
+    import streamlit as st
+
+    found: dict[str, Any] = {}
     rest = list(args)
     while rest:
         arg = rest.pop(0)
@@ -105,7 +111,11 @@ def options(args: list[str]) -> dict[str, str]:
             if not rest:
                 raise SystemExit(f"error: {arg} needs a value")
             value = rest.pop(0)
-        found[name] = value
+        try:
+            listed = isinstance(st.get_option(name), list | tuple)
+        except RuntimeError:  # an option Streamlit does not know: App.run names it
+            listed = False
+        found[name] = [*found.get(name, []), value] if listed else _typed(value)
     return found
 
 
@@ -132,7 +142,7 @@ def main(args: list[str]) -> int:
     """
     from twinmap.ui import asgi
 
-    overrides = {name: _typed(value) for name, value in options(args).items()}
+    overrides = options(args)
     compat.read_options(overrides)
     print("twinmap: opening every page once before the server opens...", file=sys.stderr, flush=True)
     print(f"twinmap: ready in {prepare():.1f} s", file=sys.stderr, flush=True)
