@@ -134,7 +134,10 @@ def test_tourism_compares_before_and_after_signing(crafted_env):
     at = _app("pages/tourism.py")
     table = at.dataframe[0].value.set_index("Partnership")
     assert list(table.index) == ["Alpha – Delta", "Alpha – Epsilon", "Alpha – Gamma"]  # Alpha's signed partners
-    assert table.loc["Alpha – Delta", "Estimate"] == "not enough data: visitors from the partner's country are not recorded"
+    assert (
+        table.loc["Alpha – Delta", "Estimate"]
+        == "not enough data: visitors from the partner's country are not recorded"
+    )
     assert table.loc["Alpha – Gamma", "Signed"] == "May 2014"
     assert table.loc["Alpha – Gamma", "From"] == "Russia"
     assert table.loc["Alpha – Gamma", "Change from the partner's country, %"] == "50.0"
