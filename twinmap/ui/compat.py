@@ -97,6 +97,18 @@ def session_id() -> str | None:
     return ctx.session_id if ctx is not None else None
 
 
+def option_kind(name: str) -> tuple[type, bool] | None:
+    """An option's type and whether it takes several values, as ``streamlit run`` types its flags (None: unknown).
+
+    Read from Streamlit's option table without reading the configuration: reading it before
+    the options are known would make Streamlit warn that the server's section changed.
+    """
+    from streamlit import config as streamlit_config
+
+    option = streamlit_config._config_options_template.get(name)
+    return (option.type, bool(option.multiple)) if option is not None else None
+
+
 def read_options(overrides: dict[str, Any]) -> None:
     """Read Streamlit's configuration with these command-line options, as ``streamlit run`` does first.
 

@@ -98,8 +98,6 @@ def options(args: list[str]) -> dict[str, Any]:
     An option that holds a list (``--secrets.files A --secrets.files B``) gathers its values, as
     ``streamlit run`` does; given a bare string, Streamlit would read it letter by letter.
     """
-    import streamlit as st
-
     found: dict[str, Any] = {}
     rest = list(args)
     while rest:
@@ -111,10 +109,8 @@ def options(args: list[str]) -> dict[str, Any]:
             if not rest:
                 raise SystemExit(f"error: {arg} needs a value")
             value = rest.pop(0)
-        try:
-            listed = isinstance(st.get_option(name), list | tuple)
-        except RuntimeError:  # an option Streamlit does not know: App.run names it
-            listed = False
+        kind = compat.option_kind(name)  # unknown: App.run refuses it by name
+        listed = kind is not None and kind[1]
         found[name] = [*found.get(name, []), value] if listed else _typed(value)
     return found
 
