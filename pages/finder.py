@@ -8,7 +8,7 @@ from twinmap.core.reference import N_
 from twinmap.ingest import forms
 from twinmap.reads import finder
 from twinmap.ui import cache, leaflet, page, widgets
-from twinmap.views import labels, maps
+from twinmap.views import cards, labels, maps
 
 p = page.start("editor")
 _ = p.tr
@@ -16,16 +16,20 @@ homes = cache.home_cities()
 names = cache.home_names(_)
 
 st.title(_("Partner finder"))
-st.caption(_("Stage 1 of the guide: cities like ours, from an offline gazetteer of 34,000 cities. Set what matters."))
+learned = cache.finder_learned()
+said = _("Stage 1 of the guide: the gazetteer's 34,000 cities ranked by how much the pair looks like the {n} "
+         "twinnings this store holds (the world's, from Wikidata, and ours).", n=_.number(learned.ties))  # fmt: skip
+st.caption(said)
 with st.sidebar:
     st.subheader(_("Finder settings"))
     home_id = st.selectbox(_("Find partners for"), list(names), format_func=names.get, key="finder_home")
     themes = st.multiselect(_("Themes"), list(finder.THEMES), format_func=lambda t: _.term(reference.AREAS, t),
                             placeholder=_("Any theme"), key="finder_themes")  # fmt: skip
-    minimum = widgets.levels(_("Smallest population"), list(finder.POPULATION_LEVELS), 50_000, "finder_min")
-    st.caption(_("Weights (0 = ignore)"))
-    weights = finder.Weights(**{k: widgets.levels(_(label), list(range(6)), getattr(finder.Weights(), k),
-                                                  f"finder_w_{k}") for k, label in finder.PARTS.items()})  # fmt: skip
+    minimum = widgets.levels(_("Smallest population"), list(finder.POPULATION_LEVELS), finder.DEFAULT_MIN_POPULATION,
+                             "finder_min")  # fmt: skip
+    st.caption(_("Your tilts on top of the learned ranking (0 = none)"))
+    weights = finder.Weights(**{k: widgets.levels(_(label), list(range(6)), 0, f"finder_w_{k}")
+                                for k, label in finder.PARTS.items()})  # fmt: skip
 
 found = cache.finder_rank(home_id, weights, tuple(themes), int(minimum), 25)
 home = homes[homes["id"] == home_id].iloc[0].to_dict()
@@ -37,15 +41,25 @@ table = {
     _("Rank"): _.figures(range(1, len(rows) + 1)),
     _("City"): [r["name"] for r in rows],
     _("Country"): [_.country(r["country_code"]) for r in rows],
-    _("Score"): _.figures([r["score"] for r in rows], 1),
-    _("Why"): ["; ".join(f"{_(m, **v)} (+{_.number(p, 1)})" for m, v, p in finder.explain(r, weights)) for r in rows],
+    _("Fit"): _.figures([r["score"] for r in rows], 1),
+    _("Raised by"): [cards.finder_reasons(r, weights, _, raised=True) for r in rows],
+    _("Lowered by"): [cards.finder_reasons(r, weights, _, raised=False) for r in rows],
 }
 widgets.table_downloads(pd.DataFrame(table), "partner-candidates", "finder_table")
-with st.expander(_("How the score is made")):
-    st.markdown(labels.md_escape(_("Each part scores 0 to 1; the total is the weighted mean × 100.")))
-    method = {_("Part"): [_(label) for label in finder.PARTS.values()],
-              _("Weight"): _.figures(getattr(weights, k) for k in finder.PARTS),
-              _("Full marks when"): [_(finder.RULES[k]) for k in finder.PARTS]}  # fmt: skip
+taken = finder.already(cache.connection(), home_id, learned)
+with st.expander(_("Already twinned ({n}): never offered again", n=_.number(len(taken)))):
+    widgets.table(pd.DataFrame({_("City"): list(taken["name"]), _("Country"): [_.country(c) for c in
+                                                                             taken["country_code"]]}),
+                  "finder_already")  # fmt: skip
+with st.expander(_("How the ranking is made")):
+    st.markdown(labels.md_escape(_(
+        "A logistic regression learned from the {n} twinnings of this store, against cities drawn at random from the "
+        "gazetteer, trained again whenever the data change. Fit is 0 to 100: how much the pair looks like cities "
+        "that twinned; it is not a probability. Each candidate shows the parts that raised and lowered it. On "
+        "twinnings it had not seen it found a real partner in its top 50 more often than the nearest city abroad, "
+        "gravity or partners of partners (bench/RESULTS.md, Partner finder).", n=_.number(learned.ties))))  # fmt: skip
+    method = {_("Part"): [_(cards.FINDER_PARTS[f]) for f in finder.tm.FEATURES],
+              _("Learned weight"): _.figures(learned.model.coef, 2)}  # fmt: skip
     widgets.table(pd.DataFrame(method), "finder_method")
 
 st.subheader(_("Add as a candidate"))

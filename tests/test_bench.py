@@ -63,6 +63,7 @@ def test_the_map_benchmark_draws_both_builds_and_the_apps_map_page_in_chromium(s
     ("bench_edit.py", ("--cities", "300", "--partnerships", "400", "--events", "2000")),
     ("bench_report.py", ("--size", "small", "--compare", "50")),
     ("bench_impact.py", ("--per-cell", "2")),
+    ("bench_finder.py", ("--cities", "5", "--max-homes", "200")),
 ])  # fmt: skip
 def test_a_benchmark_runs_at_a_small_size_and_prints_figures(script, args):
     lines = _bench(script, *args)

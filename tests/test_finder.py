@@ -1,12 +1,31 @@
-"""Partner finder: a hand-checked ranking for Sari, and the explanation of a score."""
+"""Partner finder: learned from the store's twinnings, explained in words, never offering what exists."""
+
+from __future__ import annotations
 
 import numpy as np
+import pytest
 
+from twinmap.ingest import batches, importer
 from twinmap.reads import finder
+from twinmap.reads import twinning_model as tm
+from twinmap.views import cards
+from twinmap.views.i18n import Translator
 
 
-def _sari(con):
-    return con.execute("SELECT id FROM cities WHERE name = 'Sari'").fetchone()[0]
+def _city(con, name: str) -> int:
+    return con.execute("SELECT id FROM cities WHERE name = ?", [name]).fetchone()[0]
+
+
+@pytest.fixture(scope="module")
+def learned(shipped_db):
+    """The model of the shipped store (its 9,902 Wikidata twinnings and the demo's), trained once."""
+    from twinmap.ingest import seed
+
+    con = seed.connect(shipped_db)
+    try:
+        yield finder.learn(con)
+    finally:
+        con.close()
 
 
 def test_coastal_distances_of_known_cities():
@@ -16,22 +35,48 @@ def test_coastal_distances_of_known_cities():
     assert tehran > 90 and pescara < 5 and aktau < 10
 
 
-def test_sari_ranks_coastal_cities_of_its_size_above_an_inland_megacity(con):
-    weights = finder.Weights(size=3, coast=3, climate=0, themes=0, distance=0, ties=0)
-    ranked = finder.rank(con, _sari(con), weights, limit=40_000)
+def test_the_model_learns_what_twinnings_show(learned):
+    coef = dict(zip(tm.FEATURES, learned.model.coef, strict=True))
+    assert learned.ties > 9_000
+    assert coef["abroad"] > 0 and coef["country_share"] > 0  # partners are abroad, in countries already twinned
+    assert coef["distance"] < 0  # and nearer rather than farther
+
+
+def test_a_partner_abroad_that_shares_a_language_ranks_above_a_domestic_town_of_its_size(con, learned):
+    # A new Austrian home city with no partners yet: German towns (abroad, German spoken, Austria and Germany
+    # twinned hundreds of times) above an Austrian town of the same size next door.
+    row = b"name,country_code,lat,lon,population\nNeuhausen am Inn,AT,48.25,13.05,60000\n"
+    batches.commit(con, importer.plan_import(con, row, "c.csv", "cities"), "tester")
+    ranked = finder.rank(con, _city(con, "Neuhausen am Inn"), finder.Weights(), limit=40_000, learned=learned)
     order = list(ranked["name"])
-    # Pescara (Adriatic, 120,000) and Atyrau (Caspian, 290,000) against Tehran (inland, 7 million).
-    assert order.index("Pescara") < order.index("Tehran")
-    assert order.index("Atyrau") < order.index("Tehran")
-    assert ranked.iloc[0]["score"] > 95 and ranked.set_index("name").loc["Tehran", "score"] < 40
-    assert not {"Sari", "Astrakhan", "Aktau", "Montesilvano"} & set(order)  # itself and its partners are left out
+    assert order.index("Rosenheim") < order.index("Villach")  # both about 60,000; Villach is in Austria
+    top = ranked.head(50)
+    assert (top["country_code"] != "AT").mean() > 0.8  # abroad, as real partners are
 
 
-def test_ties_and_the_explanation_add_up_to_the_score(con):
-    weights = finder.Weights(size=1, coast=1, climate=1, themes=1, distance=1, ties=5)
-    ranked = finder.rank(con, _sari(con), weights, themes=("tourism",), limit=5)
+def test_existing_partners_and_ties_are_never_offered_and_are_listed_apart(con, learned):
+    sari = _city(con, "Sari")
+    ranked = finder.rank(con, sari, finder.Weights(), limit=40_000, learned=learned)
+    assert not {"Sari", "Astrakhan", "Aktau", "Montesilvano"} & set(ranked["name"])
+    assert {"Astrakhan", "Aktau", "Montesilvano"} <= set(finder.already(con, sari, learned)["name"])
+
+
+def test_every_suggestion_says_what_raised_and_lowered_it(con, learned):
+    ranked = finder.rank(con, _city(con, "Sari"), finder.Weights(coast=3), themes=("tourism",), limit=5,
+                         learned=learned)  # fmt: skip
     top = ranked.iloc[0].to_dict()
-    assert top["partner_of_partner"]  # a partner of Astrakhan or Aktau (Baku, Atyrau) rises to the top
-    parts = finder.explain(top, weights)
-    assert abs(sum(points for *_, points in parts) - top["score"]) < 0.5
-    assert parts[-1][0] == "twinned with one of our partners"
+    parts = finder.explain(top, finder.Weights(coast=3))
+    assert {m for m, _v, _p in parts} >= {"{km} km away", "the two countries already share {n} twinnings"}
+    assert parts[-1][0] == finder.PARTS["coast"]  # the user's tilt, after the learned parts
+    raised = cards.finder_reasons(top, finder.Weights(coast=3), Translator("en"), raised=True)
+    assert raised and "{" not in raised
+    fa = cards.finder_reasons(top, finder.Weights(coast=3), Translator("fa"), raised=True)
+    assert fa != raised
+
+
+def test_a_home_city_with_no_place_or_a_store_without_ties_still_ranks(con):
+    with __import__("twinmap.store.db", fromlist=["db"]).write_transaction(con) as cur:
+        cur.execute("DELETE FROM ties")
+    bare = finder.learn(con)
+    ranked = finder.rank(con, _city(con, "Sari"), finder.Weights(), limit=10, learned=bare)
+    assert len(ranked) == 10

@@ -120,7 +120,10 @@ def test_the_finder_ranks_and_adds_a_candidate(app_env):
     at.selectbox(key="finder_home").set_value(sari).run()
     table = at.dataframe[0].value
     assert len(table) == 25 and list(table["Rank"])[:3] == ["1", "2", "3"]
-    assert all("people" in why for why in table["Why"])
+    said = [f"{up}; {down}" for up, down in zip(table["Raised by"], table["Lowered by"], strict=True)]
+    assert all(up for up in table["Raised by"])  # every suggestion says why, in words
+    assert "km away" in " ".join(said) and "twinnings" in " ".join(said)
+    assert not {"Astrakhan", "Aktau", "Montesilvano"} & set(table["City"])  # never what exists
     first = table["City"].iloc[0]
     at.button(key="finder_add").click().run()
     assert at.success[0].value.startswith(f"{first} is now a candidate")

@@ -1,11 +1,15 @@
 """Partner finder (stage 1 of the guide): rank the gazetteer's cities as partners for a home city.
 
-Every part of the score is a number from 0 to 1 that can be said in one sentence, and the user
-sets the weights; the total is the weighted mean x 100. Everything is offline: GeoNames cities
-(population 15,000+) and Natural Earth land outlines shipped with the app.
+The ranking is learned from the world's twinnings the store holds (:mod:`twinmap.reads.twinning_model`):
+how far, abroad or not, how many twinnings the two countries share, a shared language, size, how
+often the candidate twins and with our country, and our partners' ties to it. Each candidate's
+score comes with the parts that raised and lowered it, in words. The parts of the old
+hand-weighted score stay as optional *tilts* the user sets (0 = none): a tilt of 1 moves a
+candidate that fully meets it by about as much as a typical learned part. Everything is offline:
+GeoNames cities (population 15,000+) and Natural Earth land outlines shipped with the app.
 
 =========  ===================================================================================
-part       1 when ... (falling to 0)
+tilt       1 when ... (falling to 0)
 =========  ===================================================================================
 size       the same population as the home city (0 at ten times larger or smaller)
 coast      both on the coast or both inland ("coastal" = within 30 km of the sea, fading to
@@ -17,6 +21,9 @@ distance   next door (0 at 6,000 km): delegations and exchanges cost less
 ties       1 if it is already twinned with one of our partners, 0.5 if it is in the same country
            as one of our partners, else 0
 =========  ===================================================================================
+
+Never offered: the home city itself and every city it is already twinned with (a partnership at
+any stage, or a tie of the network); those are listed apart (:func:`already`).
 """
 
 from __future__ import annotations
@@ -33,6 +40,7 @@ import shapely
 
 from twinmap.core import geo, reference
 from twinmap.core.reference import N_
+from twinmap.reads import twinning_model as tm
 
 # The smallest populations a search may ask for (a slider's steps).
 POPULATION_LEVELS = (15_000, 25_000, 50_000, 100_000, 250_000, 500_000, 1_000_000, 2_500_000, 5_000_000)
@@ -60,14 +68,19 @@ COASTAL_KM, INLAND_KM = 30.0, 200.0
 
 @dataclass(frozen=True)
 class Weights:
-    """How much each part counts (0 = ignore it)."""
+    """How much each tilt counts on top of the learned ranking (0 = none, the default)."""
 
-    size: float = 2
-    coast: float = 2
-    climate: float = 1
-    themes: float = 1
-    distance: float = 1
-    ties: float = 1
+    size: float = 0
+    coast: float = 0
+    climate: float = 0
+    themes: float = 0
+    distance: float = 0
+    ties: float = 0
+
+
+# The default smallest population: the gazetteer's own floor. Measured on the shipped twinnings
+# (bench/RESULTS.md, "Partner finder"): a floor of 50,000 hid about a quarter of real partners.
+DEFAULT_MIN_POPULATION = 15_000
 
 
 @functools.cache
@@ -151,39 +164,110 @@ def _ties(con: duckdb.DuckDBPyConnection, home_id: int) -> tuple[set[int], set[i
     return taken, {g for (g,) in second}, {c for _, c, _ in ours}
 
 
+@dataclass(frozen=True)
+class Learned:
+    """The model of one data version, the network it learned from, and how many ties that was."""
+
+    model: tm.Model
+    net: tm.Network
+    ties: int
+
+
+def learn(con: duckdb.DuckDBPyConnection) -> Learned:
+    """Train on the store's twinnings (once per data version: the pages' cache keeps it)."""
+    net = tm.network(con)
+    model = tm.train(net, world())
+    return Learned(model, net, model.ties)
+
+
 def rank(
     con: duckdb.DuckDBPyConnection,
     home_id: int,
     weights: Weights,
     themes: tuple[str, ...] = (),
-    min_population: int = 15_000,
+    min_population: int = DEFAULT_MIN_POPULATION,
     limit: int = 30,
+    learned: Learned | None = None,
 ) -> pd.DataFrame:
-    """The best ``limit`` candidates for the home city, with each part's score and the total.
+    """The best ``limit`` candidates for the home city: the learned score, each part's push, and the tilts.
 
-    The home city itself and cities already partnered with it (at any stage but ended) are left out.
+    Never offered: the home city itself and the cities it is already twinned with.
     """
-    home = con.cursor().execute("SELECT lat, lon, population, geonameid FROM cities WHERE id = ?", [home_id]).fetchone()
-    lat, lon, population, home_gid = home
+    learned = learned or learn(con)
+    sql = "SELECT lat, lon, population, geonameid, country_code FROM cities WHERE id = ?"
+    lat, lon, population, home_gid, country = con.cursor().execute(sql, [home_id]).fetchone()
     cities = world()
     taken, second, countries = _ties(con, home_id)
+    taken |= _network_ties(learned.net, home_id)
     c = cities[(cities["population"] >= min_population) & ~cities["geonameid"].isin(taken | {home_gid})].copy()
+    if lat is None or lon is None:  # a home city with no place: nothing to measure from
+        return c.head(0)
+    home = tm.Home(lat, lon, tm._people(population), str(country), home_id)
+    store_ids = _store_ids(c, learned.net)
+    x = tm.features(home, c, learned.net, store_ids)
+    c["distance_km"] = tm.geo_km(lat, lon, c["lat"].to_numpy(float), c["lon"].to_numpy(float))
+    pushes = learned.model.parts(x)
+    for i, name in enumerate(tm.FEATURES):
+        c[f"x_{name}"] = x[:, i]
+        c[f"p_{name}"] = pushes[:, i]
+    c["common_partners"] = _common_count(learned.net, home_id, store_ids)
+    c["our_country_ties"] = [learned.net.toward.get((int(i), str(country)), 0) for i in store_ids]
+    c["degree"] = [learned.net.degree(int(i)) for i in store_ids]
+    c["pair_ties"] = [learned.net.country_pairs.get(tm._pair(str(country), k), 0) for k in c["country_code"]]
+    c["language"] = [tm.shared_language(str(country), k) if k != country else None for k in c["country_code"]]
+    tilts = _tilts(c, lat, lon, population, second, countries, themes)
+    total = np.zeros(len(c))
+    for k, v in tilts.items():
+        c[f"s_{k}"] = np.asarray(v, dtype=float)
+        c[f"t_{k}"] = getattr(weights, k) * (c[f"s_{k}"] - 0.5)
+        total += c[f"t_{k}"].to_numpy()
+    logit = learned.model.logit(x) + total
+    c["score"] = 100 / (1 + np.exp(-logit))
+    c["home_population"] = population
+    c["home_country"] = country
+    c["partner_of_partner"] = c["geonameid"].isin(second)
+    return c.sort_values(["score", "population"], ascending=False).head(limit).reset_index(drop=True)
+
+
+def _store_ids(c: pd.DataFrame, net: tm.Network) -> np.ndarray:
+    by_gid = net.cities.dropna(subset=["geonameid"]).set_index("geonameid")["id"]
+    by_gid = by_gid[~by_gid.index.duplicated()]
+    return c["geonameid"].map(by_gid).fillna(0).astype(np.int64).to_numpy()
+
+
+def _network_ties(net: tm.Network, home_id: int) -> set[int]:
+    """Geonameids of the cities the home city is already twinned with in the network."""
+    gids = net.cities.loc[list(net.neighbours.get(home_id, ())), "geonameid"] if home_id in net.neighbours else []
+    return {int(g) for g in gids if not pd.isna(g)}
+
+
+def _common_count(net: tm.Network, home_id: int, store_ids: np.ndarray) -> np.ndarray:
+    ours = net.neighbours.get(home_id, set())
+    return np.array([len(ours & net.neighbours.get(int(i), set())) if i else 0 for i in store_ids])
+
+
+def _tilts(c: pd.DataFrame, lat: float, lon: float, population: float | None, second: set[int],
+           countries: set[str], themes: tuple[str, ...]) -> dict[str, np.ndarray]:  # fmt: skip
+    """The old parts, 0 to 1 each, for the tilts the user sets."""
     home_coast = coastal(coast_km(np.array([lat]), np.array([lon]))[0])
-    c["distance_km"] = _haversine(np.full(len(c), lat), np.full(len(c), lon), c["lat"].to_numpy(), c["lon"].to_numpy())
-    scores = {
+    km = tm.geo_km(lat, lon, c["lat"].to_numpy(float), c["lon"].to_numpy(float))
+    return {
         "size": np.clip(1 - np.abs(np.log10(c["population"] / (population or 100_000))), 0, 1),
         "coast": 1 - np.abs(coastal(c["coast_km"]) - home_coast),
         "climate": np.clip(1 - np.abs(np.abs(c["lat"]) - abs(lat)) / 15, 0, 1),
         "themes": _themes(c, themes),
-        "distance": np.clip(1 - c["distance_km"] / 6000, 0, 1),
+        "distance": np.clip(1 - km / 6000, 0, 1),
         "ties": np.where(c["geonameid"].isin(second), 1.0, np.where(c["country_code"].isin(countries), 0.5, 0.0)),
     }
-    total_weight = sum(getattr(weights, k) for k in PARTS) or 1
-    c["score"] = 100 * sum(getattr(weights, k) * np.asarray(v, dtype=float) for k, v in scores.items()) / total_weight
-    for k, v in scores.items():
-        c[f"s_{k}"] = np.asarray(v, dtype=float)
-    c["partner_of_partner"] = c["geonameid"].isin(second)
-    return c.sort_values(["score", "population"], ascending=False).head(limit).reset_index(drop=True)
+
+
+def already(con: duckdb.DuckDBPyConnection, home_id: int, learned: Learned) -> pd.DataFrame:
+    """The cities the home city is already twinned with: its partnerships (any stage) and its ties in the network."""
+    ids = set(learned.net.neighbours.get(home_id, ()))
+    ids |= {int(i) for (i,) in con.cursor().execute(
+        "SELECT partner_city_id FROM partnerships WHERE home_city_id = ?", [home_id]).fetchall()}  # fmt: skip
+    sql = "SELECT id, name, country_code FROM city_names WHERE id IN (SELECT unnest(?)) ORDER BY country_code, name"
+    return con.cursor().execute(sql, [sorted(ids)]).df()
 
 
 def _themes(c: pd.DataFrame, themes: tuple[str, ...]) -> np.ndarray:
@@ -195,25 +279,30 @@ def _themes(c: pd.DataFrame, themes: tuple[str, ...]) -> np.ndarray:
 
 
 def explain(row: dict, weights: Weights) -> list[tuple[str, dict, float]]:
-    """Why a candidate scored as it did: (message, values, points it earned) per weighted part."""
-    total = sum(getattr(weights, k) for k in PARTS) or 1
-    facts = {
-        "size": (N_("{population} people"), {"population": int(row["population"])}),
-        "coast": (N_("{km} km from the sea"), {"km": round(row["coast_km"])}),
-        "climate": (N_("latitude {lat}°"), {"lat": round(row["lat"], 1)}),
-        "themes": (N_("fits the chosen themes {pct}%"), {"pct": round(100 * row["s_themes"])}),
+    """Why a candidate ranks where it does: (message, values, push) per part, the strongest first.
+
+    A push is the part's effect on the candidate's score against a typical candidate (log-odds):
+    positive parts raised it, negative ones lowered it. Tilts the user set follow the learned parts.
+    """
+    said = {
         "distance": (N_("{km} km away"), {"km": round(row["distance_km"])}),
-        "ties": (
-            N_("twinned with one of our partners")
-            if row["s_ties"] == 1
-            else N_("same country as one of our partners")
-            if row["s_ties"] > 0
-            else N_("no ties yet"),
-            {},
+        "abroad": (N_("abroad") if row["x_abroad"] else N_("in your own country"), {}),
+        "country_ties": (N_("the two countries already share {n} twinnings"), {"n": int(row["pair_ties"])}),
+        "language": (
+            N_("both speak {language}") if row.get("language") else N_("no official language in common"),
+            {"language": row.get("language") or ""},
         ),
+        "size": (N_("{population} people"), {"population": int(row["population"])}),
+        "degree": (N_("twinned with {n} cities already"), {"n": int(row["degree"])}),
+        "ties_to_our_country": (N_("twinned with {n} cities of your country"), {"n": int(row["our_country_ties"])}),
+        "common_partners": (N_("{n} of your partners are twinned with it"), {"n": int(row["common_partners"])}),
     }
-    return [
-        (facts[k][0], facts[k][1], round(100 * getattr(weights, k) * row[f"s_{k}"] / total, 1))
-        for k in PARTS
-        if getattr(weights, k) > 0
-    ]
+    merged = {"distance": ("distance", "distance_squared"), "country_ties": ("country_ties", "country_share"),
+              "size": ("size", "size_gap")}  # fmt: skip
+    out = []
+    for key, (msgid, values) in said.items():
+        push = sum(row[f"p_{f}"] for f in merged.get(key, (key,)))
+        out.append((msgid, values, round(float(push), 2)))
+    out.sort(key=lambda part: -abs(part[2]))
+    tilts = [(PARTS[k], {}, round(float(row[f"t_{k}"]), 2)) for k in PARTS if getattr(weights, k) > 0]
+    return out + tilts

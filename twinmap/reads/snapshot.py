@@ -20,7 +20,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from twinmap.reads import health, impact, lifecycle, queries, register
+from twinmap.reads import finder, health, impact, lifecycle, queries, register
 from twinmap.reads.queries import PartnershipFilter
 
 MAX_ENTRIES = 256  # distinct reads kept per version (filters, languages...); the oldest used go first
@@ -146,3 +146,13 @@ class Snapshot:
         """The targets of the filter's partnerships."""
         return self.memo(("targets", f, today),
                          lambda: lifecycle.targets(self.connect(), today, self.ids(f, today)))  # fmt: skip
+
+    def finder_learned(self) -> finder.Learned:
+        """The partner finder's model, trained once per version on its twinnings (in the background after a commit)."""
+        return self.memo(("finder_learned",), lambda: finder.learn(self.connect()))
+
+    def finder_rank(self, home_id: int, weights: finder.Weights, themes: tuple[str, ...], min_population: int,
+                    limit: int) -> pd.DataFrame:  # fmt: skip
+        """The finder's ranking for a home city, with the version's model."""
+        return self.memo(("finder_rank", home_id, weights, themes, min_population, limit), lambda: finder.rank(
+            self.connect(), home_id, weights, themes, min_population, limit, self.finder_learned()))  # fmt: skip

@@ -21,7 +21,7 @@ import streamlit as st
 
 from twinmap.core import config
 from twinmap.ingest import batches, exporter, seed
-from twinmap.reads import finder, grant, lifecycle, network, public, queries, report
+from twinmap.reads import grant, lifecycle, network, public, queries, report
 from twinmap.reads import snapshot as snapshots
 from twinmap.store import auth, db
 from twinmap.ui import backups, leaflet
@@ -234,7 +234,8 @@ missions = _cached(lifecycle.missions)
 follow_ups = _cached(lifecycle.follow_ups)
 targets = _cached(lifecycle.targets)
 network_edges = _cached(network.edges)
-finder_rank = _cached(finder.rank)
+finder_rank = _composed("finder_rank")
+finder_learned = _composed("finder_learned")
 grant_events = _cached(grant.held_events)
 contacts = _cached(queries.contacts)
 history = _cached(batches.history)

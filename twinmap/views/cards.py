@@ -8,7 +8,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from twinmap.core import dates, geo, reference
-from twinmap.reads import impact
+from twinmap.core.reference import N_
+from twinmap.reads import finder, impact
 from twinmap.reads.queries import Headline
 from twinmap.views.i18n import ENGLISH, Translator
 from twinmap.views.labels import MISSING, local_time, pair_labels
@@ -127,3 +128,33 @@ def _since(since: object, precision: object, today: dt.date, tr: Translator) -> 
         return tr("Date not recorded")
     days = (today - since.date()).days
     return tr("Since {date} ({days} days)", date=tr.date(since, precision), days=tr.number(days))
+
+
+# The finder's learned parts, as a person names them.
+FINDER_PARTS = {
+    "distance": N_("Distance"), "distance_squared": N_("Distance (far off)"), "abroad": N_("Abroad"),
+    "country_ties": N_("Twinnings between the two countries"), "country_share": N_("Share of our country's twinnings"),
+    "language": N_("A language in common"), "size": N_("Size"), "size_gap": N_("Gap in size"),
+    "degree": N_("Twinnings it has already"), "ties_to_our_country": N_("Its twinnings with our country"),
+    "common_partners": N_("Our partners' ties to it"),
+}  # fmt: skip
+
+
+def finder_reasons(row: dict, weights: object, tr: Translator = ENGLISH, raised: bool = True) -> str:
+    """The parts that raised (or lowered) a candidate's rank, strongest first, in the reader's words."""
+    parts = [(m, v, p) for m, v, p in finder.explain(row, weights) if (p > 0.05 if raised else p < -0.05)]
+    said = []
+    for msgid, values, _push in parts[:4]:
+        shown = {k: (tr.number(v) if isinstance(v, int) else _language(v, tr) if k == "language" else v)
+                 for k, v in values.items()}  # fmt: skip
+        said.append(tr(msgid, **shown))
+    return "; ".join(said)
+
+
+def _language(code: str, tr: Translator) -> str:
+    from babel import Locale
+
+    try:
+        return Locale(tr.lang).languages.get(code, code)
+    except Exception:  # a code Babel does not name: shown as it is
+        return code
