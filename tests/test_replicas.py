@@ -76,8 +76,19 @@ def _upload(page, path: Path, table: str, skip_invalid: bool = False) -> None:
     _idle(page)
     page.set_input_files("input[type=file]", str(path))
     if skip_invalid:  # the rows with problems are left out, as staff may ask
-        page.locator(".st-key-data_skip_invalid input").wait_for(state="attached", timeout=120_000)
-        page.locator(".st-key-data_skip_invalid input").check(force=True)
+        from playwright.sync_api import Error
+
+        box = page.locator(".st-key-data_skip_invalid input")
+        box.wait_for(state="attached", timeout=120_000)
+        _idle(page)
+        for attempt in range(3):  # under load the preview may still be redrawing the box as it is clicked
+            try:
+                box.check(force=True)
+                break
+            except Error:
+                if attempt == 2:
+                    raise
+                page.wait_for_timeout(1000)
     page.get_by_role("button", name="Commit this import").wait_for(timeout=120_000)
 
 
