@@ -82,7 +82,7 @@ def evaluate(con, n_cities: int, seed: int, methods: tuple[str, ...], max_homes:
             out["timing"]["train"].append(time.perf_counter() - began)
             for city, targets in hidden.items():
                 row = net.cities.loc[city]
-                home = tm.Home(row["lat"], row["lon"], tm._people(row["population"]), str(row["country_code"]), city)
+                home = tm.Home(row["lat"], row["lon"], tm.people(row["population"]), str(row["country_code"]), city)
                 known = train_net.neighbours.get(city, set()) | {city}
                 excluded = np.array([position[k] for k in known if k in position])
                 wanted = np.array([position[t] for t in targets])

@@ -202,10 +202,10 @@ def rank(
     c = cities[(cities["population"] >= min_population) & ~cities["geonameid"].isin(taken | {home_gid})].copy()
     if lat is None or lon is None:  # a home city with no place: nothing to measure from
         return c.head(0)
-    home = tm.Home(lat, lon, tm._people(population), str(country), home_id)
+    home = tm.Home(lat, lon, tm.people(population), str(country), home_id)
     store_ids = _store_ids(c, learned.net)
     x = tm.features(home, c, learned.net, store_ids)
-    c["distance_km"] = tm.geo_km(lat, lon, c["lat"].to_numpy(float), c["lon"].to_numpy(float))
+    c["distance_km"] = np.expm1(x[:, tm.FEATURES.index("distance")]) * 100  # the feature's own kilometres
     pushes = learned.model.parts(x)
     for i, name in enumerate(tm.FEATURES):
         c[f"x_{name}"] = x[:, i]
@@ -213,9 +213,9 @@ def rank(
     c["common_partners"] = _common_count(learned.net, home_id, store_ids)
     c["our_country_ties"] = [learned.net.toward.get((int(i), str(country)), 0) for i in store_ids]
     c["degree"] = [learned.net.degree(int(i)) for i in store_ids]
-    c["pair_ties"] = [learned.net.country_pairs.get(tm._pair(str(country), k), 0) for k in c["country_code"]]
+    c["pair_ties"] = [learned.net.country_pairs.get(tm.country_pair(str(country), k), 0) for k in c["country_code"]]
     c["language"] = [tm.shared_language(str(country), k) if k != country else None for k in c["country_code"]]
-    tilts = _tilts(c, lat, lon, population, second, countries, themes)
+    tilts = _tilts(c, lat, lon, population, second, countries, themes, c["distance_km"].to_numpy())
     total = np.zeros(len(c))
     for k, v in tilts.items():
         c[f"s_{k}"] = np.asarray(v, dtype=float)
@@ -247,10 +247,9 @@ def _common_count(net: tm.Network, home_id: int, store_ids: np.ndarray) -> np.nd
 
 
 def _tilts(c: pd.DataFrame, lat: float, lon: float, population: float | None, second: set[int],
-           countries: set[str], themes: tuple[str, ...]) -> dict[str, np.ndarray]:  # fmt: skip
+           countries: set[str], themes: tuple[str, ...], km: np.ndarray) -> dict[str, np.ndarray]:  # fmt: skip
     """The old parts, 0 to 1 each, for the tilts the user sets."""
     home_coast = coastal(coast_km(np.array([lat]), np.array([lon]))[0])
-    km = tm.geo_km(lat, lon, c["lat"].to_numpy(float), c["lon"].to_numpy(float))
     return {
         "size": np.clip(1 - np.abs(np.log10(c["population"] / (population or 100_000))), 0, 1),
         "coast": 1 - np.abs(coastal(c["coast_km"]) - home_coast),

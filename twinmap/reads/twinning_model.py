@@ -51,7 +51,7 @@ class Network:
         for a, b in {(min(a, b), max(a, b)) for a, b in edges.tolist() if a != b}:
             net.neighbours.setdefault(a, set()).add(b)
             net.neighbours.setdefault(b, set()).add(a)
-            net.country_pairs[_pair(country.get(a), country.get(b))] += 1
+            net.country_pairs[country_pair(country.get(a), country.get(b))] += 1
             net.country_ties[str(country.get(a))] += 1
             net.country_ties[str(country.get(b))] += 1
             net.toward[(a, str(country.get(b)))] += 1
@@ -69,7 +69,8 @@ class Network:
         return len(self.neighbours.get(city, ()))
 
 
-def _pair(a: object, b: object) -> tuple[str, str]:
+def country_pair(a: object, b: object) -> tuple[str, str]:
+    """Two countries as an unordered pair (the key of the countries' twinning counts)."""
     a, b = str(a), str(b)
     return (a, b) if a <= b else (b, a)
 
@@ -122,7 +123,7 @@ def features(home: Home, cand: pd.DataFrame, net: Network, store_ids: np.ndarray
     km = geo_km(home.lat, home.lon, cand["lat"].to_numpy(float), cand["lon"].to_numpy(float))
     countries = cand["country_code"].astype(str).to_numpy()
     abroad = countries != home.country
-    pairs = np.array([net.country_pairs.get(_pair(home.country, c), 0) for c in countries], dtype=float) - own
+    pairs = np.array([net.country_pairs.get(country_pair(home.country, c), 0) for c in countries], dtype=float) - own
     share = np.maximum(pairs, 0) / max(net.country_ties.get(home.country, 0) - own.any(), 1)
     speaks = np.array([shared_language(home.country, c) is not None for c in countries], dtype=float)
     population = np.maximum(pd.to_numeric(cand["population"], errors="coerce").fillna(20_000).to_numpy(float), 1_000)
@@ -213,7 +214,7 @@ def train(net: Network, world: pd.DataFrame, seed: int = 7, max_homes: int = MAX
         ns = net.neighbours[a]
         if a not in cities.index or pd.isna(cities.at[a, "lat"]):  # a city without a place
             continue
-        home = Home(cities.at[a, "lat"], cities.at[a, "lon"], _people(cities.at[a, "population"]),
+        home = Home(cities.at[a, "lat"], cities.at[a, "lon"], people(cities.at[a, "population"]),
                     str(cities.at[a, "country_code"]), a)  # fmt: skip
         known = [b for b in ns if b in cities.index and not pd.isna(cities.at[b, "geonameid"])
                  and int(cities.at[b, "geonameid"]) in in_world]  # fmt: skip
@@ -233,5 +234,6 @@ def train(net: Network, world: pd.DataFrame, seed: int = 7, max_homes: int = MAX
     return fit(np.vstack(rows), np.concatenate(labels), ties)
 
 
-def _people(value: object) -> float:
+def people(value: object) -> float:
+    """A stored population as a number (20,000, a typical gazetteer town, when none is recorded)."""
     return 20_000.0 if pd.isna(value) else float(value)
