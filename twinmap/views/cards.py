@@ -143,6 +143,7 @@ FINDER_PARTS = {
 def finder_reasons(row: dict, weights: object, tr: Translator = ENGLISH, raised: bool = True) -> str:
     """The parts that raised (or lowered) a candidate's rank, strongest first, in the reader's words."""
     parts = [(m, v, p) for m, v, p in finder.explain(row, weights) if (p > 0.05 if raised else p < -0.05)]
+    parts = [(m, v, p) for m, v, p in parts if v.get("n", 1) != 0]  # "0 cities" is no reason, whichever way it pushed
     said = []
     for msgid, values, _push in parts[:4]:
         shown = {k: (tr.number(v) if isinstance(v, int) else _language(v, tr) if k == "language" else v)
