@@ -45,11 +45,19 @@ class Server:
         self.root = root
         self.data = root / "data"
         self._as_owner = _owner_prefix(root)
-        options = f"-p {PORT} -k {root} -c listen_addresses='' -c max_connections=300"
+        self._options = f"-p {PORT} -k {root} -c listen_addresses='' -c max_connections=300"
         if not durable:
-            options += " " + FAST[0]
+            self._options += " " + FAST[0]
         self._run(binary("initdb"), "-D", self.data, "-U", USER, "-A", "trust", "-E", "UTF8", "--no-sync")
-        self._run(binary("pg_ctl"), "-D", self.data, "-o", options, "-l", root / "server.log", "-w", "start")
+        self.resume()
+
+    def resume(self) -> None:
+        """Start the server (again, after :meth:`halt`), with the same files."""
+        self._run(binary("pg_ctl"), "-D", self.data, "-o", self._options, "-l", self.root / "server.log", "-w", "start")
+
+    def halt(self) -> None:
+        """Stop the server at once, as a crash or a pulled cable would, keeping its files (fault tests)."""
+        self._run(binary("pg_ctl"), "-D", self.data, "-m", "immediate", "stop")
 
     def _run(self, *cmd: object) -> None:
         subprocess.run([*self._as_owner, *map(str, cmd)], check=True, capture_output=True)  # noqa: S603

@@ -17,9 +17,10 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from twinmap.store import db
+from twinmap.ingest import seed
+from twinmap.store import db, postgres, transfer
 
-from .conftest import ROOT, TODAY
+from .conftest import ROOT, TODAY, pgserver
 from .test_e2e import _free_port, started
 
 
@@ -152,3 +153,98 @@ def test_every_failure_has_its_exit_code():
     assert db.exit_code(db.DatabaseError(db.DAMAGED, why="x")) == 3
     assert db.exit_code(db.DatabaseError(db.BUSY_BY, who="x")) == 4
     assert db.exit_code(db.DatabaseError(db.DISK_FULL, disk="/", free="1 MB", need="64 MB")) == 5
+
+
+# PostgreSQL gone mid-write: the server stopped, or the connection cut, while an import writes.
+
+
+@pytest.fixture
+def own_pg():
+    """A PostgreSQL server of the test's own, since the test stops it (the session's server is shared)."""
+    try:
+        server = pgserver.start()
+    except pgserver.NotInstalled as err:
+        pytest.skip(f"PostgreSQL runs skipped: {err}")
+    yield server
+    server.stop()
+
+
+def _when_writing(server: pgserver.Server, database: str, seconds: float = 120) -> None:
+    """Return once a session of ``database`` is copying rows into PostgreSQL (the write has begun)."""
+    psql = [str(pgserver.binary("psql")), "-X", "-At", "-d", server.dsn(database), "-c",
+            "SELECT count(*) FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND query ILIKE 'COPY %FROM STDIN%'"]  # fmt: skip
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if subprocess.run(psql, capture_output=True, text=True).stdout.strip() not in ("", "0"):
+            return
+        time.sleep(0.02)
+    pytest.fail("the write never began")
+
+
+def _events_file(folder: Path, n: int) -> Path:
+    rows = "".join(f"Sari,IR,Astrakhan,RU,festival,Festival day {i},2027-01-10,planned\n" for i in range(n))
+    events = folder / "events.csv"
+    events.write_text("home_city,home_country,partner_city,partner_country,kind,title,starts_on,status\n" + rows)
+    return events
+
+
+def test_postgresql_stopped_during_the_write_never_aborts_says_one_line_and_changes_nothing(own_pg, shipped_db,
+                                                                                           tmp_path):  # fmt: skip
+    dsn = own_pg.create("store")
+    transfer.copy_store(shipped_db, dsn)
+    before = _cli(dsn, "history").stdout
+    env = {"TWINMAP_DB": dsn, "PATH": "/usr/bin:/bin", "TWINMAP_TODAY": TODAY.isoformat()}
+    cmd = [sys.executable, "-m", "twinmap", "import", str(_events_file(tmp_path, 30_000)), "--table", "events"]
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    _when_writing(own_pg, "store")
+    own_pg.halt()
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 4, (proc.returncode, err)  # not -6: the process did not abort
+    assert "Traceback" not in err + out and "terminate called" not in err
+    assert len(err.strip().splitlines()) == 1, err
+    assert "was lost during the change" in err and "Nothing was changed" in err
+    own_pg.resume()
+    assert _cli(dsn, "history").stdout == before
+
+
+def test_a_connection_cut_mid_write_is_discarded_and_the_next_connection_works(pg_server, pg_templates, shipped_db):
+    import threading
+
+    dsn = pg_templates.copy(shipped_db.stem, shipped_db)
+    database = dsn.rsplit("dbname=", 1)[1]
+    con = seed.connect(dsn)
+    before = db.data_version(con)
+
+    def cut() -> None:
+        _when_writing(pg_server, database)
+        pg_server.sql(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{database}'")
+
+    cutter = threading.Thread(target=cut)
+    cutter.start()
+    with pytest.raises(db.DatabaseError) as err, db.write_transaction(con) as cur:
+        cur.execute("INSERT INTO meta SELECT 'filler ' || range, 'x' FROM range(5000000)")
+    cutter.join()
+    assert err.value.msgid == db.LOST, err.value
+    assert con.lost and postgres.kept() >= 1
+    con.close()  # kept, not closed: closing would abort the process
+    again = seed.connect(dsn)
+    assert db.data_version(again) == before
+    assert again.cursor().execute("SELECT count(*) FROM meta WHERE key LIKE 'filler %'").fetchone()[0] == 0
+    again.close()
+
+
+@pytest.mark.parametrize("backend", ["postgres"], indirect=True)
+def test_the_app_connects_afresh_after_a_lost_connection(crafted_env):
+    import streamlit as st
+
+    from twinmap.ui import cache
+
+    st.cache_resource.clear()
+    first = cache.connection()
+    first.lost = True  # as a PostgreSQL connection that died mid-write is marked
+    try:
+        assert cache.connection() is not first
+    finally:
+        first.lost = False
+        first.close()
+        st.cache_resource.clear()

@@ -161,8 +161,9 @@ def _run(args: argparse.Namespace) -> int:
     try:
         return _COMMANDS[args.command](con, args)
     except (db.DatabaseError, duckdb.Error) as err:
-        print(f"error: {path}: {db.explain(err)}", file=sys.stderr)
-        return db.exit_code(db.explain(err))
+        told = db.explain(err, target)
+        print(f"error: {path}: {told}", file=sys.stderr)
+        return db.exit_code(told)
     except OSError as err:
         print(f"error: {err.strerror or err} ({err.filename or ''})", file=sys.stderr)
         return 1
@@ -381,7 +382,7 @@ def _migrate_store(source: str, target: str) -> int:
     try:
         counts = transfer.copy_store(source, target)
     except (db.DatabaseError, duckdb.Error) as err:
-        print(f"error: {postgres.redact(target)}: {db.explain(err)}", file=sys.stderr)
+        print(f"error: {postgres.redact(target)}: {db.explain(err, target)}", file=sys.stderr)
         return 1
     for table, n in counts.items():
         print(f"{table}: {n}")

@@ -80,6 +80,14 @@ NO_EXTENSION = N_(
     "PostgreSQL needs DuckDB's postgres extension for DuckDB {version} (the Python package duckdb-ext-postgres); "
     "install requirements.txt again."
 )
+LOST = N_(
+    "The connection to the PostgreSQL database was lost during the change ({why}). Nothing was changed: "
+    "run it again once the server is back."
+)
+LOST_AT_COMMIT = N_(
+    "The connection to the PostgreSQL database was lost while the change was being saved ({why}). Look at the "
+    "history to see whether it was saved before running it again."
+)
 WRITE_BUSY = N_(
     "Another app server is saving changes to the shared database and has not finished. Nothing was changed: "
     "try again in a minute."
@@ -91,7 +99,7 @@ NEEDS_A_PERSON = frozenset({DAMAGED, NEWER, NEWER_ENGINE, NO_PERMISSION, NO_EXTE
 
 # The command line's exit code for each kind of store failure (documented in the README).
 EXIT_CODES = {DAMAGED: 3, NEWER: 3, NEWER_ENGINE: 3, BUSY: 4, BUSY_BY: 4, WRITE_BUSY: 4, UNREACHABLE: 4,
-              DISK_FULL: 5, NO_PERMISSION: 6}  # fmt: skip
+              LOST: 4, LOST_AT_COMMIT: 4, DISK_FULL: 5, NO_PERMISSION: 6}  # fmt: skip
 
 
 def exit_code(err: DatabaseError) -> int:
@@ -102,9 +110,20 @@ def exit_code(err: DatabaseError) -> int:
 Fill = Callable[[duckdb.DuckDBPyConnection], None]
 
 
-def explain(err: Exception) -> DatabaseError:
-    """A failure reading the store as a :class:`DatabaseError` (DuckDB's own errors say "damaged")."""
-    return err if isinstance(err, DatabaseError) else DatabaseError(DAMAGED, why=type(err).__name__)
+def explain(err: Exception, target: str | Path | None = None) -> DatabaseError:
+    """A failure reading the store at ``target`` as a :class:`DatabaseError`.
+
+    A DuckDB file's own errors say "damaged" (it opened, then failed to read); PostgreSQL's say
+    "cannot be reached", with libpq's reason: a server stopped or a connection cut mid-read is not
+    a damaged store.
+    """
+    if isinstance(err, DatabaseError):
+        return err
+    if isinstance(err, postgres.Lost):
+        return DatabaseError(LOST_AT_COMMIT if err.at_commit else LOST, why=err.why)
+    if target is not None and postgres.is_postgres(target):
+        return DatabaseError(UNREACHABLE, why=postgres.reason(err))
+    return DatabaseError(DAMAGED, why=type(err).__name__)
 
 
 def connect(path: Path | str, fill: Fill | None = None) -> duckdb.DuckDBPyConnection:
@@ -151,9 +170,12 @@ def _ready(con: duckdb.DuckDBPyConnection, fill: Fill | None = None) -> duckdb.D
     except DatabaseError:
         con.close()
         raise
-    except duckdb.Error as err:
+    except (duckdb.Error, postgres.Lost) as err:
         con.close()
-        raise DatabaseError(DAMAGED, why=postgres.reason(err) if attached else type(err).__name__) from None
+        if attached:  # the server went while the store was being opened: not a damaged store
+            why = err.why if isinstance(err, postgres.Lost) else postgres.reason(err)
+            raise DatabaseError(UNREACHABLE, why=why) from None
+        raise DatabaseError(DAMAGED, why=type(err).__name__) from None
     return con
 
 
@@ -366,12 +388,20 @@ def write_transaction(con: duckdb.DuckDBPyConnection, bump: bool = True) -> Iter
     Readers on other cursors keep seeing the last committed state until COMMIT. ``bump`` False
     is for writes no page shows (sign-in attempts): they must not empty every read cache.
     """
-    with _lock_for(con), postgres.transaction(con.cursor()) as cur:
-        if isinstance(con, postgres.Attached) and not postgres.lock_writers(cur):
-            raise DatabaseError(WRITE_BUSY)
-        yield cur
-        if bump:
-            _set_meta(cur, "data_version", str(_read_version(cur) + 1))
+    attached = isinstance(con, postgres.Attached)
+    try:
+        with _lock_for(con), postgres.transaction(con.cursor()) as cur:
+            if attached and not postgres.lock_writers(cur):
+                raise DatabaseError(WRITE_BUSY)
+            yield cur
+            if bump:
+                _set_meta(cur, "data_version", str(_read_version(cur) + 1))
+    except postgres.Lost as err:
+        raise explain(err) from None
+    except duckdb.Error as err:
+        if attached and not postgres.reachable(con.dsn):  # the server went: not a refusal of this change
+            raise DatabaseError(LOST, why=postgres.reason(err)) from None
+        raise
     if bump:
         global _commits
         _commits += 1

@@ -21,8 +21,10 @@ What differs from a DuckDB file is kept in this module:
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import importlib.util
 import re
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -48,6 +50,18 @@ class Unreachable(Exception):
         self.why = why
 
 
+class Lost(Exception):
+    """The connection to PostgreSQL died inside a transaction: nothing was changed, unless it died in COMMIT.
+
+    ``at_commit`` True means the server may have committed before the connection went: whether
+    the change was saved is not known until the history is read again.
+    """
+
+    def __init__(self, why: str, at_commit: bool = False) -> None:
+        super().__init__(why)
+        self.why, self.at_commit = why, at_commit
+
+
 class MissingExtension(Exception):
     """The postgres extension for this DuckDB is not installed."""
 
@@ -67,17 +81,43 @@ class Attached:
         self._con = con
         self.dsn = dsn
         self.created = False  # this process found the database empty and built the schema
+        self.lost = False  # a transaction's connection died: this one is kept, never used again
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         cur = self._con.cursor()
+        _owners[cur] = self
         cur.execute(f"USE {ALIAS}")
         return cur
 
     def close(self) -> None:
+        if self.lost:  # closing would roll back the dead transaction again, which aborts the process
+            _keep_forever(self._con)
+            return
         self._con.close()
 
     def __getattr__(self, name: str):
         return getattr(self._con, name)
+
+
+_owners: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # a cursor's Attached, while it lives
+_kept: list = []  # what a lost connection left: never closed, never freed
+
+
+def _keep_forever(obj: object) -> None:
+    """Never close or free ``obj``, not even when the interpreter exits.
+
+    When a PostgreSQL connection dies inside a transaction, DuckDB's postgres extension cannot
+    roll it back, and closing or freeing the cursor that holds it rolls back again inside a C++
+    destructor, which aborts the whole process (SIGABRT, "Failed to execute query ROLLBACK").
+    The cursor and its in-memory DuckDB are left as they are: a few kilobytes, once per loss.
+    """
+    _kept.append(obj)
+    ctypes.pythonapi.Py_IncRef(ctypes.py_object(obj))
+
+
+def kept() -> int:
+    """How many objects lost connections left behind in this process (tests and the log read it)."""
+    return len(_kept)
 
 
 def extension_path() -> Path:
@@ -107,6 +147,21 @@ def attach(dsn: str) -> Attached:
         con.close()
         raise
     return Attached(con, dsn)
+
+
+def reachable(dsn: str) -> bool:
+    """Whether the server answers a new connection now (after a failure: gone, or a refusal of the change?)."""
+    try:
+        con = attach(dsn)
+    except (Unreachable, MissingExtension):
+        return False
+    try:
+        con.cursor().execute(f"SELECT * FROM postgres_query('{ALIAS}', 'SELECT 1')").fetchall()
+    except duckdb.Error:
+        return False
+    finally:
+        con.close()
+    return True
 
 
 def _quote(text: str) -> str:
@@ -142,18 +197,39 @@ def execute(cur: duckdb.DuckDBPyConnection, sql: str) -> None:
 
 @contextmanager
 def transaction(cur: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
-    """One transaction on a cursor of either store: committed whole, or rolled back; the cursor closed."""
+    """One transaction on a cursor of either store: committed whole, or rolled back; the cursor closed.
+
+    On PostgreSQL, a transaction that cannot be rolled back lost its connection: the cursor is
+    discarded (kept, never closed: see :func:`_keep_forever`), its Attached marked lost so the
+    next use connects afresh, and :class:`Lost` raised. The server rolls back a transaction
+    whose connection died, so nothing was changed, unless the connection died during COMMIT.
+    """
+    owner = _owners.get(cur)
+    committing = False
     cur.execute("BEGIN TRANSACTION")
     try:
         yield cur
+        committing = True
         cur.execute("COMMIT")
-    except BaseException:
-        with contextlib.suppress(duckdb.Error):  # a failed ROLLBACK must not hide why the transaction failed
-            cur.execute("ROLLBACK")
+    except BaseException as err:
+        if not _rolled_back(cur) and owner is not None:
+            owner.lost = True
+            _keep_forever(cur)
+            raise Lost(reason(err) if isinstance(err, duckdb.Error) else type(err).__name__, committing) from None
         raise
     finally:
-        with contextlib.suppress(duckdb.Error):
-            cur.close()
+        if owner is None or not owner.lost:
+            with contextlib.suppress(duckdb.Error):
+                cur.close()
+
+
+def _rolled_back(cur: duckdb.DuckDBPyConnection) -> bool:
+    """Roll back; False when the store could not (a failed ROLLBACK must not hide why the transaction failed)."""
+    try:
+        cur.execute("ROLLBACK")
+    except duckdb.Error:
+        return False
+    return True
 
 
 Check = Callable[[duckdb.DuckDBPyConnection, list[tuple[int, str]]], int]

@@ -46,7 +46,11 @@ def connection() -> duckdb.DuckDBPyConnection:
     A busy, damaged or newer store raises :class:`twinmap.store.db.DatabaseError` (not cached: the
     next run tries again).
     """
-    return _connection(config.db_target())
+    con = _connection(config.db_target())
+    if getattr(con, "lost", False):  # a PostgreSQL connection died mid-write: connect afresh
+        _connection.clear()
+        con = _connection(config.db_target())
+    return con
 
 
 # The last data version each store answered: while a store cannot be read, reads already cached
@@ -88,7 +92,7 @@ def _store_version(path: str) -> int:
     try:
         version = db.data_version(connection())
     except (db.DatabaseError, duckdb.Error) as err:
-        _problems[path] = db.explain(err)
+        _problems[path] = db.explain(err, path)
         if isinstance(err, duckdb.Error):
             _connection.clear()  # a connection that failed may be invalid: open afresh next time
         if path in _last_version:

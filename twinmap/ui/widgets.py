@@ -11,7 +11,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from twinmap.core import dates
+from twinmap.core import config, dates
 from twinmap.core.reference import N_
 from twinmap.ingest import exporter
 from twinmap.store import db
@@ -165,7 +165,7 @@ STORE_ERRORS = (db.DatabaseError, duckdb.Error)
 def store_unavailable(err: Exception) -> None:
     """Say why the data cannot be shown, in the reader's language and without paths, and try again by itself."""
     log.warning("twinmap: the store cannot be read: %s", err)
-    problem = cache.problem() or db.explain(err)
+    problem = cache.problem() or db.explain(err, config.db_target())
     tr = translator()
     st.error(tr(problem.msgid, **problem.values))
     st.session_state.store_failed_at = time.monotonic()
