@@ -70,6 +70,13 @@ def test_a_benchmark_runs_at_a_small_size_and_prints_figures(script, args):
     assert any(word in ln for ln in lines for word in ("_per_s", "_warm", "_seconds", "_change", "_save"))
 
 
+def test_backup_and_restore_are_measured_on_both_stores_with_readers_beside():
+    figures = dict(ln.split(": ", 1) for ln in _bench("bench_backup.py", "--readers", "2"))
+    for store in ("duckdb", "postgres"):
+        assert figures[f"{store}_restored_equal"].startswith("yes")
+        assert "answers" in figures[f"{store}_readers_backup"]
+
+
 def test_postgresql_beside_the_file_and_sessions_per_replica_are_measured():
     lines = _bench("bench_replicas.py", "--size", "small", "--replicas", "2", "--sessions", "2", "--rounds", "1",
                    "--repeats", "1", "--pages", "overview")  # fmt: skip
