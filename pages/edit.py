@@ -30,6 +30,6 @@ grids.editor(p, grid, defaults)
 
 if len(grid.frame):
     st.subheader(_("History of a record"))
-    row_id = st.selectbox(_("Record"), grids.frame_ids(grid), format_func=lambda i: _("id {id}", id=_.digits(str(i))),
-                          key="edit_history_row")  # fmt: skip
+    named = grids.record_names(grid, _)
+    row_id = st.selectbox(_("Record"), list(named), format_func=named.get, key="edit_history_row")
     grids.record_history(p, table, row_id, "edit_history")

@@ -178,3 +178,32 @@ def test_a_row_naming_a_city_with_a_partnered_namesake_saves_as_that_city(con):
     assert [c.after for c in save.plan.changed] == [{"purpose": "Students and sport."}]
     moved = edits.plan_save(con, grid, {0: {"partner_city": "Springfield", "partner_country": "US"}}, [], [])
     assert moved.plan.ok  # cells typed again as they were: still the same city
+
+
+@pytest.mark.both_backends
+def test_an_undone_change_still_shows_in_the_records_history_what_it_had_changed(con):
+    from twinmap.reads import history
+    from twinmap.views import previews
+
+    old = con.execute("SELECT purpose FROM partnerships WHERE id = 1").fetchone()[0]
+    new = "Tourism, trade and students: a purpose long enough that a cut would show it."
+    grid = edits.grid(con, "partnerships", [1])
+    batch = edits.save(con, edits.plan_save(con, grid, {0: {"purpose": new}}, [], []), "editor1")
+    batches.undo(con, batch, "editor1")
+    found = history.record(con, "partnerships", 1)
+    (entry,) = [e for e in found.entries if e.batch == batch]
+    assert entry.status == "undone" and ("purpose", old, new) in entry.fields
+    table = previews.record_history_table(found)
+    line = table[table["Import"] == f"#{batch}"].iloc[0]
+    assert (line["Column"], line["Old"], line["New"]) == ("purpose", old, new)  # in full, marked undone
+    assert line["Status"].startswith("Undone")
+
+
+def test_a_record_is_named_by_its_cities_and_title_never_by_its_id_alone(con):
+    from twinmap.views import previews
+
+    events = edits.grid(con, "events", [1])
+    label = previews.record_label(events.frame.iloc[0].to_dict())
+    assert label == "#1 · Sari – Astrakhan · Astrakhan delegation visits Sari · 2015-03-10"
+    cities = edits.grid(con, "cities", [1])
+    assert previews.record_label(cities.frame.iloc[0].to_dict()).startswith("#1 · Sari")

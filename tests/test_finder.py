@@ -80,3 +80,22 @@ def test_a_home_city_with_no_place_or_a_store_without_ties_still_ranks(con):
     bare = finder.learn(con)
     ranked = finder.rank(con, _city(con, "Sari"), finder.Weights(), limit=10, learned=bare)
     assert len(ranked) == 10
+
+
+def test_the_towns_around_a_new_city_show_where_its_region_twins():
+    # Two new candidate towns abroad, alike in every way but one: the towns around the home city are
+    # twinned with towns around the first. The home city itself has no partners.
+    cities = [(1, 100, "DE", 52.0, 10.0), (2, 101, "DE", 52.3, 10.2), (3, 102, "DE", 51.8, 9.8),  # home, two near
+              (4, 103, "FR", 48.1, -1.6), (5, 104, "FR", 48.2, -1.5),  # near the first candidate
+              (6, 105, "FR", 43.6, 1.4), (7, 106, "FR", 43.3, 5.4)]  # fmt: skip
+    frame = __import__("pandas").DataFrame(cities, columns=["id", "geonameid", "country_code", "lat", "lon"])
+    frame["population"] = 50_000
+    net = tm.Network.of(frame, np.array([(2, 4), (3, 5), (6, 7)]))
+    home = tm.Home(52.0, 10.0, 50_000, "DE", 1)
+    cand = frame.loc[[4, 5], ["lat", "lon", "population", "country_code"]].copy()
+    cand[["lat", "lon"]] = [(48.11, -1.68), (43.61, 1.44)]  # Rennes-like and Toulouse-like, both in France
+    x = tm.features(home, cand, net, np.array([0, 0]))
+    region = x[:, tm.FEATURES.index("region_ties")]
+    assert round(np.expm1(region[0])) == 2 and region[1] == 0  # two ties join the two regions; none the other
+    toward = np.rint(np.expm1(x[:, tm.FEATURES.index("region_country")]))
+    assert toward.tolist() == [2, 2]  # both are in the country the region twins with

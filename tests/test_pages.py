@@ -234,7 +234,9 @@ def test_after_an_import_the_undo_offers_that_import_and_undoing_it_refreshes_th
     at.button(key="data_commit").click().run()
     assert at.success[0].value.startswith("Committed as import #12")
     (undo_box,) = [s for s in at.selectbox if s.label == "Import to undo"]
-    assert undo_box.value == 12  # the newest import, not the one preselected before
+    assert undo_box.value is None  # never one chosen for the reader
+    assert undo_box.options[0].startswith("#12 · Events · events_ddmmyyyy.csv")  # the newest first
+    undo_box.set_value(12).run()
     from twinmap.views.labels import md_escape
 
     said = md_escape("Import #12 of events_ddmmyyyy.csv into Events by leila")
@@ -246,8 +248,8 @@ def test_after_an_import_the_undo_offers_that_import_and_undoing_it_refreshes_th
     assert history.loc["#12", "Status"] == "Undone" and history.loc["#12", "Undone"].endswith("· leila")
     assert history.loc["#11", "Status"] == "Committed" and history.loc["#11", "Undone"] == "—"  # never "None"
     (undo_box,) = [s for s in at.selectbox if s.label == "Import to undo"]
-    assert undo_box.value == 11  # the newest import still committed
-    assert not next(s for s in at.checkbox if s.label.startswith("I want to undo")).value
+    assert undo_box.value is None and undo_box.options[0].startswith("#11 ·")  # the newest import still committed
+    assert not [s for s in at.checkbox if s.label.startswith("I want to undo")]  # nothing to confirm until chosen
 
 
 def _hold(path):

@@ -441,6 +441,7 @@ def _undo(con: duckdb.DuckDBPyConnection, batch: int, user: str, writer: scopes.
                WHERE batch_id = ? AND action = 'update' ORDER BY seq""",
             [batch],
         ).fetchall()
+        _keep_after(cur, batch, {table for table, _row, _before in updates})
         _restore(cur, updates)
         # Inserts go in one statement per table, the last-filled table first (events before the
         # cities they refer to): a million rows in seconds, not one DELETE each.
@@ -548,6 +549,26 @@ def _check_table(table: str) -> None:
     """Table names put into SQL are the templates' own (the change log is written by us; checked anyway)."""
     if table not in TABLES:
         raise ValueError(f"the change log names a table that is not a template's: {table!r}")
+
+
+def _keep_after(cur: duckdb.DuckDBPyConnection, batch: int, tables: set[str]) -> None:
+    """Log the values the batch left in each row it changed, so its history still shows them once undone."""
+    for table in sorted(tables):
+        _check_table(table)
+        sql = f"""SELECT * FROM {table} WHERE id IN (SELECT row_id FROM import_changes
+                  WHERE batch_id = ? AND table_name = ? AND action = 'update')"""
+        rows = cur.execute(sql, [batch, table]).fetch_arrow_table().to_pylist()
+        if not rows:
+            continue
+        after = pa.table({"row_id": pa.array([r["id"] for r in rows], pa.int64()),
+                          "after": pa.array([json.dumps(r, default=_json) for r in rows], pa.string())})  # fmt: skip
+        with _registered(cur, "_import_after", after):
+            cur.execute(
+                """UPDATE import_changes SET after = _import_after.after FROM _import_after
+                   WHERE import_changes.batch_id = ? AND import_changes.table_name = ?
+                     AND import_changes.action = 'update' AND import_changes.row_id = _import_after.row_id""",
+                [batch, table],
+            )
 
 
 def _restore(cur: duckdb.DuckDBPyConnection, updates: list[tuple[str, int, str]]) -> None:

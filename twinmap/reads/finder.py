@@ -213,6 +213,8 @@ def rank(
     c["common_partners"] = _common_count(learned.net, home_id, store_ids)
     c["our_country_ties"] = [learned.net.toward.get((int(i), str(country)), 0) for i in store_ids]
     c["degree"] = [learned.net.degree(int(i)) for i in store_ids]
+    c["region_ties"] = np.rint(np.expm1(x[:, tm.FEATURES.index("region_ties")])).astype(int)  # the feature's counts
+    c["region_country"] = np.rint(np.expm1(x[:, tm.FEATURES.index("region_country")])).astype(int)
     c["pair_ties"] = [learned.net.country_pairs.get(tm.country_pair(str(country), k), 0) for k in c["country_code"]]
     c["language"] = [tm.shared_language(str(country), k) if k != country else None for k in c["country_code"]]
     tilts = _tilts(c, lat, lon, population, second, countries, themes, c["distance_km"].to_numpy())
@@ -295,6 +297,8 @@ def explain(row: dict, weights: Weights) -> list[tuple[str, dict, float]]:
         "degree": (N_("twinned with {n} cities already"), {"n": int(row["degree"])}),
         "ties_to_our_country": (N_("twinned with {n} cities of your country"), {"n": int(row["our_country_ties"])}),
         "common_partners": (N_("{n} of your partners are twinned with it"), {"n": int(row["common_partners"])}),
+        "region_ties": (N_("{n} twinnings join towns near you and towns near it"), {"n": int(row["region_ties"])}),
+        "region_country": (N_("towns near you have {n} twinnings in its country"), {"n": int(row["region_country"])}),
     }
     merged = {"distance": ("distance", "distance_squared"), "country_ties": ("country_ties", "country_share"),
               "size": ("size", "size_gap")}  # fmt: skip

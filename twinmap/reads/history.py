@@ -50,19 +50,24 @@ def record(con: duckdb.DuckDBPyConnection, table: str, row_id: int) -> History:
     cur = con.cursor()
     log = cur.execute(
         """SELECT c.batch_id, c.action, c.before, b.file_name, b.user_name, b.created_at, b.status, b.undone_by,
-                  b.undone_at
+                  b.undone_at, c.after
            FROM import_changes c JOIN import_batches b ON b.id = c.batch_id
            WHERE c.table_name = ? AND c.row_id = ? ORDER BY c.batch_id, c.seq""",
         [table, row_id],
     ).fetchall()
     now = cur.execute(f"SELECT * FROM {table} WHERE id = ?", [row_id]).fetch_arrow_table().to_pylist()
-    entries = [Entry(b, a, f, u, w, s, ub, ua) for b, a, _before, f, u, w, s, ub, ua in log]
+    entries = [Entry(b, a, f, u, w, s, ub, ua) for b, a, _before, f, u, w, s, ub, ua, _after in log]
     befores = [_plain(json.loads(before)) if before else None for (_b, _a, before, *_rest) in log]
     committed = [i for i, e in enumerate(entries) if e.status == "committed"]
     for n, i in enumerate(committed):  # each write's values after it: the next write's "before", or the row now
         after = befores[committed[n + 1]] if n + 1 < len(committed) else (_plain(now[0]) if now else None)
         entries[i].fields = _diff(befores[i], after) if entries[i].action != "insert" else []
         entries[i].states = (befores[i], after)
+    for i, (*_rest, kept) in enumerate(log):  # an undone change: the values it had left, kept by the undo
+        if entries[i].status != "committed" and entries[i].action == "update" and kept:
+            after = _plain(json.loads(kept))
+            entries[i].fields = _diff(befores[i], after)
+            entries[i].states = (befores[i], after)
     return History(table, entries, *_names(cur, entries))
 
 

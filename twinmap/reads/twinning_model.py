@@ -4,7 +4,9 @@ A logistic regression on a few features of a pair of cities, each one a sentence
 check: how far apart they are and whether abroad, how many twinnings their two countries already
 share, whether they share an official language (CLDR, through Babel), the candidate's size and
 the gap in size, how often the candidate twins already, and how many of the home city's partners
-are twinned with it (Adamic-Adar: common partners, the rarer the stronger). Trained on every tie
+are twinned with it (Adamic-Adar: common partners, the rarer the stronger), and the twinnings
+of the towns around the home city: with the towns around the candidate, and with its country.
+Trained on every tie
 of the store (the shipped Wikidata twinnings and the office's own) against cities drawn at
 random from the gazetteer, with a light L2 penalty, by Newton's method (no library needed). A
 pair's own tie is taken out of the counts it is judged by, so the model never learns from itself.
@@ -27,7 +29,8 @@ from babel import languages
 from twinmap.core import geo
 
 FEATURES = ("distance", "distance_squared", "abroad", "country_ties", "country_share", "language", "size", "size_gap",
-            "degree", "ties_to_our_country", "common_partners")  # fmt: skip
+            "degree", "ties_to_our_country", "common_partners", "region_ties", "region_country")  # fmt: skip
+RADIUS_KM = 100  # "near": the cities around the home city, and around a candidate, whose ties judge the pair
 NEGATIVES = 10  # gazetteer cities drawn at random per known tie, and as many more from the partner's own country
 MAX_HOMES = 4000  # cities whose ties train the model (a sample of the largest networks: under 30 s)
 PENALTY = 1.0
@@ -42,6 +45,8 @@ class Network:
     country_pairs: Counter = field(default_factory=Counter)
     country_ties: Counter = field(default_factory=Counter)  # every tie's ends' countries, counted once per end
     toward: Counter = field(default_factory=Counter)  # (city, country): the city's ties to cities of that country
+    tied_ids: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # cities with ties and a place
+    tied_xyz: np.ndarray = field(default_factory=lambda: np.zeros((0, 3)))  # their places as unit vectors
 
     @classmethod
     def of(cls, cities: pd.DataFrame, edges: np.ndarray) -> Network:
@@ -56,6 +61,9 @@ class Network:
             net.country_ties[str(country.get(b))] += 1
             net.toward[(a, str(country.get(b)))] += 1
             net.toward[(b, str(country.get(a)))] += 1
+        placed = net.cities.loc[net.cities.index.isin(list(net.neighbours))].dropna(subset=["lat", "lon"])
+        net.tied_ids = placed.index.to_numpy(np.int64)
+        net.tied_xyz = unit_vectors(placed["lat"].to_numpy(float), placed["lon"].to_numpy(float))
         return net
 
     def without(self, cities: set[int]) -> Network:
@@ -131,11 +139,48 @@ def features(home: Home, cand: pd.DataFrame, net: Network, store_ids: np.ndarray
     common = common_partners(home.city_id, store_ids, net)
     toward = np.array([net.toward.get((int(i), home.country), 0) for i in store_ids], dtype=float) - own
     distance = np.log1p(km / 100)
+    cand_xyz = unit_vectors(cand["lat"].to_numpy(float), cand["lon"].to_numpy(float))
+    region, region_country = region_ties(home, cand_xyz, countries, net)
     return np.column_stack([
         distance, distance**2, abroad, np.log1p(np.maximum(pairs, 0)), np.log(share + 1e-3), speaks * abroad,
         np.log10(population), np.abs(np.log10(population / max(home.population, 1_000))),
         np.log1p(np.maximum(degree, 0)), np.log1p(np.maximum(toward, 0)), np.log1p(common),
+        np.log1p(region), np.log1p(region_country),
     ])  # fmt: skip
+
+
+def unit_vectors(lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
+    """Places as points on the unit sphere (rows x 3): nearness is then one matrix product."""
+    la, lo = np.radians(lats), np.radians(lons)
+    return np.column_stack([np.cos(la) * np.cos(lo), np.cos(la) * np.sin(lo), np.sin(la)])
+
+
+_NEAR = float(np.cos(RADIUS_KM / 6371.0088))  # the cosine of the angle RADIUS_KM spans on the earth
+
+
+def region_ties(home: Home, cand_xyz: np.ndarray, countries: np.ndarray, net: Network) -> tuple[np.ndarray, np.ndarray]:
+    """Ties between the home city's region and each candidate's region, and toward each candidate's country.
+
+    The region is every city within :data:`RADIUS_KM` (the home city itself left out: its own
+    ties are what is sought). Twinnings cluster: the towns of one district twin with the towns of
+    one department abroad, and a region's cities favour the same countries. Both figures read
+    only other cities' ties, so they work for a city with no partners yet.
+    """
+    n = len(cand_xyz)
+    if not len(net.tied_ids) or np.isnan(home.lat) or np.isnan(home.lon):
+        return np.zeros(n), np.zeros(n)
+    here = unit_vectors(np.array([home.lat]), np.array([home.lon]))[0]
+    near = net.tied_ids[(net.tied_xyz @ here) > _NEAR]
+    partners = [p for s in near.tolist() if s != home.city_id for p in net.neighbours[s] if p != home.city_id]
+    if not partners:
+        return np.zeros(n), np.zeros(n)
+    places = net.cities.loc[partners, ["lat", "lon", "country_code"]].dropna(subset=["lat", "lon"])
+    points = unit_vectors(places["lat"].to_numpy(float), places["lon"].to_numpy(float))
+    counts = np.zeros(n)
+    for start in range(0, n, 4096):  # 4,096 x partners at a time: a few MB
+        counts[start : start + 4096] = ((cand_xyz[start : start + 4096] @ points.T) > _NEAR).sum(axis=1)
+    toward = Counter(places["country_code"].astype(str))
+    return counts, np.array([toward.get(c, 0) for c in countries], dtype=float)
 
 
 def geo_km(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:

@@ -321,6 +321,12 @@ _SCHEMA_V9 = """
 ALTER TABLE users ADD COLUMN epoch INTEGER DEFAULT 0;
 """
 
+# Version 10: an undone batch's history still says what it had changed. The undo keeps each
+# changed row's values as the batch left them (``after``, JSON text) before restoring the old.
+_SCHEMA_V10 = """
+ALTER TABLE import_changes ADD COLUMN after VARCHAR;
+"""
+
 # (version, SQL that brings a file from version-1 to version). Append, never edit, so that
 # every file ever written can be brought forward step by step.
 MIGRATIONS: list[tuple[int, str]] = [
@@ -333,6 +339,7 @@ MIGRATIONS: list[tuple[int, str]] = [
     (7, _SCHEMA_V7),
     (8, _SCHEMA_V8),
     (9, _SCHEMA_V9),
+    (10, _SCHEMA_V10),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 

@@ -139,11 +139,17 @@ def record_history(p: Page, table: str, row_id: int, key: str) -> None:
     committed = sorted({e.batch for e in found.entries if e.status == "committed"}, reverse=True)
     if not committed:
         return
-    c1, c2 = st.columns([2, 1])
-    version = cache.data_version()  # keyed on it: after any change the newest batch is offered first
-    batch = c1.selectbox(_("Import to undo"), committed, format_func=lambda b: _.digits(f"#{b}"),
+    version = cache.data_version()  # keyed on it: after any change nothing is chosen again
+    past = cache.history()
+    rows = {int(r["id"]): r for r in past[past["id"].isin(committed)].to_dict("records")}
+    batch = st.selectbox(_("Import to undo"), committed, index=None, placeholder=_("Choose an import"),
+                         format_func=lambda b: previews.batch_label(rows[b], _) if b in rows else _.digits(f"#{b}"),
                          key=f"{key}_batch_{version}")  # fmt: skip
-    sure = c2.checkbox(_("I want to undo this import and restore the previous values"), key=f"{key}_sure_{version}")
+    if batch is None:  # never one chosen for the reader: an undo can remove a whole file's rows
+        return
+    if batch in rows:
+        st.markdown(md_escape(previews.batch_details(rows[batch], _)))
+    sure = st.checkbox(_("I want to undo this import and restore the previous values"), key=f"{key}_sure_{version}")
     if st.button(_("Undo"), disabled=not sure, key=f"{key}_undo"):
         try:
             batches.undo(cache.connection(), batch, p.user.name, writer=p.user)
@@ -157,3 +163,8 @@ def record_history(p: Page, table: str, row_id: int, key: str) -> None:
 def frame_ids(grid: edits.Grid) -> list[int]:
     """The ids of the grid's rows (to pick one for its history)."""
     return [int(i) for i in pd.Series(grid.frame["id"]).tolist()]
+
+
+def record_names(grid: edits.Grid, tr: Any) -> dict[int, str]:
+    """Each row of the grid by id, named as staff know it (the history's record picker)."""
+    return {int(r["id"]): previews.record_label(r, tr) for r in grid.frame.to_dict("records")}

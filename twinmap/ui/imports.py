@@ -136,7 +136,9 @@ def history(p: Page) -> None:
     version = cache.data_version()  # widgets keyed on it: after any change the newest import is preselected
     rows = {int(r["id"]): r for r in committed.to_dict("records")}
     batch = st.selectbox(_("Import to undo"), list(rows), format_func=lambda i: previews.batch_label(rows[i], _),
-                         key=f"data_undo_batch_{version}")  # fmt: skip
+                         index=None, placeholder=_("Choose an import"), key=f"data_undo_batch_{version}")  # fmt: skip
+    if batch is None:  # never one chosen for the reader: an undo can remove a whole file's rows
+        return
     st.markdown(md_escape(previews.batch_details(rows[batch], _)))
     sure = st.checkbox(_("I want to undo this import and restore the previous values"),
                        key=f"data_undo_sure_{version}")  # fmt: skip

@@ -136,7 +136,8 @@ FINDER_PARTS = {
     "country_ties": N_("Twinnings between the two countries"), "country_share": N_("Share of our country's twinnings"),
     "language": N_("A language in common"), "size": N_("Size"), "size_gap": N_("Gap in size"),
     "degree": N_("Twinnings it has already"), "ties_to_our_country": N_("Its twinnings with our country"),
-    "common_partners": N_("Our partners' ties to it"),
+    "common_partners": N_("Our partners' ties to it"), "region_ties": N_("Twinnings between our region and its region"),
+    "region_country": N_("Our region's twinnings in its country"),
 }  # fmt: skip
 
 

@@ -32,6 +32,29 @@ def batch_details(row: dict, tr: Translator = ENGLISH) -> str:
     )  # fmt: skip
 
 
+def record_label(row: dict, tr: Translator = ENGLISH) -> str:
+    """A grid's row named as staff know it: "#1 · Sari – Astrakhan · Astrakhan delegation visits Sari"."""
+
+    def text(key: str) -> str:
+        value = row.get(key)
+        return "" if value is None or value != value else str(value).strip()
+
+    parts = [tr.digits(f"#{row['id']}")]
+    first = text("home_city") or text("city") or text("name")
+    second = text("partner_city") or text("other_city") or text("destination")
+    if first or second:
+        parts.append(" – ".join(p for p in (first, second) if p))
+    for key in ("title", "action", "indicator", "status"):
+        said = text(key)
+        if said and (key != "name" or said != first):
+            parts.append(said if len(said) <= 60 else said[:59] + "…")
+            break
+    when = text("starts_on") or text("period") or text("due_on") or text("entered_on")
+    if when:
+        parts.append(tr.digits(when))
+    return " · ".join(parts)
+
+
 def history_table(frame: pd.DataFrame, tr: Translator = ENGLISH) -> pd.DataFrame:
     """Past imports as staff read them: what, by whom, when, how many rows, and whether it was undone."""
 
