@@ -20,6 +20,7 @@ if kiosk.enabled(st.query_params):
 
 with contextlib.suppress(*widgets.STORE_ERRORS):  # the store unavailable: the page below says so
     session.adopt_directory_user()  # a person the directory signed in (single sign-on) is this session's user
+    session.restore_signed_in()  # a reload or a new tab of a browser signed in today
     session.check_reader()  # the store says who the user is now: removed, signed out elsewhere, a new role
 
 if "lang" not in st.session_state:  # first run of a session: the URL may choose (?lang=fa)
@@ -38,6 +39,8 @@ st.sidebar.radio(
 )
 _ = tr = session.translator()
 session.apply_direction(tr)
+with contextlib.suppress(*widgets.STORE_ERRORS):
+    session.keep_sign_in()  # this browser's sign-in lasts a working day, or is forgotten after a sign-out
 
 user = session.user()
 menu = {

@@ -215,6 +215,32 @@ def _sign_in(server, page):
     page.wait_for_selector("text=Signed in as", timeout=30_000)
 
 
+def test_a_sign_in_lasts_across_a_reload_and_a_new_tab_and_ends_on_sign_out_everywhere(server, browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    _sign_in(server, page)
+    deadline = time.time() + 20
+    while not [c for c in context.cookies() if c["name"] == "twinmap_signin"] and time.time() < deadline:
+        page.wait_for_timeout(200)
+    (cookie,) = [c for c in context.cookies() if c["name"] == "twinmap_signin"]
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Lax"  # no script of the page can read it
+    assert 8 * 3600 < cookie["expires"] - time.time() <= 9 * 3600  # a working day
+    assert page.evaluate("document.cookie").find("twinmap_signin") == -1
+    page.reload()
+    page.wait_for_selector("text=Signed in as", timeout=30_000)  # the reload is still signed in
+    other = context.new_page()
+    other.goto(f"{server}/users")  # a bookmark of an admin's page, in a new tab
+    other.wait_for_selector("h1:has-text('Users')", timeout=30_000)
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_selector(".st-key-account_name input", timeout=30_000)
+    other.reload()
+    other.wait_for_selector("text=This page is for signed-in staff", timeout=30_000)  # ended in every tab
+    page.reload()
+    page.wait_for_selector(".st-key-account_name input", timeout=30_000)
+    assert page.locator("text=Signed in as").count() == 0
+    context.close()
+
+
 IDLE = "[data-testid=stApp][data-test-script-state=notRunning]"
 
 

@@ -74,6 +74,12 @@ SETTINGS: tuple[Setting, ...] = (
         "Minutes a signed-in session may stay idle (no click, no page) before it is signed out; 0 = never.",
     ),
     Setting(
+        "TWINMAP_SIGN_IN_HOURS",
+        "9",
+        "Hours a password sign-in lasts in a browser (reloads, bookmarks, new tabs), a working day; 0 = only while "
+        "the tab is open. Signing out, a new password or a removed user ends it at once.",
+    ),
+    Setting(
         "TWINMAP_SIGN_IN_DAYS",
         "365",
         "Days the sign-in audit (sign-ins, failed attempts, lockouts) is kept; older lines are deleted.",

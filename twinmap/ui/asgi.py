@@ -23,6 +23,9 @@ from typing import Any
 
 import streamlit as st
 from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
 
 from twinmap.core import config
 
@@ -121,6 +124,42 @@ async def _refuse(send: Send, extra: list[tuple[bytes, bytes]]) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
+SIGN_IN_PATH = "/_twinmap/sign-in"
+
+
+async def sign_in_cookie(request: Request) -> Response:
+    """Exchange a page's two-minute ticket (the body of a POST) for the lasting HttpOnly cookie, or forget it (DELETE).
+
+    The store is read in a worker thread, never on the event loop. A bad, old or ended ticket
+    gets 403 and no cookie.
+    """
+    from starlette.concurrency import run_in_threadpool
+
+    from twinmap.store import tickets
+
+    secure = request.url.scheme == "https" or request.headers.get("x-forwarded-proto", "") == "https"
+    response = Response(status_code=204, headers={"cache-control": "no-store"})
+    if request.method == "DELETE":
+        response.delete_cookie(tickets.COOKIE, path="/", secure=secure, httponly=True, samesite="lax")
+        return response
+    body = (await request.body())[:2048].decode("ascii", errors="replace").strip()
+    made = await run_in_threadpool(_cookie_for, body)
+    if made is None:
+        return Response(status_code=403, headers={"cache-control": "no-store"})
+    value, seconds = made
+    response.set_cookie(tickets.COOKIE, value, max_age=seconds, path="/", secure=secure, httponly=True,
+                        samesite="lax")  # fmt: skip
+    return response
+
+
+def _cookie_for(ticket: str) -> tuple[str, int] | None:
+    from twinmap.store import tickets
+    from twinmap.ui import cache
+
+    return tickets.cookie_for(cache.connection(), ticket)
+
+
 def app() -> st.App:
-    """The twinmap server: app.py behind the guard."""
-    return st.App(str(APP), middleware=[Middleware(Guard)])
+    """The twinmap server: app.py behind the guard, and the route that makes a sign-in last."""
+    route = Route(SIGN_IN_PATH, sign_in_cookie, methods=["POST", "DELETE"])
+    return st.App(str(APP), middleware=[Middleware(Guard)], routes=[route])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections import OrderedDict
@@ -11,7 +12,7 @@ import streamlit as st
 from twinmap.core import config
 from twinmap.core.reference import N_
 from twinmap.reads import queries
-from twinmap.store import auth
+from twinmap.store import auth, tickets
 from twinmap.ui import cache, compat
 from twinmap.views import i18n
 
@@ -43,6 +44,7 @@ def sign_out() -> None:
     """End the user's sign-in in every session (tabs, devices, servers), recorded; a directory's sign-in ends too."""
     current = user()
     st.session_state.user = None
+    st.session_state.forget_sign_in = True  # this browser's lasting sign-in goes too (the store's epoch ended it)
     if current is not None:
         auth.signed_out(cache.connection(), current)
     if current is not None and current.method == auth.DIRECTORY:
@@ -144,9 +146,58 @@ def _end(current: auth.User, why: str, **values: object) -> None:
     st.session_state.user = None
     st.session_state.pop("seen_at", None)
     st.session_state.signed_out_because = (why, values)
+    st.session_state.forget_sign_in = True
     if current.method == auth.DIRECTORY and compat.directory_signed_in():
         compat.directory_sign_out()
         st.stop()
+
+
+def restore_signed_in() -> None:
+    """A new session of a browser that signed in today (a reload, a bookmark, a new tab) is signed in again.
+
+    Its HttpOnly cookie (:mod:`twinmap.store.tickets`) names the user and their sessions' epoch;
+    the store must still hold that user with that epoch, or nothing happens. A session that was
+    signed out or timed out here is never signed in again from the cookie.
+    """
+    if user() is not None or st.session_state.get("forget_sign_in") or st.session_state.get("no_restore"):
+        return
+    found = tickets.check(cache.connection(), st.context.cookies.get(tickets.COOKIE))
+    if found is not None:
+        st.session_state.user = found
+        st.session_state.remembered = found.epoch  # its browser holds the cookie already
+        st.session_state.seen_at = time.monotonic()
+
+
+# Our own fixed script; the only values put in are the route's path and a ticket the server
+# signed (base64url and hex characters), written as JSON strings.
+_COOKIE_JS = """<script>
+fetch(@PATH@, {method: @METHOD@, body: @BODY@, credentials: "same-origin", headers: {"content-type": "text/plain"}});
+</script>"""
+
+
+def keep_sign_in() -> None:
+    """Make this browser's sign-in last (once per sign-in), or forget it after a sign-out or a time-out."""
+    if st.session_state.pop("forget_sign_in", False):
+        st.session_state.no_restore = True
+        st.session_state.pop("remembered", None)
+        _cookie_script("DELETE", "")
+        return
+    current = user()
+    if current is None or st.session_state.get("remembered") == current.epoch:
+        return
+    st.session_state.remembered = current.epoch
+    made = tickets.ticket(cache.connection(), current)
+    if made is not None:
+        st.session_state.pop("no_restore", None)
+        _cookie_script("POST", made)
+
+
+def _cookie_script(method: str, body: str) -> None:
+    from twinmap.ui.asgi import SIGN_IN_PATH
+
+    script = (_COOKIE_JS.replace("@PATH@", json.dumps(SIGN_IN_PATH)).replace("@METHOD@", json.dumps(method))
+              .replace("@BODY@", json.dumps(body)))  # fmt: skip
+    st.html(script, unsafe_allow_javascript=True)
 
 
 def signed_out_notice() -> None:
