@@ -447,3 +447,17 @@ def test_an_editor_opens_the_contacts_grid_of_a_partnership_with_none_and_adds_t
     assert edits.save(con, save, "leila")
     assert con.execute("SELECT count(*) FROM contacts WHERE name = 'Giulia Rossi'").fetchone()[0] == 1
     con.close()
+
+
+def test_a_user_just_added_is_in_the_table_and_changing_a_user_starts_from_their_role(crafted_env):
+    at = _as("admin")
+    at.switch_page("pages/users.py").run()
+    at.text_input(key="users_new_name").input("farid")
+    at.selectbox(key="users_new_role").set_value("editor")
+    next(b for b in at.button if b.label == "Add with a new password").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.success[0].value.startswith("Added farid. Their password, shown only now:")
+    shown = [set(d.value.iloc[:, 0]) for d in at.dataframe if "Role" in d.value.columns]
+    assert any("farid" in names for names in shown)  # the table drawn after the add holds the new user
+    at.selectbox(key="users_who").set_value("farid").run()
+    assert at.selectbox(key="users_role_farid").value == "editor"  # their role, not the first of the list
