@@ -29,9 +29,11 @@ def update(lang: str, extra: dict[str, str] | None = None) -> list[str]:
     catalog = Catalog(locale=lang, project="twinmap", charset="utf-8")
     for message in sorted(i18n.used_messages()):
         catalog.add(message, old.get(message, ""))
+    for counted in sorted(i18n.used_plurals()):  # every plural form the language's rules name
+        catalog.add(counted, old.get(counted) or ("",) * catalog.num_plurals)
     with path.open("wb") as fh:
         write_po(fh, catalog, width=0, omit_header=False, sort_output=True)
-    return [m.id for m in catalog if m.id and not m.string]
+    return [m.id for m in catalog if m.id and not (all(m.string) if isinstance(m.id, tuple) else m.string)]
 
 
 if __name__ == "__main__":

@@ -24,12 +24,12 @@ def test_a_busy_balanced_partnership_is_alive_with_nothing_to_say():
     ("change", "reason"),
     [
         ({"events_24m": 0}, "no events or exchanges in the last 24 months"),
-        ({"events_24m": 2}, "only 2 event(s) or exchange(s) in the last 24 months"),
+        ({"events_24m": 2}, "only 2 events or exchanges in the last 24 months"),
         ({"sent": 0, "received": 0}, "no visits either way in the last 5 years"),
         ({"sent": 0, "received": 3}, "visits go one way only: 0 to the partner, 3 from the partner"),
-        ({"fu_due": 3, "fu_on_time": 1, "fu_overdue": 2}, "2 follow-up action(s) overdue"),
-        ({"fu_due": 2, "fu_on_time": 1, "fu_late": 1}, "1 follow-up action(s) done late"),
-        ({"targets_judged": 2, "targets_met": 1}, "1 of 2 indicator target(s) missed"),
+        ({"fu_due": 3, "fu_on_time": 1, "fu_overdue": 2}, "2 follow-up actions overdue"),
+        ({"fu_due": 2, "fu_on_time": 1, "fu_late": 1}, "1 follow-up action done late"),
+        ({"targets_judged": 2, "targets_met": 1}, "1 of 2 indicator targets missed"),
         ({"last_contact": dt.date(2025, 8, 1)}, "last contact 15 months ago"),
         ({"last_contact": None}, "no contact recorded"),
     ],
@@ -103,10 +103,10 @@ def test_the_store_counts_a_crafted_history_as_assess_expects(crafted):
                       "fu_late": 1, "targets_judged": 1, "targets_met": 0}  # fmt: skip
     assert row["last_contact"].date() == dt.date(2026, 10, 1)  # the late letter is the latest contact
     assert [r.text() for r in row["health"].reasons] == [
-        "only 1 event(s) or exchange(s) in the last 24 months",
+        "only 1 event or exchange in the last 24 months",
         "visits go one way only: 0 to the partner, 2 from the partner",
-        "1 follow-up action(s) overdue",
-        "1 follow-up action(s) done late",
-        "1 of 1 indicator target(s) missed",
+        "1 follow-up action overdue",
+        "1 follow-up action done late",
+        "1 of 1 indicator targets missed",
     ]
     assert row["klass"] == "inactive"

@@ -228,3 +228,29 @@ def test_english_text_inside_a_persian_sentence_keeps_its_own_direction():
     said = fa("{city} signed", city="Astrakhan (Russia).")
     assert "\u2068Astrakhan (Russia).\u2069" in said  # its full stop stays at its own end
     assert i18n.Translator("en")("{city} signed", city="Astrakhan") == "Astrakhan signed"
+
+
+@pytest.mark.parametrize("lang", ["ru", "fa"])
+def test_every_counted_message_has_each_plural_form_of_the_language(lang):
+    from twinmap.core.catalogue import plurals
+
+    forms, _rule = plurals(lang)
+    missing = sorted(s for s, _p in i18n.used_plurals() if s not in forms)
+    assert not missing, f"translate every plural form in twinmap/locales/{lang}.po: {missing}"
+    for singular, text in forms.items():
+        for form in text:
+            assert set(re.findall(r"{\w+}", singular)) == set(re.findall(r"{\w+}", form)), singular
+
+
+@pytest.mark.parametrize(("n", "said"), [(1, "1 строку"), (2, "2 строки"), (5, "5 строк"), (21, "21 строку"),
+                                         (22, "22 строки"), (11, "11 строк")])  # fmt: skip
+def test_russian_counts_take_the_form_russian_grammar_asks(n, said):
+    assert i18n.Translator("ru").plural(i18n.NP_("{n} row", "{n} rows"), n) == said
+
+
+def test_english_and_persian_counts_read_naturally():
+    problems = i18n.NP_("Rejected: {n} problem. Nothing will change. Fix the file and upload it again.",
+                        "Rejected: {n} problems. Nothing will change. Fix the file and upload it again.")  # fmt: skip
+    assert i18n.Translator("en").plural(problems, 1).startswith("Rejected: 1 problem.")
+    assert i18n.Translator("en").plural(problems, 3).startswith("Rejected: 3 problems.")
+    assert i18n.Translator("fa").plural(problems, 3).startswith("رد شد: ۳ مشکل")

@@ -183,7 +183,7 @@ def test_an_editor_sees_why_a_file_is_rejected(app_env):
     at.selectbox(key="data_table").set_value("events").run()
     data = (ROOT / "tests/fixtures/import/events_end_before_start.csv").read_bytes()
     at.file_uploader(key="data_file").set_value(("bad.csv", data, "text/csv")).run()
-    assert at.error[0].value.startswith("Rejected: 1 problem(s). Nothing will change.")
+    assert at.error[0].value.startswith("Rejected: 1 problem. Nothing will change.")
     problems = next(d.value for d in at.dataframe if "Problem" in d.value.columns)
     assert problems.iloc[0].to_dict() == {"Row": "2", "Column": "ends_on", "Problem": "the event ends before it starts"}
     assert not [b for b in at.button if b.key == "data_commit"]

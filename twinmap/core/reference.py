@@ -14,6 +14,15 @@ def N_(message: str) -> str:
     return message
 
 
+def NP_(singular: str, plural: str) -> tuple[str, str]:
+    """Mark a message that counts ``{n}`` things: its forms are chosen by each language's plural rules.
+
+    Russian has three ("1 строка", "2 строки", "5 строк"), Persian and English two; the
+    translation is picked where it is shown (:meth:`twinmap.views.i18n.Translator.plural`).
+    """
+    return (singular, plural)
+
+
 class Explained(ValueError):
     """An error whose message is a catalogue message plus values, so each reader gets it in their language."""
 

@@ -27,7 +27,7 @@ import duckdb
 import pandas as pd
 
 from twinmap.core import reference
-from twinmap.core.reference import N_
+from twinmap.core.reference import N_, NP_
 from twinmap.reads import lifecycle
 from twinmap.reads.queries import PartnershipFilter, partnerships
 
@@ -46,11 +46,13 @@ DORMANT_BELOW, AT_RISK_BELOW, SILENT_MONTHS = 35, 65, 24
 class Reason:
     """One finding, as a catalogue message with values (shown in the reader's language)."""
 
-    msgid: str
+    msgid: str | tuple[str, str]  # a counted finding (NP_) has its singular and plural
     values: dict = field(default_factory=dict)
 
     def text(self) -> str:
         """The finding in English."""
+        if isinstance(self.msgid, tuple):
+            return self.msgid[0 if self.values.get("n") == 1 else 1].format(**self.values)
         return self.msgid.format(**self.values)
 
 
@@ -68,7 +70,15 @@ def _activity(n: int) -> tuple[float, list[Reason]]:
     if n == 0:
         return 0.0, [Reason(N_("no events or exchanges in the last 24 months"))]
     if n < 4:
-        return n / 4, [Reason(N_("only {n} event(s) or exchange(s) in the last 24 months"), {"n": n})]
+        return n / 4, [
+            Reason(
+                NP_(
+                    "only {n} event or exchange in the last 24 months",
+                    "only {n} events or exchanges in the last 24 months",
+                ),
+                {"n": n},
+            )
+        ]
     return 1.0, []
 
 
@@ -85,9 +95,9 @@ def _balance(sent: int, received: int) -> tuple[float, list[Reason]]:
 def _follow_ups(due: int, on_time: int, overdue: int, late: int) -> tuple[float | None, list[Reason]]:
     reasons = []
     if overdue:
-        reasons.append(Reason(N_("{n} follow-up action(s) overdue"), {"n": overdue}))
+        reasons.append(Reason(NP_("{n} follow-up action overdue", "{n} follow-up actions overdue"), {"n": overdue}))
     if late:
-        reasons.append(Reason(N_("{n} follow-up action(s) done late"), {"n": late}))
+        reasons.append(Reason(NP_("{n} follow-up action done late", "{n} follow-up actions done late"), {"n": late}))
     return (on_time / due if due else None), reasons
 
 
@@ -96,7 +106,14 @@ def _targets(judged: int, met: int) -> tuple[float | None, list[Reason]]:
         return None, []
     missed = judged - met
     reasons = (
-        [Reason(N_("{n} of {total} indicator target(s) missed"), {"n": missed, "total": judged})] if missed else []
+        [
+            Reason(
+                NP_("{n} of {total} indicator targets missed", "{n} of {total} indicator targets missed"),
+                {"n": missed, "total": judged},
+            )
+        ]
+        if missed
+        else []
     )
     return met / judged, reasons
 

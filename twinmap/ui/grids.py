@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from twinmap.core.reference import N_
+from twinmap.core.reference import N_, NP_
 from twinmap.ingest import batches, countries, edits
 from twinmap.ingest.specs import TABLES, Column, header
 from twinmap.reads import history
@@ -97,8 +97,9 @@ def _flash() -> None:
 
 def _problems(p: Page, save: edits.Save, problems: list) -> None:
     _ = p.tr
-    st.error(_("Not saved: {n} problem(s). Nothing was written. Fix the cells named here and save again.",
-               n=_.number(len(problems))))  # fmt: skip
+    st.error(_.plural(NP_("Not saved: {n} problem. Nothing was written. Fix the cells named here and save again.",
+                          "Not saved: {n} problems. Nothing was written. Fix the cells named here and save again."),
+                      len(problems)))  # fmt: skip
     widgets.table(previews.grid_problems(save, problems, _), "edit_problems")
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from twinmap.core.reference import N_
+from twinmap.core.reference import N_, NP_
 from twinmap.ingest import batches, convert, exporter, importer, readers
 from twinmap.ingest.importer import Plan
 from twinmap.ingest.specs import LOAD_ORDER, TABLES
@@ -82,13 +82,15 @@ def _part(p: Page, plan: Plan, suffix: str) -> bool | None:
         st.caption(_("... and {n} more notes like these.", n=len(plan.warnings) - 20))
     skip = False
     if not plan.ok:
-        st.error(_("Rejected: {n} problem(s). Nothing will change. Fix the file and upload it again.",
-                   n=len(plan.errors)))  # fmt: skip
+        st.error(_.plural(NP_("Rejected: {n} problem. Nothing will change. Fix the file and upload it again.",
+                              "Rejected: {n} problems. Nothing will change. Fix the file and upload it again."),
+                          len(plan.errors)))  # fmt: skip
         widgets.first_rows(shown["problems"], f"data_problems{suffix}", total=len(plan.errors))
         if not plan.can_skip:
             return None
-        offer = _("Import the {valid} valid rows and leave out the {skipped} with problems", valid=plan.valid_rows,
-                  skipped=len(plan.skipped_rows))  # fmt: skip
+        offer = _("Import {valid} and leave out {skipped} with problems",
+                  valid=_.plural(NP_("{n} valid row", "{n} valid rows"), plan.valid_rows),
+                  skipped=_.plural(NP_("{n} row", "{n} rows"), len(plan.skipped_rows)))  # fmt: skip
         skip = st.checkbox(offer, key=f"data_skip_invalid{suffix}")
         st.download_button(_("Rows with problems (CSV, in the file's columns, to fix and import again)"),
                            plan.rejects_csv(), f"{plan.filename.rsplit('.', 1)[0]}-rejected.csv", "text/csv",
@@ -99,7 +101,15 @@ def _part(p: Page, plan: Plan, suffix: str) -> bool | None:
     widgets.titled_table(_("Changes (old → new)"), shown["changes"], f"data_changes{suffix}",
                          total=previews.change_rows(plan))  # fmt: skip
     if len(shown["erased"]):
-        st.warning(_("Blank cells will erase {n} held value(s), listed here.", n=_.number(len(plan.erasures))))
+        st.warning(
+            _.plural(
+                NP_(
+                    "Blank cells will erase {n} held value, listed here.",
+                    "Blank cells will erase {n} held values, listed here.",
+                ),
+                len(plan.erasures),
+            )
+        )
         widgets.titled_table(_("Values that will be erased"), shown["erased"], f"data_erased{suffix}")
     added = _("Cities to be added (from the gazetteer, or where the file puts them)")
     widgets.titled_table(added, shown["cities"], f"data_cities{suffix}")

@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from twinmap.core import dates, geo, reference
-from twinmap.core.catalogue import LOCALES, catalogue
-from twinmap.core.reference import N_, Term
+from twinmap.core.catalogue import LOCALES, catalogue, plurals
+from twinmap.core.reference import N_, NP_, Term
 from twinmap.core.text import SCRIPTS, format_number, in_alphabet
 from twinmap.core.text import digits as text_digits
 
-__all__ = ["ENGLISH", "LANGUAGES", "N_", "Translator"]
+__all__ = ["ENGLISH", "LANGUAGES", "NP_", "N_", "Translator"]
 
 LANGUAGES = {"en": "English", "ru": "Русский", "fa": "فارسی"}
 RTL = frozenset({"fa"})
@@ -44,6 +44,14 @@ class Translator:
             text = text.format(**{k: self.number(v) if isinstance(v, int | float) else self.isolate(v)
                                   for k, v in values.items()})  # fmt: skip
         return text
+
+    def plural(self, message: tuple[str, str], n: int, **values: object) -> str:
+        """A counted message (:func:`NP_`) in the form this language uses for ``n``, with ``{n}`` and fields filled."""
+        forms, rule = plurals(self.lang)
+        found = forms.get(message[0])
+        text = found[rule(int(n))] if found else message[0 if n == 1 else 1]
+        return text.format(n=self.number(n), **{k: self.number(v) if isinstance(v, int | float) else self.isolate(v)
+                                                for k, v in values.items()})  # fmt: skip
 
     def isolate(self, value: object) -> object:
         """Text set into a right-to-left sentence as a unit of its own direction (Unicode isolates).
@@ -114,18 +122,25 @@ class Translator:
 ENGLISH = Translator()
 
 
-KEYWORDS = {"_": None, "N_": None, "tr": None}
+KEYWORDS = {"_": None, "N_": None, "tr": None, "NP_": (1, 2)}
 
 
 def used_messages(root: Path | None = None) -> set[str]:
     """Every message the code marks for translation (``_("...")``, ``tr("...")``, ``N_("...")``)."""
+    return {m for m in _extracted(root) if isinstance(m, str) and m}
+
+
+def used_plurals(root: Path | None = None) -> set[tuple[str, str]]:
+    """Every counted message the code marks (``NP_("{n} row", "{n} rows")``), as (singular, plural)."""
+    return {m for m in _extracted(root) if isinstance(m, tuple) and len(m) == 2 and all(m)}
+
+
+def _extracted(root: Path | None) -> list[object]:
     from babel.messages.extract import extract_from_file
 
     root = root or LOCALES.parent.parent
     files = [root / "app.py", *sorted((root / "pages").glob("*.py")), *sorted((root / "twinmap").rglob("*.py"))]
-    found: set[str] = set()
+    found = []
     for path in files:
-        for _line, message, _comments, _context in extract_from_file("python", path, keywords=KEYWORDS):
-            if isinstance(message, str) and message:
-                found.add(message)
+        found += [message for _line, message, _notes, _context in extract_from_file("python", path, keywords=KEYWORDS)]
     return found

@@ -164,8 +164,15 @@ def register_table(frame: pd.DataFrame, tr: Translator = ENGLISH, with_health: b
 
 def reasons(found: health.Health, tr: Translator = ENGLISH) -> list[str]:
     """The health findings as sentences in the reader's language."""
-    return [tr(r.msgid, **{k: tr.number(v) if isinstance(v, int) else v for k, v in r.values.items()})
-            for r in found.reasons]  # fmt: skip
+    return [_finding(r, tr) for r in found.reasons]
+
+
+def _finding(r: health.Reason, tr: Translator) -> str:
+    """One health finding; a counted one in the form the reader's language uses for its number."""
+    if isinstance(r.msgid, tuple):
+        rest = {k: v for k, v in r.values.items() if k != "n"}
+        return tr.plural(r.msgid, int(r.values["n"]), **rest)
+    return tr(r.msgid, **{k: tr.number(v) if isinstance(v, int) else v for k, v in r.values.items()})
 
 
 def health_table(frame: pd.DataFrame, tr: Translator = ENGLISH) -> pd.DataFrame:
