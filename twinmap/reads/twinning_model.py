@@ -47,6 +47,9 @@ class Network:
     toward: Counter = field(default_factory=Counter)  # (city, country): the city's ties to cities of that country
     tied_ids: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # cities with ties and a place
     tied_xyz: np.ndarray = field(default_factory=lambda: np.zeros((0, 3)))  # their places as unit vectors
+    xyz_of: np.ndarray = field(default_factory=lambda: np.zeros((0, 3)))  # by store id: a place (NaN: none)
+    country_of: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))  # by store id
+    partners_of: dict[int, np.ndarray] = field(default_factory=dict)  # a city's ties, as an array of store ids
 
     @classmethod
     def of(cls, cities: pd.DataFrame, edges: np.ndarray) -> Network:
@@ -64,6 +67,13 @@ class Network:
         placed = net.cities.loc[net.cities.index.isin(list(net.neighbours))].dropna(subset=["lat", "lon"])
         net.tied_ids = placed.index.to_numpy(np.int64)
         net.tied_xyz = unit_vectors(placed["lat"].to_numpy(float), placed["lon"].to_numpy(float))
+        ids = net.cities.index.to_numpy(np.int64)
+        size = int(ids.max()) + 1 if len(ids) else 1
+        net.xyz_of = np.full((size, 3), np.nan)
+        net.xyz_of[ids] = unit_vectors(net.cities["lat"].to_numpy(float), net.cities["lon"].to_numpy(float))
+        net.country_of = np.full(size, "", dtype=object)
+        net.country_of[ids] = net.cities["country_code"].astype(str).to_numpy()
+        net.partners_of = {a: np.fromiter(ns, np.int64, len(ns)) for a, ns in net.neighbours.items()}
         return net
 
     def without(self, cities: set[int]) -> Network:
@@ -167,19 +177,23 @@ def region_ties(home: Home, cand_xyz: np.ndarray, countries: np.ndarray, net: Ne
     only other cities' ties, so they work for a city with no partners yet.
     """
     n = len(cand_xyz)
-    if not len(net.tied_ids) or np.isnan(home.lat) or np.isnan(home.lon):
+    if not len(net.tied_ids) or pd.isna(home.lat) or pd.isna(home.lon):
         return np.zeros(n), np.zeros(n)
     here = unit_vectors(np.array([home.lat]), np.array([home.lon]))[0]
     near = net.tied_ids[(net.tied_xyz @ here) > _NEAR]
-    partners = [p for s in near.tolist() if s != home.city_id for p in net.neighbours[s] if p != home.city_id]
-    if not partners:
+    lists = [net.partners_of[s] for s in near.tolist() if s != home.city_id]
+    partners = np.concatenate(lists) if lists else np.zeros(0, np.int64)
+    partners = partners[(partners != (home.city_id if home.city_id is not None else -1)) & (partners < len(net.xyz_of))]
+    points = net.xyz_of[partners]
+    placed = ~np.isnan(points[:, 0])
+    points, partners = points[placed], partners[placed]
+    if not len(partners):
         return np.zeros(n), np.zeros(n)
-    places = net.cities.loc[partners, ["lat", "lon", "country_code"]].dropna(subset=["lat", "lon"])
-    points = unit_vectors(places["lat"].to_numpy(float), places["lon"].to_numpy(float))
     counts = np.zeros(n)
     for start in range(0, n, 4096):  # 4,096 x partners at a time: a few MB
         counts[start : start + 4096] = ((cand_xyz[start : start + 4096] @ points.T) > _NEAR).sum(axis=1)
-    toward = Counter(places["country_code"].astype(str))
+    named, times = np.unique(net.country_of[partners].astype(str), return_counts=True)
+    toward = dict(zip(named.tolist(), times.tolist(), strict=True))
     return counts, np.array([toward.get(c, 0) for c in countries], dtype=float)
 
 
@@ -251,28 +265,34 @@ def train(net: Network, world: pd.DataFrame, seed: int = 7, max_homes: int = MAX
     in_world = set(int(g) for g in world["geonameid"])
     rows, labels = [], []
     cities = net.cities
-    by_country = {c: np.flatnonzero(world["country_code"].to_numpy() == c) for c in world["country_code"].unique()}
+    columns = ["lat", "lon", "population", "country_code"]
+    world_cols = {c: world[c].to_numpy() for c in columns}
+    city_cols = {c: cities[c].to_numpy() for c in columns}
+    row_of = {int(i): k for k, i in enumerate(cities.index)}
+    known_gid = cities["geonameid"].to_numpy()
+    by_country = {c: np.flatnonzero(world_cols["country_code"] == c) for c in world["country_code"].unique()}
     homes = list(net.neighbours)
     if len(homes) > max_homes:
         homes = list(rng.choice(homes, size=max_homes, replace=False))
     for a in homes:
-        ns = net.neighbours[a]
-        if a not in cities.index or pd.isna(cities.at[a, "lat"]):  # a city without a place
+        k = row_of.get(int(a))
+        if k is None or pd.isna(city_cols["lat"][k]):  # a city without a place
             continue
-        home = Home(cities.at[a, "lat"], cities.at[a, "lon"], people(cities.at[a, "population"]),
-                    str(cities.at[a, "country_code"]), a)  # fmt: skip
-        known = [b for b in ns if b in cities.index and not pd.isna(cities.at[b, "geonameid"])
-                 and int(cities.at[b, "geonameid"]) in in_world]  # fmt: skip
+        home = Home(city_cols["lat"][k], city_cols["lon"][k], people(city_cols["population"][k]),
+                    str(city_cols["country_code"][k]), a)  # fmt: skip
+        known = [b for b in net.neighbours[a] if b in row_of and not pd.isna(known_gid[row_of[b]])
+                 and int(known_gid[row_of[b]]) in in_world]  # fmt: skip
         if not known:
             continue
-        positives = cities.loc[known, ["lat", "lon", "population", "country_code"]]
-        x_pos = features(home, positives, net, np.array(known), np.ones(len(known), dtype=bool))
-        near = [rng.choice(by_country.get(str(c), np.arange(len(world))), NEGATIVES) for c in positives["country_code"]]
+        at = np.array([row_of[b] for b in known])
+        near = [rng.choice(by_country.get(str(c), np.arange(len(world))), NEGATIVES)
+                for c in city_cols["country_code"][at]]  # fmt: skip
         picks = np.concatenate([rng.integers(0, len(world), NEGATIVES * len(known)), *near])
-        negatives = world.iloc[picks][["lat", "lon", "population", "country_code"]]
-        x_neg = features(home, negatives, net, store_of[picks])
-        rows += [x_pos, x_neg]
-        labels += [np.ones(len(known)), np.zeros(len(picks))]
+        cand = pd.DataFrame({c: np.concatenate([city_cols[c][at], world_cols[c][picks]]) for c in columns})
+        own = np.zeros(len(cand), dtype=bool)
+        own[: len(known)] = True  # the home city's own ties: not counted in the figures that judge them
+        rows.append(features(home, cand, net, np.concatenate([np.array(known, np.int64), store_of[picks]]), own))
+        labels.append(own.astype(float))
     ties = sum(len(ns) for ns in net.neighbours.values()) // 2
     if not rows:
         return Model(np.zeros(len(FEATURES)), 0.0, np.zeros(len(FEATURES)), np.ones(len(FEATURES)), 0)
