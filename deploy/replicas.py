@@ -77,8 +77,12 @@ class Cluster:
         return subprocess.Popen([nginx, "-c", str(conf), "-p", str(self.dir), "-g", "daemon off;"],  # noqa: S603
                                 stderr=(self.dir / "nginx.err").open("wb"))  # fmt: skip
 
-    def wait(self, timeout: float = 90) -> None:
-        """Wait until every replica answers its health check and nginx answers in front of them."""
+    def wait(self, timeout: float = 180) -> None:
+        """Wait until every replica answers its health check and nginx answers in front of them.
+
+        A replica opens its port once every page is prepared: 20 s on a quiet machine, over 90 s on
+        two cores busy with other tests.
+        """
         urls = [f"http://127.0.0.1:{p}/_stcore/health" for p in self.app_ports]
         urls += [f"{self.plain_url}/_stcore/health"] if self.tls is None else []
         urls += [f"{self.kiosk_url}/_stcore/health"] if self.kiosk_url else []
