@@ -24,7 +24,8 @@ with st.sidebar:
     st.subheader(_("Finder settings"))
     home_id = st.selectbox(_("Find partners for"), list(names), format_func=names.get, key="finder_home")
     themes = st.multiselect(_("Themes"), list(finder.THEMES), format_func=lambda t: _.term(reference.AREAS, t),
-                            placeholder=_("Any theme"), key="finder_themes")  # fmt: skip
+                            placeholder=_("Any theme"), key="finder_themes",
+                            select_all=widgets.english_only(_))  # fmt: skip
     minimum = widgets.levels(_("Smallest population"), list(finder.POPULATION_LEVELS), finder.DEFAULT_MIN_POPULATION,
                              "finder_min")  # fmt: skip
     st.caption(_("Your tilts on top of the learned ranking (0 = none)"))

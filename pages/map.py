@@ -20,6 +20,7 @@ with st.sidebar:
         format_func=lambda c: _.term(reference.STATUSES, c),
         placeholder=_("All stages"),
         key="map_status",
+        select_all=widgets.english_only(_),
     )
     kinds = st.multiselect(
         _("Kind"),
@@ -27,6 +28,7 @@ with st.sidebar:
         format_func=lambda c: _.term(reference.PARTNERSHIP_KINDS, c),
         placeholder=_("All kinds"),
         key="map_kind",
+        select_all=widgets.english_only(_),
     )
     areas = st.multiselect(
         _("Area of cooperation"),
@@ -34,6 +36,7 @@ with st.sidebar:
         format_func=lambda c: _.term(reference.AREAS, c),
         placeholder=_("All areas"),
         key="map_area",
+        select_all=widgets.english_only(_),
     )
     signed_from, signed_to, full_range = widgets.year_range(_("Signed between"), first, last, (first, last),
                                                             "map_years")  # fmt: skip

@@ -19,7 +19,8 @@ query = left.text_input(_("Search"), key="register_search", placeholder=_("City,
 present = set(frame["status"].unique())
 held = [c for c in reference.codes(reference.STATUSES) if c in present]
 stages = right.multiselect(_("Stages"), held, format_func=lambda s: _.term(reference.STATUSES, s),
-                           placeholder=_("All stages"), key="register_stages")  # fmt: skip
+                           placeholder=_("All stages"), key="register_stages",
+                           select_all=widgets.english_only(_))  # fmt: skip
 frame = tables.matching(frame, query, stages, _)
 if frame.empty:
     st.info(_("No partnership matches. Clear the search or the stages."))

@@ -26,6 +26,7 @@ with st.sidebar:
         format_func=lambda c: _.term(reference.EVENT_KINDS, c),
         key="timeline_kinds",
         placeholder=_("All kinds"),
+        select_all=widgets.english_only(_),
     )
     start, end, _all = widgets.year_range(_("Years"), first, today.year + 2,
                                           (max(first, today.year - 12), today.year + 1), "timeline_years")  # fmt: skip

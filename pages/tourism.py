@@ -35,6 +35,7 @@ with st.sidebar:
         default=default,
         format_func=_.country,
         placeholder=_("Choose countries"),
+        select_all=widgets.english_only(_),
         key="tourism_origins",
     )
     with_total = st.checkbox(_("Show all foreign visitors"), value=False, key="tourism_total")

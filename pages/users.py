@@ -47,7 +47,7 @@ with right, st.form("users_change"):
     new_role = st.selectbox(_("Role"), auth.ROLES, index=role_now, format_func=_, key=f"users_role_{who}")
     limited = st.multiselect(_("Home cities"), list(city_names), format_func=city_names.get, key=f"users_homes_{who}",
                              default=[c for c in (held.homes if held else ()) if c in city_names],
-                             placeholder=_("Every home city"),
+                             placeholder=_("Every home city"), select_all=widgets.english_only(_),
                              help=_("An editor limited to home cities changes only their data and reads only their "
                                     "private data. Admins are never limited."))  # fmt: skip
     actions = {"role": _("Set role"), "homes": _("Set home cities"), "password": _("New password"),

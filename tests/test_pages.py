@@ -461,3 +461,14 @@ def test_a_user_just_added_is_in_the_table_and_changing_a_user_starts_from_their
     assert any("farid" in names for names in shown)  # the table drawn after the add holds the new user
     at.selectbox(key="users_who").set_value("farid").run()
     assert at.selectbox(key="users_role_farid").value == "editor"  # their role, not the first of the list
+
+
+@pytest.mark.parametrize(("lang", "offered"), [("en", True), ("ru", False), ("fa", False)])
+def test_streamlits_untranslatable_select_all_is_offered_in_english_only(crafted_env, lang, offered):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.session_state["user"] = None
+    at.session_state["lang"] = lang
+    at.run()
+    at.switch_page("pages/map.py").run()
+    boxes = [m.proto for m in at.multiselect]
+    assert boxes and all(bool(b.select_all) == offered for b in boxes), [(b.label, b.select_all) for b in boxes]

@@ -106,7 +106,7 @@ def pick_home_cities(container: object = st) -> list[int]:
         held = [i for i in st.session_state.get("home_ids") or () if i in names]
         options = list(dict.fromkeys([*held, *found[:OPTIONS_SHOWN]]))
     return container.multiselect(tr("Home cities"), options, format_func=names.get, key="home_ids",
-                                 placeholder=tr("All home cities"),
+                                 placeholder=tr("All home cities"), select_all=english_only(tr),
                                  help=tr("Show the partnerships of these home cities only."))  # fmt: skip
 
 
@@ -150,13 +150,22 @@ def pick_partnerships(frame: pd.DataFrame, label: str, key: str, multi: bool = F
         shown = pd.concat([frame[frame["id"].isin(held)], found.head(OPTIONS_SHOWN)]).drop_duplicates("id")
     names = dict(zip((int(i) for i in shown["id"]), pair_labels(shown, tr), strict=True))
     if multi:
-        return container.multiselect(label, list(names), format_func=names.get, key=key, placeholder=placeholder)
+        return container.multiselect(label, list(names), format_func=names.get, key=key, placeholder=placeholder,
+                                     select_all=english_only(tr))  # fmt: skip
     if optional:
         picked = container.selectbox(label, [None, *names], format_func=lambda i: names.get(i, MISSING), key=key)
         return [] if picked is None else [picked]
     if not names:
         return []
     return [container.selectbox(label, list(names), format_func=names.get, key=key)]
+
+
+def english_only(tr: object) -> bool:
+    """Whether a multi-choice list offers Streamlit's "Select all": only in English.
+
+    Its words are Streamlit's own and cannot be translated; Russian and Persian readers pick what they want.
+    """
+    return getattr(tr, "lang", "en") == "en"
 
 
 STORE_ERRORS = (db.DatabaseError, duckdb.Error)
