@@ -30,7 +30,7 @@ widgets.table_downloads(frame, "partnership-register", "register_table",
                         build=lambda r: tables.register_table(r, _, with_health=p.signed_in),
                         memo=(p.filter, p.today, p.signed_in, query, tuple(stages)))  # fmt: skip
 
-pid = widgets.pick_partnerships(frame, _("Partnership"), "register_pick")[0]
+pid = widgets.pick_partnerships(tables.fullest_first(frame), _("Partnership"), "register_pick")[0]
 names = {pid: labels.pair_labels(frame[frame["id"] == pid], _)[0]}
 row = labels.plain_row(frame[frame["id"] == pid].iloc[0])
 found = row["health"] if p.internal_for(row["home_city_id"]) and isinstance(row.get("klass"), str) else None

@@ -33,6 +33,13 @@ def test_the_register_shows_what_an_agreement_lacks_and_its_health(app_env):
     assert table.loc["Sari – Aktau", "Agreement complete, %"] == "100"
 
 
+def test_the_register_opens_on_the_fullest_record_never_an_empty_one(app_env):
+    at = _as("viewer", "pages/register.py")
+    table = at.dataframe[0].value.set_index("Partnership")
+    complete = table["Agreement complete, %"].astype(int)
+    assert complete.loc[at.header[0].value] == complete.max() == 100
+
+
 def test_choosing_a_partnership_shows_its_missing_elements_and_reasons(app_env):
     at = _as("viewer", "pages/register.py")
     at.text_input(key="register_search").set_value("montesilvano").run()

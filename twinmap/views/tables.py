@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pandas as pd
 
 from twinmap.core import reference
@@ -17,6 +18,17 @@ from twinmap.core.text import fold
 from twinmap.reads import health, impact, register
 from twinmap.views.i18n import ENGLISH, Translator
 from twinmap.views.labels import MISSING, date_or_blank, dates_of, pair_labels, rtl_order
+
+
+def fullest_first(frame: pd.DataFrame) -> pd.DataFrame:
+    """The register's rows with the most complete agreement first (the one a page opens on), the rest as they were.
+
+    Opening on whichever partnership sorts first showed a dormant record with nothing on file.
+    """
+    if frame.empty or "completeness" not in frame:
+        return frame
+    best = frame.index[int(np.argmax(pd.to_numeric(frame["completeness"], errors="coerce").fillna(-1).to_numpy()))]
+    return pd.concat([frame.loc[[best]], frame.drop(index=best)])
 
 
 def matching(frame: pd.DataFrame, query: str, stages: list[str], tr: Translator = ENGLISH) -> pd.DataFrame:
