@@ -140,3 +140,17 @@ def test_a_name_that_looks_like_a_template_is_shown_as_written_never_run_on_the_
         assert "injected" not in page
         assert set(re.findall(r"(.{5})RAN-ON-SERVER", page)) == {"#125;"}  # only as written, after its "%}"
         assert "#123;% if true %" in page  # the braces as entities ("&" itself JSON-escaped in scripts)
+
+
+def test_the_network_colours_each_city_as_its_legend_says():
+    links = pd.DataFrame([{"a": 10, "b": 11, "kind": "partnership"}, {"a": 11, "b": 12, "kind": "tie"}])
+    cities = pd.DataFrame({"id": [10, 11, 12], "is_home": [True, False, False]})
+    assert maps.network_colours(cities, links) == [maps.HOME_COLOUR, "#1f78b4", "#888888"]
+
+
+def test_event_kinds_on_the_timeline_never_share_a_colour_with_an_agreements_stage():
+    from twinmap.core import reference
+
+    stages = {t.colour for t in reference.STATUSES}
+    kinds = [t.colour for t in reference.EVENT_KINDS]
+    assert not stages & set(kinds) and len(set(kinds)) == len(kinds)

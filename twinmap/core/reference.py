@@ -80,15 +80,15 @@ PARTNERSHIP_KINDS: tuple[Term, ...] = (
 )
 
 EVENT_KINDS: tuple[Term, ...] = (
-    Term("delegation_visit", N_("Delegation visit"), "#1f78b4", _m("exchange")),
+    Term("delegation_visit", N_("Delegation visit"), "#17becf", _m("exchange")),
     Term("festival", N_("Festival"), "#e7298a"),
-    Term("sport", N_("Sport"), "#2e9d3a"),
+    Term("sport", N_("Sport"), "#bcbd22"),
     Term("exhibition", N_("Exhibition"), "#7570b3"),
     Term("seminar", N_("Seminar / conference"), "#a6761d"),
-    Term("youth_exchange", N_("Youth exchange"), "#66a61e", _m("exchange")),
-    Term("student_exchange", N_("Student exchange"), "#e6ab02", _m("exchange")),
+    Term("youth_exchange", N_("Youth exchange"), "#fb9a99", _m("exchange")),
+    Term("student_exchange", N_("Student exchange"), "#a6cee3", _m("exchange")),
     Term("expert_exchange", N_("Expert exchange"), "#1b9e77", _m("exchange")),
-    Term("business_mission", N_("Business mission"), "#d95f02"),
+    Term("business_mission", N_("Business mission"), "#8c564b"),
 )
 
 EVENT_STATUSES: tuple[Term, ...] = (

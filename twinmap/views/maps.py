@@ -444,22 +444,32 @@ def _score_colour(score: float) -> str:
     return f"#{200 - shade:02x}{230 - shade // 2:02x}{200 - shade:02x}"
 
 
+def network_colours(cities: pd.DataFrame, links: pd.DataFrame) -> list[str]:
+    """Each city's dot as the network legend says: a home city red, our partners blue, their partners grey."""
+    ours = links.loc[links["kind"] == "partnership", ["a", "b"]].to_numpy().ravel().tolist()
+    return [HOME_COLOUR if home else "#1f78b4" if i in set(ours) else "#888888"
+            for home, i in zip(cities["is_home"], cities["id"], strict=True)]  # fmt: skip
+
+
 def network_map(links: pd.DataFrame, cities: pd.DataFrame, tiles: str = "osm", tr: Translator = ENGLISH) -> folium.Map:
-    """Links (ours solid blue, other cities' ties grey dashed) and cities sized by their number of twins."""
+    """Links (ours solid blue, other cities' ties grey dashed) and cities sized by their number of twins.
+
+    A city is coloured as the legend says (:func:`network_colours`); its size says how many twins it has.
+    """
     fmap = base_map(tiles)
     shown = pd.DataFrame({
         "id": cities["id"].to_numpy(), "lat": cities["lat"].to_numpy(), "lon": cities["lon"].to_numpy(),
         "country": cities["country"].to_numpy(),
         "tip": [tr("{city}: {n} twin cities", city=tr.city(n), n=tr.number(d))
                 for n, d in zip(cities["name"], cities["degree"], strict=True)],
-        "colour": [HOME_COLOUR if h else "#1f78b4" for h in cities["is_home"]],
+        "colour": network_colours(cities, links),
         "radius": 4 + 2 * cities["degree"].clip(upper=8).astype(int), "home": cities["is_home"].astype(int),
     })  # fmt: skip
     styles = [{"colour": "#1f78b4"}, {"colour": "#888888", "dash": "4 4"}]
     edges = pd.DataFrame({"a": links["a"], "b": links["b"], "style": (links["kind"] != "partnership").astype(int)})
     TwinLayer(layer_data(shown.dropna(subset=["lat", "lon"]), edges, styles, tr)).add_to(fmap)
-    legend = Legend(tr("Network"), [(tr("Our partnerships"), "#1f78b4"), (tr("Partners' own ties"), "#888888"),
-                                    (tr("Home city"), HOME_COLOUR)], rtl=tr.rtl)  # fmt: skip
+    keys = [(tr("Our partnerships"), "#1f78b4"), (tr("Partners' own ties"), "#888888"), (tr("Home city"), HOME_COLOUR)]
+    legend = Legend(tr("Network (a larger dot: more twin cities)"), keys, rtl=tr.rtl)
     legend.add_to(fmap)
     if len(cities):
         fit_clear_of(fmap, cities[["lat", "lon"]].to_numpy().tolist(), legend)
