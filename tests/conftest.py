@@ -63,15 +63,25 @@ def backend(request: pytest.FixtureRequest) -> str:
     return getattr(request, "param", "duckdb")
 
 
-@pytest.fixture(scope="session")
-def pg_server():
-    """A throw-away PostgreSQL server for the session (skipped, saying why, where none is installed)."""
+def _throwaway_pg():
     try:
         server = pgserver.start()
     except pgserver.NotInstalled as err:
         pytest.skip(f"PostgreSQL runs skipped: {err}")
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """A throw-away PostgreSQL server for the session (skipped, saying why, where none is installed)."""
+    yield from _throwaway_pg()
+
+
+@pytest.fixture
+def own_pg():
+    """A PostgreSQL server of the test's own, for a test that stops it (the session's server is shared)."""
+    yield from _throwaway_pg()
 
 
 _names = itertools.count()

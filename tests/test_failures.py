@@ -158,17 +158,6 @@ def test_every_failure_has_its_exit_code():
 # PostgreSQL gone mid-write: the server stopped, or the connection cut, while an import writes.
 
 
-@pytest.fixture
-def own_pg():
-    """A PostgreSQL server of the test's own, since the test stops it (the session's server is shared)."""
-    try:
-        server = pgserver.start()
-    except pgserver.NotInstalled as err:
-        pytest.skip(f"PostgreSQL runs skipped: {err}")
-    yield server
-    server.stop()
-
-
 def _when_writing(server: pgserver.Server, database: str, seconds: float = 120) -> None:
     """Return once a session of ``database`` is copying rows into PostgreSQL (the write has begun)."""
     psql = [str(pgserver.binary("psql")), "-X", "-At", "-d", server.dsn(database), "-c",
