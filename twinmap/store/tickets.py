@@ -30,6 +30,7 @@ from twinmap.core import config
 from twinmap.store import auth, db
 
 COOKIE = "twinmap_signin"
+ROUTE = "/_twinmap/sign-in"  # where the page trades a ticket for the cookie (served by twinmap.ui.asgi)
 TICKET_SECONDS = 120
 _META_KEY = "sign_in_secret"
 

@@ -124,9 +124,6 @@ async def _refuse(send: Send, extra: list[tuple[bytes, bytes]]) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
-SIGN_IN_PATH = "/_twinmap/sign-in"
-
-
 async def sign_in_cookie(request: Request) -> Response:
     """Exchange a page's two-minute ticket (the body of a POST) for the lasting HttpOnly cookie, or forget it (DELETE).
 
@@ -161,5 +158,7 @@ def _cookie_for(ticket: str) -> tuple[str, int] | None:
 
 def app() -> st.App:
     """The twinmap server: app.py behind the guard, and the route that makes a sign-in last."""
-    route = Route(SIGN_IN_PATH, sign_in_cookie, methods=["POST", "DELETE"])
+    from twinmap.store import tickets
+
+    route = Route(tickets.ROUTE, sign_in_cookie, methods=["POST", "DELETE"])
     return st.App(str(APP), middleware=[Middleware(Guard)], routes=[route])

@@ -193,9 +193,7 @@ def keep_sign_in() -> None:
 
 
 def _cookie_script(method: str, body: str) -> None:
-    from twinmap.ui.asgi import SIGN_IN_PATH
-
-    script = (_COOKIE_JS.replace("@PATH@", json.dumps(SIGN_IN_PATH)).replace("@METHOD@", json.dumps(method))
+    script = (_COOKIE_JS.replace("@PATH@", json.dumps(tickets.ROUTE)).replace("@METHOD@", json.dumps(method))
               .replace("@BODY@", json.dumps(body)))  # fmt: skip
     st.html(script, unsafe_allow_javascript=True)
 
