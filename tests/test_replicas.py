@@ -145,8 +145,10 @@ def test_an_import_committed_through_one_replica_shows_on_the_other(cluster, bro
     _upload(a, file, "Partnerships")
     a.get_by_role("button", name="Commit this import").click()
     a.wait_for_selector("text=Committed as import #", timeout=60_000)
-    after_a, after_b = _headline(a, _app_url(cluster, 0)), _headline(b, _app_url(cluster, 1))
+    visitor = _page(browser)  # the public overview of each replica (a's browser stays signed in: a staff overview)
+    after_a, after_b = _headline(visitor, _app_url(cluster, 0)), _headline(b, _app_url(cluster, 1))
     assert after_b == after_a, "both replicas show the same figures once one has committed"
+    visitor.context.close()
     assert after_b != before, f"the other replica still shows the old figures: {before}"
     _sign_in(b, _app_url(cluster, 1))  # the user made on first start is shared: sign-in works on both
     a.context.close(), b.context.close()
