@@ -233,6 +233,7 @@ def test_after_an_import_the_undo_offers_that_import_and_undoing_it_refreshes_th
     at.file_uploader(key="data_file").set_value(("events_ddmmyyyy.csv", data, "text/csv")).run()
     at.button(key="data_commit").click().run()
     assert at.success[0].value.startswith("Committed as import #12")
+    assert not [b for b in at.button if b.key == "data_commit"]  # no live commit button above what was done
     (undo_box,) = [s for s in at.selectbox if s.label == "Import to undo"]
     assert undo_box.value is None  # never one chosen for the reader
     assert undo_box.options[0].startswith("#12 · Events · events_ddmmyyyy.csv")  # the newest first

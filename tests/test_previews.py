@@ -19,3 +19,17 @@ def test_a_large_preview_shows_its_first_rows_and_counts_them_all(con: duckdb.Du
     assert len(shown["new"]) == previews.SHOWN
     assert shown["new"].iloc[0]["Row"] == "2" and shown["new"].iloc[-1]["title"] == f"Festival no. {previews.SHOWN - 1}"
     assert dict((label, value) for label, value, _ in previews.counts(plan))["New"] == "1,500"
+
+
+def test_a_note_repeated_over_many_rows_is_said_once_with_its_rows() -> None:
+    from twinmap.ingest.plan import Problem
+    from twinmap.views.i18n import Translator
+
+    msgid = "row {row}: {name} is new here; it will be added"
+    notes = [Problem(r, "name", msgid, {"row": r, "name": "Gorgan"}) for r in (2, 3, 5)]
+    notes.append(Problem(7, "name", msgid, {"row": 7, "name": "Babol"}))  # another city: its own note
+    said = previews.grouped_notes(notes)
+    assert said == ["row 2: Gorgan is new here; it will be added The same for rows 3, 5.",
+                    "row 7: Babol is new here; it will be added"]  # fmt: skip
+    ru = previews.grouped_notes(notes[:2], Translator("ru"))
+    assert ru[0].endswith("То же для строки 3.")

@@ -65,7 +65,9 @@ def preview(p: Page, plans: list[Plan]) -> None:
     nothing = not any(plan.has_changes for plan in plans)
     if nothing:
         st.info(_("Everything in this file is already in the database: nothing to change."))
-    if st.button(_("Commit this import"), type="primary", disabled=nothing, key="data_commit"):
+    slot = st.empty()
+    if slot.button(_("Commit this import"), type="primary", disabled=nothing, key="data_commit"):
+        slot.empty()  # committed (or refused): no live button is left above what happened
         _commit(p, plans, any(decided))
 
 
@@ -76,10 +78,11 @@ def _part(p: Page, plan: Plan, suffix: str) -> bool | None:
     separator = _(plan.delimiter) if plan.delimiter else ""
     st.caption(_("Read as {encoding} {separator}.", encoding=plan.encoding or "—", separator=separator))
     widgets.metrics(previews.counts(plan, _), columns=5)
-    for warning in plan.warnings[:20]:
-        st.warning(md_escape(_(warning.msgid, **warning.values)))
-    if len(plan.warnings) > 20:
-        st.caption(_("... and {n} more notes like these.", n=len(plan.warnings) - 20))
+    notes = previews.grouped_notes(plan.warnings, _, limit=10_000)
+    for note in notes[:20]:
+        st.warning(md_escape(note))
+    if len(notes) > 20:
+        st.caption(_("... and {n} more notes like these.", n=len(notes) - 20))
     skip = False
     if not plan.ok:
         st.error(_.plural(NP_("Rejected: {n} problem. Nothing will change. Fix the file and upload it again.",

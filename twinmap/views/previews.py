@@ -8,7 +8,7 @@ from types import SimpleNamespace
 import pandas as pd
 
 from twinmap.core import reference
-from twinmap.core.reference import N_
+from twinmap.core.reference import N_, NP_
 from twinmap.ingest.specs import TABLES, header
 from twinmap.views.i18n import ENGLISH, Translator
 from twinmap.views.labels import MISSING, rtl_order
@@ -30,6 +30,29 @@ def batch_details(row: dict, tr: Translator = ENGLISH) -> str:
         when=tr.moment(row["created_at"]), inserted=int(row["inserted"]),
         updated=int(row["updated"]), cities=int(row["cities_created"]),
     )  # fmt: skip
+
+
+def grouped_notes(warnings: list, tr: Translator = ENGLISH, limit: int = 20) -> list[str]:
+    """An import's notes, one line per note however many rows it is about, with those rows named.
+
+    Three rows with the same note gave three boxes, and 200 filled the page with one message: a
+    note that differs only in its row is said once, for the first row, with the others listed.
+    """
+    groups: dict[tuple, list] = {}
+    for w in warnings:
+        rest = tuple(sorted((k, str(v)) for k, v in w.values.items() if k != "row"))
+        groups.setdefault((w.msgid, w.column, rest), []).append(w)
+    out = []
+    for same in list(groups.values())[:limit]:
+        first = same[0]
+        text = tr(first.msgid, **first.values)
+        rows = sorted({w.row for w in same[1:] if w.row is not None and w.row != first.row})
+        if rows:
+            shown = tr.join([tr.number(r) for r in rows[:10]])
+            text += " " + tr.plural(NP_("The same for row {rows}.", "The same for rows {rows}."), len(rows),
+                                    rows=shown + (" …" if len(rows) > 10 else ""))  # fmt: skip
+        out.append(text)
+    return out
 
 
 def record_label(row: dict, tr: Translator = ENGLISH) -> str:
