@@ -469,10 +469,7 @@ def _refuse_directory(con: duckdb.DuckDBPyConnection, who: str, msgid: str, **va
 
 def retention_days() -> int:
     """How long sign-ins are kept (``TWINMAP_SIGN_IN_DAYS``, at least a day)."""
-    try:
-        return max(1, int(config.get("TWINMAP_SIGN_IN_DAYS")))
-    except ValueError:
-        return int(next(s.default for s in config.SETTINGS if s.env == "TWINMAP_SIGN_IN_DAYS"))
+    return max(1, config.whole("TWINMAP_SIGN_IN_DAYS"))
 
 
 def record(cur: duckdb.DuckDBPyConnection, name: str, method: str, outcome: str, detail: str = "") -> None:

@@ -35,12 +35,9 @@ TICKET_SECONDS = 120
 _META_KEY = "sign_in_secret"
 
 
-def hours() -> float:
+def hours() -> int:
     """How long a sign-in lasts in a browser (``TWINMAP_SIGN_IN_HOURS``; 0: only while the tab is open)."""
-    try:
-        return max(0.0, float(config.get("TWINMAP_SIGN_IN_HOURS")))
-    except ValueError:
-        return float(next(s.default for s in config.SETTINGS if s.env == "TWINMAP_SIGN_IN_HOURS"))
+    return config.whole("TWINMAP_SIGN_IN_HOURS")
 
 
 def _secret(con: duckdb.DuckDBPyConnection) -> bytes:

@@ -107,10 +107,7 @@ def _check(current: auth.User | None) -> None:
 
 def idle_minutes() -> int:
     """Minutes a signed-in session may stay idle (``TWINMAP_IDLE_MINUTES``; 0: no limit)."""
-    try:
-        return max(0, int(config.get("TWINMAP_IDLE_MINUTES")))
-    except ValueError:
-        return int(next(s.default for s in config.SETTINGS if s.env == "TWINMAP_IDLE_MINUTES"))
+    return config.whole("TWINMAP_IDLE_MINUTES")
 
 
 # The sessions whose last run was an editor's or admin's: only they may send a file to the server
