@@ -4,9 +4,9 @@ import streamlit as st
 
 from twinmap.core import reference
 from twinmap.core.reference import N_
-from twinmap.ingest import forms
+from twinmap.ingest import attachments, forms
 from twinmap.reads import queries
-from twinmap.ui import cache, page, sections, widgets
+from twinmap.ui import attached, cache, page, sections, widgets
 from twinmap.views import cards, ics, labels, summary, tables
 
 p = page.start()
@@ -42,10 +42,12 @@ if row["missing"]:
     st.warning(_("Missing: {items}", items=_.join(tables.missing_elements(row["missing"], _))))
 home = int(row["home_city_id"])
 widgets.card(cards.partner_card(row, _, private=p.private_for(home)))
+files = attached.listing(p, attachments.Target("partnerships", pid))
+attached.thumbnails(p, files)
 
 events = cache.events(queries.PartnershipFilter(partnership_ids=(pid,), include_private=True))
 contacts = cache.contacts(pid) if p.private_for(home) else None
-c1, c2 = st.columns(2)
+c1, c2, c3 = st.columns(3)
 c1.download_button(_("Printable summary for a meeting"),
                    lambda: summary.partnership_html(row, events, p.today, _, found=found, contacts=contacts),
                    f"partnership-{pid}.html", "text/html", key="register_summary", icon=":material/print:",
@@ -53,6 +55,8 @@ c1.download_button(_("Printable summary for a meeting"),
 c2.download_button(_("Its events in a calendar (.ics)"), lambda: ics.events_calendar(events, _, name=names[pid]),
                    f"partnership-{pid}.ics", "text/calendar", key="register_ics", icon=":material/event:",
                    on_click="ignore")  # fmt: skip
+with c3:
+    attached.agreement_button(p, files, "register_agreement")
 sections.partnership(p, pid, home, events, found)
 
 if p.private_for(home):

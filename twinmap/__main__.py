@@ -17,10 +17,12 @@ from pathlib import Path
 
 import duckdb
 
-from twinmap.core import config, files, mail
+from twinmap.core import config, files, mail, reference
+from twinmap.core.reference import Explained
 from twinmap.core.text import printable, quoted
-from twinmap.ingest import batches, exporter, importer, mapping, readers, seed
+from twinmap.ingest import attachments, batches, exporter, importer, mapping, readers, seed, uploads
 from twinmap.ingest.specs import TABLES
+from twinmap.reads import attachments as attached
 from twinmap.reads import digest, opendata, queries, report
 from twinmap.store import auth, backup, db, postgres, transfer
 from twinmap.views import datapackage, i18n
@@ -108,7 +110,34 @@ def _parser() -> argparse.ArgumentParser:
     pwd.add_argument("--home-cities", metavar="CITIES",
                      help='limit the user to home cities, as "Shiraz,IR;Sari,IR" ("" = every home city)')  # fmt: skip
     sub.add_parser("sign-ins", help="list the sign-in audit (newest first): sign-ins, failed attempts, lockouts")
+    _attach_parsers(sub)
     return parser
+
+
+_RECORD_TABLES = {"partnership": "partnerships", "event": "events", "mission": "missions"}
+
+
+def _attach_parsers(sub: argparse._SubParsersAction) -> None:
+    """``attach`` (documents and photos onto a record, one batch) and ``attachments`` (what a record holds)."""
+    att = sub.add_parser("attach", help="attach PDF documents and photos to a record, as one batch an undo reverses; "
+                                        "a refused file refuses them all, nothing stored")  # fmt: skip
+    att.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    att.add_argument("--to", nargs=2, required=True, metavar=("RECORD", "KEY"),
+                     help='partnership "Sari,IR;Astrakhan,RU" (or its id), event ID, or mission ID')  # fmt: skip
+    att.add_argument("--kind", choices=reference.codes(reference.ATTACHMENT_KINDS),
+                     help="what the files are (default: photo for a picture, other for a PDF)")  # fmt: skip
+    att.add_argument("--title", default="", help="a title in any language (default: the file's name)")
+    att.add_argument("--date", type=dt.date.fromisoformat, help="the document's or photo's date, YYYY-MM-DD")
+    att.add_argument("--public", action="store_true", help="the public may see them (default: staff only)")
+    att.add_argument("--caption", default="", help="a photo's caption")
+    att.add_argument("--credit", default="", help="who took the photo")
+    att.add_argument("--licence", default="", help="the photo's licence (CC-BY-4.0 ...), for open data")
+    att.add_argument("--user", default=getpass.getuser(), help="who is attaching (recorded with the batch)")
+    att.add_argument("--as", dest="as_user", metavar="NAME", help="attach with this twinmap user's role and home "
+                                                                  "cities, recorded as theirs")  # fmt: skip
+    lst = sub.add_parser("attachments", help="list the documents and photos a record holds")
+    lst.add_argument("--to", nargs=2, required=True, metavar=("RECORD", "KEY"),
+                     help='partnership "Sari,IR;Astrakhan,RU" (or its id), event ID, or mission ID')  # fmt: skip
 
 
 class _Printable:
@@ -417,6 +446,62 @@ def _sign_ins(con, _args) -> int:
     return 0
 
 
+def _target(con, args) -> attachments.Target | None:
+    """The record ``--to`` names, or None after printing why."""
+    table = _RECORD_TABLES.get(args.to[0].lower().rstrip("s"))
+    if table is None:
+        print(f"error: --to {args.to[0]}: a record is a partnership, an event or a mission", file=sys.stderr)
+        return None
+    try:
+        return attachments.find(con, table, args.to[1])
+    except Explained as err:
+        print(f"error: --to: {err}", file=sys.stderr)
+        return None
+
+
+def _attach(con, args) -> int:
+    missing = [f for f in args.files if not f.is_file()]
+    if missing:
+        print(f"error: no file {missing[0]}", file=sys.stderr)
+        return 2
+    to = _target(con, args)
+    writer, recorded = _acting(con, args)
+    if to is None or writer is False:
+        return 1
+    details = attachments.Details(args.kind, args.title, args.date, args.public, args.caption, args.credit,
+                                  args.licence)  # fmt: skip
+    try:
+        stored = attachments.attach(con, [(f.name, f.read_bytes()) for f in args.files], to, details, recorded, writer)
+    except attachments.NotStored as err:
+        _print_all([f"error: {line}" for line in err.said(i18n.Translator())])
+        return 1
+    except batches.CommitFailed as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    for c in stored.kept:
+        print(f"{c.name}: stored ({c.media_type}, {uploads.size_text(len(c.content))}, sha256 {c.sha256[:12]})")
+    for name in stored.already:
+        print(f"{name}: already on this record, not added again")
+    if stored.batch is not None:
+        print(f"attachment batch #{stored.batch}; undo it with: python -m twinmap undo {stored.batch}")
+    return 0
+
+
+def _attachments(con, args) -> int:
+    to = _target(con, args)
+    if to is None:
+        return 1
+    ids = {"partnerships": "partnership_ids", "events": "event_ids", "missions": "mission_ids"}[to.table]
+    frame = attached.listing(con, attached.Audience(True), **{ids: (to.id,)})
+    if frame.empty:
+        print("no attachments")
+        return 0
+    for r in frame.itertuples():
+        seen = "public" if r.is_public else "staff only"
+        print(f"#{r.id}\t{r.kind}\t{seen}\t{r.media_type}\t{uploads.size_text(r.size)}\t{r.file_name}\t{r.title}")
+    return 0
+
+
 def _map(_con, args) -> int:
     try:
         sheet = readers.read(args.file.read_bytes())
@@ -441,6 +526,8 @@ _COMMANDS = {
     "password": _password,
     "sign-ins": _sign_ins,
     "backup": _backup,
+    "attach": _attach,
+    "attachments": _attachments,
 }
 
 if __name__ == "__main__":

@@ -68,6 +68,12 @@ SETTINGS: tuple[Setting, ...] = (
         "The app makes a backup after a commit when the last is older than this many hours; 0 = never (cron does).",
     ),
     Setting("TWINMAP_BACKUP_WARN_HOURS", "48", "The Data page warns admins when the last backup is older than this."),
+    Setting("TWINMAP_ATTACHMENT_MB", "25", "The largest document or photo that may be attached, in megabytes."),
+    Setting(
+        "TWINMAP_RECORD_MB",
+        "200",
+        "The most a record (a partnership, an event, a mission) may hold in attachments, in megabytes.",
+    ),
     Setting(
         "TWINMAP_IDLE_MINUTES",
         "120",

@@ -130,6 +130,16 @@ FOLLOW_UP_STATUSES: tuple[Term, ...] = (
     Term("cancelled", N_("Cancelled"), means=_m("cancelled")),
 )
 
+# What a document or picture on a record is (twinmap.ingest.attachments). "agreement" is the
+# signed memorandum itself: the register counts it as an element of the agreement on record.
+ATTACHMENT_KINDS: tuple[Term, ...] = (
+    Term("agreement", N_("Signed agreement"), means=_m("document", "agreement")),
+    Term("annex", N_("Annex"), means=_m("document")),
+    Term("letter", N_("Letter"), means=_m("document")),
+    Term("photo", N_("Photo"), means=_m("photo")),
+    Term("other", N_("Other document"), means=_m("document")),
+)
+
 # Where an event's money came from (the guide: grants, sponsors, city budget, partners' funds).
 FUNDING_SOURCES: tuple[Term, ...] = (
     Term("city_budget", N_("City budget")),

@@ -25,7 +25,7 @@ from twinmap.core import config
 from twinmap.core.reference import N_, PRIVATE_STATUSES, Explained
 from twinmap.ingest import scopes
 from twinmap.ingest.importer import Change, Plan, plan_import
-from twinmap.ingest.specs import TABLES, references
+from twinmap.ingest.specs import ATTACHMENTS, LOGGED, TABLES, references
 from twinmap.store import db
 
 log = logging.getLogger("twinmap.import")
@@ -154,6 +154,59 @@ def commit_parts(
     return [commit(con, plan, user, skip_invalid=skip_invalid and not plan.ok) for plan in plans]
 
 
+def commit_rows(
+    con: duckdb.DuckDBPyConnection, table: str, rows: pa.Table | None, deleted: list[int], source: tuple[str, str],
+    user: str, writer: scopes.Writer = None, before: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
+    need: int = 0,
+) -> int:  # fmt: skip
+    """Insert ``rows`` into ``table`` and delete the rows ``deleted`` names, as one batch that an undo reverses.
+
+    For writes that are not a template's file (attachments): ``source`` is the (name, hash) the
+    history shows. The writer's home cities are checked inside the transaction against every row
+    written or deleted; ``before`` runs there first (it stores what the rows refer to). ``need``
+    is about how many bytes the write takes, for the words of a full disk.
+    """
+    _check_table(table)
+    try:
+        with db.write_transaction(con) as cur:
+            found = cur.execute(f"SELECT * FROM {table} WHERE id IN (SELECT unnest(?)) ORDER BY id", [deleted])
+            held = [json.loads(json.dumps(r, default=_json)) for r in found.fetch_arrow_table().to_pylist()]
+            f = scopes.fence(cur, writer)
+            if f is not None:
+                written = rows.to_pylist() if rows is not None else []
+                scopes.refuse(f, table, scopes.row_values(table, written + held), _city_names(cur, f))
+            if before is not None:
+                before(cur)
+            (batch,) = db.next_ids(cur, "import_batches", 1)
+            added = rows.num_rows if rows is not None else 0
+            cur.execute(
+                """INSERT INTO import_batches (id, table_name, file_name, file_hash, user_name, rows_read, inserted,
+                                               updated, unchanged, cities_created, skipped, deleted)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, 0, 0, 0, 0, ?)""",
+                [batch, table, source[0], source[1], user, added + len(held), added, len(held)],
+            )  # fmt: skip
+            log = _Log()
+            _insert(cur, table, rows, log)
+            if held:
+                cur.execute(f"DELETE FROM {table} WHERE id IN (SELECT unnest(?))", [[r["id"] for r in held]])
+                log.deletes(table, [(r["id"], json.dumps(r)) for r in held])
+            log.write(cur, batch)
+            return batch
+    except scopes.OutsideScope as err:
+        raise CommitFailed(err.msgid, **err.values) from None
+    except duckdb.Error as err:
+        _refused(con, err, f"change of {table} ({source[0]})", need)
+        raise CommitFailed(
+            N_("the database refused this change ({why}); nothing was changed"), why=type(err).__name__
+        ) from None
+
+
+def _city_names(cur: duckdb.DuckDBPyConnection, f: scopes.Fence) -> dict[int, str]:
+    """The names of the home cities a refusal may name."""
+    return dict(cur.execute("SELECT id, name FROM city_names WHERE id IN (SELECT unnest(?))",
+                            [sorted(f.others | f.homes)]).fetchall())  # fmt: skip
+
+
 def _within_scope(cur: duckdb.DuckDBPyConnection, plan: Plan) -> None:
     """The last guard: every row the plan writes, as it is held and as it will be, inside the writer's home cities.
 
@@ -163,8 +216,7 @@ def _within_scope(cur: duckdb.DuckDBPyConnection, plan: Plan) -> None:
     f = scopes.fence(cur, plan.writer)
     if f is None:
         return
-    names = dict(cur.execute("SELECT id, name FROM city_names WHERE id IN (SELECT unnest(?))",
-                             [sorted(f.others | f.homes)]).fetchall())  # fmt: skip
+    names = _city_names(cur, f)
     new = plan.new_table
     if new is not None and new.num_rows:
         given = {c: scopes.ints(new[c] if c in new.column_names else None, new.num_rows) for c in scopes.columns(
@@ -249,7 +301,7 @@ def dependents(cur: duckdb.DuckDBPyConnection, table: str, ids: list[int]) -> li
     """What refers to these rows (a partnership's events, contacts...) but its own, as "#id: n table"."""
     found = []
     for ref_table, column in _REFERENCES.get(table, ()):
-        if ref_table in TABLES[table].owns:
+        if table in TABLES and ref_table in TABLES[table].owns:
             continue
         _check_table(ref_table)
         rows = cur.execute(
@@ -467,6 +519,22 @@ def _undo(con: duckdb.DuckDBPyConnection, batch: int, user: str, writer: scopes.
             "UPDATE import_batches SET status = 'undone', undone_at = current_timestamp, undone_by = ? WHERE id = ?",
             [user, batch],
         )
+        if any(table == ATTACHMENTS for (table,) in tables):
+            _drop_unused_files(cur)
+
+
+def _drop_unused_files(cur: duckdb.DuckDBPyConnection) -> None:
+    """Remove the bytes of files no attachment holds and no committed batch's deletion may bring back.
+
+    An undone attachment takes its file with it (a photo attached by mistake leaves the store);
+    a deleted one keeps its bytes while the deletion can be undone.
+    """
+    cur.execute(
+        """DELETE FROM attachment_files WHERE sha256 NOT IN (SELECT sha256 FROM attachments)
+             AND sha256 NOT IN (SELECT json_extract_string(c.before, '$.sha256') FROM import_changes c
+                                JOIN import_batches b ON b.id = c.batch_id AND b.status = 'committed'
+                                WHERE c.table_name = 'attachments' AND c.action = 'delete')"""
+    )
 
 
 def _undo_within_scope(cur: duckdb.DuckDBPyConnection, batch: int, writer: scopes.Writer) -> None:
@@ -546,8 +614,8 @@ def _check_references(cur: duckdb.DuckDBPyConnection, batch: int) -> None:
 
 
 def _check_table(table: str) -> None:
-    """Table names put into SQL are the templates' own (the change log is written by us; checked anyway)."""
-    if table not in TABLES:
+    """Table names put into SQL are the templates' own or the attachments' (the change log is ours; checked anyway)."""
+    if table not in LOGGED:
         raise ValueError(f"the change log names a table that is not a template's: {table!r}")
 
 
@@ -593,7 +661,7 @@ def _reinsert(cur: duckdb.DuckDBPyConnection, deleted: list[tuple[str, int, str]
     by_table: dict[str, list[dict[str, Any]]] = {}
     for table, _row_id, before in deleted:
         by_table.setdefault(table, []).append(json.loads(before))
-    for table in sorted(by_table, key=lambda t: list(TABLES).index(t) if t in TABLES else -1):
+    for table in sorted(by_table, key=lambda t: LOGGED.index(t) if t in LOGGED else -1):
         _check_table(table)
         rows, types = by_table[table], _column_types(cur, table)
         columns = [c for c in rows[0] if c in types]

@@ -29,7 +29,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from twinmap.core.reference import N_, Explained
-from twinmap.ingest.specs import TABLES, TableSpec
+from twinmap.ingest.specs import ATTACHMENTS, TABLES, TableSpec
 from twinmap.store.auth import User
 
 OUTSIDE = N_("{city} is outside your home cities: {homes}")
@@ -92,7 +92,9 @@ def fence(cur: duckdb.DuckDBPyConnection, writer: Writer) -> Fence | None:
 
 
 def columns(table: str) -> tuple[str, ...]:
-    """The stored columns that say whose a row of ``table`` is."""
+    """The stored columns that say whose a row of ``table`` is (an attachment's: its partnership's, if any)."""
+    if table == ATTACHMENTS:
+        return ("partnership_id",)
     spec = TABLES[table]
     if table == "partnerships":
         return ("home_city_id",)

@@ -557,9 +557,17 @@ TABLES: dict[str, TableSpec] = {
 # Order in which tables refer to each other (cities before partnerships before events...).
 LOAD_ORDER = tuple(TABLES)
 
+# The records documents and photos belong to, and the attachments' column that names each
+# (twinmap.ingest.attachments). Not a template: files come through their own intake, but their
+# rows are logged, undone and scoped like an import's.
+ATTACHMENTS = "attachments"
+ATTACHED_TO: dict[str, str] = {"partnerships": "partnership_id", "events": "event_id", "missions": "mission_id"}
+# Every table a batch may write: the templates' and the attachments.
+LOGGED: tuple[str, ...] = (*LOAD_ORDER, ATTACHMENTS)
+
 
 def references() -> dict[str, tuple[tuple[str, str], ...]]:
-    """Which (table, column) refer to a city or a partnership, read off the specs.
+    """Which (table, column) refer to a city, a partnership, an event or a mission, read off the specs.
 
     An undo may not delete a city or partnership that rows added since refer to; this is where
     it learns which columns those are (``tests/test_schema.py`` checks every ``*_id`` column is here).
@@ -570,6 +578,8 @@ def references() -> dict[str, tuple[tuple[str, str], ...]]:
         refs["cities"] += [(spec.name, "city_id") for col in spec.columns if col.kind == "side"]
         if spec.partnership:
             refs["partnerships"].append((spec.name, "partnership_id"))
+    for table, column in ATTACHED_TO.items():  # a record with documents is not deleted from under them
+        refs.setdefault(table, []).append((ATTACHMENTS, column))
     return {table: tuple(cols) for table, cols in refs.items()}
 
 

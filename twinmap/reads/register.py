@@ -30,6 +30,7 @@ ELEMENTS: tuple[tuple[str, str], ...] = (
     ("targets", N_("Targets with numbers")),
     ("term", N_("Term of validity")),
     ("contacts", N_("Contact persons on both sides")),
+    ("agreement_file", N_("Signed agreement on file")),
 )
 _TEXT = ("purpose", "programmes", "obligations_home", "obligations_partner", "expected_results", "success_indicators")
 
@@ -46,8 +47,9 @@ def _count(frame: pd.DataFrame, name: str) -> pd.Series:
 def completeness_of(frame: pd.DataFrame) -> tuple[pd.Series, list[list[str]]]:
     """Per cent of each agreement's elements present, and the codes of the missing ones, a row each.
 
-    ``frame`` holds the partnerships' columns plus ``n_targets``, ``home_contacts`` and
-    ``partner_contacts``; the term counts when both the signing date and the end are known.
+    ``frame`` holds the partnerships' columns plus ``n_targets``, ``home_contacts``,
+    ``partner_contacts`` and ``n_agreements`` (the signed agreement attached as a document); the
+    term counts when both the signing date and the end are known.
     Judged a column at a time: the register of 50,000 partnerships is read by every first visitor.
     """
 
@@ -60,6 +62,7 @@ def completeness_of(frame: pd.DataFrame) -> tuple[pd.Series, list[list[str]]]:
         "targets": _count(frame, "n_targets") > 0,
         "term": filled("signed_on") & filled("valid_until"),
         "contacts": (_count(frame, "home_contacts") > 0) & (_count(frame, "partner_contacts") > 0),
+        "agreement_file": _count(frame, "n_agreements") > 0,
     })[[code for code, _ in ELEMENTS]]  # fmt: skip
     pct = (100 * present.sum(axis=1) / len(ELEMENTS)).round().astype(int)
     pattern = present.to_numpy() @ (1 << np.arange(len(ELEMENTS)))  # a few hundred patterns for 50,000 rows
@@ -80,10 +83,14 @@ NO_HEALTH = pd.DataFrame({"id": pd.Series(dtype="int32"), "score": pd.Series(dty
 
 _EXTRAS_SQL = """
 WITH t AS (SELECT partnership_id, count(*) AS n FROM targets GROUP BY ALL),
-     k AS (SELECT partnership_id, city_id, count(*) AS n FROM contacts GROUP BY ALL)
-SELECT p.id, coalesce(t.n, 0) AS n_targets, coalesce(kh.n, 0) AS home_contacts, coalesce(kp.n, 0) AS partner_contacts
+     k AS (SELECT partnership_id, city_id, count(*) AS n FROM contacts GROUP BY ALL),
+     a AS (SELECT partnership_id, count(*) AS n FROM attachments
+           WHERE kind = 'agreement' AND event_id IS NULL AND mission_id IS NULL GROUP BY ALL)
+SELECT p.id, coalesce(t.n, 0) AS n_targets, coalesce(kh.n, 0) AS home_contacts, coalesce(kp.n, 0) AS partner_contacts,
+       coalesce(a.n, 0) AS n_agreements
 FROM partnerships p
 LEFT JOIN t ON t.partnership_id = p.id
+LEFT JOIN a ON a.partnership_id = p.id
 LEFT JOIN k kh ON kh.partnership_id = p.id AND kh.city_id = p.home_city_id
 LEFT JOIN k kp ON kp.partnership_id = p.id AND kp.city_id = p.partner_city_id
 """

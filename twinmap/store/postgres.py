@@ -185,8 +185,9 @@ def redact(target: str) -> str:
 
 
 def dialect(sql: str) -> str:
-    """Twinmap's DuckDB DDL as PostgreSQL DDL (the two differ only in these spellings)."""
+    """Twinmap's DuckDB DDL as PostgreSQL DDL (the two differ only in these spellings: a BLOB is a bytea)."""
     sql = re.sub(r"\bDOUBLE\b", "DOUBLE PRECISION", sql)
+    sql = re.sub(r"\bBLOB\b", "BYTEA", sql)
     return sql.replace("DEFAULT []", "DEFAULT '{}'")
 
 

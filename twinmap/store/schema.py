@@ -327,6 +327,45 @@ _SCHEMA_V10 = """
 ALTER TABLE import_changes ADD COLUMN after VARCHAR;
 """
 
+# Version 11: documents and photos belong to a record (a partnership, an event, a mission). Their
+# bytes are stored once per content (``attachment_files``, keyed by the SHA-256 of the bytes as
+# kept: photos re-encoded without their metadata), with a small picture made once for lists; an
+# attachment row says which record holds them, what they are and who may see them. Every
+# attachment names its partnership when it has one (an event's, a mission's), so home-city scopes
+# apply to it as to the partnership's other rows. Both tables live in the store, so a backup, a
+# copy to PostgreSQL and every replica carry them.
+_SCHEMA_V11 = """
+CREATE SEQUENCE attachment_ids;
+CREATE TABLE attachment_files (
+    sha256 VARCHAR PRIMARY KEY,
+    media_type VARCHAR NOT NULL,
+    size BIGINT NOT NULL,
+    width INTEGER,
+    height INTEGER,
+    pages INTEGER,
+    content BLOB NOT NULL,
+    thumbnail BLOB
+);
+CREATE TABLE attachments (
+    id INTEGER PRIMARY KEY DEFAULT nextval('attachment_ids'),
+    partnership_id INTEGER,
+    event_id INTEGER,
+    mission_id INTEGER,
+    sha256 VARCHAR NOT NULL,
+    file_name VARCHAR NOT NULL,
+    kind VARCHAR NOT NULL,
+    title VARCHAR NOT NULL,
+    dated_on DATE,
+    is_public BOOLEAN NOT NULL DEFAULT false,
+    caption VARCHAR,
+    credit VARCHAR,
+    licence VARCHAR,
+    added_by VARCHAR,
+    added_at TIMESTAMP
+);
+CREATE INDEX attachments_by_partnership ON attachments (partnership_id);
+"""
+
 # (version, SQL that brings a file from version-1 to version). Append, never edit, so that
 # every file ever written can be brought forward step by step.
 MIGRATIONS: list[tuple[int, str]] = [
@@ -340,6 +379,7 @@ MIGRATIONS: list[tuple[int, str]] = [
     (8, _SCHEMA_V8),
     (9, _SCHEMA_V9),
     (10, _SCHEMA_V10),
+    (11, _SCHEMA_V11),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 

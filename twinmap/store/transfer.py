@@ -38,6 +38,8 @@ TABLES: tuple[str, ...] = (
     "column_mappings",
     "user_home_cities",
     "sign_ins",
+    "attachment_files",
+    "attachments",
 )
 
 NOT_EMPTY = N_(

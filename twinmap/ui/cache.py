@@ -21,6 +21,7 @@ import streamlit as st
 
 from twinmap.core import config
 from twinmap.ingest import batches, exporter, seed
+from twinmap.reads import attachments as attached
 from twinmap.reads import grant, lifecycle, network, public, queries, report
 from twinmap.reads import snapshot as snapshots
 from twinmap.store import auth, db
@@ -246,6 +247,10 @@ history = _cached(batches.history)
 table_frame = _cached(exporter.table_frame, again=False)
 workbook = _cached(exporter.workbook, again=False)
 kiosk_partners = _cached(public.partners)
+attachments = _cached(attached.listing)
+attachment_thumbnail = _cached(attached.thumbnail)
+public_photos = _cached(attached.public_photos)
+agreements_on_file = _cached(attached.agreements_on_file)
 partner_events = _cached(public.partner_events)
 
 

@@ -10,8 +10,9 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
+from twinmap.ingest.attachments import Target
 from twinmap.reads.health import Health
-from twinmap.ui import cache, grids, widgets
+from twinmap.ui import attached, cache, grids, widgets
 from twinmap.ui.page import Page
 from twinmap.views import tables
 from twinmap.views.labels import md_escape
@@ -37,6 +38,7 @@ def partnership(p: Page, pid: int, home: int, events: pd.DataFrame, found: Healt
     parts: list[tuple[str, Callable[[], None]]] = [
         (_("Events"), lambda: widgets.table_downloads(tables.events_table(events, _), f"events-{pid}",
                                                       "register_events")),
+        (_("Documents and photos"), lambda: attached.section(p, Target("partnerships", pid), home, "register_files")),
     ]  # fmt: skip
     if p.internal_for(home):
         parts += [
