@@ -3,7 +3,8 @@
 import streamlit as st
 
 from twinmap.core import reference
-from twinmap.ui import cache, lifecycle_forms, page, widgets
+from twinmap.ingest.attachments import Target
+from twinmap.ui import attached, cache, lifecycle_forms, page, widgets
 from twinmap.views import tables
 
 p = page.start("viewer")
@@ -28,6 +29,18 @@ st.subheader(_("Follow-up actions"))
 widgets.table_downloads(shown, "follow-ups", "missions_follow_ups", build=lambda r: tables.follow_ups_table(r, _))
 st.subheader(_("Missions"))
 widgets.table_downloads(trips, "missions", "missions_table", build=lambda r: tables.missions_table(r, _))
+if len(trips):
+    st.subheader(_("Photos and documents of a mission"))
+    recent = trips.sort_values("starts_on", ascending=False).head(widgets.OPTIONS_SHOWN)
+    titles = {int(r.id): f"{_.date(r.starts_on, r.starts_precision)} · {r.title} ({r.destination})"
+              for r in recent.itertuples()}  # fmt: skip
+    trip = st.selectbox(_("Mission"), list(titles), index=None, format_func=titles.get, key="missions_files_pick",
+                        placeholder=_("Choose a mission"))  # fmt: skip
+    if trip is not None:
+        pid = recent.set_index("id").loc[trip, "partnership_id"]
+        homes = partners.set_index("id")["home_city_id"]
+        home = int(homes[pid]) if pid in homes.index else None
+        attached.section(p, Target("missions", trip), home, "missions_files")
 
 
 if p.user.can("editor") and names:

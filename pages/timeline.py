@@ -5,7 +5,8 @@ import dataclasses
 import streamlit as st
 
 from twinmap.core import dates, reference
-from twinmap.ui import cache, page, widgets
+from twinmap.ingest.attachments import Target
+from twinmap.ui import attached, cache, page, widgets
 from twinmap.views import charts, grant, ics, tables
 
 p = page.start()
@@ -69,6 +70,17 @@ widgets.table_downloads(
 st.subheader(_("All events shown"))
 widgets.table_downloads(events, "events", "timeline_events", build=lambda r: tables.events_table(r, _),
                         memo=(f, tuple(kinds), start, end))  # fmt: skip
+
+st.subheader(_("Photos and documents of an event"))
+shown = events.sort_values("starts_on", ascending=False).head(widgets.OPTIONS_SHOWN)  # the newest first
+names = dict(zip(shown["id"], tables.event_labels(shown, _), strict=True))
+chosen_event = st.selectbox(_("Event"), list(names), index=None, format_func=names.get, key="timeline_event_files",
+                            placeholder=_("Choose an event"))  # fmt: skip
+if chosen_event is not None:
+    row = shown[shown["id"] == chosen_event].iloc[0]
+    homes = all_partners.set_index("id")["home_city_id"]
+    home = int(homes[row["partnership_id"]]) if row["partnership_id"] in homes.index else None
+    attached.section(p, Target("events", int(chosen_event)), home, "timeline_files")
 
 if p.signed_in:
     st.subheader(_("Grant report"))

@@ -45,7 +45,7 @@ def test_an_agreement_and_three_photos_are_one_batch_that_an_undo_removes_with_t
     photos = _attach(con, _photos(3), public=True, caption="Delegation in Sari", credit="City press office")
     assert _counts(con) == (before[0] + 4, before[1] + 4, before[2] + 2)
     pid = attachments.find(con, "partnerships", SARI_ASTRAKHAN).id
-    held = attached.listing(con, attached.Audience(True), partnership_ids=(pid,))
+    held = attached.listing(con, attached.Audience(True), partnerships=(pid,))
     assert sorted(held["kind"]) == ["agreement", "photo", "photo", "photo"]
     assert pid in attached.agreements_on_file(con)
     history = batches.history(con)
@@ -100,8 +100,8 @@ def test_an_event_photo_belongs_to_the_events_partnership_and_its_home_city(con)
     _attach(con, _photos(1), key=str(eid), table="events", public=True)
     row = con.execute("SELECT partnership_id, event_id FROM attachments").fetchone()
     assert row == (pid, eid)
-    assert len(attached.listing(con, attached.Audience(True), partnership_ids=(pid,))) == 1
-    assert len(attached.listing(con, attached.Audience(True), partnership_ids=(pid,), only_own=True)) == 0
+    assert len(attached.listing(con, attached.Audience(True), partnerships=(pid,))) == 1
+    assert len(attached.listing(con, attached.Audience(True), partnerships=(pid,), only_own=True)) == 0
 
 
 def test_the_public_sees_only_public_attachments_of_public_partnerships(con):
@@ -109,8 +109,8 @@ def test_the_public_sees_only_public_attachments_of_public_partnerships(con):
     _attach(con, _photos(1), public=True)
     _attach(con, [("candidate.jpg", photo(colour=(1, 2, 3)))], key="Sari,IR;Lankaran,AZ", public=True)
     ids = tuple(int(i) for (i,) in con.execute("SELECT id FROM partnerships").fetchall())
-    staff = attached.listing(con, attached.Audience(True), partnership_ids=ids)
-    public = attached.listing(con, attached.PUBLIC, partnership_ids=ids)
+    staff = attached.listing(con, attached.Audience(True), partnerships=ids)
+    public = attached.listing(con, attached.PUBLIC, partnerships=ids)
     assert len(staff) == 3 and list(public["file_name"]) == ["visit-1.jpg"]
     assert list(attached.public_photos(con)["file_name"]) == ["visit-1.jpg"]
     hidden = int(staff[staff["kind"] == "agreement"]["id"].item())
@@ -132,7 +132,7 @@ def test_a_scoped_editor_attaches_only_to_their_home_citys_records_and_sees_only
     _attach(con, [("sari-only.pdf", pdf())])
     clerk = attached.audience(auth.user(con, "clerk"))
     ids = tuple(int(i) for (i,) in con.execute("SELECT id FROM partnerships").fetchall())
-    assert list(attached.listing(con, clerk, partnership_ids=ids)["file_name"]) == ["visit-1.jpg"]
+    assert list(attached.listing(con, clerk, partnerships=ids)["file_name"]) == ["visit-1.jpg"]
     (sari_pdf,) = con.execute("SELECT id FROM attachments WHERE file_name = 'sari-only.pdf'").fetchone()
     with pytest.raises(batches.CommitFailed):
         attachments.remove(con, [sari_pdf], "clerk", writer="clerk")

@@ -66,9 +66,9 @@ def test_history_undo_and_export(cli, tmp_path):
     refused = cli("undo", first)
     assert refused.returncode == 1 and "already undone" in refused.stderr
     assert cli("export", str(tmp_path / "out")).returncode == 0
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
-        *sorted(f"{t}.csv" for t in LOAD_ORDER), "twinmap.xlsx",
-    ]  # fmt: skip
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(
+        [*(f"{t}.csv" for t in LOAD_ORDER), "attachments.csv", "twinmap.xlsx"]
+    )
     assert cli("template", "cities").stdout.startswith("\ufeffid,name,local_name,country_code")
 
 
@@ -146,10 +146,12 @@ def test_publish_writes_a_data_package_of_the_public_data(cli, tmp_path):
     done = cli("publish", str(tmp_path / "open"))
     assert done.returncode == 0, done.stderr
     names = sorted(p.name for p in (tmp_path / "open").iterdir())
-    assert names == ["cities.csv", "datapackage.json", "events.csv", "partners.geojson", "partnerships.csv", "ties.csv"]
+    assert names == ["cities.csv", "datapackage.json", "events.csv", "partners.geojson", "partnerships.csv",
+                     "photos.csv", "ties.csv"]  # fmt: skip
     descriptor = json.loads((tmp_path / "open" / "datapackage.json").read_text(encoding="utf-8"))
     assert "Lankaran" not in (tmp_path / "open" / "partnerships.csv").read_text(encoding="utf-8")  # a candidate
-    assert [r["name"] for r in descriptor["resources"]] == ["cities", "partnerships", "events", "ties", "partners"]
+    assert [r["name"] for r in descriptor["resources"]] == ["cities", "partnerships", "events", "ties", "photos",
+                                                            "partners"]  # fmt: skip
 
 
 def test_a_name_typed_at_the_sign_in_form_is_shown_not_obeyed_by_the_terminal(cli):
@@ -191,3 +193,30 @@ def test_a_city_moved_far_is_warned(cli, tmp_path):
     data.write_text("id,name,country_code,lat,lon\n1,Sari,IR,38.0,46.3\n", encoding="utf-8")
     dry = cli("import", str(data), "--table", "cities", "--strict")
     assert dry.returncode == 1 and "city #1 'Sari' would move" in dry.stdout
+
+
+def test_attach_stores_one_undoable_batch_and_a_refused_file_stores_nothing(cli, tmp_path):
+    from .test_uploads import pdf, photo
+
+    (tmp_path / "memorandum.pdf").write_bytes(pdf())
+    (tmp_path / "visit.jpg").write_bytes(photo(gps=True))
+    (tmp_path / "trojan.jpg").write_bytes(b"MZ" + bytes(200))
+    (tmp_path / "script.pdf").write_bytes(pdf(js=True))
+    pair = ["--to", "partnership", "Sari,IR;Astrakhan,RU"]
+    refused = cli("attach", str(tmp_path / "visit.jpg"), str(tmp_path / "trojan.jpg"), str(tmp_path / "script.pdf"),
+                  *pair)  # fmt: skip
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr + refused.stdout
+    lines = refused.stdout.splitlines()
+    assert [line.split(":")[1].strip() for line in lines] == ["trojan.jpg", "script.pdf"]
+    assert "no attachments" in cli("attachments", *pair).stdout
+    done = cli("attach", str(tmp_path / "memorandum.pdf"), *pair, "--kind", "agreement", "--title", "Memorandum 2014")
+    assert done.returncode == 0, done.stderr
+    assert "memorandum.pdf: stored (application/pdf" in done.stdout
+    batch = done.stdout.split("attachment batch #")[1].split(";")[0]
+    listed = cli("attachments", *pair).stdout
+    assert "agreement" in listed and "staff only" in listed and "Memorandum 2014" in listed
+    exported = cli("export", str(tmp_path / "out"))
+    assert exported.returncode == 0 and any(p.name.endswith("-memorandum.pdf") for p in (tmp_path / "out").iterdir())
+    assert cli("undo", batch).returncode == 0
+    assert "no attachments" in cli("attachments", *pair).stdout
+    assert cli("attach", str(tmp_path / "visit.jpg"), "--to", "event", "999999").returncode == 1

@@ -13,9 +13,12 @@ from pathlib import Path
 import pytest
 
 from twinmap.core import files
-from twinmap.ingest import batches, importer
+from twinmap.ingest import attachments, batches, importer
+from twinmap.reads import attachments as attached
 from twinmap.reads import opendata
 from twinmap.views import datapackage
+
+from .test_uploads import photo
 
 CREATED = dt.datetime(2026, 11, 23, 9, 0)
 
@@ -26,7 +29,17 @@ def package(crafted) -> dict[str, bytes]:
     row = b"home_city,home_country,partner_city,partner_country,kind,status,purpose,notes\n"
     row += b"Beta,IR,Kappa,DE,sister_city,negotiating,Secret negotiation,Internal note on Kappa\n"
     batches.commit(crafted, importer.plan_import(crafted, row, "talks.csv", "partnerships"), "test")
-    return datapackage.files(opendata.tables(crafted), CREATED, "CC-BY-4.0", "Alpha Municipality")
+    gamma, theta = (attachments.find(crafted, "partnerships", k) for k in ("Alpha,IR;Gamma,RU", "Alpha,IR;Theta,DE"))
+    shown = attachments.Details(public=True, caption="Gamma days", credit="Press office", licence="CC-BY-4.0",
+                                dated_on=dt.date(2026, 8, 7))  # fmt: skip
+    attachments.attach(crafted, [("square.jpg", photo())], gamma, shown, "staff")
+    attachments.attach(crafted, [("inside.jpg", photo(colour=(1, 1, 1)))], gamma,
+                       attachments.Details(caption="Staff only photo"), "staff")  # fmt: skip
+    attachments.attach(crafted, [("theta.jpg", photo(colour=(2, 2, 2)))], theta,
+                       attachments.Details(public=True, caption="Secret talks photo"), "staff")  # fmt: skip
+    tables = opendata.tables(crafted)
+    files = {int(i): attached.content(crafted, int(i), attached.PUBLIC)[2] for i in tables["photos"]["id"]}
+    return datapackage.files(tables, CREATED, "CC-BY-4.0", "Alpha Municipality", files)
 
 
 def _rows(package: dict[str, bytes], name: str) -> list[dict[str, str]]:
@@ -34,9 +47,9 @@ def _rows(package: dict[str, bytes], name: str) -> list[dict[str, str]]:
 
 
 def test_the_open_data_holds_no_private_row(package):
-    everything = b"".join(package.values()).decode("utf-8")
+    everything = b"".join(v for k, v in package.items() if not k.endswith(".jpg")).decode("utf-8")
     for private in ("Theta", "Secret talks", "Secret negotiation", "Internal note", "Found by the finder", "Leila Karimi", "leila@example.org",
-                    "Send a revival letter", "Cancelled show"):  # fmt: skip
+                    "Send a revival letter", "Cancelled show", "Staff only photo"):  # fmt: skip
         assert private not in everything, private
     assert {r["status"] for r in _rows(package, "partnerships")} == {"active", "signed", "dormant", "ended"}
     assert len(_rows(package, "partnerships")) == 6  # the seven of the crafted store but the candidate
@@ -58,6 +71,13 @@ def test_the_descriptor_describes_each_file_as_it_is(package):
         assert {row["home_city_id"], row["partner_city_id"]} <= ids
     gamma = next(r for r in _rows(package, "partnerships") if r["purpose"] == "Friendship between the peoples")
     assert (gamma["signed_on"], gamma["valid_until"], gamma["areas"]) == ("2014-05", "2027-06", "culture;tourism")
+
+
+def test_public_photos_are_published_with_their_credit_and_licence_and_files(package):
+    (row,) = _rows(package, "photos")
+    assert (row["caption"], row["credit"], row["licence"], row["dated_on"]) == (
+        "Gamma days", "Press office", "CC-BY-4.0", "2026-08-07")  # fmt: skip
+    assert row["file"] == f"photo-{row['id']}.jpg" and package[row["file"]].startswith(b"\xff\xd8")
 
 
 def test_the_geojson_has_every_city_and_every_partnership(package):

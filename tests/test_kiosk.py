@@ -113,3 +113,33 @@ def test_the_rotation_shows_every_partner_map_and_card():
     assert {i for kind, i in order if kind == "map"} == {0, 1, 2, 3}
     assert {i for kind, i in order if kind == "card"} == {0, 1, 2, 3}
     assert kiosk.slide_at(0, 20, 4) == order[0] and kiosk.slide_at(20 * len(order), 20, 4) == order[0]
+
+
+def test_the_photo_slide_shows_recent_public_photos_full_screen_and_never_a_staff_only_one(app_env):
+    from twinmap.ingest import attachments, seed
+
+    from .test_uploads import photo
+
+    con = seed.connect(str(app_env))
+    try:
+        astrakhan = attachments.find(con, "partnerships", "Sari,IR;Astrakhan,RU")
+        lankaran = attachments.find(con, "partnerships", "Sari,IR;Lankaran,AZ")  # a candidate: private
+        shown = attachments.Details(public=True, caption="Delegation in Sari", credit="Press office")
+        attachments.attach(con, [("big.jpg", photo(size=(4000, 3000)))], astrakhan, shown, "staff")
+        attachments.attach(con, [("inside.jpg", photo(colour=(9, 9, 9)))], astrakhan,
+                           attachments.Details(caption="Internal only"), "staff")  # fmt: skip
+        attachments.attach(con, [("talks.jpg", photo(colour=(7, 7, 7)))], lankaran,
+                           attachments.Details(public=True, caption="Talks with Lankaran"), "staff")  # fmt: skip
+    finally:
+        con.close()
+    order = kiosk.cycle(7, 1)
+    slot = next(i for i, (kind, _i) in enumerate(order) if kind == "photo")
+    at = _kiosk()
+    at.session_state["kiosk_slot"] = slot - 1
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    drawn = _everything_drawn(at)
+    assert at.title[0].value == "Sari → Astrakhan"
+    assert "Delegation in Sari" in drawn and "Press office" in drawn
+    assert "Internal only" not in drawn and "Lankaran" not in drawn
+    assert len(at.get("image")) == 1

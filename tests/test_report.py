@@ -247,3 +247,38 @@ def test_the_command_line_writes_the_report_and_refuses_an_unknown_home_city(yea
     assert bad.returncode == 1 and "Traceback" not in bad.stderr
     assert bad.stderr.strip() == "error: Nowhere is not a home city (home cities: Alpha,IR, Beta,IR)"
     assert not (tmp_path / "no.pdf").exists()
+
+
+@needs_poppler
+@pytest.mark.parametrize("tr", [EN, FA], ids=lambda t: t.lang)
+def test_the_year_in_photos_prints_public_photos_in_the_public_report_and_staff_ones_only_inside(year_store, tmp_path,
+                                                                                                 tr):  # fmt: skip
+    import datetime as dt
+
+    from twinmap.ingest import attachments
+
+    from .test_uploads import photo
+
+    path = tmp_path / "photos.duckdb"
+    shutil.copy(year_store, path)
+    con = seed.connect(path)
+    try:
+        gamma = attachments.find(con, "partnerships", "Alpha,IR;Gamma,RU")
+        day = dt.date(2026, 5, 10)
+        attachments.attach(con, [("festival.jpg", photo(size=(1600, 1200)))], gamma, attachments.Details(
+            dated_on=day, public=True, caption="Festival in Gamma", credit="Press office"), "staff")  # fmt: skip
+        attachments.attach(con, [("inside.jpg", photo(colour=(5, 5, 5)))], gamma,
+                           attachments.Details(dated_on=day, caption="Internal photo"), "staff")  # fmt: skip
+        year = 2026 if tr.cal == "gregorian" else 1405
+        public, internal = _pdf(con, tr, year, False), _pdf(con, tr, year, True)
+    finally:
+        con.close()
+    text = " ".join(" ".join(line) for line in _lines(public))
+    assert "Festival in Gamma" in text and "Press office" in text and "Internal photo" not in text
+    assert "Internal photo" in " ".join(" ".join(line) for line in _lines(internal))
+    images = _poppler("pdfimages", public, "-list").splitlines()[2:]
+    assert [line.split()[3:5] for line in images] == [["360", "480"]] or len(images) == 1, images
+    (tmp_path / "r.pdf").write_bytes(public)
+    ARTIFACTS.mkdir(exist_ok=True)
+    subprocess.run(["pdftoppm", "-png", "-r", "50", str(tmp_path / "r.pdf"), str(ARTIFACTS / f"photos-{tr.lang}")],
+                   check=True)  # fmt: skip

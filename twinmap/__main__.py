@@ -77,6 +77,8 @@ def _parser() -> argparse.ArgumentParser:
     pub = sub.add_parser("publish", help="write the public data into DIR as a Frictionless Data Package (CSV, "
                                          "GeoJSON, datapackage.json) for an open-data portal")  # fmt: skip
     pub.add_argument("dir", type=Path)
+    pub.add_argument("--with-photos", action="store_true",
+                     help="write the public photos' files too (their metadata is always in photos.csv)")  # fmt: skip
     dig = sub.add_parser("digest", help="e-mail the leaders' digest (expiring agreements, follow-ups, next "
                                         "events, partnerships turned fading); none with nothing to say")  # fmt: skip
     dig.add_argument("--to", required=True, help="the address it goes to")
@@ -333,8 +335,16 @@ def _export(con, args) -> int:
 
 
 def _publish(con, args) -> int:
-    made = files.write_all(args.dir, datapackage.files(opendata.tables(con), dt.datetime.now(dt.UTC).replace(
-        tzinfo=None), config.get("TWINMAP_OPEN_DATA_LICENSE"), config.get("TWINMAP_PUBLISHER")))  # fmt: skip
+    tables = opendata.tables(con)
+    photos = {}
+    if args.with_photos:  # the public photos' files, read one by one through the public rule
+        for pid in tables["photos"]["id"]:
+            found = attached.content(con, int(pid), attached.PUBLIC)
+            if found:
+                photos[int(pid)] = found[2]
+    made = files.write_all(args.dir, datapackage.files(tables, dt.datetime.now(dt.UTC).replace(tzinfo=None),
+                                                       config.get("TWINMAP_OPEN_DATA_LICENSE"),
+                                                       config.get("TWINMAP_PUBLISHER"), photos))  # fmt: skip
     for path in made:
         print(path)
     return 0
@@ -491,8 +501,7 @@ def _attachments(con, args) -> int:
     to = _target(con, args)
     if to is None:
         return 1
-    ids = {"partnerships": "partnership_ids", "events": "event_ids", "missions": "mission_ids"}[to.table]
-    frame = attached.listing(con, attached.Audience(True), **{ids: (to.id,)})
+    frame = attached.listing(con, attached.Audience(True), **{to.table: (to.id,)})
     if frame.empty:
         print("no attachments")
         return 0

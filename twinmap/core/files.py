@@ -5,11 +5,15 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 
-def write_all(directory: Path, files: dict[str, bytes]) -> list[Path]:
-    """Write ``files`` (name -> bytes) into ``directory``, all or none.
+def write_all(directory: Path, files: dict[str, bytes | Callable[[], bytes]]) -> list[Path]:
+    """Write ``files`` (name -> bytes, or a function that gives them) into ``directory``, all or none.
+
+    A function is called only when its file is written, so thousands of attachments are never
+    held in memory together.
 
     They are written into a temporary folder beside it and moved in only when every one is
     complete, so a failure halfway (a store that cannot be read, a full disk) leaves no mix of
@@ -19,7 +23,7 @@ def write_all(directory: Path, files: dict[str, bytes]) -> list[Path]:
     staging = Path(tempfile.mkdtemp(prefix=f".{directory.name}.", dir=directory.parent))
     try:
         for name, data in files.items():
-            (staging / name).write_bytes(data)
+            (staging / name).write_bytes(data() if callable(data) else data)
         directory.mkdir(exist_ok=True)
         for name in files:
             os.replace(staging / name, directory / name)

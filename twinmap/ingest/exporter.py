@@ -9,7 +9,9 @@ in CSV and as a plain string cell in the workbook.
 from __future__ import annotations
 
 import csv
+import functools
 import io
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -22,6 +24,7 @@ from twinmap.core.text import format_number
 from twinmap.ingest import scopes
 from twinmap.ingest.kinds import KINDS
 from twinmap.ingest.specs import LOAD_ORDER, TABLES, Column, TableSpec, header
+from twinmap.ingest.uploads import safe_name
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -186,9 +189,34 @@ def workbook(con: duckdb.DuckDBPyConnection, homes: tuple[int, ...] = ()) -> byt
 
 
 def export_dir(con: duckdb.DuckDBPyConnection, directory: Path) -> list[Path]:
-    """Write every table as CSV and all of them as one workbook into ``directory``: all of them or none."""
-    made = {f"{table}.csv": to_csv(table_frame(con, table), table) for table in LOAD_ORDER}
-    return files.write_all(directory, made | {"twinmap.xlsx": workbook(con)})
+    """Write every table as CSV and all of them as one workbook into ``directory``: all of them or none.
+
+    Documents and photos go beside them, each file as ``attachment-ID-NAME`` and what each is in
+    ``attachments.csv`` (its record, kind, title, who may see it, and the file's name there).
+    """
+    made: dict[str, bytes | Callable[[], bytes]] = {
+        f"{table}.csv": to_csv(table_frame(con, table), table) for table in LOAD_ORDER
+    }
+    made["twinmap.xlsx"] = workbook(con)
+    held = (
+        con.cursor()
+        .execute(
+            """SELECT a.id, a.partnership_id, a.event_id, a.mission_id, a.kind, a.title, a.dated_on, a.is_public,
+                  a.caption, a.credit, a.licence, a.file_name, f.media_type, f.size, a.sha256, a.added_by, a.added_at
+           FROM attachments a JOIN attachment_files f ON f.sha256 = a.sha256 ORDER BY a.id"""
+        )
+        .df()
+    )
+    held["file"] = [f"attachment-{int(i)}-{safe_name(n)}" for i, n in zip(held["id"], held["file_name"], strict=True)]
+    made["attachments.csv"] = frame_csv(held)
+    for sha, name in zip(held["sha256"], held["file"], strict=True):
+        made[name] = functools.partial(_file_bytes, con, sha)
+    return files.write_all(directory, made)
+
+
+def _file_bytes(con: duckdb.DuckDBPyConnection, sha256: str) -> bytes:
+    found = con.cursor().execute("SELECT content FROM attachment_files WHERE sha256 = ?", [sha256]).fetchone()
+    return bytes(found[0]) if found else b""
 
 
 def frame_csv(frame: pd.DataFrame) -> bytes:

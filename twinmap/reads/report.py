@@ -18,7 +18,7 @@ import pandas as pd
 
 from twinmap.core import dates, reference
 from twinmap.core.text import parse_counts
-from twinmap.reads import health, impact, lifecycle, queries
+from twinmap.reads import attachments, health, impact, lifecycle, queries
 
 TOURISM_INDICATOR = "tourist_arrivals"
 
@@ -66,6 +66,7 @@ class Year:
     follow_ups: pd.DataFrame | None = None
     targets: pd.DataFrame | None = None
     health: pd.DataFrame | None = None
+    photos: pd.DataFrame | None = None  # the year's photos (thumbnails), public ones only in the public version
 
     @property
     def exchanges(self) -> pd.DataFrame:
@@ -104,6 +105,8 @@ def gather(con: duckdb.DuckDBPyConnection, f: queries.PartnershipFilter, year: i
     report = Year(year, cal, first, last, as_of, internal, partners, figures,
                   {t.code: int(by_status[t.code]) for t in reference.STATUSES if t.code in by_status}, held,
                   expiring.sort_values("expires_on"), tourism(con, f, year, cal, as_of))  # fmt: skip
+    who = attachments.Audience(True) if internal else attachments.PUBLIC  # the partners are already the reader's
+    report.photos = attachments.year_photos(con, who, tuple(int(i) for i in partners["id"]), first, last)
     if internal:
         _add_internal(con, report, f.own(), first, last, as_of)
     return report

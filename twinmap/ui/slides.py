@@ -10,12 +10,14 @@ import datetime as dt
 import logging
 import time
 
+import pandas as pd
 import streamlit as st
 
 from twinmap.core import config, dates, geo, reference
+from twinmap.reads import attachments as attached
 from twinmap.reads import public
 from twinmap.ui import cache, leaflet
-from twinmap.views import charts, kiosk, labels, maps
+from twinmap.views import charts, kiosk, labels, maps, pictures
 from twinmap.views.i18n import Translator
 
 log = logging.getLogger("twinmap.kiosk")
@@ -25,6 +27,8 @@ KIOSK_FONT_PX = 28
 KIOSK_UPCOMING = 4  # events on the "coming up" slide: as many as fit with their second line
 KIOSK_TEXT_CHARS = 160  # a purpose longer than this is shortened: the slide has two lines for it
 KIOSK_TITLE_CHARS = 60  # an event title on a partner's card, one line at 28 px in half the screen
+KIOSK_PHOTOS = 12  # the newest public photos take turns on the photo slide
+KIOSK_PHOTO_BOX = (1800, 700)  # a photo fills the screen under its title and above its caption
 
 # Fixed styles: no sidebar, no toolbar, large type.
 KIOSK_CSS = """<style>
@@ -139,17 +143,45 @@ def partner_card(tr: Translator, today: dt.date, index: int) -> None:
             col.markdown(labels.MISSING)
 
 
-SLIDES = {"headline": headline, "upcoming": upcoming, "growth": growth, "map": partner_map, "card": partner_card}
+def photo(tr: Translator, _today: dt.date, index: int) -> None:
+    """A recent public photo, full screen, with its caption, credit, date and the partnership it belongs to."""
+    frame = cache.public_photos(KIOSK_PHOTOS)
+    row = frame.iloc[index % len(frame)]
+    if isinstance(row["partner_name"], str):
+        home = tr.city(row["home_name"], row["home_local_name"])
+        partner = tr.city(row["partner_name"], row["partner_local_name"])
+        st.title(_md(f"{home} {'←' if tr.rtl else '→'} {partner}"))
+
+    def scaled() -> bytes:
+        found = attached.content(cache.connection(), int(row["id"]), attached.PUBLIC)
+        return pictures.fitted(found[2], KIOSK_PHOTO_BOX) if found else b""
+
+    picture = cache.built(("kiosk_photo", row["sha256"]), scaled)  # scaled once per data version, for every screen
+    if not picture:
+        raise LookupError("the photo is no longer public")
+    st.image(picture, width="content")
+    words = [tr.isolate(row["caption"] if isinstance(row["caption"], str) else row["title"])]
+    when = row["dated_on"] if not pd.isna(row["dated_on"]) else row["event_on"]
+    if not pd.isna(when):
+        words.append(tr.date(when, "day"))
+    if isinstance(row["credit"], str):
+        words.append(tr("Photo: {credit}", credit=row["credit"]))
+    st.markdown(f"### {_md(' · '.join(str(w) for w in words))}")
+
+
+SLIDES = {"headline": headline, "upcoming": upcoming, "growth": growth, "map": partner_map, "card": partner_card,
+          "photo": photo}  # fmt: skip
 
 
 def next_slide(slot: int, tr: Translator, today: dt.date) -> int:
     """Draw the slot's slide, or the next one that can be drawn: the rotation's length, 0 when none can be drawn."""
     try:
         partners = len(cache.kiosk_partners(today))
+        photos = len(cache.public_photos(KIOSK_PHOTOS))
     except Exception:
         log.exception("kiosk: the store cannot be read; showing the holding screen")
         return 0
-    order = kiosk.cycle(partners)
+    order = kiosk.cycle(partners, photos)
     return len(order) if any(slides_at(order, slot + step, tr, today) for step in range(len(order))) else 0
 
 

@@ -64,6 +64,24 @@ FIELDS: dict[str, tuple[tuple[str, str, str], ...]] = {
         ("participants", "integer", "Number of participants, where known."),
         ("status", "string", "planned, confirmed or held (cancelled events are not published)."),
     ),
+    "photos": (
+        ("id", "integer", "The photo's id in this package."),
+        ("partnership_id", "integer", "The partnership it belongs to (partnerships.id)."),
+        ("event_id", "integer", "The event it shows, where it is an event's (events.id)."),
+        ("title", "string", "Title."),
+        ("caption", "string", "Caption."),
+        ("dated_on", "string", "When it was taken, where known: YYYY-MM-DD (Gregorian)."),
+        ("credit", "string", "Who took it."),
+        ("licence", "string", "Its licence, where one is given (otherwise ask the publisher)."),
+        ("media_type", "string", "image/jpeg, image/png or image/webp."),
+        ("width", "integer", "Width in pixels."),
+        ("height", "integer", "Height in pixels."),
+        (
+            "file",
+            "string",
+            "The photo's file in this package (photo-ID.jpg ...) when the files are published; empty otherwise.",
+        ),
+    ),
     "ties": (
         ("id", "integer", "The tie's id in this package."),
         ("city_id", "integer", "One city (cities.id)."),
@@ -75,23 +93,45 @@ FOREIGN_KEYS: dict[str, tuple[tuple[str, str], ...]] = {
     "partnerships": (("home_city_id", "cities"), ("partner_city_id", "cities")),
     "events": (("partnership_id", "partnerships"), ("host_city_id", "cities")),
     "ties": (("city_id", "cities"), ("other_city_id", "cities")),
+    "photos": (("partnership_id", "partnerships"), ("event_id", "events")),
 }
 TITLES = {
     "cities": "Cities named by the partnerships, events and ties",
     "partnerships": "Sister-city partnerships and cooperation agreements in force or ended",
     "events": "Public events of the partnerships, held and planned",
     "ties": "Other cities' twin-town ties",
+    "photos": "Public photos of the partnerships and their events (metadata; the files where published)",
 }
 
 
-def files(tables: dict[str, pd.DataFrame], created: dt.datetime, licence: str, publisher: str) -> dict[str, bytes]:
-    """Every file of the package by name: one CSV per table, ``partners.geojson`` and ``datapackage.json``."""
+def files(tables: dict[str, pd.DataFrame], created: dt.datetime, licence: str, publisher: str,
+          photos: dict[int, bytes] | None = None) -> dict[str, bytes]:  # fmt: skip
+    """Every file of the package by name: one CSV per table, ``partners.geojson`` and ``datapackage.json``.
+
+    ``photos`` (photo id to its bytes) adds the public photos' files, named in the photos table.
+    """
+    tables = {**tables, "photos": _photo_files(tables.get("photos"), photos or {})}
     shaped = {name: _shaped(name, frame) for name, frame in tables.items()}
     out = {f"{name}.csv": _csv(name, frame) for name, frame in shaped.items()}
+    for row in tables["photos"].itertuples():
+        if row.file:
+            out[row.file] = (photos or {})[int(row.id)]
     out["partners.geojson"] = json.dumps(geojson(shaped), ensure_ascii=False, indent=1).encode("utf-8")
     descriptor = _descriptor(shaped, created, licence, publisher)
     out["datapackage.json"] = json.dumps(descriptor, ensure_ascii=False, indent=2).encode("utf-8")
     return out
+
+
+_EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
+
+
+def _photo_files(frame: pd.DataFrame | None, photos: dict[int, bytes]) -> pd.DataFrame:
+    """The photos table with each published file's name (empty where its file is not published)."""
+    frame = pd.DataFrame(columns=[f for f, _t, _d in FIELDS["photos"]]) if frame is None else frame.copy()
+    frame["file"] = [f"photo-{int(i)}.{_EXTENSIONS.get(m, 'jpg')}" if int(i) in photos else ""
+                     for i, m in zip(frame["id"], frame["media_type"], strict=True)]  # fmt: skip
+    frame["dated_on"] = [d.isoformat()[:10] if hasattr(d, "isoformat") and d == d else "" for d in frame["dated_on"]]
+    return frame
 
 
 def _shaped(name: str, frame: pd.DataFrame) -> pd.DataFrame:
@@ -163,7 +203,7 @@ def _descriptor(tables: dict[str, pd.DataFrame], created: dt.datetime, licence: 
         {"name": name, "title": TITLES[name], "path": f"{name}.csv", "type": "table", "format": "csv",
          "mediatype": "text/csv", "encoding": "utf-8", "dialect": {"header": True, "delimiter": ","},
          "schema": _schema(name), "rows": len(tables[name])}
-        for name in ("cities", "partnerships", "events", "ties")
+        for name in ("cities", "partnerships", "events", "ties", "photos")
     ]  # fmt: skip
     resources.append({"name": "partners", "title": "Cities and partnerships on a map", "path": "partners.geojson",
                       "format": "geojson", "mediatype": "application/geo+json", "encoding": "utf-8"})  # fmt: skip

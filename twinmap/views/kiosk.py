@@ -56,17 +56,19 @@ def settings(params: Mapping[str, str]) -> Settings:
     )
 
 
-def cycle(partners: int) -> list[tuple[str, int | None]]:
-    """One full rotation: each fixed slide, and each partner's map and card, interleaved."""
+def cycle(partners: int, photos: int = 0) -> list[tuple[str, int | None]]:
+    """One full rotation: each fixed slide, each partner's map and card, and recent public photos, interleaved."""
     slides: list[tuple[str, int | None]] = []
-    for i in range(max(partners, len(FIXED_SLIDES))):
+    for i in range(max(partners, len(FIXED_SLIDES), photos)):
         slides.append((FIXED_SLIDES[i % len(FIXED_SLIDES)], None))
         if partners:
             slides += [("map", i % partners), ("card", i % partners)]
+        if photos:
+            slides.append(("photo", i % photos))
     return slides
 
 
-def slide_at(now: float, seconds: int, partners: int) -> tuple[str, int | None]:
+def slide_at(now: float, seconds: int, partners: int, photos: int = 0) -> tuple[str, int | None]:
     """The slide on screen at a moment (seconds since the epoch)."""
-    slides = cycle(partners)
+    slides = cycle(partners, photos)
     return slides[int(now // seconds) % len(slides)]

@@ -62,12 +62,12 @@ def _section(title: str, frame: pd.DataFrame | None, empty: str, widths: list[fl
 
 
 def document(r: reads.Year, tr: Translator = ENGLISH, homes: list[str] | None = None, publisher: str = "",
-             made: dt.datetime | None = None) -> tuple[dict, dict[str, str]]:  # fmt: skip
-    """The report's data (every text in the reader's language) and its images (SVG by file name)."""
+             made: dt.datetime | None = None) -> tuple[dict, dict[str, str | bytes]]:  # fmt: skip
+    """The report's data (every text in the reader's language) and its images (SVG, JPEG, by file name)."""
     made = made or dt.datetime.now()
     year = tr.digits(str(r.year))
     scope = tr.join(homes) if homes else tr("All home cities")
-    images = {"map.svg": vector.map_svg(r.partners),
+    images: dict[str, str | bytes] = {"map.svg": vector.map_svg(r.partners),
               "status.svg": vector.figure_svg(charts.status_bar(r.by_status, tr, 11), 500, tr=tr)}  # fmt: skip
     blocks = [_heading(tr("The year in figures")), {"kind": "figures", "items": _figures(r, tr)},
               _note(tr("As of {day}; {span}.", day=tr.date(r.as_of, "day"), span=_span(r, tr))),
@@ -76,6 +76,7 @@ def document(r: reads.Year, tr: Translator = ENGLISH, homes: list[str] | None = 
               _note(tr("Squares: home cities; dots: partner cities, coloured by stage.")),
               {"kind": "image", "file": "status.svg", "width": 0.8, "alt": tr("Partnerships by status")}]  # fmt: skip
     blocks += _events(r, tr, images)
+    blocks += _photos(r, tr, images)
     if r.internal:
         blocks += _internal(r, tr)
     blocks += _tourism(r, tr)
@@ -121,7 +122,7 @@ def _figures(r: reads.Year, tr: Translator) -> list[list[str]]:
     return [[tr(label), tr.number(r.figures[key])] for key, label in names.items() if key in r.figures]
 
 
-def _events(r: reads.Year, tr: Translator, images: dict[str, str]) -> list[dict]:
+def _events(r: reads.Year, tr: Translator, images: dict[str, str | bytes]) -> list[dict]:
     """Events by kind and by partnership, participants by country and gender, exchanges."""
     out = [_heading(tr("Events"))]
     if not len(r.events):
@@ -161,6 +162,23 @@ def _events(r: reads.Year, tr: Translator, images: dict[str, str]) -> list[dict]
     else:
         out.append(_note(tr("No exchange of delegations, students, youth or experts this year.")))
     return out
+
+
+def _photos(r: reads.Year, tr: Translator, images: dict[str, str | bytes]) -> list[dict]:
+    """The year in pictures: a few photos of each partnership, three to a row, each with its caption and credit."""
+    if r.photos is None or not len(r.photos):
+        return []
+    names = dict(zip(r.partners["id"], pair_labels(r.partners, tr), strict=True))
+    items = []
+    for row in r.photos.itertuples():
+        name = f"photo-{int(row.id)}.jpg"
+        images[name] = bytes(row.thumbnail)
+        words = [row.caption if isinstance(row.caption, str) else row.title, names.get(row.partnership_id, ""),
+                 tr.date(row.shown_on, "day")]  # fmt: skip
+        if isinstance(row.credit, str):
+            words.append(tr("Photo: {credit}", credit=row.credit))
+        items.append({"file": name, "caption": " · ".join(str(tr.isolate(w)) for w in words if w)})
+    return [_heading(tr("The year in photos")), {"kind": "photos", "items": items}]
 
 
 def _internal(r: reads.Year, tr: Translator) -> list[dict]:
@@ -243,14 +261,17 @@ def annual(r: reads.Year, tr: Translator = ENGLISH, homes: list[str] | None = No
     return pdf(*document(r, tr, homes, publisher, made))
 
 
-def pdf(data: dict, images: dict[str, str]) -> bytes:
+def pdf(data: dict, images: dict[str, str | bytes]) -> bytes:
     """Typeset the report: the template, its data and images in a scratch folder, the shipped fonts only."""
     with tempfile.TemporaryDirectory(prefix="twinmap-report-") as folder:
         root = Path(folder)
         (root / "report.typ").write_text(TEMPLATE.read_text(encoding="utf-8"), encoding="utf-8")
         (root / "report.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-        for name, svg in images.items():
-            (root / name).write_text(svg, encoding="utf-8")
+        for name, image in images.items():  # drawings (SVG text) and photos (JPEG bytes)
+            if isinstance(image, bytes):
+                (root / name).write_bytes(image)
+            else:
+                (root / name).write_text(image, encoding="utf-8")
         try:
             return typst.compile(str(root / "report.typ"), root=str(root), font_paths=[str(FONTS)],
                                  ignore_system_fonts=True)  # fmt: skip

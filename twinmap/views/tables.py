@@ -73,6 +73,13 @@ def events_table(frame: pd.DataFrame, tr: Translator = ENGLISH) -> pd.DataFrame:
     return rtl_order(out, tr)
 
 
+def event_labels(frame: pd.DataFrame, tr: Translator = ENGLISH) -> list[str]:
+    """Each event as a picker names it: its date, title and partnership."""
+    pairs = pair_labels(frame, tr)
+    return [f"{tr.date(row.starts_on, row.starts_precision)} · {row.title} ({pair})"
+            for row, pair in zip(frame.itertuples(), pairs, strict=True)]  # fmt: skip
+
+
 def expiring_table(frame: pd.DataFrame, today: dt.date, tr: Translator = ENGLISH) -> pd.DataFrame:
     """Agreements about to expire, with the days left."""
     out = pd.DataFrame(
