@@ -15,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 from twinmap.ingest import attachments, batches, edits, importer, seed
 from twinmap.reads import attachments as attached
 from twinmap.store import auth
+from twinmap.views.i18n import Translator
 
 from .conftest import ROOT
 from .support import session_user
@@ -203,3 +204,34 @@ def test_the_register_shows_a_visitor_the_public_photo_and_staff_the_agreement_t
     assert [b for b in editor.get("download_button") if b.key == "register_agreement"]
     assert editor.get("file_uploader")  # staff of Sari may add more
     assert "Missing: " in editor.warning[0].value and "Signed agreement on file" not in editor.warning[0].value
+
+
+def _bomb() -> bytes:
+    out = io.BytesIO()
+    Image.new("1", (12_000, 11_000)).save(out, "PNG")
+    return out.getvalue()
+
+
+REFUSED = {
+    "wrong type": ("notes.txt", lambda: b"plain text, not a document"),
+    "renamed program": ("photo.jpg", lambda: b"MZ\x90\x00" + bytes(500)),
+    "svg": ("logo.png", lambda: b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'),
+    "html": ("page.pdf", lambda: b"<html><script>alert(1)</script></html>"),
+    "truncated photo": ("cut.jpg", lambda: photo(size=(1200, 900))[:2500]),
+    "truncated pdf": ("cut.pdf", lambda: pdf()[:-300]),
+    "pdf with javascript": ("script.pdf", lambda: pdf(js=True)),
+    "pdf with an embedded file": ("carrier.pdf", lambda: pdf(embedded=True)),
+    "photo bomb": ("bomb.png", _bomb),
+    "too big": ("huge.pdf", lambda: b"%PDF-1.7\n" + bytes(26_000_000)),
+}
+
+
+@pytest.mark.parametrize("case", sorted(REFUSED))
+def test_each_refused_input_leaves_the_store_unchanged(con, case):
+    name, make = REFUSED[case]
+    before = _counts(con)
+    with pytest.raises(attachments.NotStored) as err:
+        _attach(con, [*_photos(1), (name, make())])
+    (line,) = err.value.said(Translator())
+    assert line.startswith(f"{name}: ") and line.endswith("nothing was stored.")
+    assert _counts(con) == before

@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from twinmap.ingest import batches, exporter, importer, seed
+from twinmap.ingest import attachments, batches, exporter, importer, seed
 from twinmap.ingest.specs import LOAD_ORDER
 from twinmap.store import backup, db
 
 from .conftest import ROOT, _store_copy
+from .test_uploads import pdf, photo
 
 EVENT = b"home_city,home_country,partner_city,partner_country,kind,title,starts_on,status\n" \
         b"Sari,IR,Astrakhan,RU,festival,Backed-up festival,2027-05-01,planned\n"  # fmt: skip
@@ -27,7 +28,12 @@ def store(shipped_db, tmp_path, backend, request) -> str:
 def _export(target: str) -> dict[str, list]:
     con = seed.connect(target)
     try:
-        return {t: exporter.table_frame(con, t).values.tolist() for t in LOAD_ORDER}
+        tables = {t: exporter.table_frame(con, t).values.tolist() for t in LOAD_ORDER}
+        tables["attachments"] = con.execute("SELECT id, sha256, file_name, kind, is_public FROM attachments "
+                                            "ORDER BY id").fetchall()  # fmt: skip
+        tables["files"] = con.execute("SELECT sha256, md5(content), md5(thumbnail) FROM attachment_files "
+                                      "ORDER BY 1").fetchall()  # fmt: skip
+        return tables
     finally:
         con.close()
 
@@ -42,6 +48,8 @@ def _damage(path: Path) -> None:
 def test_backup_then_damage_then_restore_gives_back_the_same_store(store, tmp_path):
     con = seed.connect(store)
     batches.commit(con, importer.plan_import(con, EVENT, "e.csv", "events"), "tester")
+    pair = attachments.find(con, "partnerships", "Sari,IR;Astrakhan,RU")
+    attachments.attach(con, [("memorandum.pdf", pdf()), ("visit.jpg", photo())], pair, attachments.Details(), "t")
     made = backup.make(con, tmp_path / "backups")
     assert made.path.name.startswith("twinmap-") and f"-v{made.version}.duckdb" in made.path.name
     assert made.rows["events"] > 0 and made.bytes > 0
@@ -51,10 +59,12 @@ def test_backup_then_damage_then_restore_gives_back_the_same_store(store, tmp_pa
     batches.commit(con, importer.plan_import(con, EVENT.replace(b"Backed-up", b"Unwanted"), "e.csv", "events"), "x")
     with db.write_transaction(con) as cur:
         cur.execute("DELETE FROM contacts")
+        cur.execute("DELETE FROM attachments")
+        cur.execute("DELETE FROM attachment_files")
     con.close()
     assert _export(store) != before
     backup.restore(store, made.path, tmp_path / "aside")
-    assert _export(store) == before
+    assert _export(store) == before and len(before["files"]) == 2  # the documents and photos came back too
     assert list((tmp_path / "aside").iterdir())  # the store as it was, kept aside
     con = seed.connect(store)  # and new rows get new ids after the restore
     assert batches.commit(con, importer.plan_import(con, EVENT.replace(b"Backed-up", b"Next"), "e.csv", "events"), "x")
