@@ -9,7 +9,7 @@ import pandas as pd
 
 from twinmap.core import reference
 from twinmap.core.reference import N_, NP_
-from twinmap.ingest.specs import TABLES, header
+from twinmap.ingest.specs import ATTACHMENTS, TABLES, header
 from twinmap.views.i18n import ENGLISH, Translator
 from twinmap.views.labels import MISSING, rtl_order
 
@@ -107,6 +107,8 @@ def history_table(frame: pd.DataFrame, tr: Translator = ENGLISH) -> pd.DataFrame
 
 
 def _table_label(table: str) -> str:
+    if table == ATTACHMENTS:
+        return N_("Documents and photos")
     return TABLES[table].label if table in TABLES else table
 
 
