@@ -10,6 +10,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -194,6 +195,37 @@ def test_postgresql_stopped_during_the_write_never_aborts_says_one_line_and_chan
     assert "was lost during the change" in err and "Nothing was changed" in err
     own_pg.resume()
     assert _cli(dsn, "history").stdout == before
+
+
+def test_a_full_postgresql_disk_is_told_in_one_line_and_nothing_is_changed(own_pg, shipped_db, tmp_path):
+    """The store's tablespace on a small tmpfs (the server's write-ahead log elsewhere, as on a real server
+    whose data disk fills): PostgreSQL refuses the import's rows, and the office is told the server's disk is full."""
+    disk = Path(tempfile.mkdtemp(prefix="twinmap-pgdisk-"))  # where the server's account may reach (not pytest's)
+    disk.chmod(0o755)
+    made = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", str(disk)], capture_output=True)
+    if made.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {made.stderr.decode().strip()}")
+    try:
+        (disk / "ts").mkdir()
+        shutil.chown(disk / "ts", "postgres", "postgres")
+        own_pg.sql(f"CREATE TABLESPACE small LOCATION '{disk / 'ts'}'")
+        own_pg.sql('CREATE DATABASE "store" TABLESPACE small')
+        dsn = own_pg.dsn("store")
+        transfer.copy_store(shipped_db, dsn)
+        before = _cli(dsn, "history").stdout
+        free = shutil.disk_usage(disk).free
+        (disk / "filler").write_bytes(b"\0" * max(0, free - 1_500_000))  # about 1.5 MB left
+        done = _cli(dsn, "import", str(_events_file(tmp_path, 60_000)), "--table", "events")
+        assert done.returncode == 5, done
+        assert "Traceback" not in done.stderr + done.stdout
+        assert len(done.stderr.strip().splitlines()) == 1, done.stderr
+        assert "The PostgreSQL server's disk is full" in done.stderr and "nothing was changed" in done.stderr
+        (disk / "filler").unlink()
+        assert _cli(dsn, "history").stdout == before
+    finally:
+        own_pg.stop()
+        subprocess.run(["umount", "-l", str(disk)], check=False)
+        shutil.rmtree(disk, ignore_errors=True)
 
 
 def test_a_connection_cut_mid_write_is_discarded_and_the_next_connection_works(pg_server, pg_templates, shipped_db):

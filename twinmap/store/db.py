@@ -62,6 +62,10 @@ DISK_FULL = N_(
     "The disk that holds the database ({disk}) is full: {free} free. Free at least {need} and try again; nothing "
     "was changed."
 )
+SERVER_DISK_FULL = N_(
+    "The PostgreSQL server's disk is full ({why}). Free space on the database server and try again; nothing was "
+    "changed."
+)
 NEWER = N_(
     "The database was written by a newer twinmap (schema version {found}; this one knows up to {known}). "
     "Upgrade twinmap instead of opening the file with an older version."
@@ -99,7 +103,7 @@ NEEDS_A_PERSON = frozenset({DAMAGED, NEWER, NEWER_ENGINE, NO_PERMISSION, NO_EXTE
 
 # The command line's exit code for each kind of store failure (documented in the README).
 EXIT_CODES = {DAMAGED: 3, NEWER: 3, NEWER_ENGINE: 3, BUSY: 4, BUSY_BY: 4, WRITE_BUSY: 4, UNREACHABLE: 4,
-              LOST: 4, LOST_AT_COMMIT: 4, DISK_FULL: 5, NO_PERMISSION: 6}  # fmt: skip
+              LOST: 4, LOST_AT_COMMIT: 4, DISK_FULL: 5, SERVER_DISK_FULL: 5, NO_PERMISSION: 6}  # fmt: skip
 
 
 def exit_code(err: DatabaseError) -> int:
@@ -236,9 +240,12 @@ _paths: dict[int, Path] = {}  # an open DuckDB file's path, by connection (a dis
 def write_failure(con: duckdb.DuckDBPyConnection, err: Exception, need: int = 0) -> DatabaseError | None:
     """A write the store refused because its disk is full, told as such (None: some other reason).
 
-    Judged by the disk's free space, not by the words of the error: a disk with less free than
-    ``need`` bytes (at least 64 MB: DuckDB's write-ahead log and checkpoint need room) is full.
+    A DuckDB file's disk is judged by its free space, not by the words of the error: a disk with
+    less free than ``need`` bytes (at least 64 MB: DuckDB's write-ahead log and checkpoint need
+    room) is full. A PostgreSQL server's disk cannot be seen from here: its refusal is read.
     """
+    if isinstance(con, postgres.Attached):  # the server's disk: only its own words reach us (see postgres.disk_full)
+        return DatabaseError(SERVER_DISK_FULL, why=postgres.reason(err)) if postgres.disk_full(err) else None
     path = _paths.get(id(con))
     if path is None or not isinstance(err, duckdb.Error):
         return None

@@ -179,6 +179,18 @@ def reason(err: Exception) -> str:
     return lines[0] if lines else type(err).__name__
 
 
+# What PostgreSQL says when a write finds its disk full (SQLSTATE 53100, disk_full): its storage
+# manager's "could not extend file ...: No space left on device" with the hint "Check free disk
+# space." DuckDB's postgres extension passes the server's text on without the SQLSTATE, so these
+# fixed words of PostgreSQL's (not DuckDB's) are the only sign that reaches the client.
+_DISK_FULL = re.compile(r"No space left on device|Check free disk space|could not extend file", re.I)
+
+
+def disk_full(err: Exception) -> bool:
+    """Whether PostgreSQL refused a write because its disk is full."""
+    return bool(_DISK_FULL.search(str(err)))
+
+
 def redact(target: str) -> str:
     """A store's name fit for a message or a log: a PostgreSQL password is never shown."""
     return _PASSWORD.sub(lambda m: f"{m.group(1)}***" if m.group(1) else f"{m.group(2)}***@", target)
