@@ -99,6 +99,23 @@ def run(label: str, target: str, folder: Path, readers: int) -> None:
     print(f"{label}_restored_equal: {'yes' if again == made.rows else 'NO'} (rows of every table against the copy)")
 
 
+def pg_dump(server, dsn: str, folder: Path) -> None:
+    """PostgreSQL's own tools on the same rows, for the choice the README states: pg_dump -Fc, pg_restore."""
+    import subprocess
+
+    import pgserver
+
+    dump = folder / "store.dump"
+    began = time.perf_counter()
+    subprocess.run([str(pgserver.binary("pg_dump")), "-Fc", "-d", dsn, "-f", str(dump)], check=True)
+    print(f"pg_dump: {time.perf_counter() - began:.1f} s, {dump.stat().st_size / 1e6:.0f} MB (custom format, "
+          "not read back)")  # fmt: skip
+    target = server.create("restored")
+    began = time.perf_counter()
+    subprocess.run([str(pgserver.binary("pg_restore")), "-d", target, "--no-owner", str(dump)], check=True)
+    print(f"pg_restore: {time.perf_counter() - began:.1f} s (into an empty database)")
+
+
 def main() -> None:
     import shutil
 
@@ -111,6 +128,11 @@ def main() -> None:
     parser.add_argument("--db", type=Path, help="a DuckDB store to copy (it is not changed)")
     parser.add_argument("--readers", type=int, default=4)
     parser.add_argument("--no-postgres", action="store_true")
+    parser.add_argument(
+        "--pg-dump-only",
+        action="store_true",
+        help="on PostgreSQL, time only pg_dump and pg_restore (the alternative to twinmap's backup)",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -122,7 +144,8 @@ def main() -> None:
             shutil.move(bench_pages.build(folder, bench_pages.SMALL), store)
             print(f"build: {time.perf_counter() - began:.0f} s")
         print(f"store_size: {store.stat().st_size / 1e6:.0f} MB")
-        run("duckdb", str(store), folder, args.readers)
+        if not args.pg_dump_only:
+            run("duckdb", str(store), folder, args.readers)
         if args.no_postgres:
             return
         server = pgserver.start(durable=True)
@@ -131,7 +154,10 @@ def main() -> None:
             began = time.perf_counter()
             transfer.copy_store(store, dsn)
             print(f"pg_copy_store: {time.perf_counter() - began:.0f} s")
-            run("postgres", dsn, folder, args.readers)
+            if args.pg_dump_only:
+                pg_dump(server, dsn, folder)
+            else:
+                run("postgres", dsn, folder, args.readers)
         finally:
             server.stop()
 

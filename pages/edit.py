@@ -3,8 +3,9 @@
 import streamlit as st
 
 from twinmap.ingest import edits, forms
+from twinmap.ingest.attachments import Target
 from twinmap.ingest.specs import TABLES
-from twinmap.ui import cache, grids, page, widgets
+from twinmap.ui import attached, cache, grids, page, widgets
 
 p = page.start("editor")
 _ = p.tr
@@ -33,3 +34,8 @@ if len(grid.frame):
     named = grids.record_names(grid, _)
     row_id = st.selectbox(_("Record"), list(named), format_func=named.get, key="edit_history_row")
     grids.record_history(p, table, row_id, "edit_history")
+
+if len(pids) == 1:  # one partnership chosen: its documents and photos, beside its rows
+    home = int(partners.set_index("id").loc[pids[0], "home_city_id"])
+    st.subheader(_("Documents and photos"))
+    attached.section(p, Target("partnerships", int(pids[0])), home, "edit_files")

@@ -235,3 +235,20 @@ def test_each_refused_input_leaves_the_store_unchanged(con, case):
     (line,) = err.value.said(Translator())
     assert line.startswith(f"{name}: ") and line.endswith("nothing was stored.")
     assert _counts(con) == before
+
+
+def test_the_edit_page_offers_one_partnerships_documents_and_photos_beside_its_rows(app_env):
+    con = seed.connect(str(app_env))
+    try:
+        _attach(con, _photos(1), public=True)
+        pid = attachments.find(con, "partnerships", SARI_ASTRAKHAN).id
+    finally:
+        con.close()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    at.session_state["user"] = session_user("editor")
+    at.run()
+    at.switch_page("pages/edit.py").run()
+    at.multiselect(key="edit_partnerships").set_value([pid]).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "Documents and photos" in [s.value for s in at.subheader]
+    assert at.get("file_uploader") and len(at.get("image")) == 1
