@@ -6,11 +6,16 @@ The Data page's import tests use the shipped data, whose cities the import fixtu
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from twinmap.ingest import seed
+from twinmap.ingest.specs import LOAD_ORDER
 from twinmap.store import auth
 from twinmap.ui.pages import KIOSK, PAGES, ROLES
 
 from .conftest import ROOT
 from .support import session_user, stored_user
+
+# The shipped files are the store's first batches: an import made in a test is the one after them.
+NEXT_BATCH = sum(len(seed.shipped_files(t)) for t in LOAD_ORDER) + 1
 
 
 def _app(page: str | None = None, lang: str | None = None) -> AppTest:
@@ -171,7 +176,7 @@ def test_an_editor_previews_then_commits_an_import(app_env):
     assert _metrics(at)["New"] == "1" and _metrics(at)["Rows read"] == "1"
     assert next(d.value for d in at.dataframe if "title" in d.value.columns)["title"].iloc[0] == "Chess match"
     at.button(key="data_commit").click().run()
-    assert at.success[0].value.startswith("Committed as import #12")
+    assert at.success[0].value.startswith(f"Committed as import #{NEXT_BATCH}")
     from twinmap.ui import cache
 
     assert cache.connection().execute("SELECT count(*) FROM events WHERE title = 'Chess match'").fetchone() == (1,)
@@ -232,24 +237,28 @@ def test_after_an_import_the_undo_offers_that_import_and_undoing_it_refreshes_th
     data = (ROOT / "tests/fixtures/import/events_ddmmyyyy.csv").read_bytes()
     at.file_uploader(key="data_file").set_value(("events_ddmmyyyy.csv", data, "text/csv")).run()
     at.button(key="data_commit").click().run()
-    assert at.success[0].value.startswith("Committed as import #12")
+    assert at.success[0].value.startswith(f"Committed as import #{NEXT_BATCH}")
     assert not [b for b in at.button if b.key == "data_commit"]  # no live commit button above what was done
     (undo_box,) = [s for s in at.selectbox if s.label == "Import to undo"]
     assert undo_box.value is None  # never one chosen for the reader
-    assert undo_box.options[0].startswith("#12 · Events · events_ddmmyyyy.csv")  # the newest first
-    undo_box.set_value(12).run()
+    assert undo_box.options[0].startswith(f"#{NEXT_BATCH} · Events · events_ddmmyyyy.csv")  # the newest first
+    undo_box.set_value(NEXT_BATCH).run()
     from twinmap.views.labels import md_escape
 
-    said = md_escape("Import #12 of events_ddmmyyyy.csv into Events by leila")
+    said = md_escape(f"Import #{NEXT_BATCH} of events_ddmmyyyy.csv into Events by leila")
     assert any(m.value.startswith(said) for m in at.markdown)
     next(s for s in at.checkbox if s.label.startswith("I want to undo")).check().run()
     at.button(key="data_undo").click().run()
-    assert [m.value for m in at.success] == [md_escape("Import #12 undone.")]
+    assert [m.value for m in at.success] == [md_escape(f"Import #{NEXT_BATCH} undone.")]
     (history,) = [d.value.set_index("Import") for d in at.dataframe if "Cities added" in d.value.columns]
-    assert history.loc["#12", "Status"] == "Undone" and history.loc["#12", "Undone"].endswith("· leila")
-    assert history.loc["#11", "Status"] == "Committed" and history.loc["#11", "Undone"] == "—"  # never "None"
+    assert history.loc[f"#{NEXT_BATCH}", "Status"] == "Undone"
+    assert history.loc[f"#{NEXT_BATCH}", "Undone"].endswith("· leila")
+    last_shipped = f"#{NEXT_BATCH - 1}"
+    assert history.loc[last_shipped, "Status"] == "Committed" and history.loc[last_shipped, "Undone"] == "—"
     (undo_box,) = [s for s in at.selectbox if s.label == "Import to undo"]
-    assert undo_box.value is None and undo_box.options[0].startswith("#11 ·")  # the newest import still committed
+    assert undo_box.value is None and undo_box.options[0].startswith(
+        f"{last_shipped} ·"
+    )  # the newest import still committed
     assert not [s for s in at.checkbox if s.label.startswith("I want to undo")]  # nothing to confirm until chosen
 
 

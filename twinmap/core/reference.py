@@ -130,6 +130,46 @@ FOLLOW_UP_STATUSES: tuple[Term, ...] = (
     Term("cancelled", N_("Cancelled"), means=_m("cancelled")),
 )
 
+# The international unit's goals (the Sari unit's eight), each a place in twinmap: records are
+# tagged with the goals they serve, and the overview and the annual report count work per goal.
+UNIT_GOALS: tuple[Term, ...] = (
+    Term("twinning", N_("Twinnings")),
+    Term("missions", N_("Missions abroad")),
+    Term("secretariat", N_("Follow-up of memoranda")),
+    Term("media", N_("Image abroad and media diplomacy")),
+    Term("organisations", N_("International organisations and NGOs")),
+    Term("investment", N_("Attracting tourism investment")),
+    Term("diaspora", N_("The diaspora abroad")),
+    Term("neighbours", N_("Neighbouring countries")),
+)
+
+# Relations beyond twinnings: who the organisation is to the city.
+ORGANISATION_KINDS: tuple[Term, ...] = (
+    Term("network", N_("Network of cities"), "#1f78b4"),
+    Term("ngo", N_("International organisation or NGO"), "#33a02c"),
+    Term("investor", N_("Investor"), "#e31a1c"),
+    Term("tour_operator", N_("Tour operator"), "#ff7f00"),
+    Term("diaspora", N_("Diaspora association"), "#6a3d9a"),
+    Term("consulate", N_("Consulate"), "#b15928"),
+    Term("region", N_("Province or region across the border"), "#a6cee3"),
+)
+
+# How a relation with an organisation stands (the lifecycle's words where they fit).
+RELATION_STAGES: tuple[Term, ...] = (
+    Term("contact", N_("First contacts"), means=_m("open")),
+    Term("member", N_("Member"), means=_m("open", "belongs")),
+    Term("partner", N_("Partner"), means=_m("open", "belongs")),
+    Term("dormant", N_("Dormant")),
+    Term("ended", N_("Ended"), means=_m("ended")),
+)
+
+# How a press item speaks of the city.
+TONES: tuple[Term, ...] = (
+    Term("positive", N_("Positive"), "#2e9d3a"),
+    Term("neutral", N_("Neutral"), "#9e9e9e"),
+    Term("negative", N_("Negative"), "#d95f02"),
+)
+
 # What a document or picture on a record is (twinmap.ingest.attachments). "agreement" is the
 # signed memorandum itself: the register counts it as an element of the agreement on record.
 ATTACHMENT_KINDS: tuple[Term, ...] = (

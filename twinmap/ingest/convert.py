@@ -110,6 +110,19 @@ def _plain_number(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
 
 
+def link(raw: str) -> str | None:
+    """A web address: http or https with a host, nothing else (no javascript:, data: or file: links)."""
+    from urllib.parse import urlsplit
+
+    value = raw.strip()
+    if not value:
+        return None
+    parts = urlsplit(value)
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc or any(c.isspace() for c in value):
+        raise CellError(N_("{value} is not a web address (http:// or https://)"), value=quoted(raw))
+    return value
+
+
 def boolean(raw: str) -> bool:
     """Yes / no in English, Russian or Persian; empty is no."""
     value = raw.strip().casefold()

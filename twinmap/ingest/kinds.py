@@ -69,6 +69,7 @@ KINDS: dict[str, Kind] = {
         Kind("country", _plain(convert.country), pa.string(), _TEXT, N_("a country: its name or ISO code")),
         Kind("side", _plain(convert.side), pa.string(), _TEXT, N_("home or partner")),
         Kind("wikidata", _plain(convert.wikidata), pa.string(), _TEXT, N_("a Wikidata id, e.g. Q1234")),
+        Kind("link", _plain(convert.link), pa.string(), _TEXT, N_("a web address, e.g. https://example.org/news/1")),
         Kind("counts", _plain(convert.counts), pa.string(), _TEXT, N_("country:number pairs, e.g. IR:20; RU:15")),
     )
 }  # fmt: skip

@@ -162,3 +162,20 @@ def ties(p: Planner, rows: np.ndarray) -> None:
 
 city_names = each_row(names_cities)
 city_values = each_row(cities)
+
+
+CONSENT = N_("a person abroad's e-mail or phone is kept only with their consent: set consent to yes, or leave them out")
+
+
+def people_abroad(p: Planner, rows: np.ndarray) -> None:
+    """A person abroad's contact details only with their consent recorded (never stored without it)."""
+    n = len(rows)
+    consent = p.get("consent")
+    agreed = np.zeros(n, dtype=bool) if consent is None else np.asarray(
+        pc.fill_null(consent.cast(pa.bool_()), False).to_numpy(zero_copy_only=False), dtype=bool)  # fmt: skip
+    for column in ("email", "phone"):
+        values = p.get(column)
+        if values is None:
+            continue
+        given = np.asarray(pc.is_valid(values).to_numpy(zero_copy_only=False), dtype=bool)
+        p.flag(rows & given & ~agreed, column, CONSENT)

@@ -9,6 +9,7 @@ grid's save, a form, a stage move, an undo):
   admin's or a user of that city);
 - the rows of a partnership (events, contacts, stages, follow-ups, targets, a mission made for
   it) are the partnership's home city's;
+- a home city's own records (its organisations, press coverage, people abroad) are that city's;
 - the rest is shared reference data that anyone may add to or correct: cities, other cities'
   ties, indicators, a mission of no partnership; except that a row naming *another* home city
   (Sari's own record, Sari's indicators, a tie of Sari's) is that city's.
@@ -113,6 +114,8 @@ def own_rows(spec: TableSpec) -> str:
     if spec.partnership:
         orphan = "" if spec.partnership_required else " OR t.partnership_id IS NULL"
         return f"(p.home_city_id IN (SELECT unnest(?)){orphan})"
+    if any(r.db == "home_city_id" for r in spec.cities):  # a home city's own records (organisations, people abroad)
+        return "t.home_city_id IN (SELECT unnest(?))"
     return ""
 
 
@@ -138,7 +141,7 @@ def outside(f: Fence, table: str, values: dict[str, np.ndarray]) -> tuple[np.nda
     homes = np.array(sorted(f.homes), dtype=np.int64)
     others = np.array(sorted(f.others), dtype=np.int64)
     owned = np.zeros(n, dtype=bool)  # the row is a partnership's (or is one): only its home city counts
-    if table == "partnerships":
+    if "home_city_id" in values:  # a partnership, or a home city's own record (an organisation, a person abroad)
         home = values["home_city_id"]
         owned[:] = True
         bad = ~np.isin(home, homes)

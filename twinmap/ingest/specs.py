@@ -551,9 +551,185 @@ TIES = TableSpec(
     help=N_("Twinnings between other cities (our partners' own partners), for the network view."),
 )
 
+
+def _home_city() -> tuple[Column, ...]:
+    """The home city a row is of (whose staff keep it: home-city scopes read it)."""
+    return (
+        _t("home_city", "город", "наш город", "شهر", "شهر ما", required=True,
+           help=N_("Our city, whose staff keep this row.")),
+        Column("home_country", "country", True, aliases=("страна города", "کشور شهر"), help=N_("ISO code, e.g. IR.")),
+    )  # fmt: skip
+
+
+_HOME_REF = CityRef("home_city", "home_country", "home_city_id")
+_GOALS = Column("goals", "areas", vocab=reference.UNIT_GOALS, aliases=("цели", "اهداف"),
+                help=N_("The unit's goals it serves, codes separated by ;"))  # fmt: skip
+
+ORGANISATIONS = TableSpec(
+    "organisations",
+    N_("Organisations"),
+    (
+        _ID,
+        *_home_city(),
+        _t("name", "название", "организация", "نام", "سازمان", required=True),
+        Column("kind", "code", True, reference.ORGANISATION_KINDS, ("вид", "тип", "نوع")),
+        Column(
+            "country",
+            "country",
+            True,
+            aliases=("страна", "کشور"),
+            db="country_code",
+            help=N_("Where it is: ISO code or name."),
+        ),
+        _t("city", "город организации", "شهر سازمان", help=N_("Where it is based, if it has a seat.")),
+        Column("website", "link", aliases=("сайт", "وبگاه", "وب‌سایت")),
+        Column("stage", "code", True, reference.RELATION_STAGES, ("этап", "статус", "مرحله", "وضعیت")),
+        Column("since", "date", aliases=("с", "с даты", "از"), precision="since_precision"),
+        Column("fee", "float", aliases=("взнос", "حق عضویت"), help=N_("Yearly membership fee."), **AMOUNT),
+        _t("currency", "валюта", "ارز"),
+        Column("fee_due_on", "date", aliases=("срок взноса", "مهلت پرداخت"), precision="fee_due_precision"),
+        _GOALS,
+        _t("notes", "заметки", "یادداشت"),
+        _t("source", "источник", "منبع"),
+        _DEMO,
+    ),
+    key=("home_city_id", "name"),
+    cities=(_HOME_REF,),
+    examples=(
+        {
+            "home_city": "Sari",
+            "home_country": "IR",
+            "name": "United Cities and Local Governments",
+            "kind": "network",
+            "country": "ES",
+            "city": "Barcelona",
+            "website": "https://www.uclg.org/",
+            "stage": "member",
+            "since": "2019-03",
+            "fee": "1200",
+            "currency": "EUR",
+            "fee_due_on": "2027-03-31",
+            "goals": "organisations",
+        },
+        {
+            "home_city": "Sari",
+            "home_country": "IR",
+            "name": "Sari Natives Association of Moscow",
+            "kind": "diaspora",
+            "country": "RU",
+            "city": "Moscow",
+            "stage": "contact",
+            "goals": "diaspora",
+        },
+    ),
+    help=N_(
+        "Networks, NGOs, investors, tour operators, diaspora associations, consulates and regions across the "
+        "border the city works with: what each is, since when, and what is due."
+    ),
+)
+
+COVERAGE = TableSpec(
+    "coverage",
+    N_("Media coverage"),
+    (
+        _ID,
+        *_home_city(),
+        Column(
+            "published_on",
+            "date",
+            True,
+            aliases=("дата", "опубликовано", "تاریخ", "تاریخ انتشار"),
+            precision="published_precision",
+        ),
+        _t("outlet", "издание", "сми", "رسانه", required=True),
+        Column("country", "country", True, aliases=("страна", "کشور"), db="country_code"),
+        _t("language", "язык", "زبان"),
+        _t("title", "заголовок", "название", "عنوان", required=True),
+        Column("link", "link", aliases=("ссылка", "پیوند")),
+        Column("tone", "code", True, reference.TONES, ("тон", "لحن")),
+        _t("partner_city", "город-партнёр", "شهر همکار", help=N_("The partner city it is about, if any.")),
+        Column("partner_country", "country", aliases=("страна партнёра", "کشور همکار")),
+        _t("organisation", "организация", "سازمان", help=N_("The organisation it is about, if any.")),
+        _GOALS,
+        _DEMO,
+    ),
+    key=("home_city_id", "outlet", "title"),
+    cities=(_HOME_REF, CityRef("partner_city", "partner_country", "partner_city_id", required=False)),
+    examples=(
+        {
+            "home_city": "Sari",
+            "home_country": "IR",
+            "published_on": "2026-05-12",
+            "outlet": "Volga News",
+            "country": "RU",
+            "language": "ru",
+            "title": "Astrakhan delegation visits Sari",
+            "link": "https://example.org/news/sari-astrakhan",
+            "tone": "positive",
+            "partner_city": "Astrakhan",
+            "partner_country": "RU",
+            "goals": "media;twinning",
+        },
+    ),
+    help=N_(
+        "What foreign and national media published about the city and its partnerships: date, outlet, "
+        "country, language, title, link and tone."
+    ),
+)
+
+PEOPLE_ABROAD = TableSpec(
+    "people_abroad",
+    N_("People abroad"),
+    (
+        _ID,
+        *_home_city(),
+        _t("name", "имя", "фио", "نام", required=True),
+        Column("country", "country", True, aliases=("страна", "کشور"), db="country_code", help=N_("Where they live.")),
+        _t("city", "город проживания", "شهر محل زندگی"),
+        _t("association", "объединение", "انجمن"),
+        _t("occupation", "занятие", "профессия", "شغل"),
+        _t("offered", "предложение", "پیشنهاد", help=N_("What they offered the city.")),
+        Column(
+            "consent",
+            "bool",
+            vocab=BOOLEANS,
+            aliases=("согласие", "رضایت"),
+            help=N_("Yes only when the person agreed to be kept on record with their contact details."),
+        ),
+        Column("consent_on", "date", aliases=("дата согласия", "تاریخ رضایت"), precision="consent_precision"),
+        _t("email", "эл. почта", "почта", "رایانامه", "ایمیل"),
+        _t("phone", "телефон", "تلفن"),
+        _t("notes", "заметки", "یادداشت"),
+        _DEMO,
+    ),
+    key=("home_city_id", "name", "country_code"),
+    cities=(_HOME_REF,),
+    rules=rules.people_abroad,
+    examples=(
+        {
+            "home_city": "Sari",
+            "home_country": "IR",
+            "name": "Reza Ahmadi",
+            "country": "DE",
+            "city": "Hamburg",
+            "association": "Mazandaran Society of Hamburg",
+            "occupation": "Tour operator",
+            "offered": "Bring a group of German travellers in spring",
+            "consent": "true",
+            "consent_on": "2026-04-02",
+            "email": "reza@example.org",
+        },
+    ),
+    help=N_(
+        "People of the city living abroad (staff only, never public): where, what they offered, and their "
+        "contact details only with their consent."
+    ),
+)
+
 TABLES: dict[str, TableSpec] = {
-    t.name: t for t in (CITIES, PARTNERSHIPS, EVENTS, CONTACTS, INDICATORS, STAGES, MISSIONS, FOLLOW_UPS, TARGETS, TIES)
-}
+    t.name: t for t in (CITIES, PARTNERSHIPS, EVENTS, CONTACTS, INDICATORS, STAGES, MISSIONS, FOLLOW_UPS, TARGETS, TIES,
+                        ORGANISATIONS, COVERAGE, PEOPLE_ABROAD)
+}  # fmt: skip
 # Order in which tables refer to each other (cities before partnerships before events...).
 LOAD_ORDER = tuple(TABLES)
 

@@ -366,6 +366,69 @@ CREATE TABLE attachments (
 CREATE INDEX attachments_by_partnership ON attachments (partnership_id);
 """
 
+# Version 12: the unit's whole remit beyond twinnings. Organisations the city works with (networks,
+# NGOs, investors, tour operators, diaspora associations, consulates, regions across the border),
+# each of a home city; press coverage of the city; people of the city living abroad (private).
+# Each may be tagged with the unit's goals it serves.
+_SCHEMA_V12 = """
+CREATE SEQUENCE organisation_ids;
+CREATE SEQUENCE coverage_ids;
+CREATE SEQUENCE person_abroad_ids;
+CREATE TABLE organisations (
+    id INTEGER PRIMARY KEY DEFAULT nextval('organisation_ids'),
+    home_city_id INTEGER NOT NULL,
+    name VARCHAR NOT NULL,
+    kind VARCHAR NOT NULL,
+    country_code VARCHAR NOT NULL,
+    city VARCHAR,
+    website VARCHAR,
+    stage VARCHAR NOT NULL,
+    since DATE,
+    since_precision VARCHAR,
+    fee DOUBLE,
+    currency VARCHAR,
+    fee_due_on DATE,
+    fee_due_precision VARCHAR,
+    goals VARCHAR[] NOT NULL DEFAULT [],
+    notes VARCHAR,
+    source VARCHAR,
+    is_demo BOOLEAN NOT NULL DEFAULT false
+);
+CREATE TABLE coverage (
+    id INTEGER PRIMARY KEY DEFAULT nextval('coverage_ids'),
+    home_city_id INTEGER NOT NULL,
+    published_on DATE NOT NULL,
+    published_precision VARCHAR NOT NULL DEFAULT 'day',
+    outlet VARCHAR NOT NULL,
+    country_code VARCHAR NOT NULL,
+    language VARCHAR,
+    title VARCHAR NOT NULL,
+    link VARCHAR,
+    tone VARCHAR NOT NULL,
+    partner_city_id INTEGER,
+    organisation VARCHAR,
+    goals VARCHAR[] NOT NULL DEFAULT [],
+    is_demo BOOLEAN NOT NULL DEFAULT false
+);
+CREATE TABLE people_abroad (
+    id INTEGER PRIMARY KEY DEFAULT nextval('person_abroad_ids'),
+    home_city_id INTEGER NOT NULL,
+    name VARCHAR NOT NULL,
+    country_code VARCHAR NOT NULL,
+    city VARCHAR,
+    association VARCHAR,
+    occupation VARCHAR,
+    offered VARCHAR,
+    consent BOOLEAN NOT NULL DEFAULT false,
+    consent_on DATE,
+    consent_precision VARCHAR,
+    email VARCHAR,
+    phone VARCHAR,
+    notes VARCHAR,
+    is_demo BOOLEAN NOT NULL DEFAULT false
+);
+"""
+
 # (version, SQL that brings a file from version-1 to version). Append, never edit, so that
 # every file ever written can be brought forward step by step.
 MIGRATIONS: list[tuple[int, str]] = [
@@ -380,6 +443,7 @@ MIGRATIONS: list[tuple[int, str]] = [
     (9, _SCHEMA_V9),
     (10, _SCHEMA_V10),
     (11, _SCHEMA_V11),
+    (12, _SCHEMA_V12),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 

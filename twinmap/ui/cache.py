@@ -22,7 +22,7 @@ import streamlit as st
 from twinmap.core import config
 from twinmap.ingest import batches, exporter, seed
 from twinmap.reads import attachments as attached
-from twinmap.reads import grant, lifecycle, network, public, queries, report
+from twinmap.reads import grant, lifecycle, network, public, queries, relations, report
 from twinmap.reads import snapshot as snapshots
 from twinmap.store import auth, db
 from twinmap.ui import backups, leaflet
@@ -248,6 +248,22 @@ table_frame = _cached(exporter.table_frame, again=False)
 workbook = _cached(exporter.workbook, again=False)
 kiosk_partners = _cached(public.partners)
 attachments = _cached(attached.listing)
+organisations = _cached(relations.organisations)
+coverage = _cached(relations.coverage)
+diaspora_by_country = _cached(relations.diaspora_by_country)
+people_abroad = _cached(relations.people_abroad)
+
+
+def dues(homes: tuple[int, ...] | None, today: Any) -> pd.DataFrame:
+    """Memberships whose fee falls due soon (from the cached organisations)."""
+    return relations.dues(organisations(homes), today)
+
+
+def coverage_by_month(homes: tuple[int, ...] | None) -> pd.DataFrame:
+    """Press items per month and tone (from the cached coverage)."""
+    return relations.coverage_by_month(coverage(homes))
+
+
 attachment_thumbnail = _cached(attached.thumbnail)
 public_photos = _cached(attached.public_photos)
 agreements_on_file = _cached(attached.agreements_on_file)

@@ -47,6 +47,7 @@ PAGES: tuple[PageDef, ...] = (
     PageDef("pages/network.py", N_("Network"), ":material/hub:", "network"),
     PageDef("pages/missions.py", N_("Missions and follow-ups"), ":material/flight_takeoff:", "missions", STAFF,
             "viewer"),
+    PageDef("pages/relations.py", N_("Relations"), ":material/public:", "relations", STAFF, "viewer"),
     PageDef("pages/finder.py", N_("Partner finder"), ":material/person_search:", "finder", STAFF, "editor"),
     PageDef("pages/edit.py", N_("Edit records"), ":material/edit_note:", "edit", STAFF, "editor"),
     PageDef("pages/data.py", N_("Data"), ":material/upload_file:", "data", STAFF, "editor"),

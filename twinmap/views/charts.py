@@ -403,3 +403,18 @@ def funnel(board: pd.DataFrame, tr: Translator = ENGLISH) -> go.Figure:
     )
     fig.update_layout(height=60 + 45 * len(terms), margin={"l": 10, "r": 10, "t": 10, "b": 10})
     return for_reader(fig, tr)
+
+
+def coverage_by_month(by_month: pd.DataFrame, tr: Translator = ENGLISH) -> go.Figure:
+    """Press items about the city per month, stacked by tone (how the city's image moves)."""
+    fig = go.Figure()
+    for term in reference.TONES:
+        part = by_month[by_month["tone"] == term.code]
+        if part.empty:
+            continue
+        fig.add_trace(go.Bar(x=list(part["month"]), y=list(part["items"]), name=tr(term.label),
+                             marker={"color": term.colour}))  # fmt: skip
+    fig.update_layout(barmode="stack", title=tr("Press items per month, by tone"), height=320,
+                      yaxis=count_axis(int(by_month.groupby("month")["items"].sum().max()) if len(by_month) else 0),
+                      legend={"orientation": "h", "y": -0.2}, margin={"l": 10, "r": 10, "t": 50, "b": 10})  # fmt: skip
+    return for_reader(fig, tr)

@@ -368,3 +368,66 @@ def contacts_table(frame: pd.DataFrame, tr: Translator = ENGLISH) -> pd.DataFram
     out = pd.DataFrame({label: [MISSING if v is None or v != v else v for v in frame[c]]
                         for c, label in columns.items()})  # fmt: skip
     return rtl_order(out, tr)
+
+
+def organisations_table(frame: pd.DataFrame, tr: Translator = ENGLISH, notes: bool = False) -> pd.DataFrame:
+    """The organisations as a reader reads them: kind and stage in words, dates in the reader's calendar."""
+    out = {
+        tr("Organisation"): list(frame["name"]),
+        tr("Kind"): [tr.term(reference.ORGANISATION_KINDS, k) for k in frame["kind"]],
+        tr("Country"): [tr.country(c) for c in frame["country_code"]],
+        tr("City"): [c if isinstance(c, str) else "" for c in frame["city"]],
+        tr("Stage"): [tr.term(reference.RELATION_STAGES, s) for s in frame["stage"]],
+        tr("Since"): _dates(frame["since"], frame["since_precision"], tr),
+        tr("Fee"): [f"{tr.number(f)} {c or ''}".strip() if f == f and f is not None else ""
+                    for f, c in zip(frame["fee"], frame["currency"], strict=True)],
+        tr("Fee due"): _dates(frame["fee_due_on"], frame["fee_due_precision"], tr),
+        tr("Goals"): [tr.join([tr.term(reference.UNIT_GOALS, g) for g in (gs if gs is not None else [])])
+                      for gs in frame["goals"]],
+        tr("Home city"): [tr.city(n, ln) for n, ln in zip(frame["home_name"], frame["home_local_name"], strict=True)],
+    }  # fmt: skip
+    if notes:
+        out[tr("Notes")] = [n if isinstance(n, str) else "" for n in frame["notes"]]
+    return rtl_order(pd.DataFrame(out), tr)
+
+
+def _dates(values: pd.Series, precisions: pd.Series, tr: Translator) -> list[str]:
+    """Partial dates in the reader's calendar, empty where there is none."""
+    return [tr.date(d, p) if isinstance(p, str) else "" for d, p in zip(values, precisions, strict=True)]
+
+
+def coverage_table(frame: pd.DataFrame, tr: Translator = ENGLISH) -> pd.DataFrame:
+    """Press items: when, where, what, in what tone, and what they are about."""
+    about = [tr.city(n, ln) if isinstance(n, str) else (o if isinstance(o, str) else "")
+             for n, ln, o in zip(frame["partner_name"], frame["partner_local_name"], frame["organisation"],
+                                 strict=True)]  # fmt: skip
+    return rtl_order(pd.DataFrame({
+        tr("Date"): [tr.date(d, p) for d, p in zip(frame["published_on"], frame["published_precision"], strict=True)],
+        tr("Outlet"): list(frame["outlet"]),
+        tr("Country"): [tr.country(c) for c in frame["country_code"]],
+        tr("Title"): list(frame["title"]),
+        tr("Tone"): [tr.term(reference.TONES, t) for t in frame["tone"]],
+        tr("About"): about,
+        tr("Link"): [v if isinstance(v, str) else "" for v in frame["link"]],
+    }), tr)  # fmt: skip
+
+
+def diaspora_table(frame: pd.DataFrame, tr: Translator = ENGLISH) -> pd.DataFrame:
+    """People abroad counted by country (what readers outside the staff see)."""
+    return rtl_order(pd.DataFrame({tr("Country"): [tr.country(c) for c in frame["country_code"]],
+                                   tr("People"): tr.figures(frame["people"])}), tr)  # fmt: skip
+
+
+def people_table(frame: pd.DataFrame, tr: Translator = ENGLISH) -> pd.DataFrame:
+    """People abroad in full, for their home city's staff: contact details only where they consented."""
+
+    def text(values: pd.Series) -> list[str]:
+        return [v if isinstance(v, str) else "" for v in values]
+
+    return rtl_order(pd.DataFrame({
+        tr("Name"): list(frame["name"]), tr("Country"): [tr.country(c) for c in frame["country_code"]],
+        tr("City"): text(frame["city"]), tr("Association"): text(frame["association"]),
+        tr("Occupation"): text(frame["occupation"]), tr("Offered"): text(frame["offered"]),
+        tr("Consent"): [tr("Yes") if c else tr("No") for c in frame["consent"]],
+        tr("E-mail"): text(frame["email"]), tr("Phone"): text(frame["phone"]),
+    }), tr)  # fmt: skip
