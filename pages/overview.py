@@ -53,6 +53,13 @@ missed = cache.targets_of(own, today).query("state == 'missed'")
 widgets.titled_table(_("Targets missed"), missed, "overview_targets", build=lambda r: tables.targets_table(r, _),
                      memo=(own, today))  # fmt: skip
 
+organisations = cache.organisations(p.homes)
+belongs = organisations[organisations["stage"].isin(reference.having(reference.RELATION_STAGES, "belongs"))]
+widgets.titled_table(_("Networks and organisations the city belongs to"), belongs, "overview_organisations",
+                     build=lambda r: tables.organisations_table(r, _), memo=(p.homes,))  # fmt: skip
+widgets.titled_table(_("Membership fees due within 90 days"), cache.dues(p.homes, today), "overview_fees",
+                     build=lambda r: tables.organisations_table(r, _), memo=(p.homes, today))  # fmt: skip
+
 st.subheader(_("Tourism from partner countries against the general trend"))
 result = cache.tourism_impact(f, "tourist_arrivals", today, 24)
 widgets.metrics(cards.verdict_figures(tables.impact_summary(result), _))

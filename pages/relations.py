@@ -8,7 +8,7 @@ from twinmap.views import charts, tables
 
 p = page.start("viewer")
 _ = p.tr
-homes = tuple(sorted(p.user.homes)) if p.user.scoped else None  # a user limited to some home cities: theirs
+homes = p.homes  # a user limited to some home cities: theirs
 st.title(_("Relations beyond twinnings"))
 st.caption(_("Networks and organisations, the city in the media, and its people abroad."))
 groups, media, diaspora = st.tabs([_("Organisations"), _("Media coverage"), _("The diaspora abroad")])

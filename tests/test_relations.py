@@ -104,3 +104,34 @@ def test_the_relations_page_shows_organisations_coverage_and_counts_people_abroa
     assert "Demo Person" not in str(tables)
     editor = _relations_as("editor")
     assert "Demo Person" in set(editor.dataframe[3].value["Name"])  # staff of Sari see who
+
+
+def test_a_fee_falling_due_is_in_the_digest_and_on_the_overview(con, app_env):
+    import datetime as dt
+
+    from twinmap.ingest import seed
+    from twinmap.reads import digest as digests
+    from twinmap.views import digest as mails
+    from twinmap.views.i18n import Translator
+
+    from .conftest import TODAY
+
+    due = (TODAY + dt.timedelta(days=10)).isoformat()
+    row = {**dict(exporter.TABLES["organisations"].examples[0]), "fee_due_on": due}
+    app_store = seed.connect(str(app_env))
+    try:
+        for store in (con, app_store):
+            plan = importer.plan_import(store, forms.one_row("organisations", row), "o.csv", "organisations")
+            batches.commit(store, plan, "tester")
+    finally:
+        app_store.close()
+    found = digests.gather(con, TODAY, set())
+    assert list(found.fees_due["name"]) == ["United Cities and Local Governments"]
+    said = dict(mails.parts(found, Translator()))
+    assert any("United Cities and Local Governments: fee due" in line
+               for line in said["Organisations' fees due within 30 days"])  # fmt: skip
+    at = _relations_as("editor")
+    at.switch_page("pages/overview.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    frames = {t.value.columns[0]: t.value for t in at.dataframe}
+    assert "United Cities and Local Governments" in set(frames["Organisation"]["Organisation"])

@@ -282,3 +282,34 @@ def test_the_year_in_photos_prints_public_photos_in_the_public_report_and_staff_
     ARTIFACTS.mkdir(exist_ok=True)
     subprocess.run(["pdftoppm", "-png", "-r", "50", str(tmp_path / "r.pdf"), str(ARTIFACTS / f"photos-{tr.lang}")],
                    check=True)  # fmt: skip
+
+
+@needs_poppler
+def test_the_report_reads_the_units_relations_public_memberships_and_press_inside_talks_and_the_diaspora(
+    year_store, tmp_path
+):
+    path = tmp_path / "relations.duckdb"
+    shutil.copy(year_store, path)
+    con = seed.connect(path)
+    files = {
+        "organisations": b"home_city,home_country,name,kind,country,stage\n"
+                         b"Alpha,IR,Caspian Mayors Network,network,AZ,member\n"
+                         b"Alpha,IR,Quiet Investor Ltd,investor,AE,contact\n",
+        "coverage": b"home_city,home_country,published_on,outlet,country,title,tone\n"
+                    b"Alpha,IR,2026-04-02,Gamma Herald,RU,Alpha days in Gamma,positive\n"
+                    b"Alpha,IR,2025-04-02,Old Paper,RU,Last year's story,neutral\n",
+        "people_abroad": b"home_city,home_country,name,country\nAlpha,IR,Secret Person,DE\n",
+    }  # fmt: skip
+    try:
+        for table, data in files.items():
+            plan = importer.plan_import(con, data, f"{table}.csv", table)
+            assert plan.ok, plan.errors
+            batches.commit(con, plan, "test")
+        public = " ".join(" ".join(line) for line in _lines(_pdf(con, EN, 2026, False)))
+        internal = " ".join(" ".join(line) for line in _lines(_pdf(con, EN, 2026, True)))
+    finally:
+        con.close()
+    assert "Caspian Mayors Network" in public and "Alpha days in Gamma" in public
+    assert "Quiet Investor" not in public and "Last year's story" not in public and "Secret Person" not in public
+    assert "The diaspora abroad" not in public
+    assert "Quiet Investor" in internal and "The diaspora abroad" in internal and "Secret Person" not in internal

@@ -1,4 +1,4 @@
-"""What a leader's digest says: expiring agreements, follow-ups, next events, partnerships turned fading.
+"""What a leader's digest says: expiring agreements, follow-ups, next events, partnerships turned fading, fees due.
 
 It reads what signed-in staff read (private stages included): the digest goes to the office's
 leadership, not to the public.
@@ -13,10 +13,11 @@ import duckdb
 import pandas as pd
 
 from twinmap.core import reference
-from twinmap.reads import health, lifecycle, queries
+from twinmap.reads import health, lifecycle, queries, relations
 
 DUE_SOON_DAYS = 14
 NEXT_EVENTS = 8
+FEES_DAYS = 30  # an organisation's membership fee due this soon (or overdue) is in the digest
 
 
 @dataclass
@@ -30,11 +31,13 @@ class Digest:
     next_events: pd.DataFrame
     turned_fading: pd.DataFrame
     fading_now: list[int] = field(default_factory=list)
+    fees_due: pd.DataFrame = field(default_factory=pd.DataFrame)  # organisations' fees due within 30 days
 
     @property
     def empty(self) -> bool:
         """Nothing to say: no digest is sent."""
-        parts = (self.expiring_6, self.expiring_12, self.overdue, self.due_soon, self.next_events, self.turned_fading)
+        parts = (self.expiring_6, self.expiring_12, self.overdue, self.due_soon, self.next_events, self.turned_fading,
+                 self.fees_due)  # fmt: skip
         return all(len(p) == 0 for p in parts)
 
 
@@ -51,6 +54,7 @@ def gather(con: duckdb.DuckDBPyConnection, today: dt.date, fading_before: set[in
     assessed = health.assess_all(con, f, today)
     fading = assessed[assessed["klass"] == reference.INACTIVE]
     turned = fading[~fading["id"].isin(fading_before)]
+    fees = relations.dues(relations.organisations(con, None), today, FEES_DAYS)
     return Digest(six, twelve, follow[follow["overdue"]], follow[soon],
                   queries.upcoming_events(con, f, today, NEXT_EVENTS), turned,
-                  sorted(int(i) for i in fading["id"]))  # fmt: skip
+                  sorted(int(i) for i in fading["id"]), fees)  # fmt: skip

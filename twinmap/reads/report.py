@@ -18,7 +18,7 @@ import pandas as pd
 
 from twinmap.core import dates, reference
 from twinmap.core.text import parse_counts
-from twinmap.reads import attachments, health, impact, lifecycle, queries
+from twinmap.reads import attachments, health, impact, lifecycle, queries, relations
 
 TOURISM_INDICATOR = "tourist_arrivals"
 
@@ -67,6 +67,9 @@ class Year:
     targets: pd.DataFrame | None = None
     health: pd.DataFrame | None = None
     photos: pd.DataFrame | None = None  # the year's photos (thumbnails), public ones only in the public version
+    organisations: pd.DataFrame | None = None  # networks and organisations of the home cities, as they stand
+    coverage: pd.DataFrame | None = None  # press items published in the year
+    diaspora: pd.DataFrame | None = None  # people abroad by country (the internal version only)
 
     @property
     def exchanges(self) -> pd.DataFrame:
@@ -107,9 +110,24 @@ def gather(con: duckdb.DuckDBPyConnection, f: queries.PartnershipFilter, year: i
                   expiring.sort_values("expires_on"), tourism(con, f, year, cal, as_of))  # fmt: skip
     who = attachments.Audience(True) if internal else attachments.PUBLIC  # the partners are already the reader's
     report.photos = attachments.year_photos(con, who, tuple(int(i) for i in partners["id"]), first, last)
+    _add_relations(con, report, (f.own() if internal else f).home_city_ids or None, first, last)
     if internal:
         _add_internal(con, report, f.own(), first, last, as_of)
     return report
+
+
+def _add_relations(con: duckdb.DuckDBPyConnection, report: Year, homes: tuple[int, ...] | None, first: dt.date,
+                   last: dt.date) -> None:  # fmt: skip
+    """The unit's work beyond twinnings: organisations, the year's press, and (inside) the diaspora by country."""
+    found = relations.organisations(con, homes)
+    if not report.internal:  # the public reads the city's memberships and partners, never talks in progress
+        found = found[found["stage"].isin(reference.having(reference.RELATION_STAGES, "belongs"))]
+    report.organisations = found.reset_index(drop=True)
+    items = relations.coverage(con, homes)
+    published = pd.to_datetime(items["published_on"]).dt.date
+    report.coverage = items[(published >= first) & (published <= last)].reset_index(drop=True)
+    if report.internal:
+        report.diaspora = relations.diaspora_by_country(con, homes)
 
 
 def _add_internal(con: duckdb.DuckDBPyConnection, report: Year, own: queries.PartnershipFilter, first: dt.date,

@@ -35,6 +35,11 @@ class Page:
         """An editor or admin: sees private stages, notes and contacts, and may change data."""
         return self.user is not None and self.user.can("editor")
 
+    @property
+    def homes(self) -> tuple[int, ...] | None:
+        """The home cities whose own records (organisations, people abroad) this reader reads; None: every one."""
+        return tuple(sorted(self.user.homes)) if self.user is not None and self.user.scoped else None
+
     def internal_for(self, home_city_id: int) -> bool:
         """Sees a partnership's internal assessments (health, follow-ups, targets): signed in, and of its home city."""
         return self.signed_in and (not self.user.scoped or int(home_city_id) in self.user.homes)

@@ -11,7 +11,7 @@ from email.message import EmailMessage
 
 import pandas as pd
 
-from twinmap.reads.digest import DUE_SOON_DAYS, Digest
+from twinmap.reads.digest import DUE_SOON_DAYS, FEES_DAYS, Digest
 from twinmap.views import tables
 from twinmap.views.i18n import Translator
 from twinmap.views.labels import pair_labels
@@ -43,6 +43,13 @@ def _fading(frame: pd.DataFrame, tr: Translator) -> list[str]:
             for pair, found in zip(pairs, frame["health"], strict=True)]  # fmt: skip
 
 
+def _fees(frame: pd.DataFrame, tr: Translator) -> list[str]:
+    if frame.empty:
+        return []
+    due = zip(frame["name"], frame["fee_due_on"], frame["fee_due_precision"], strict=True)
+    return [tr("{name}: fee due {date}", name=n, date=tr.date(d, p)) for n, d, p in due]
+
+
 def parts(digest: Digest, tr: Translator) -> list[tuple[str, list[str]]]:
     """The digest's headings and lines, in order; a part with nothing to say is left out."""
     found = [
@@ -52,6 +59,7 @@ def parts(digest: Digest, tr: Translator) -> list[tuple[str, list[str]]]:
         (tr("Follow-up actions due within {n} days", n=tr.number(DUE_SOON_DAYS)), _follow_ups(digest.due_soon, tr)),
         (tr("Next events"), _events(digest.next_events, tr)),
         (tr("Partnerships that turned fading since the last digest"), _fading(digest.turned_fading, tr)),
+        (tr("Organisations' fees due within {n} days", n=tr.number(FEES_DAYS)), _fees(digest.fees_due, tr)),
     ]
     return [(heading, lines) for heading, lines in found if lines]
 

@@ -80,6 +80,7 @@ def document(r: reads.Year, tr: Translator = ENGLISH, homes: list[str] | None = 
     if r.internal:
         blocks += _internal(r, tr)
     blocks += _tourism(r, tr)
+    blocks += _relations(r, tr)
     expiring = rtl_order(tables.expiring_table(r.expiring_next, r.as_of, tr), tr) if len(r.expiring_next) else None
     blocks += _section(tr("Agreements expiring next year"), expiring, tr("No agreement expires next year."),
                        [3, 1.2, 1])  # fmt: skip
@@ -179,6 +180,33 @@ def _photos(r: reads.Year, tr: Translator, images: dict[str, str | bytes]) -> li
             words.append(tr("Photo: {credit}", credit=row.credit))
         items.append({"file": name, "caption": " · ".join(str(tr.isolate(w)) for w in words if w)})
     return [_heading(tr("The year in photos")), {"kind": "photos", "items": items}]
+
+
+def _relations(r: reads.Year, tr: Translator) -> list[dict]:
+    """The unit's work beyond twinnings: networks and organisations, the city in the media, the diaspora."""
+    out = [_heading(tr("Relations beyond twinnings"))]
+    orgs = r.organisations if r.organisations is not None else pd.DataFrame()
+    shown = None
+    if len(orgs):
+        shown = pd.DataFrame({tr("Organisation"): list(orgs["name"]),
+                              tr("Kind"): [tr.term(reference.ORGANISATION_KINDS, k) for k in orgs["kind"]],
+                              tr("Country"): [tr.country(c) for c in orgs["country_code"]],
+                              tr("Stage"): [tr.term(reference.RELATION_STAGES, s) for s in orgs["stage"]]})  # fmt: skip
+        shown = rtl_order(shown, tr)
+    out += _section(tr("Networks and organisations"), shown, tr("No organisation is recorded."), [3, 2, 1.3, 1.3],
+                    level=2)  # fmt: skip
+    items = r.coverage if r.coverage is not None else pd.DataFrame()
+    out.append(_heading(tr("The city in the media"), 2))
+    if len(items):
+        tones = items["tone"].value_counts()
+        out.append(_note(tr.join([f"{tr(t.label)}: {tr.number(int(tones.get(t.code, 0)))}" for t in reference.TONES])))
+        frame = tables.coverage_table(items, tr).drop(columns=[tr("Link")])  # already in reading order
+        out.append(_table(frame, [1.3, 1.6, 1.2, 3.5, 1, 1.4]))
+    else:
+        out.append(_note(tr("No press item is recorded this year.")))
+    if r.internal and r.diaspora is not None and len(r.diaspora):
+        out += _section(tr("The diaspora abroad"), tables.diaspora_table(r.diaspora, tr), "", [3, 1], level=2)
+    return out
 
 
 def _internal(r: reads.Year, tr: Translator) -> list[dict]:
