@@ -83,14 +83,16 @@ def test_an_editor_attaches_an_agreement_and_photos_that_the_register_kiosk_and_
     editor.wait_for_selector(".st-key-register_agreement button", timeout=30_000)
     editor.get_by_role("tab", name="Documents and photos").click()
     _idle(editor)
+    # the card's row and the tab's gallery: pictures arrive after the page's text, each a file of its own
+    editor.wait_for_function("document.querySelectorAll('[data-testid=stImage] img').length >= 4", timeout=30_000)
     editor.screenshot(path=str(ARTIFACTS / "attach-register-staff.png"), full_page=True)
-    assert editor.locator("[data-testid=stImage] img").count() >= 4  # the card's row and the tab's gallery
 
     visitor = browser.new_context(viewport={"width": 390, "height": 900}, accept_downloads=True).new_page()
     visitor.server = server
     _register(visitor, url=server)
     visitor.get_by_role("tab", name="Documents and photos").click()
     _idle(visitor)
+    visitor.wait_for_selector("text=The delegation from Astrakhan in Sari", timeout=30_000)
     visitor.screenshot(path=str(ARTIFACTS / "attach-register-visitor-390.png"), full_page=True)
     text = visitor.locator("[data-testid=stMain]").inner_text()
     assert "memorandum-sari-astrakhan" not in text and "Signed agreement" not in text
@@ -129,6 +131,7 @@ def test_an_editor_attaches_an_agreement_and_photos_that_the_register_kiosk_and_
     _register(editor)
     editor.get_by_role("tab", name="Documents and photos").click()
     _idle(editor)
+    editor.wait_for_selector("text=memorandum-sari-astrakhan", timeout=30_000)
     main = editor.locator("[data-testid=stMain]").inner_text()
     assert "The delegation from Astrakhan in Sari" not in main and "memorandum-sari-astrakhan" in main
     assert (ROOT / "test-artifacts" / "attach-kiosk-photo.png").exists()
