@@ -47,6 +47,13 @@ _COLUMNS = """a.id, a.partnership_id, a.event_id, a.mission_id, a.kind, a.title,
               e.title AS event_title"""
 
 
+# Every read joins an attachment to its file, its partnership (whose stage and home city decide who
+# sees it) and its event; a photo is shown under its own date, else its event's, else the day it came.
+_FROM = """FROM attachments a JOIN attachment_files f ON f.sha256 = a.sha256
+           LEFT JOIN partnerships p ON p.id = a.partnership_id LEFT JOIN events e ON e.id = a.event_id"""
+_SHOWN_ON = "coalesce(a.dated_on, CAST(e.starts_on AS DATE), CAST(a.added_at AS DATE))"
+
+
 def _visible(who: Audience) -> tuple[str, list[object]]:
     """SQL (aliases a, p) for the attachments ``who`` may see, and its parameters."""
     public = "(a.is_public AND (p.id IS NULL OR p.status NOT IN (SELECT unnest(?))))"
@@ -69,11 +76,10 @@ def listing(
     where, params = _visible(who)
     own = "a.event_id IS NULL AND a.mission_id IS NULL AND " if only_own else ""
     cur = con.cursor().execute(
-        f"""SELECT {_COLUMNS} FROM attachments a JOIN attachment_files f ON f.sha256 = a.sha256
-            LEFT JOIN partnerships p ON p.id = a.partnership_id LEFT JOIN events e ON e.id = a.event_id
+        f"""SELECT {_COLUMNS} {_FROM}
             WHERE {where} AND ((({own}a.partnership_id IN (SELECT unnest(?))))
                                OR a.event_id IN (SELECT unnest(?)) OR a.mission_id IN (SELECT unnest(?)))
-            ORDER BY coalesce(a.dated_on, CAST(e.starts_on AS DATE), CAST(a.added_at AS DATE)) DESC, a.id DESC""",
+            ORDER BY {_SHOWN_ON} DESC, a.id DESC""",
         [*params, list(partnerships), list(events), list(missions)],
     )
     return db.frame(cur)
@@ -85,11 +91,10 @@ def public_photos(con: duckdb.DuckDBPyConnection, limit: int = 12) -> pd.DataFra
     cur = con.cursor().execute(
         f"""SELECT {_COLUMNS}, hc.name AS home_name, hc.local_name AS home_local_name, pc.name AS partner_name,
                    pc.local_name AS partner_local_name
-            FROM attachments a JOIN attachment_files f ON f.sha256 = a.sha256
-            LEFT JOIN partnerships p ON p.id = a.partnership_id LEFT JOIN events e ON e.id = a.event_id
+            {_FROM}
             LEFT JOIN city_names hc ON hc.id = p.home_city_id LEFT JOIN city_names pc ON pc.id = p.partner_city_id
             WHERE {where} AND a.kind = 'photo' AND f.media_type LIKE 'image/%'
-            ORDER BY coalesce(a.dated_on, CAST(e.starts_on AS DATE), CAST(a.added_at AS DATE)) DESC, a.id DESC
+            ORDER BY {_SHOWN_ON} DESC, a.id DESC
             LIMIT ?""",
         [*params, int(limit)],
     )
@@ -125,8 +130,7 @@ def _one(con: duckdb.DuckDBPyConnection, attachment_id: int, who: Audience, colu
     return (
         con.cursor()
         .execute(
-            f"""SELECT {columns} FROM attachments a JOIN attachment_files f ON f.sha256 = a.sha256
-            LEFT JOIN partnerships p ON p.id = a.partnership_id WHERE a.id = ? AND {where}""",
+            f"""SELECT {columns} {_FROM} WHERE a.id = ? AND {where}""",
             [int(attachment_id), *params],
         )
         .fetchone()
@@ -147,9 +151,8 @@ def year_photos(
         f"""SELECT * FROM (
               SELECT *, row_number() OVER (PARTITION BY partnership_id ORDER BY shown_on DESC, id DESC) AS nth
               FROM (SELECT a.id, a.partnership_id, a.title, a.caption, a.credit, f.thumbnail,
-                           coalesce(a.dated_on, CAST(e.starts_on AS DATE), CAST(a.added_at AS DATE)) AS shown_on
-                    FROM attachments a JOIN attachment_files f ON f.sha256 = a.sha256
-                    LEFT JOIN partnerships p ON p.id = a.partnership_id LEFT JOIN events e ON e.id = a.event_id
+                           {_SHOWN_ON} AS shown_on
+                    {_FROM}
                     WHERE {where} AND a.kind = 'photo' AND f.thumbnail IS NOT NULL
                       AND a.partnership_id IN (SELECT unnest(?))) AS y
               WHERE shown_on BETWEEN ? AND ?) AS t
