@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from twinmap.core import config, reference
+from twinmap.core import config, dates, reference
 from twinmap.ui import annual, cache, leaflet, page, widgets
 from twinmap.views import cards, charts, tables
 
@@ -57,8 +57,15 @@ organisations = cache.organisations(p.homes)
 belongs = organisations[organisations["stage"].isin(reference.having(reference.RELATION_STAGES, "belongs"))]
 widgets.titled_table(_("Networks and organisations the city belongs to"), belongs, "overview_organisations",
                      build=lambda r: tables.organisations_table(r, _), memo=(p.homes,))  # fmt: skip
-widgets.titled_table(_("Membership fees due within 90 days"), cache.dues(p.homes, today), "overview_fees",
-                     build=lambda r: tables.organisations_table(r, _), memo=(p.homes, today))  # fmt: skip
+widgets.titled_table(_("Due with organisations within 90 days"), cache.due_with_organisations(p.homes, today),
+                     "overview_due", build=lambda r: tables.due_table(r, _), memo=(p.homes, today))  # fmt: skip
+first, last = dates.year_span(dates.year_of(today, _.cal), _.cal)
+widgets.titled_table(_("The unit's work this year, by goal"), cache.work_per_goal(p.homes, first, last),
+                     "overview_goals", build=lambda r: tables.goals_table(r, _),
+                     memo=(p.homes, first, last))  # fmt: skip
+st.caption(_("Events held, missions done, follow-ups done and press items of this year; organisations that stand "
+             "and people abroad on record. A record counts under each goal it is tagged with, else under its "
+             "organisation's or its kind's."))  # fmt: skip
 
 st.subheader(_("Tourism from partner countries against the general trend"))
 result = cache.tourism_impact(f, "tourist_arrivals", today, 24)

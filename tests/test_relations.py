@@ -94,16 +94,88 @@ def _relations_as(role, name="leila"):
     return at
 
 
+def _frames(at) -> dict[tuple[str, ...], object]:
+    """The page's tables by their columns."""
+    return {tuple(t.value.columns): t.value for t in at.dataframe}
+
+
+def _with(at, column: str) -> list:
+    return [frame for columns, frame in _frames(at).items() if column in columns]
+
+
 def test_the_relations_page_shows_organisations_coverage_and_counts_people_abroad_for_viewers(app_env):
     viewer = _relations_as("viewer")
     assert viewer.title[0].value == "Relations beyond twinnings"
-    tables = [t.value for t in viewer.dataframe]
-    assert "Caspian Cities Tourism Network" in set(tables[0]["Organisation"])
-    assert "Sari delegation at Astrakhan city day" in set(tables[1]["Title"])
-    assert list(tables[2].columns) == ["Country", "People"] and len(tables) == 3  # counts only, no names
-    assert "Demo Person" not in str(tables)
+    orgs = next(f for f in _with(viewer, "Organisation") if "Stage" in f.columns)
+    assert "Caspian Cities Tourism Network" in set(orgs["Organisation"])
+    assert any("Sari delegation at Astrakhan city day" in set(f["Title"]) for f in _with(viewer, "Title"))
+    assert ("Country", "People") in _frames(viewer)  # counts only, no names
+    assert not _with(viewer, "Name") and "Demo Person" not in str([t.value for t in viewer.dataframe])
     editor = _relations_as("editor")
-    assert "Demo Person" in set(editor.dataframe[3].value["Name"])  # staff of Sari see who
+    assert "Demo Person" in set(_with(editor, "Name")[0]["Name"])  # staff of Sari see who
+
+
+def test_the_relations_page_shows_what_is_due_one_organisations_work_and_the_work_per_goal(app_env):
+    at = _relations_as("editor")
+    due = _frames(at)[("Due", "Organisation", "What", "Detail")]
+    assert list(due["What"]) == ["Follow-up action", "Call closes"]  # soonest first (shipped: 20 Dec, 20 Jan)
+    pick = at.selectbox(key="relations_pick")
+    pick.select_index(next(i for i, o in enumerate(pick.options) if o.startswith("Caspian Cities Tourism"))).run()
+    work = _frames(at)[("Date", "Record", "Title", "Status")]
+    assert set(work["Record"]) == {"Mission", "Follow-up action"}
+    assert "Spring assembly of the Caspian Cities Tourism Network" in set(work["Title"])
+    goals = _frames(at)[("Goal", "Events held", "Missions done", "Follow-ups done", "Press items", "Organisations",
+                         "People abroad")]  # fmt: skip
+    assert list(goals["Goal"])[:2] == ["Twinnings", "Missions abroad"] and len(goals) == 8
+
+
+def test_work_names_an_organisation_of_its_home_city_as_the_organisation_spells_it(con):
+    head = "home_city,home_country,partner_city,partner_country,action,due_on,status,organisation\n"
+    rows = ("Sari,IR,Astrakhan,RU,Pay the assembly dues,2027-01-10,open,caspian cities tourism NETWORK\n"
+            "Sari,IR,Astrakhan,RU,Write to the network,2027-01-11,open,No Such Network\n")  # fmt: skip
+    plan = importer.plan_import(con, (head + rows).encode(), "f.csv", "follow_ups")
+    assert [(p.row, p.column) for p in plan.errors] == [(3, "organisation")]
+    assert "is not an organisation of Sari" in plan.errors[0].reason
+    plan = importer.plan_import(con, (head + rows.splitlines()[0] + "\n").encode(), "f.csv", "follow_ups")
+    assert plan.ok, plan.errors
+    batches.commit(con, plan, "tester")
+    stored = con.execute("SELECT organisation FROM follow_ups WHERE action = 'Pay the assembly dues'").fetchone()
+    assert stored == ("Caspian Cities Tourism Network",)
+
+
+def test_an_organisation_of_another_home_city_is_not_one_to_name(con):
+    shiraz = con.execute("SELECT home_city, home_country, partner_city, partner_country FROM (SELECT h.name AS "
+                         "home_city, h.country_code AS home_country, c.name AS partner_city, c.country_code AS "
+                         "partner_country FROM partnerships p JOIN cities h ON h.id = p.home_city_id JOIN cities c "
+                         "ON c.id = p.partner_city_id WHERE h.name = 'Shiraz') LIMIT 1").fetchone()  # fmt: skip
+    head = "home_city,home_country,partner_city,partner_country,action,due_on,status,organisation\n"
+    row = ",".join(shiraz) + ",Join the network,2027-01-10,open,Caspian Cities Tourism Network\n"
+    plan = importer.plan_import(con, (head + row).encode(), "f.csv", "follow_ups")
+    assert [(p.row, p.column) for p in plan.errors] == [(2, "organisation")]
+    assert "is not an organisation of Shiraz" in plan.errors[0].reason
+
+
+def test_work_is_counted_per_goal_by_its_tags_else_its_organisation_else_its_kind(con):
+    import datetime as dt
+
+    from twinmap.reads import relations
+
+    first, last = dt.date(2026, 1, 1), dt.date(2026, 12, 31)
+    inside = relations.work_per_goal(con, None, first, last).set_index("goal")
+    # The shipped 2026 mission to the network's assembly is tagged organisations;investment: not a plain mission
+    assert inside.loc["organisations", "missions"] >= 1 and inside.loc["investment", "missions"] >= 1
+    assert inside.loc["diaspora", "people_abroad"] == con.execute("SELECT count(*) FROM people_abroad").fetchone()[0]
+    untagged = (
+        "home_city,home_country,name,kind,country,stage\nSari,IR,Rasht Consulate of Azerbaijan,consulate,AZ,partner\n"
+    )
+    batches.commit(con, importer.plan_import(con, untagged.encode(), "o.csv", "organisations"), "tester")
+    again = relations.work_per_goal(con, None, first, last).set_index("goal")
+    assert again.loc["neighbours", "organisations"] == inside.loc["neighbours", "organisations"] + 1  # by its kind
+    public = relations.work_per_goal(con, None, first, last, private=False)
+    assert list(public.columns) == ["goal", "events", "coverage", "organisations"]  # no missions, actions, people
+    talks = "home_city,home_country,name,kind,country,stage\nSari,IR,Quiet Fund,investor,AE,contact\n"
+    batches.commit(con, importer.plan_import(con, talks.encode(), "o.csv", "organisations"), "tester")
+    assert relations.work_per_goal(con, None, first, last, private=False).equals(public)  # talks stay inside
 
 
 def test_a_fee_falling_due_is_in_the_digest_and_on_the_overview(con, app_env):
@@ -126,12 +198,30 @@ def test_a_fee_falling_due_is_in_the_digest_and_on_the_overview(con, app_env):
     finally:
         app_store.close()
     found = digests.gather(con, TODAY, set())
-    assert list(found.fees_due["name"]) == ["United Cities and Local Governments"]
+    assert list(found.organisations_due["organisation"]) == ["United Cities and Local Governments"]
     said = dict(mails.parts(found, Translator()))
     assert any("United Cities and Local Governments: fee due" in line
-               for line in said["Organisations' fees due within 30 days"])  # fmt: skip
+               for line in said["Due with organisations within 30 days"])  # fmt: skip
     at = _relations_as("editor")
     at.switch_page("pages/overview.py").run()
     assert not at.exception, [e.value for e in at.exception]
     frames = {t.value.columns[0]: t.value for t in at.dataframe}
     assert "United Cities and Local Governments" in set(frames["Organisation"]["Organisation"])
+
+
+def test_the_organisations_map_places_only_known_seats_and_escapes_names(con):
+    from twinmap.reads import relations
+    from twinmap.views import maps
+
+    rows = (b"home_city,home_country,name,kind,country,city,stage\n"
+            b"Sari,IR,<script>alert(1)</script> Fund,investor,AE,Dubai,partner\n"
+            b"Sari,IR,Nowhere Society,ngo,FR,,member\n")  # fmt: skip
+    batches.commit(con, importer.plan_import(con, rows, "o.csv", "organisations"), "tester")
+    found = relations.organisations(con, None)
+    placed = relations.placed(found)
+    assert "Nowhere Society" not in set(placed["name"])  # no seat: the table only, never a guessed point
+    dubai = placed[placed["city"] == "Dubai"].iloc[0]
+    assert 24 < dubai["lat"] < 26 and 54 < dubai["lon"] < 56
+    page = maps.to_html(maps.organisations_map(placed))
+    assert "<script>alert(1)" not in page and "\\u0026lt;script\\u0026gt;alert(1)" in page  # text, escaped
+    assert maps.to_html(maps.organisations_map(placed.iloc[0:0]))  # none placed: an empty map, not an error

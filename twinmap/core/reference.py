@@ -154,6 +154,14 @@ ORGANISATION_KINDS: tuple[Term, ...] = (
     Term("region", N_("Province or region across the border"), "#a6cee3"),
 )
 
+# The unit's goal an organisation's work serves when a record names no goal of its own.
+KIND_GOALS: dict[str, str] = {"network": "organisations", "ngo": "organisations", "investor": "investment",
+                              "tour_operator": "investment", "diaspora": "diaspora", "consulate": "neighbours",
+                              "region": "neighbours"}  # fmt: skip
+# ... and the goal of each kind of record that names neither goals nor an organisation.
+RECORD_GOALS: dict[str, str] = {"events": "twinning", "missions": "missions", "follow_ups": "secretariat",
+                                "coverage": "media", "people_abroad": "diaspora"}  # fmt: skip
+
 # How a relation with an organisation stands (the lifecycle's words where they fit).
 RELATION_STAGES: tuple[Term, ...] = (
     Term("contact", N_("First contacts"), means=_m("open")),

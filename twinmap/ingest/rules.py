@@ -114,6 +114,7 @@ def partnerships(p: Planner, rows: np.ndarray) -> None:
 
 def dated(p: Planner, rows: np.ndarray) -> None:
     """Something that happens over days does not end before it starts."""
+    of_organisation(p, rows)
     n = len(rows)
     start = bulk.starts(p.get("starts_on"), n)
     end = bulk.ends(p.get("ends_on"), p.get("ends_precision"), n)
@@ -121,7 +122,10 @@ def dated(p: Planner, rows: np.ndarray) -> None:
 
 
 def events(p: Planner, rows: np.ndarray) -> None:
-    """Dates in order; women and men, and the countries, add up to no more than the participants."""
+    """Dates in order; women and men, and the countries, add up to no more than the participants.
+
+    (The organisation an event is with is checked by :func:`dated`.)
+    """
     dated(p, rows)
     n = len(rows)
     total = bulk.numbers(p.get("participants"), n)
@@ -142,7 +146,8 @@ def events(p: Planner, rows: np.ndarray) -> None:
 
 
 def follow_ups(p: Planner, rows: np.ndarray) -> None:
-    """A done action says when it was done."""
+    """A done action says when it was done; the organisation it is for is one of its home city's."""
+    of_organisation(p, rows)
     n = len(rows)
     status = p.get("status")
     if status is None:
@@ -179,3 +184,51 @@ def people_abroad(p: Planner, rows: np.ndarray) -> None:
             continue
         given = np.asarray(pc.is_valid(values).to_numpy(zero_copy_only=False), dtype=bool)
         p.flag(rows & given & ~agreed, column, CONSENT)
+
+
+UNKNOWN_ORGANISATION = N_("{name} is not an organisation of {city}: add it to the organisations first (table: "
+                          "Organisations), or check its spelling")  # fmt: skip
+UNKNOWN_ANYWHERE = N_("{name} is not an organisation of any home city: add it to the organisations first (table: "
+                      "Organisations), or check its spelling")  # fmt: skip
+
+
+def of_organisation(p: Planner, rows: np.ndarray) -> None:
+    """The organisation a row names is one its home city keeps; stored as that organisation spells its name.
+
+    Work that belongs to an organisation (an event, a mission, a follow-up, a press item) names
+    it by name, the organisations' key within a home city. The home city is the row's own, or
+    its partnership's; a mission of no partnership may name any home city's organisation.
+    """
+    values = p.get("organisation")
+    if values is None or values.null_count == len(values):
+        return
+    n = len(rows)
+    homes = _row_homes(p, n)
+    held: dict[tuple[int, str], str] = {}
+    for home, name in p.cur.execute("SELECT home_city_id, name FROM organisations").fetchall():
+        held.setdefault((int(home), fold(name)), name)
+        held.setdefault((0, fold(name)), name)
+    names = values.to_pylist()
+    cities = dict(p.cur.execute("SELECT id, name FROM city_names WHERE id IN (SELECT unnest(?))",
+                                [sorted({int(h) for h in homes if h})]).fetchall())  # fmt: skip
+    for r in np.flatnonzero(rows):
+        name = names[r]
+        if not isinstance(name, str) or not name.strip():
+            continue
+        found = held.get((int(homes[r]), fold(name)))
+        if found is None:
+            city = cities.get(int(homes[r])) if homes[r] else None
+            msgid = UNKNOWN_ORGANISATION if city else UNKNOWN_ANYWHERE
+            p.error(int(p.lines[r]), "organisation", msgid, name=quoted(name), city=city)
+        else:
+            names[r] = found
+    p.values["organisation"] = pa.array(names, pa.string())
+    p.touched = True
+
+
+def _row_homes(p: Planner, n: int) -> np.ndarray:
+    """Each row's home city: its own column, else its partnership's (0: none)."""
+    if not p.spec.partnership:
+        return bulk.ints(p.get("home_city_id"), n)
+    ids = bulk.ints(p.get("partnership_id"), n)
+    return np.array([p.plan.partnership_cities.get(int(i), (0, 0))[0] for i in ids], dtype=np.int64)

@@ -176,6 +176,12 @@ def _coordinates(*prefixes: str) -> tuple[Column, ...]:
     )
 
 
+_GOALS = Column("goals", "areas", vocab=reference.UNIT_GOALS, aliases=("цели", "اهداف"),
+                help=N_("The unit's goals it serves, codes separated by ;"))  # fmt: skip
+# Work that belongs to an organisation as well: it names one of its home city's organisations.
+_ORGANISATION = _t("organisation", "организация", "سازمان",
+                   help=N_("The organisation it is with or for, as named in Organisations (if any)."))  # fmt: skip
+
 _PARTNER_EXAMPLE = {"home_city": "Sari", "home_country": "IR", "partner_city": "Astrakhan", "partner_country": "RU"}
 
 CITIES = TableSpec(
@@ -323,6 +329,8 @@ EVENTS = TableSpec(
         Column("currency", "text", aliases=("валюта", "واحد پول"), help=N_("ISO code, e.g. EUR, IRR.")),
         Column("status", "code", True, reference.EVENT_STATUSES, ("статус", "وضعیت")),
         _t("source", "источник", "منبع"),
+        _ORGANISATION,
+        _GOALS,
         _DEMO,
     ),
     key=("partnership_id", "title", "starts_on"),
@@ -438,6 +446,8 @@ MISSIONS = TableSpec(
         _t("outcomes", "результаты", "نتایج"),
         Column("status", "code", True, reference.MISSION_STATUSES, _STATUS),
         *_partner_cols(required=False),
+        _ORGANISATION,
+        _GOALS,
         _DEMO,
     ),
     key=("title", "starts_on"),
@@ -470,6 +480,8 @@ FOLLOW_UPS = TableSpec(
         Column("status", "code", True, reference.FOLLOW_UP_STATUSES, _STATUS),
         Column("done_on", "date", aliases=("выполнено", "انجام شده در"), precision="done_precision"),
         _t("notes", "заметки", "یادداشت"),
+        _ORGANISATION,
+        _GOALS,
         _DEMO,
     ),
     key=("partnership_id", "action"),
@@ -562,8 +574,6 @@ def _home_city() -> tuple[Column, ...]:
 
 
 _HOME_REF = CityRef("home_city", "home_country", "home_city_id")
-_GOALS = Column("goals", "areas", vocab=reference.UNIT_GOALS, aliases=("цели", "اهداف"),
-                help=N_("The unit's goals it serves, codes separated by ;"))  # fmt: skip
 
 ORGANISATIONS = TableSpec(
     "organisations",
@@ -588,6 +598,14 @@ ORGANISATIONS = TableSpec(
         Column("fee", "float", aliases=("взнос", "حق عضویت"), help=N_("Yearly membership fee."), **AMOUNT),
         _t("currency", "валюта", "ارز"),
         Column("fee_due_on", "date", aliases=("срок взноса", "مهلت پرداخت"), precision="fee_due_precision"),
+        _t("call", "конкурс", "проект", "فراخوان", help=N_("An open call or joint project, if any.")),
+        Column(
+            "call_closes_on",
+            "date",
+            aliases=("срок конкурса", "مهلت فراخوان"),
+            precision="call_closes_precision",
+            help=N_("The day the call closes (or the project's next deadline)."),
+        ),
         _GOALS,
         _t("notes", "заметки", "یادداشت"),
         _t("source", "источник", "منبع"),
@@ -609,6 +627,8 @@ ORGANISATIONS = TableSpec(
             "fee": "1200",
             "currency": "EUR",
             "fee_due_on": "2027-03-31",
+            "call": "Culture 21 call for pilot cities",
+            "call_closes_on": "2027-02-15",
             "goals": "organisations",
         },
         {
@@ -655,6 +675,7 @@ COVERAGE = TableSpec(
     ),
     key=("home_city_id", "outlet", "title"),
     cities=(_HOME_REF, CityRef("partner_city", "partner_country", "partner_city_id", required=False)),
+    rules=rules.of_organisation,
     examples=(
         {
             "home_city": "Sari",
@@ -727,8 +748,8 @@ PEOPLE_ABROAD = TableSpec(
 )
 
 TABLES: dict[str, TableSpec] = {
-    t.name: t for t in (CITIES, PARTNERSHIPS, EVENTS, CONTACTS, INDICATORS, STAGES, MISSIONS, FOLLOW_UPS, TARGETS, TIES,
-                        ORGANISATIONS, COVERAGE, PEOPLE_ABROAD)
+    t.name: t for t in (CITIES, PARTNERSHIPS, ORGANISATIONS, EVENTS, CONTACTS, INDICATORS, STAGES, MISSIONS, FOLLOW_UPS,
+                        TARGETS, TIES, COVERAGE, PEOPLE_ABROAD)
 }  # fmt: skip
 # Order in which tables refer to each other (cities before partnerships before events...).
 LOAD_ORDER = tuple(TABLES)

@@ -17,7 +17,7 @@ from twinmap.reads import health, lifecycle, queries, relations
 
 DUE_SOON_DAYS = 14
 NEXT_EVENTS = 8
-FEES_DAYS = 30  # an organisation's membership fee due this soon (or overdue) is in the digest
+FEES_DAYS = 30  # an organisation's fee due or call closing this soon (a fee also when overdue) is in the digest
 
 
 @dataclass
@@ -31,13 +31,14 @@ class Digest:
     next_events: pd.DataFrame
     turned_fading: pd.DataFrame
     fading_now: list[int] = field(default_factory=list)
-    fees_due: pd.DataFrame = field(default_factory=pd.DataFrame)  # organisations' fees due within 30 days
+    # organisations' fees due and calls closing within 30 days (their follow-ups are with the others)
+    organisations_due: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def empty(self) -> bool:
         """Nothing to say: no digest is sent."""
         parts = (self.expiring_6, self.expiring_12, self.overdue, self.due_soon, self.next_events, self.turned_fading,
-                 self.fees_due)  # fmt: skip
+                 self.organisations_due)  # fmt: skip
         return all(len(p) == 0 for p in parts)
 
 
@@ -54,7 +55,8 @@ def gather(con: duckdb.DuckDBPyConnection, today: dt.date, fading_before: set[in
     assessed = health.assess_all(con, f, today)
     fading = assessed[assessed["klass"] == reference.INACTIVE]
     turned = fading[~fading["id"].isin(fading_before)]
-    fees = relations.dues(relations.organisations(con, None), today, FEES_DAYS)
+    due = relations.due(relations.organisations(con, None), relations.work(con, None), today, FEES_DAYS)
+    due = due[due["what"] != "follow_up"]
     return Digest(six, twelve, follow[follow["overdue"]], follow[soon],
                   queries.upcoming_events(con, f, today, NEXT_EVENTS), turned,
-                  sorted(int(i) for i in fading["id"]), fees)  # fmt: skip
+                  sorted(int(i) for i in fading["id"]), due)  # fmt: skip

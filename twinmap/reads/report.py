@@ -70,6 +70,8 @@ class Year:
     organisations: pd.DataFrame | None = None  # networks and organisations of the home cities, as they stand
     coverage: pd.DataFrame | None = None  # press items published in the year
     diaspora: pd.DataFrame | None = None  # people abroad by country (the internal version only)
+    goals: pd.DataFrame | None = None  # the year's work counted per goal of the unit (the public's count outside)
+    organisation_work: pd.DataFrame | None = None  # the year's events, missions, follow-ups of organisations (inside)
 
     @property
     def exchanges(self) -> pd.DataFrame:
@@ -118,7 +120,7 @@ def gather(con: duckdb.DuckDBPyConnection, f: queries.PartnershipFilter, year: i
 
 def _add_relations(con: duckdb.DuckDBPyConnection, report: Year, homes: tuple[int, ...] | None, first: dt.date,
                    last: dt.date) -> None:  # fmt: skip
-    """The unit's work beyond twinnings: organisations, the year's press, and (inside) the diaspora by country."""
+    """The unit's work per goal: organisations, the year's press, and (inside) the diaspora and organisations' work."""
     found = relations.organisations(con, homes)
     if not report.internal:  # the public reads the city's memberships and partners, never talks in progress
         found = found[found["stage"].isin(reference.having(reference.RELATION_STAGES, "belongs"))]
@@ -126,8 +128,12 @@ def _add_relations(con: duckdb.DuckDBPyConnection, report: Year, homes: tuple[in
     items = relations.coverage(con, homes)
     published = pd.to_datetime(items["published_on"]).dt.date
     report.coverage = items[(published >= first) & (published <= last)].reset_index(drop=True)
+    report.goals = relations.work_per_goal(con, homes, first, last, private=report.internal)
     if report.internal:
         report.diaspora = relations.diaspora_by_country(con, homes)
+        work = relations.work(con, homes)
+        days = pd.to_datetime(work["day"]).dt.date
+        report.organisation_work = work[(days >= first) & (days <= last)].reset_index(drop=True)
 
 
 def _add_internal(con: duckdb.DuckDBPyConnection, report: Year, own: queries.PartnershipFilter, first: dt.date,

@@ -429,6 +429,23 @@ CREATE TABLE people_abroad (
 );
 """
 
+# Version 13: work that belongs to an organisation as well as (or, for a mission, instead of) a
+# partnership: an event, a mission or a follow-up names one of its home city's organisations by
+# name (the organisations' key within a home city; a contact's organisation already does), and is
+# tagged with the unit's goals it serves. An organisation records an open call or project and the
+# day it closes, which is due like its fee.
+_SCHEMA_V13 = """
+ALTER TABLE events ADD COLUMN organisation VARCHAR;
+ALTER TABLE events ADD COLUMN goals VARCHAR[] DEFAULT [];
+ALTER TABLE missions ADD COLUMN organisation VARCHAR;
+ALTER TABLE missions ADD COLUMN goals VARCHAR[] DEFAULT [];
+ALTER TABLE follow_ups ADD COLUMN organisation VARCHAR;
+ALTER TABLE follow_ups ADD COLUMN goals VARCHAR[] DEFAULT [];
+ALTER TABLE organisations ADD COLUMN call VARCHAR;
+ALTER TABLE organisations ADD COLUMN call_closes_on DATE;
+ALTER TABLE organisations ADD COLUMN call_closes_precision VARCHAR;
+"""
+
 # (version, SQL that brings a file from version-1 to version). Append, never edit, so that
 # every file ever written can be brought forward step by step.
 MIGRATIONS: list[tuple[int, str]] = [
@@ -444,6 +461,7 @@ MIGRATIONS: list[tuple[int, str]] = [
     (10, _SCHEMA_V10),
     (11, _SCHEMA_V11),
     (12, _SCHEMA_V12),
+    (13, _SCHEMA_V13),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 

@@ -252,11 +252,14 @@ organisations = _cached(relations.organisations)
 coverage = _cached(relations.coverage)
 diaspora_by_country = _cached(relations.diaspora_by_country)
 people_abroad = _cached(relations.people_abroad)
+organisation_work = _cached(relations.work)
+organisation_contacts = _cached(relations.contacts_of)
+work_per_goal = _cached(relations.work_per_goal)
 
 
-def dues(homes: tuple[int, ...] | None, today: Any) -> pd.DataFrame:
-    """Memberships whose fee falls due soon (from the cached organisations)."""
-    return relations.dues(organisations(homes), today)
+def due_with_organisations(homes: tuple[int, ...] | None, today: Any, days: int = 90) -> pd.DataFrame:
+    """Fees, calls and follow-up actions due with organisations soon (from the cached reads)."""
+    return relations.due(organisations(homes), organisation_work(homes), today, days)
 
 
 def coverage_by_month(homes: tuple[int, ...] | None) -> pd.DataFrame:
@@ -284,6 +287,17 @@ def _partner_map(
         return leaflet.prepare(fmap)
 
     return snap.memo(("partner_map", f, today, tiles, tr), build)
+
+
+def organisations_map(homes: tuple[int, ...] | None, tiles: str, tr: Translator) -> leaflet.Prepared:
+    """The organisations of these home cities on a map, built once per data version, scope and reader."""
+    snap = snapshot()
+
+    def build() -> leaflet.Prepared:
+        found = snap.read(relations.organisations, homes)
+        return leaflet.prepare(maps.organisations_map(relations.placed(found), tiles, tr))
+
+    return _shared(snap.memo(("organisations_map", homes, tiles, tr), build))
 
 
 def _network(

@@ -43,11 +43,14 @@ def _fading(frame: pd.DataFrame, tr: Translator) -> list[str]:
             for pair, found in zip(pairs, frame["health"], strict=True)]  # fmt: skip
 
 
-def _fees(frame: pd.DataFrame, tr: Translator) -> list[str]:
+def _organisations(frame: pd.DataFrame, tr: Translator) -> list[str]:
     if frame.empty:
         return []
-    due = zip(frame["name"], frame["fee_due_on"], frame["fee_due_precision"], strict=True)
-    return [tr("{name}: fee due {date}", name=n, date=tr.date(d, p)) for n, d, p in due]
+    due = zip(frame["what"], frame["organisation"], frame["detail"], frame["due_on"], frame["due_precision"],
+              strict=True)  # fmt: skip
+    return [tr("{name}: fee due {date}", name=n, date=tr.date(d, p)) if w == "fee"
+            else tr("{name}: {call} closes {date}", name=n, call=c, date=tr.date(d, p))
+            for w, n, c, d, p in due]  # fmt: skip
 
 
 def parts(digest: Digest, tr: Translator) -> list[tuple[str, list[str]]]:
@@ -59,7 +62,10 @@ def parts(digest: Digest, tr: Translator) -> list[tuple[str, list[str]]]:
         (tr("Follow-up actions due within {n} days", n=tr.number(DUE_SOON_DAYS)), _follow_ups(digest.due_soon, tr)),
         (tr("Next events"), _events(digest.next_events, tr)),
         (tr("Partnerships that turned fading since the last digest"), _fading(digest.turned_fading, tr)),
-        (tr("Organisations' fees due within {n} days", n=tr.number(FEES_DAYS)), _fees(digest.fees_due, tr)),
+        (
+            tr("Due with organisations within {n} days", n=tr.number(FEES_DAYS)),
+            _organisations(digest.organisations_due, tr),
+        ),
     ]
     return [(heading, lines) for heading, lines in found if lines]
 

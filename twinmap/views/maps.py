@@ -439,6 +439,27 @@ def candidate_map(
     return fmap
 
 
+def organisations_map(frame: pd.DataFrame, tiles: str = "osm", tr: Translator = ENGLISH) -> folium.Map:
+    """Organisations at their seats (:func:`twinmap.reads.relations.placed`), coloured by kind."""
+    fmap = base_map(tiles)
+    colours = {t.code: t.colour for t in reference.ORGANISATION_KINDS}
+    rows = [
+        {"lat": r["lat"], "lon": r["lon"], "colour": colours.get(r["kind"], "#777777"),
+         "tooltip": esc(f"{r['name']} – {tr.term(reference.ORGANISATION_KINDS, r['kind'])}, "
+                        f"{tr.term(reference.RELATION_STAGES, r['stage'])} "
+                        f"({r['city']}, {tr.country(r['country_code'])})")}
+        for r in frame.to_dict("records")
+    ]  # fmt: skip
+    if rows:  # folium refuses a tooltip over no features at all
+        _points(rows, name="organisations").add_to(fmap)
+    shown = [t for t in reference.ORGANISATION_KINDS if t.code in set(frame["kind"])]
+    legend = Legend(tr("Kind"), [(tr(t.label), t.colour) for t in shown], rtl=tr.rtl)
+    legend.add_to(fmap)
+    if len(frame):
+        fit_clear_of(fmap, frame[["lat", "lon"]].to_numpy().tolist(), legend)
+    return fmap
+
+
 def _score_colour(score: float) -> str:
     shade = int(max(0, min(1, (score - 40) / 60)) * 155)
     return f"#{200 - shade:02x}{230 - shade // 2:02x}{200 - shade:02x}"

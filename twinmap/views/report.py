@@ -19,6 +19,7 @@ import typst
 
 from twinmap.core import reference
 from twinmap.reads import health
+from twinmap.reads import relations as reads_relations
 from twinmap.reads import report as reads
 from twinmap.views import charts, tables, vector
 from twinmap.views.i18n import ENGLISH, N_, Translator
@@ -80,7 +81,7 @@ def document(r: reads.Year, tr: Translator = ENGLISH, homes: list[str] | None = 
     if r.internal:
         blocks += _internal(r, tr)
     blocks += _tourism(r, tr)
-    blocks += _relations(r, tr)
+    blocks += _goals(r, tr)
     expiring = rtl_order(tables.expiring_table(r.expiring_next, r.as_of, tr), tr) if len(r.expiring_next) else None
     blocks += _section(tr("Agreements expiring next year"), expiring, tr("No agreement expires next year."),
                        [3, 1.2, 1])  # fmt: skip
@@ -182,31 +183,79 @@ def _photos(r: reads.Year, tr: Translator, images: dict[str, str | bytes]) -> li
     return [_heading(tr("The year in photos")), {"kind": "photos", "items": items}]
 
 
-def _relations(r: reads.Year, tr: Translator) -> list[dict]:
-    """The unit's work beyond twinnings: networks and organisations, the city in the media, the diaspora."""
-    out = [_heading(tr("Relations beyond twinnings"))]
+def _goals(r: reads.Year, tr: Translator) -> list[dict]:
+    """The unit's work by goal: the year's count per goal, then a section for each of the eight goals."""
+    out = [_heading(tr("The unit's work by goal"))]
+    if r.goals is not None:
+        out.append(_table(rtl_order(tables.goals_table(r.goals, tr), tr)))
+        out.append(_note(tr("A record counts under each goal it is tagged with, else under its organisation's or "
+                            "its kind's.")))  # fmt: skip
     orgs = r.organisations if r.organisations is not None else pd.DataFrame()
-    shown = None
-    if len(orgs):
-        shown = pd.DataFrame({tr("Organisation"): list(orgs["name"]),
-                              tr("Kind"): [tr.term(reference.ORGANISATION_KINDS, k) for k in orgs["kind"]],
-                              tr("Country"): [tr.country(c) for c in orgs["country_code"]],
-                              tr("Stage"): [tr.term(reference.RELATION_STAGES, s) for s in orgs["stage"]]})  # fmt: skip
-        shown = rtl_order(shown, tr)
-    out += _section(tr("Networks and organisations"), shown, tr("No organisation is recorded."), [3, 2, 1.3, 1.3],
-                    level=2)  # fmt: skip
-    items = r.coverage if r.coverage is not None else pd.DataFrame()
-    out.append(_heading(tr("The city in the media"), 2))
-    if len(items):
-        tones = items["tone"].value_counts()
-        out.append(_note(tr.join([f"{tr(t.label)}: {tr.number(int(tones.get(t.code, 0)))}" for t in reference.TONES])))
-        frame = tables.coverage_table(items, tr).drop(columns=[tr("Link")])  # already in reading order
-        out.append(_table(frame, [1.3, 1.6, 1.2, 3.5, 1, 1.4]))
-    else:
-        out.append(_note(tr("No press item is recorded this year.")))
-    if r.internal and r.diaspora is not None and len(r.diaspora):
-        out += _section(tr("The diaspora abroad"), tables.diaspora_table(r.diaspora, tr), "", [3, 1], level=2)
+    serves = reads_relations.goals_of(orgs) if len(orgs) else []
+    for goal in reference.UNIT_GOALS:
+        out.append(_heading(tr(goal.label), 2))
+        mine = orgs[[goal.code in g for g in serves]] if len(orgs) else orgs
+        out += _GOAL_SECTIONS.get(goal.code, _organisations_of)(r, tr, mine)
     return out
+
+
+def _twinning(r: reads.Year, tr: Translator, _orgs: pd.DataFrame) -> list[dict]:
+    return [_note(tr("{n} events held with the partner cities; the sections on the partners and the events tell "
+                     "them.", n=tr.number(len(r.events))))]  # fmt: skip
+
+
+def _missions(r: reads.Year, tr: Translator, _orgs: pd.DataFrame) -> list[dict]:
+    if not r.internal:
+        return [_note(tr("Official trips abroad are reported in the internal version."))]
+    n = len(r.missions) if r.missions is not None else 0
+    return [_note(tr("{n} missions this year: see Missions and their outcomes.", n=tr.number(n)))]
+
+
+def _secretariat(r: reads.Year, tr: Translator, _orgs: pd.DataFrame) -> list[dict]:
+    if not r.internal:
+        return [_note(tr("The follow-up of memoranda is reported in the internal version."))]
+    return [_note(tr("See Follow-up actions due this year."))]
+
+
+def _media(r: reads.Year, tr: Translator, _orgs: pd.DataFrame) -> list[dict]:
+    items = r.coverage if r.coverage is not None else pd.DataFrame()
+    if not len(items):
+        return [_note(tr("No press item is recorded this year."))]
+    tones = items["tone"].value_counts()
+    frame = tables.coverage_table(items, tr).drop(columns=[tr("Link")])  # already in reading order
+    return [_note(tr.join([f"{tr(t.label)}: {tr.number(int(tones.get(t.code, 0)))}" for t in reference.TONES])),
+            _table(frame, [1.3, 1.6, 1.2, 3.5, 1, 1.4])]  # fmt: skip
+
+
+def _organisations_of(r: reads.Year, tr: Translator, orgs: pd.DataFrame) -> list[dict]:
+    """The organisations that serve a goal, and (inside) what was done with them this year."""
+    if not len(orgs):
+        return [_note(tr("No organisation is recorded for this goal."))]
+    shown = pd.DataFrame({tr("Organisation"): list(orgs["name"]),
+                          tr("Kind"): [tr.term(reference.ORGANISATION_KINDS, k) for k in orgs["kind"]],
+                          tr("Country"): [tr.country(c) for c in orgs["country_code"]],
+                          tr("Stage"): [tr.term(reference.RELATION_STAGES, s) for s in orgs["stage"]]})  # fmt: skip
+    if r.internal:
+        shown[tr("Notes")] = [n if isinstance(n, str) else "" for n in orgs["notes"]]
+    out = [_table(shown, [3, 2, 1.3, 1.3, 3] if r.internal else [3, 2, 1.3, 1.3])]
+    work = r.organisation_work
+    if r.internal and work is not None:
+        done = work[work["organisation"].isin(set(orgs["name"]))]
+        if len(done):
+            out.append(_table(rtl_order(tables.work_table(done, tr), tr), [1.3, 1.5, 4, 1.2]))
+    return out
+
+
+def _diaspora(r: reads.Year, tr: Translator, orgs: pd.DataFrame) -> list[dict]:
+    out = _organisations_of(r, tr, orgs) if len(orgs) else []
+    if r.internal and r.diaspora is not None and len(r.diaspora):
+        out += [_note(tr("People of the city living abroad, by country:")),
+                _table(rtl_order(tables.diaspora_table(r.diaspora, tr), tr), [3, 1])]  # fmt: skip
+    return out or [_note(tr("No association or person abroad is recorded."))]
+
+
+_GOAL_SECTIONS = {"twinning": _twinning, "missions": _missions, "secretariat": _secretariat, "media": _media,
+                  "diaspora": _diaspora}  # fmt: skip
 
 
 def _internal(r: reads.Year, tr: Translator) -> list[dict]:

@@ -412,6 +412,52 @@ def coverage_table(frame: pd.DataFrame, tr: Translator = ENGLISH) -> pd.DataFram
     }), tr)  # fmt: skip
 
 
+DUE_WORDS = {"fee": N_("Membership fee"), "call": N_("Call closes"), "follow_up": N_("Follow-up action")}
+RECORD_WORDS = {"events": N_("Event"), "missions": N_("Mission"), "follow_ups": N_("Follow-up action")}
+GOAL_COLUMNS = {"events": N_("Events held"), "missions": N_("Missions done"), "follow_ups": N_("Follow-ups done"),
+                "coverage": N_("Press items"), "organisations": N_("Organisations"),
+                "people_abroad": N_("People abroad")}  # fmt: skip
+
+
+def due_table(frame: pd.DataFrame, tr: Translator = ENGLISH) -> pd.DataFrame:
+    """What is due with organisations: the day, the organisation, what falls due and its detail."""
+    return rtl_order(pd.DataFrame({
+        tr("Due"): _dates(frame["due_on"], frame["due_precision"], tr),
+        tr("Organisation"): list(frame["organisation"]),
+        tr("What"): [tr(DUE_WORDS[w]) for w in frame["what"]],
+        tr("Detail"): [_amount(d, tr) if w == "fee" else d
+                       for w, d in zip(frame["what"], frame["detail"], strict=True)],
+    }), tr)  # fmt: skip
+
+
+def _amount(detail: str, tr: Translator) -> str:
+    """A fee as "1200 EUR" in the reader's digits."""
+    number, _space, currency = detail.partition(" ")
+    try:
+        return f"{tr.number(float(number))} {currency}".strip()
+    except ValueError:
+        return detail
+
+
+def goals_table(frame: pd.DataFrame, tr: Translator = ENGLISH) -> pd.DataFrame:
+    """The unit's work counted per goal (:func:`twinmap.reads.relations.work_per_goal`), goals in words."""
+    out = {tr("Goal"): [tr.term(reference.UNIT_GOALS, g) for g in frame["goal"]]}
+    out |= {tr(label): tr.figures(frame[column]) for column, label in GOAL_COLUMNS.items() if column in frame}
+    return rtl_order(pd.DataFrame(out), tr)
+
+
+def work_table(frame: pd.DataFrame, tr: Translator = ENGLISH) -> pd.DataFrame:
+    """An organisation's events, missions and follow-up actions, by day."""
+    statuses = {"events": reference.EVENT_STATUSES, "missions": reference.MISSION_STATUSES,
+                "follow_ups": reference.FOLLOW_UP_STATUSES}  # fmt: skip
+    return rtl_order(pd.DataFrame({
+        tr("Date"): _dates(frame["day"], frame["precision"], tr),
+        tr("Record"): [tr(RECORD_WORDS[r]) for r in frame["record"]],
+        tr("Title"): list(frame["title"]),
+        tr("Status"): [tr.term(statuses[r], s) for r, s in zip(frame["record"], frame["status"], strict=True)],
+    }), tr)  # fmt: skip
+
+
 def diaspora_table(frame: pd.DataFrame, tr: Translator = ENGLISH) -> pd.DataFrame:
     """People abroad counted by country (what readers outside the staff see)."""
     return rtl_order(pd.DataFrame({tr("Country"): [tr.country(c) for c in frame["country_code"]],
