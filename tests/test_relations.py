@@ -218,7 +218,7 @@ def test_the_organisations_map_places_only_known_seats_and_escapes_names(con):
             b"Sari,IR,Nowhere Society,ngo,FR,,member\n")  # fmt: skip
     batches.commit(con, importer.plan_import(con, rows, "o.csv", "organisations"), "tester")
     found = relations.organisations(con, None)
-    placed = relations.placed(found)
+    placed = maps.organisation_seats(found)
     assert "Nowhere Society" not in set(placed["name"])  # no seat: the table only, never a guessed point
     dubai = placed[placed["city"] == "Dubai"].iloc[0]
     assert 24 < dubai["lat"] < 26 and 54 < dubai["lon"] < 56

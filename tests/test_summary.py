@@ -18,7 +18,7 @@ def test_the_summary_holds_the_agreement_health_and_events(con):
     events = queries.events(con, queries.PartnershipFilter(partnership_ids=(int(row["id"]),)))
     page = summary.partnership_html(row, events, TODAY, found=row["health"])
     assert "<h1>Sari – Astrakhan</h1>" in page
-    assert "Missing: Plans and programmes" in page and "Health: 85 of 100, Alive" in page
+    assert "Missing: Plans and programmes" in page and "Health: 90 of 100, Alive" in page
     assert "Caspian youth forum" in page  # a coming event
     assert "@page { size: A4" in page
 

@@ -12,7 +12,6 @@ import duckdb
 import pandas as pd
 
 from twinmap.core import reference
-from twinmap.ingest import gazetteer
 from twinmap.store import db
 
 Homes = tuple[int, ...] | None
@@ -38,21 +37,6 @@ def organisations(con: duckdb.DuckDBPyConnection, homes: Homes) -> pd.DataFrame:
         params,
     )
     return db.frame(cur)
-
-
-def placed(frame: pd.DataFrame) -> pd.DataFrame:
-    """The organisations whose seat the gazetteer knows (by city and country), with its latitude and longitude.
-
-    An organisation with no city, or one the gazetteer does not know, is not guessed onto the
-    map (a country's middle would be a claim of a place): the table lists it all the same.
-    """
-    spots = {}
-    for city, country in set(zip(frame["city"], frame["country_code"], strict=True)):
-        place = gazetteer.find(city, country) if isinstance(city, str) and city.strip() else None
-        spots[(city, country)] = (place.lat, place.lon) if place else (None, None)
-    where = [spots[k] for k in zip(frame["city"], frame["country_code"], strict=True)]
-    out = frame.assign(lat=[w[0] for w in where], lon=[w[1] for w in where])
-    return out[out["lat"].notna()].reset_index(drop=True)
 
 
 def dues(frame: pd.DataFrame, today: dt.date, days: int = 90) -> pd.DataFrame:

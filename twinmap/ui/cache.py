@@ -295,7 +295,7 @@ def organisations_map(homes: tuple[int, ...] | None, tiles: str, tr: Translator)
 
     def build() -> leaflet.Prepared:
         found = snap.read(relations.organisations, homes)
-        return leaflet.prepare(maps.organisations_map(relations.placed(found), tiles, tr))
+        return leaflet.prepare(maps.organisations_map(maps.organisation_seats(found), tiles, tr))
 
     return _shared(snap.memo(("organisations_map", homes, tiles, tr), build))
 

@@ -24,6 +24,7 @@ from jinja2.utils import htmlsafe_json_dumps
 
 from twinmap.core import reference
 from twinmap.core.config import STATIC_URL
+from twinmap.ingest import gazetteer
 from twinmap.views.i18n import ENGLISH, Translator
 
 LOCAL_JS = [
@@ -439,8 +440,23 @@ def candidate_map(
     return fmap
 
 
+def organisation_seats(frame: pd.DataFrame) -> pd.DataFrame:
+    """The organisations whose seat the gazetteer knows (by city and country), with its latitude and longitude.
+
+    An organisation with no city, or one the gazetteer does not know, is not guessed onto the
+    map (a country's middle would be a claim of a place): the table lists it all the same.
+    """
+    spots = {}
+    for city, country in set(zip(frame["city"], frame["country_code"], strict=True)):
+        place = gazetteer.find(city, country) if isinstance(city, str) and city.strip() else None
+        spots[(city, country)] = (place.lat, place.lon) if place else (None, None)
+    where = [spots[k] for k in zip(frame["city"], frame["country_code"], strict=True)]
+    out = frame.assign(lat=[w[0] for w in where], lon=[w[1] for w in where])
+    return out[out["lat"].notna()].reset_index(drop=True)
+
+
 def organisations_map(frame: pd.DataFrame, tiles: str = "osm", tr: Translator = ENGLISH) -> folium.Map:
-    """Organisations at their seats (:func:`twinmap.reads.relations.placed`), coloured by kind."""
+    """Organisations at their seats (:func:`organisation_seats`), coloured by kind."""
     fmap = base_map(tiles)
     colours = {t.code: t.colour for t in reference.ORGANISATION_KINDS}
     rows = [

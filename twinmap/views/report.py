@@ -187,7 +187,8 @@ def _goals(r: reads.Year, tr: Translator) -> list[dict]:
     """The unit's work by goal: the year's count per goal, then a section for each of the eight goals."""
     out = [_heading(tr("The unit's work by goal"))]
     if r.goals is not None:
-        out.append(_table(rtl_order(tables.goals_table(r.goals, tr), tr)))
+        widths = [2.4] + [1.0] * (len(r.goals.columns) - 1)
+        out.append(_table(rtl_order(tables.goals_table(r.goals, tr), tr), widths))
         out.append(_note(tr("A record counts under each goal it is tagged with, else under its organisation's or "
                             "its kind's.")))  # fmt: skip
     orgs = r.organisations if r.organisations is not None else pd.DataFrame()
@@ -222,7 +223,7 @@ def _media(r: reads.Year, tr: Translator, _orgs: pd.DataFrame) -> list[dict]:
     if not len(items):
         return [_note(tr("No press item is recorded this year."))]
     tones = items["tone"].value_counts()
-    frame = tables.coverage_table(items, tr).drop(columns=[tr("Link")])  # already in reading order
+    frame = rtl_order(tables.coverage_table(items, tr), tr).drop(columns=[tr("Link")])
     return [_note(tr.join([f"{tr(t.label)}: {tr.number(int(tones.get(t.code, 0)))}" for t in reference.TONES])),
             _table(frame, [1.3, 1.6, 1.2, 3.5, 1, 1.4])]  # fmt: skip
 
@@ -242,7 +243,7 @@ def _organisations_of(r: reads.Year, tr: Translator, orgs: pd.DataFrame) -> list
     if r.internal and work is not None:
         done = work[work["organisation"].isin(set(orgs["name"]))]
         if len(done):
-            out.append(_table(rtl_order(tables.work_table(done, tr), tr), [1.3, 1.5, 4, 1.2]))
+            out.append(_table(rtl_order(tables.work_table(done, tr, named=True), tr), [1.3, 1.5, 3.6, 1, 2.2]))
     return out
 
 

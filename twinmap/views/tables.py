@@ -446,8 +446,8 @@ def goals_table(frame: pd.DataFrame, tr: Translator = ENGLISH) -> pd.DataFrame:
     return rtl_order(pd.DataFrame(out), tr)
 
 
-def work_table(frame: pd.DataFrame, tr: Translator = ENGLISH) -> pd.DataFrame:
-    """An organisation's events, missions and follow-up actions, by day."""
+def work_table(frame: pd.DataFrame, tr: Translator = ENGLISH, named: bool = False) -> pd.DataFrame:
+    """An organisation's events, missions and follow-up actions, by day (``named``: with the organisation's name)."""
     statuses = {"events": reference.EVENT_STATUSES, "missions": reference.MISSION_STATUSES,
                 "follow_ups": reference.FOLLOW_UP_STATUSES}  # fmt: skip
     return rtl_order(pd.DataFrame({
@@ -455,6 +455,7 @@ def work_table(frame: pd.DataFrame, tr: Translator = ENGLISH) -> pd.DataFrame:
         tr("Record"): [tr(RECORD_WORDS[r]) for r in frame["record"]],
         tr("Title"): list(frame["title"]),
         tr("Status"): [tr.term(statuses[r], s) for r, s in zip(frame["record"], frame["status"], strict=True)],
+        **({tr("Organisation"): list(frame["organisation"])} if named else {}),
     }), tr)  # fmt: skip
 
 
