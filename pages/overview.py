@@ -57,8 +57,9 @@ organisations = cache.organisations(p.homes)
 belongs = organisations[organisations["stage"].isin(reference.having(reference.RELATION_STAGES, "belongs"))]
 widgets.titled_table(_("Networks and organisations the city belongs to"), belongs, "overview_organisations",
                      build=lambda r: tables.organisations_table(r, _), memo=(p.homes,))  # fmt: skip
-widgets.titled_table(_("Due with organisations within 90 days"), cache.due_with_organisations(p.homes, today),
-                     "overview_due", build=lambda r: tables.due_table(r, _), memo=(p.homes, today))  # fmt: skip
+due = cache.due_with_organisations(p.homes, today, p.staff)
+widgets.titled_table(_("Due with organisations within 90 days"), due, "overview_due",
+                     build=lambda r: tables.due_table(r, _), memo=(p.homes, today, p.staff))  # fmt: skip
 first, last = dates.year_span(dates.year_of(today, _.cal), _.cal)
 widgets.titled_table(_("The unit's work this year, by goal"), cache.work_per_goal(p.homes, first, last),
                      "overview_goals", build=lambda r: tables.goals_table(r, _),

@@ -16,13 +16,13 @@ groups, media, diaspora, goals = st.tabs([_("Organisations"), _("Media coverage"
 
 with groups:
     found = cache.organisations(homes)
-    due = cache.due_with_organisations(homes, p.today)
+    due = cache.due_with_organisations(homes, p.today, p.staff)
     standing = found["stage"].isin(reference.having(reference.RELATION_STAGES, "belongs"))
     widgets.metrics([(_("Organisations"), _.number(len(found)), None),
                      (_("Memberships and partners"), _.number(int(standing.sum())), None),
                      (_("Due within 90 days"), _.number(len(due)), None)])  # fmt: skip
     widgets.titled_table(_("Due within 90 days: fees, calls and follow-up actions"), due, "relations_due",
-                         build=lambda r: tables.due_table(r, _), memo=(homes, p.today))  # fmt: skip
+                         build=lambda r: tables.due_table(r, _), memo=(homes, p.today, p.staff))  # fmt: skip
     leaflet.show(cache.organisations_map(homes, config.get("TWINMAP_TILES"), _), "relations_map", 360)
     st.caption(_("Each organisation at its seat, coloured by kind. One with no city the gazetteer knows is in the "
                  "table only."))  # fmt: skip
@@ -38,8 +38,8 @@ with groups:
         labels = [f"{r.name} ({_.city(r.home_name, r.home_local_name)})" for r in rows]
         picked = st.selectbox(_("Organisation"), range(len(rows)), key="relations_pick", format_func=labels.__getitem__)
         org = rows[picked]
-        which = (homes, org.home_city_id, org.name)
-        work = cache.organisation_work(homes)
+        which = (homes, p.staff, org.home_city_id, org.name)
+        work = cache.organisation_work(homes, p.staff)
         mine = work[(work["home_city_id"] == org.home_city_id) & (work["organisation"] == org.name)]
         widgets.titled_table(_("Events, missions and follow-up actions"), mine, "relations_work", always=True,
                              build=lambda r: tables.work_table(r, _), memo=which)  # fmt: skip

@@ -225,3 +225,16 @@ def test_the_organisations_map_places_only_known_seats_and_escapes_names(con):
     page = maps.to_html(maps.organisations_map(placed))
     assert "<script>alert(1)" not in page and "\\u0026lt;script\\u0026gt;alert(1)" in page  # text, escaped
     assert maps.to_html(maps.organisations_map(placed.iloc[0:0]))  # none placed: an empty map, not an error
+
+
+def test_the_work_of_a_partnership_in_talks_is_for_staff_only(con):
+    from twinmap.core import reference
+    from twinmap.reads import relations
+
+    talks = sorted(reference.PRIVATE_STATUSES)[0]
+    con.execute("UPDATE partnerships SET status = ? WHERE id = (SELECT partnership_id FROM follow_ups "
+                "WHERE organisation IS NOT NULL LIMIT 1)", [talks])  # fmt: skip
+    staff = relations.work(con, None)
+    others = relations.work(con, None, private=False)
+    assert "follow_ups" in set(staff["record"]) and "follow_ups" not in set(others["record"])
+    assert "missions" in set(others["record"])  # a mission for no partnership is no partnership's secret

@@ -98,17 +98,17 @@ def _due_rows(what: str, rows: pd.DataFrame, detail: object, day: str, precision
 # missions through theirs or (made for no partnership) through the organisation's.
 _WORK = """
 SELECT 'events' AS record, e.id, p.home_city_id, e.organisation, e.title, e.starts_on AS day,
-       e.starts_precision AS precision, e.status, list_contains($upcoming, e.status) AS open
+       e.starts_precision AS precision, e.status, list_contains($upcoming, e.status) AS open, p.status AS stage
 FROM events e JOIN partnerships p ON p.id = e.partnership_id WHERE e.organisation IS NOT NULL
 UNION ALL
 SELECT 'missions', m.id, coalesce(p.home_city_id, o.home_city_id), m.organisation, m.title, m.starts_on,
-       m.starts_precision, m.status, m.status = 'planned'
+       m.starts_precision, m.status, m.status = 'planned', p.status
 FROM missions m LEFT JOIN partnerships p ON p.id = m.partnership_id
 LEFT JOIN organisations o ON m.partnership_id IS NULL AND o.name = m.organisation
 WHERE m.organisation IS NOT NULL
 UNION ALL
 SELECT 'follow_ups', f.id, p.home_city_id, f.organisation, f.action, f.due_on, f.due_precision, f.status,
-       list_contains($open, f.status)
+       list_contains($open, f.status), p.status
 FROM follow_ups f JOIN partnerships p ON p.id = f.partnership_id WHERE f.organisation IS NOT NULL
 """
 
@@ -119,15 +119,19 @@ def goals_of(frame: pd.DataFrame) -> list[tuple[str, ...]]:
             for g, k in zip(frame["goals"], frame["kind"], strict=True)]  # fmt: skip
 
 
-def work(con: duckdb.DuckDBPyConnection, homes: Homes) -> pd.DataFrame:
+def work(con: duckdb.DuckDBPyConnection, homes: Homes, private: bool = True) -> pd.DataFrame:
     """Events, missions and follow-ups that name an organisation of these home cities, by day.
 
     Columns: ``record`` (the table), id, home city, organisation, title (an action's words),
-    day and precision, status, and ``open`` (still to happen or to do).
+    day and precision, status, and ``open`` (still to happen or to do). ``private`` False
+    leaves out the work of partnerships still in talks (a reader who is not staff).
     """
     params = {"upcoming": list(reference.EVENT_UPCOMING), "open": list(reference.FOLLOW_UP_OPEN),
-              "all": homes is None, "homes": list(homes or ())}  # fmt: skip
-    sql = f"""SELECT * FROM ({_WORK}) w WHERE $all OR w.home_city_id IN (SELECT unnest($homes::INTEGER[]))
+              "all": homes is None, "homes": list(homes or ()), "private": private,
+              "hidden": sorted(reference.PRIVATE_STATUSES)}  # fmt: skip
+    sql = f"""SELECT * EXCLUDE (stage) FROM ({_WORK}) w
+              WHERE ($all OR w.home_city_id IN (SELECT unnest($homes::INTEGER[])))
+                AND ($private OR w.stage IS NULL OR NOT list_contains($hidden::VARCHAR[], w.stage))
               ORDER BY w.day, w.record, w.id"""
     frame = con.cursor().execute(sql, params).df()
     frame["open"] = frame["open"].astype(bool)

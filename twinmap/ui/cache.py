@@ -257,9 +257,9 @@ organisation_contacts = _cached(relations.contacts_of)
 work_per_goal = _cached(relations.work_per_goal)
 
 
-def due_with_organisations(homes: tuple[int, ...] | None, today: Any, days: int = 90) -> pd.DataFrame:
+def due_with_organisations(homes: tuple[int, ...] | None, today: Any, private: bool, days: int = 90) -> pd.DataFrame:
     """Fees, calls and follow-up actions due with organisations soon (from the cached reads)."""
-    return relations.due(organisations(homes), organisation_work(homes), today, days)
+    return relations.due(organisations(homes), organisation_work(homes, private), today, days)
 
 
 def coverage_by_month(homes: tuple[int, ...] | None) -> pd.DataFrame:
