@@ -113,9 +113,9 @@ def main() -> None:
         timed("work_per_goal_year", relations.work_per_goal, con, None, dt.date(2026, 1, 1), dt.date(2026, 12, 31))
         press = timed("read_coverage", relations.coverage, con, None)
         timed("coverage_by_month", relations.coverage_by_month, press)
-        placed = timed("placed", relations.placed, found)
+        placed = timed("placed", maps.organisation_seats, found)
         fmap = timed("organisations_map", maps.organisations_map, placed)
-        print(f"relations_map_html_bytes: {len(maps.to_html(fmap)):,}")
+        print(f"relations_map_html_bytes: {len(maps.to_html(fmap)):,} bytes")
         con.close()
         if args.keep:
             shutil.copy(store, args.keep)

@@ -11,6 +11,11 @@ _, today, f = p.tr, p.today, p.filter
 head = cache.headline(f, today, _.cal)
 
 st.title(_("Sister-city partnerships"))
+if p.signed_in:  # the leader's four questions first: how each partnership is doing, what comes, what ends, tourism
+    own = f.own()  # a user limited to some home cities assesses only theirs
+    widgets.glance(cache.built(("glance", own, f, today, _), lambda: cards.at_a_glance(
+        cache.assessed_health(own, today), cache.upcoming_events(f, today, 8), cache.expiring(f, today, 12),
+        cache.tourism_impact(f, "tourist_arrivals", today, 24), _)))  # fmt: skip
 widgets.metrics(cards.headline_figures(head, today, _))
 left, right = st.columns([3, 2])
 with left:

@@ -26,18 +26,21 @@ with groups:
     leaflet.show(cache.organisations_map(homes, config.get("TWINMAP_TILES"), _), "relations_map", 360)
     st.caption(_("Each organisation at its seat, coloured by kind. One with no city the gazetteer knows is in the "
                  "table only."))  # fmt: skip
-    query = st.text_input(_("Search"), key="relations_search", placeholder=_("Name, country, city or kind"))
-    shown = tables.organisations_table(found, _, notes=p.staff)
-    if query.strip():
-        needle = query.strip().casefold()
-        shown = shown[shown.apply(lambda r: needle in " ".join(map(str, r.values)).casefold(), axis=1)]
-    widgets.table_downloads(shown, "organisations", "relations_organisations")
-    if len(found):
+    query = st.text_input(_("Search"), key="relations_search", placeholder=_("Name, country, city or kind")).strip()
+    matched = cache.built(("organisation_matches", homes, query, _),
+                          lambda: tables.organisation_matches(found, query, _))  # fmt: skip
+    widgets.table_downloads(matched, "organisations", "relations_organisations",
+                            build=lambda r: tables.organisations_table(r, _, notes=p.staff),
+                            memo=(homes, query, p.staff))  # fmt: skip
+    if len(matched):
         st.subheader(_("One organisation's work"))
-        rows = list(found.itertuples())
+        rows = list(matched.head(widgets.OPTIONS_SHOWN).itertuples())
         labels = [f"{r.name} ({_.city(r.home_name, r.home_local_name)})" for r in rows]
         picked = st.selectbox(_("Organisation"), range(len(rows)), key="relations_pick", format_func=labels.__getitem__)
-        org = rows[picked]
+        if len(matched) > len(rows):
+            st.caption(_("The list offers the first {n} of {total} organisations; search above to find any other.",
+                         n=_.number(len(rows)), total=_.number(len(matched))))  # fmt: skip
+        org = rows[min(picked or 0, len(rows) - 1)]
         which = (homes, p.staff, org.home_city_id, org.name)
         work = cache.organisation_work(homes, p.staff)
         mine = work[(work["home_city_id"] == org.home_city_id) & (work["organisation"] == org.name)]
@@ -60,9 +63,15 @@ with media:
     if items.empty:
         st.info(_("No press items yet. Import them on the Data page (table: Media coverage)."))
     else:
-        widgets.chart(charts.coverage_by_month(cache.coverage_by_month(homes), _), key="relations_coverage_chart",
-                      alt=_("Press items per month, by tone"))  # fmt: skip
-        widgets.table_downloads(tables.coverage_table(items, _), "coverage", "relations_coverage")
+        figure = cache.built(("coverage_chart", homes, _),
+                             lambda: charts.coverage_by_month(cache.coverage_by_month(homes), _))  # fmt: skip
+        widgets.chart(figure, key="relations_coverage_chart", alt=_("Press items per month, by tone"))
+        widgets.titled_table(_("By country of the outlet"), cache.coverage_by_country(homes),
+                             "relations_coverage_countries", build=lambda r: tables.coverage_countries_table(r, _),
+                             memo=(homes,))  # fmt: skip
+        st.subheader(_("The items"))
+        widgets.table_downloads(items, "coverage", "relations_coverage", build=lambda r: tables.coverage_table(r, _),
+                                memo=(homes,))  # fmt: skip
 
 with diaspora:
     st.caption(_("People of the city living abroad, counted by country. Their names and contact details are "

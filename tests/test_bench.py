@@ -105,3 +105,9 @@ def test_the_first_visitor_after_an_editors_import_is_measured_page_by_page():
     figures = dict(ln.split(": ", 1) for ln in lines)
     assert "after_import_commit" in figures, lines  # the editor's import did commit
     assert {f"after_import_{p}" for p in ("overview", "register", "pipeline", "tourism", "network")} <= set(figures)
+
+
+def test_the_units_relations_are_imported_and_read_at_scale(shipped_db):
+    lines = _bench("bench_relations.py", "--db", str(shipped_db), "--organisations", "200", "--coverage", "500")
+    assert any(ln.startswith("relations_commit_coverage_500:") for ln in lines), lines
+    assert any(ln.startswith("relations_work_per_goal_year:") for ln in lines), lines

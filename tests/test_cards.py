@@ -72,3 +72,27 @@ def test_a_partner_city_without_a_time_zone_gets_a_card_with_no_local_time(craft
     assert labels.local_time(raw) == "" and labels.local_time(float("nan")) == ""
     card = dict(cards.partner_card(row, Translator("en", "gregorian")))
     assert card["Local time"] == "—" and card["Country"] == "Armenia"
+
+
+def _pairs(ids: list[int], **columns: list) -> pd.DataFrame:
+    return pd.DataFrame({"id": ids, "home_name": ["Sari"] * len(ids), "home_local_name": ["ساری"] * len(ids),
+                         "partner_name": [f"Partner {i}" for i in ids], "partner_local_name": [None] * len(ids),
+                         **columns})  # fmt: skip
+
+
+def test_the_first_screen_names_the_partnerships_by_health_class_not_by_stage():
+    assessed = _pairs([1, 2, 3, 4, 5, 6, 7], klass=["alive", "alive", "at_risk", "inactive", "inactive", "inactive",
+                                                     "inactive"], status=["signed"] * 7)  # fmt: skip
+    upcoming = _pairs([1], starts_on=[pd.Timestamp("2026-12-12")], starts_precision=["day"], title=["Nowruz fair"])
+    expiring = _pairs([3], expires_on=[dt.date(2027, 3, 1)])
+    verdicts = _pairs([1, 2, 3], verdict=["more", "no_clear", "no_data"])
+    blocks = dict(cards.at_a_glance(assessed, upcoming, expiring, verdicts, Translator()))
+    health = blocks["How the partnerships are doing"]
+    assert health[0] == "Alive (2): Sari – Partner 1, Sari – Partner 2"
+    assert health[1] == "At risk (1): Sari – Partner 3"
+    assert health[2] == "Fading (4): Sari – Partner 4, Sari – Partner 5, Sari – Partner 6, Sari – Partner 7"
+    assert blocks["What is coming"] == ["12 Dec 2026 · Nowruz fair (Sari – Partner 1)"]
+    assert blocks["Agreements expiring within 12 months"] == ["Sari – Partner 3 · 1 Mar 2027"]
+    assert blocks["Tourism from partner countries against the trend"][0].startswith("More visitors than the trend (1)")
+    persian = dict(cards.at_a_glance(assessed, upcoming, expiring, verdicts, Translator("fa", "jalali")))
+    assert all("ساری" in line for line in persian["وضعیت هر خواهرخواندگی"][:2])  # one spelling: the reader's

@@ -7,7 +7,9 @@ exist yet, so the first-start build is exercised too. Screenshots go to ``test-a
 from __future__ import annotations
 
 import http.client
+import itertools
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -300,7 +302,7 @@ def test_a_visitor_downloads_the_public_annual_report_in_persian_from_the_overvi
     page.goto(f"{server}/?lang=fa")
     page.wait_for_selector("h1", timeout=60_000)
     page.get_by_text("گزارش سالانه برای شورا (PDF)").click()
-    with page.expect_download(timeout=60_000) as pdf:
+    with page.expect_download(timeout=120_000) as pdf:  # typeset on the server: a minute on a loaded machine
         page.locator(".st-key-report_download button").click()
     assert pdf.value.suggested_filename == "twinmap-report-1405-public-fa.pdf"
     path = tmp_path / "report.pdf"
@@ -452,3 +454,25 @@ def test_a_visitor_who_never_signed_in_cannot_send_a_file_to_the_server(server, 
         answer = conn.getresponse()
         assert answer.status == 403 and b"signed-in editors" in answer.read()
         conn.close()
+
+
+def test_the_leaders_first_screen_answers_the_four_questions(server, browser):
+    from twinmap.views.i18n import Translator
+
+    page = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
+    _sign_in(server, page)
+    for lang, (width, height, screens) in itertools.product(("en", "fa"), ((1280, 800, 1), (390, 844, 2))):
+        tr = Translator(lang)
+        questions = [tr("How the partnerships are doing"), tr("What is coming"),
+                     tr("Agreements expiring within 12 months"),
+                     tr("Tourism from partner countries against the trend")]  # fmt: skip
+        page.set_viewport_size({"width": width, "height": height})
+        page.goto(f"{server}/?lang={lang}")
+        page.wait_for_selector(f"text={questions[-1]}", timeout=60_000)
+        _idle(page)
+        for question in questions:  # each answered on the first screen (a phone's first two), without scrolling
+            box = page.get_by_text(question, exact=True).first.bounding_box()
+            assert box is not None and box["y"] + box["height"] <= height * screens, (question, width, box)
+        alive = tr("Alive")
+        assert page.get_by_text(re.compile(rf"^{re.escape(alive)} \(")).count() == 1  # named by health, not by stage
+        page.screenshot(path=str(ARTIFACTS / f"first-screen-{lang}-{width}.png"), full_page=False)

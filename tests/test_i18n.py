@@ -1,3 +1,4 @@
+import html
 import re
 
 import pytest
@@ -149,6 +150,9 @@ def _shown(at) -> list[tuple[str, str]]:
     shown += [("figure", f"{m.label} {m.value}") for m in at.metric]
     for table in at.dataframe:
         shown += _table_texts(table.value)
+    for block in at.get("html"):  # a right-to-left reader's tables are HTML laid out by the browser
+        cells = re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", block.proto.body)
+        shown += [("table", html.unescape(c)) for c in cells]
     for widget in (*at.selectbox, *at.multiselect, *at.select_slider, *at.radio):
         shown.append(("widget label", widget.label))
         shown += [("option", str(o)) for o in widget.options]

@@ -127,6 +127,9 @@ def test_the_relations_page_shows_what_is_due_one_organisations_work_and_the_wor
     goals = _frames(at)[("Goal", "Events held", "Missions done", "Follow-ups done", "Press items", "Organisations",
                          "People abroad")]  # fmt: skip
     assert list(goals["Goal"])[:2] == ["Twinnings", "Missions abroad"] and len(goals) == 8
+    countries = _frames(at)[("Country", "Press items", "Positive", "Neutral", "Negative")]
+    shipped = {"Russia": 1, "Italy": 1, "Azerbaijan": 1}  # the shipped press items, one per outlet's country
+    assert dict(zip(countries["Country"], countries["Press items"].astype(int), strict=True)) == shipped
 
 
 def test_work_names_an_organisation_of_its_home_city_as_the_organisation_spells_it(con):
@@ -238,3 +241,18 @@ def test_the_work_of_a_partnership_in_talks_is_for_staff_only(con):
     others = relations.work(con, None, private=False)
     assert "follow_ups" in set(staff["record"]) and "follow_ups" not in set(others["record"])
     assert "missions" in set(others["record"])  # a mission for no partnership is no partnership's secret
+
+
+def test_organisations_in_one_city_share_one_dot_that_names_them_all():
+    import pandas as pd
+
+    from twinmap.views import maps
+
+    frame = pd.DataFrame({"name": [f"Body {i}" for i in range(7)] + ["Lone Fund"],
+                          "kind": ["ngo"] * 6 + ["network", "investor"], "stage": "member",
+                          "city": ["Geneva"] * 7 + ["Dubai"], "country_code": ["CH"] * 7 + ["AE"],
+                          "lat": [46.2] * 7 + [25.2], "lon": [6.15] * 7 + [55.3]})  # fmt: skip
+    page = maps.to_html(maps.organisations_map(frame))
+    assert page.count('"tooltip": "Geneva') == 1 and page.count('"tooltip": "Dubai') == 1
+    assert "Geneva (Switzerland): Body 0, Body 1, Body 2, Body 3, Body 4 and 2 more" in page
+    assert maps.SEVERAL_KINDS in page and "Several kinds" in page  # Geneva holds NGOs and a network

@@ -237,6 +237,16 @@ def coverage_by_month(frame: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values(["month", "tone"])
 
 
+def coverage_by_country(frame: pd.DataFrame) -> pd.DataFrame:
+    """Press items per country of the outlet and tone, the countries with most items first."""
+    tones = [t.code for t in reference.TONES]
+    if frame.empty:
+        return pd.DataFrame(columns=["country_code", "items", *tones])
+    out = frame.groupby(["country_code", "tone"]).size().unstack(fill_value=0).reindex(columns=tones, fill_value=0)
+    out.insert(0, "items", out.sum(axis=1))
+    return out.reset_index().sort_values(["items", "country_code"], ascending=[False, True]).reset_index(drop=True)
+
+
 def diaspora_by_country(con: duckdb.DuckDBPyConnection, homes: Homes) -> pd.DataFrame:
     """People abroad counted by the country they live in: what a reader outside the staff may see."""
     where, params = _of(homes)

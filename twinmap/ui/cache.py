@@ -262,6 +262,11 @@ def due_with_organisations(homes: tuple[int, ...] | None, today: Any, private: b
     return relations.due(organisations(homes), organisation_work(homes, private), today, days)
 
 
+def coverage_by_country(homes: tuple[int, ...] | None) -> pd.DataFrame:
+    """Press items per country and tone, counted once per data version (from the cached coverage)."""
+    return built(("coverage_by_country", homes), lambda: relations.coverage_by_country(coverage(homes)))
+
+
 def coverage_by_month(homes: tuple[int, ...] | None) -> pd.DataFrame:
     """Press items per month and tone (from the cached coverage)."""
     return relations.coverage_by_month(coverage(homes))

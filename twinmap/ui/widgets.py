@@ -17,7 +17,8 @@ from twinmap.ingest import exporter
 from twinmap.store import db
 from twinmap.ui import cache
 from twinmap.ui.session import translator
-from twinmap.views.labels import MISSING, md_escape, pair_labels
+from twinmap.views import htmltables
+from twinmap.views.labels import MISSING, md_escape, pair_labels, rtl_order
 from twinmap.views.tables import city_matches, matching
 
 log = logging.getLogger("twinmap")
@@ -228,6 +229,15 @@ def metrics(figures: list[tuple[str, str, str | None]], columns: int | None = No
         col.metric(label, value, help=hint)
 
 
+def glance(blocks: list[tuple[str, list[str]]]) -> None:
+    """The leader's first screen: each question in a box of its own, two to a row (one on a phone)."""
+    for row in range(0, len(blocks), 2):
+        for column, (heading, lines) in zip(st.columns(2), blocks[row : row + 2], strict=False):
+            box = column.container(border=True)
+            box.markdown(f"**{md_escape(heading)}**")
+            box.markdown("\n".join(f"- {md_escape(line)}" for line in lines))
+
+
 def card(pairs: list[tuple[str, str]]) -> None:
     """A card of (label, text) lines; the text is data, shown as typed (in its own direction)."""
     tr = translator()
@@ -310,6 +320,9 @@ def table(frame: pd.DataFrame, key: str, sentences: str | None = None, **datafra
     tr = translator()
     if frame.empty:
         st.caption(tr("Nothing to show."))
+        return
+    if tr.rtl:  # the canvas grid runs left to right: the browser lays out a right-to-left table
+        st.html(htmltables.html_table(rtl_order(frame, tr), rtl=True, lang=tr.lang))
         return
     pinned = {tr(name) for name in PINNED}
     config = {c: st.column_config.Column(pinned=True) for c in frame.columns if c in pinned}

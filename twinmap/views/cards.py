@@ -160,3 +160,47 @@ def _language(code: str, tr: Translator) -> str:
         return Locale(tr.lang).languages.get(code, code)
     except Exception:  # a code Babel does not name: shown as it is
         return code
+
+
+GLANCE_NAMES = 4  # names a line of the leader's first screen lists before "and n more"
+
+
+def _names(labels: list[str], tr: Translator) -> str:
+    """A few names and how many more: a line that fits a first screen."""
+    shown = labels[:GLANCE_NAMES]
+    more = len(labels) - len(shown)
+    text = tr.join(shown)
+    return text + (" " + tr("and {n} more", n=tr.number(more)) if more else "")
+
+
+def at_a_glance(assessed: pd.DataFrame, upcoming: pd.DataFrame, expiring: pd.DataFrame, impact_frame: pd.DataFrame,
+                tr: Translator = ENGLISH) -> list[tuple[str, list[str]]]:  # fmt: skip
+    """The leader's four questions, each a heading and a few lines naming the partnerships.
+
+    How each partnership is doing (its health class, not its stage), what is coming, which
+    agreements expire within 12 months, and whether tourism from partner countries grew.
+    """
+    pairs = dict(zip(assessed["id"], pair_labels(assessed, tr), strict=True)) if len(assessed) else {}
+    health = [f"{tr(t.label)} ({tr.number(int((assessed['klass'] == t.code).sum()))}): "
+              f"{_names([pairs[i] for i in assessed.loc[assessed['klass'] == t.code, 'id']], tr) or '—'}"
+              for t in reference.HEALTH_CLASSES]  # fmt: skip
+    coming = [f"{tr.date(d, p)} · {title} ({pair})" for d, p, title, pair in
+              zip(upcoming["starts_on"], upcoming["starts_precision"], upcoming["title"], pair_labels(upcoming, tr),
+                  strict=True)][:3] or [tr("No event is planned.")]  # fmt: skip
+    ends = [f"{pair} · {tr.date(e, 'day')}" for pair, e in
+            zip(pair_labels(expiring, tr), expiring["expires_on"], strict=True)][:3]  # fmt: skip
+    if len(expiring) > 3:
+        ends.append(tr("and {n} more", n=tr.number(len(expiring) - 3)))
+    grouped = [impact.group(v) for v in impact_frame["verdict"]] if len(impact_frame) else []
+    named = dict(zip(impact_frame["id"], pair_labels(impact_frame, tr), strict=True)) if len(impact_frame) else {}
+    tourism = []
+    for t in impact.GROUPS:
+        ids = [i for i, g in zip(impact_frame["id"], grouped, strict=True) if g == t.code] if grouped else []
+        names = f": {_names([named[i] for i in ids], tr)}" if ids and t.code in ("better", "worse") else ""
+        tourism.append(f"{tr(t.label)} ({tr.number(len(ids))}){names}")
+    return [
+        (tr("How the partnerships are doing"), health),
+        (tr("What is coming"), coming),
+        (tr("Agreements expiring within 12 months"), ends or [tr("None within 12 months.")]),
+        (tr("Tourism from partner countries against the trend"), tourism),
+    ]

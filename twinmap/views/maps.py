@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import html
 import json
+import math
 from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
@@ -455,24 +456,35 @@ def organisation_seats(frame: pd.DataFrame) -> pd.DataFrame:
     return out[out["lat"].notna()].reset_index(drop=True)
 
 
+SEVERAL_KINDS = "#555555"  # a seat where organisations of several kinds sit (Brussels, Geneva)
+SEAT_NAMES = 5  # names a seat's tooltip lists before "and n more"
+
+
 def organisations_map(frame: pd.DataFrame, tiles: str = "osm", tr: Translator = ENGLISH) -> folium.Map:
-    """Organisations at their seats (:func:`organisation_seats`), coloured by kind."""
+    """Organisations at their seats (:func:`organisation_seats`): one dot per seat, coloured by kind, larger with more.
+
+    Ten thousand organisations sit in a few hundred cities: a dot per seat keeps the map a few
+    kilobytes and every organisation named in its seat's tooltip.
+    """
     fmap = base_map(tiles)
     colours = {t.code: t.colour for t in reference.ORGANISATION_KINDS}
-    rows = [
-        {"lat": r["lat"], "lon": r["lon"], "colour": colours.get(r["kind"], "#777777"),
-         "tooltip": esc(f"{r['name']} – {tr.term(reference.ORGANISATION_KINDS, r['kind'])}, "
-                        f"{tr.term(reference.RELATION_STAGES, r['stage'])} "
-                        f"({r['city']}, {tr.country(r['country_code'])})")}
-        for r in frame.to_dict("records")
-    ]  # fmt: skip
+    rows, mixed = [], False
+    for (lat, lon, city, country), group in frame.groupby(["lat", "lon", "city", "country_code"], sort=False):
+        kinds = set(group["kind"])
+        mixed |= len(kinds) > 1
+        names = list(group["name"])
+        more = len(names) - SEAT_NAMES
+        listed = tr.join(names[:SEAT_NAMES]) + (" " + tr("and {n} more", n=tr.number(more)) if more > 0 else "")
+        rows.append({"lat": lat, "lon": lon, "radius": round(6 + 2 * math.log2(len(names)), 1),
+                     "colour": colours.get(next(iter(kinds)), SEVERAL_KINDS) if len(kinds) == 1 else SEVERAL_KINDS,
+                     "tooltip": esc(f"{city} ({tr.country(country)}): {listed}")})  # fmt: skip
     if rows:  # folium refuses a tooltip over no features at all
         _points(rows, name="organisations").add_to(fmap)
-    shown = [t for t in reference.ORGANISATION_KINDS if t.code in set(frame["kind"])]
-    legend = Legend(tr("Kind"), [(tr(t.label), t.colour) for t in shown], rtl=tr.rtl)
+    shown = [(tr(t.label), t.colour) for t in reference.ORGANISATION_KINDS if t.code in set(frame["kind"])]
+    legend = Legend(tr("Kind"), shown + ([(tr("Several kinds"), SEVERAL_KINDS)] if mixed else []), rtl=tr.rtl)
     legend.add_to(fmap)
     if len(frame):
-        fit_clear_of(fmap, frame[["lat", "lon"]].to_numpy().tolist(), legend)
+        fit_clear_of(fmap, frame[["lat", "lon"]].drop_duplicates().to_numpy().tolist(), legend)
     return fmap
 
 

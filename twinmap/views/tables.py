@@ -391,6 +391,18 @@ def organisations_table(frame: pd.DataFrame, tr: Translator = ENGLISH, notes: bo
     return rtl_order(pd.DataFrame(out), tr)
 
 
+def organisation_matches(frame: pd.DataFrame, query: str, tr: Translator = ENGLISH) -> pd.DataFrame:
+    """The organisations whose name, city, country (code or name in the reader's words) or kind holds ``query``."""
+    if not query:
+        return frame
+    needle = fold(query)
+    kinds = {t.code: fold(tr(t.label)) for t in reference.ORGANISATION_KINDS}
+    countries = {c: fold(f"{c} {tr.country(c)}") for c in set(frame["country_code"])}
+    rows = zip(frame["name"], frame["city"], frame["country_code"], frame["kind"], strict=True)
+    hay = [f"{fold(n)} {fold(c) if isinstance(c, str) else ''} {countries[k]} {kinds.get(t, t)}" for n, c, k, t in rows]
+    return frame[[needle in h for h in hay]]
+
+
 def _dates(values: pd.Series, precisions: pd.Series, tr: Translator) -> list[str]:
     """Partial dates in the reader's calendar, empty where there is none."""
     return [tr.date(d, p) if isinstance(p, str) else "" for d, p in zip(values, precisions, strict=True)]
@@ -457,6 +469,13 @@ def work_table(frame: pd.DataFrame, tr: Translator = ENGLISH, named: bool = Fals
         tr("Status"): [tr.term(statuses[r], s) for r, s in zip(frame["record"], frame["status"], strict=True)],
         **({tr("Organisation"): list(frame["organisation"])} if named else {}),
     }), tr)  # fmt: skip
+
+
+def coverage_countries_table(frame: pd.DataFrame, tr: Translator = ENGLISH) -> pd.DataFrame:
+    """Press items per country and tone (:func:`twinmap.reads.relations.coverage_by_country`)."""
+    out = {tr("Country"): [tr.country(c) for c in frame["country_code"]], tr("Press items"): tr.figures(frame["items"])}
+    out |= {tr(t.label): tr.figures(frame[t.code]) for t in reference.TONES}
+    return rtl_order(pd.DataFrame(out), tr)
 
 
 def diaspora_table(frame: pd.DataFrame, tr: Translator = ENGLISH) -> pd.DataFrame:
