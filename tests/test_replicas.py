@@ -96,9 +96,13 @@ def _headline(page, url: str) -> dict[str, str]:
     page.goto(url)
     page.wait_for_selector("[data-testid=stMetricValue]", timeout=60_000)
     _idle(page)
-    labels = page.locator("[data-testid=stMetricLabel]").all_inner_texts()
-    values = page.locator("[data-testid=stMetricValue]").all_inner_texts()
-    return dict(zip(labels, values, strict=True))
+    # Each figure's label and value read together, from one metric (read as two lists, a figure drawn
+    # between the two reads would pair the wrong label and value)
+    pairs = page.locator("[data-testid=stMetric]").evaluate_all(
+        "els => els.map(e => [e.querySelector('[data-testid=stMetricLabel]')?.innerText,"
+        " e.querySelector('[data-testid=stMetricValue]')?.innerText])"
+    )
+    return {label: value for label, value in pairs if label and value}
 
 
 def _count(dsn: str, sql: str) -> int:
