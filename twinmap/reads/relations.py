@@ -39,11 +39,6 @@ def organisations(con: duckdb.DuckDBPyConnection, homes: Homes) -> pd.DataFrame:
     return db.frame(cur)
 
 
-def dues(frame: pd.DataFrame, today: dt.date, days: int = 90) -> pd.DataFrame:
-    """Memberships whose fee falls due within ``days`` (or is past due) and that still stand."""
-    return frame[_standing(frame) & _soon(frame["fee_due_on"], today, days)].sort_values("fee_due_on")
-
-
 def _standing(frame: pd.DataFrame) -> pd.Series:
     return frame["stage"].isin(reference.having(reference.RELATION_STAGES, "open"))
 
