@@ -40,7 +40,7 @@ leaflet.show(leaflet.prepare(fmap), "finder_map", 420)
 rows = found.to_dict("records")
 table = {
     _("Rank"): _.figures(range(1, len(rows) + 1)),
-    _("City"): [r["name"] for r in rows],
+    _("City"): [_.place(r["name"], r["country_code"], r["geonameid"]) for r in rows],
     _("Country"): [_.country(r["country_code"]) for r in rows],
     _("Fit"): _.figures([r["score"] for r in rows], 1),
     _("Raised by"): [cards.finder_reasons(r, weights, _, raised=True) for r in rows],
@@ -49,7 +49,7 @@ table = {
 widgets.table_downloads(pd.DataFrame(table), "partner-candidates", "finder_table")
 taken = finder.already(cache.connection(), home_id, learned)
 with st.expander(_("Already twinned ({n}): never offered again", n=_.number(len(taken)))):
-    widgets.table(pd.DataFrame({_("City"): list(taken["name"]), _("Country"): [_.country(c) for c in
+    widgets.table(pd.DataFrame({_("City"): [_.city(n) for n in taken["name"]], _("Country"): [_.country(c) for c in
                                                                              taken["country_code"]]}),
                   "finder_already")  # fmt: skip
 with st.expander(_("How the ranking is made")):
@@ -64,7 +64,10 @@ with st.expander(_("How the ranking is made")):
     widgets.table(pd.DataFrame(method), "finder_method")
 
 st.subheader(_("Add as a candidate"))
-picks = {i: f"{r['name']} ({_.country(r['country_code'])})" for i, r in enumerate(rows)}
+picks = {
+    i: f"{_.place(r['name'], r['country_code'], r['geonameid'])} ({_.country(r['country_code'])})"
+    for i, r in enumerate(rows)
+}
 pick = st.selectbox(_("Candidate"), list(picks), format_func=picks.get, key="finder_pick")
 if st.button(_("Add to the pipeline as a candidate"), key="finder_add") and pick is not None:
     r = rows[pick]
@@ -73,4 +76,4 @@ if st.button(_("Add to the pipeline as a candidate"), key="finder_add") and pick
               "notes": _("Found by the partner finder (score {score}).", score=round(r["score"], 1))}  # fmt: skip
     plan, batch = forms.submit(cache.connection(), "partnerships", values, p.user, "partner finder")
     page.report(_, plan, batch, N_("{city} is now a candidate (import #{batch}; undo on the Data page)."),
-                city=r["name"])  # fmt: skip
+                city=_.place(r["name"], r["country_code"], r["geonameid"]))  # fmt: skip

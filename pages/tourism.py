@@ -16,7 +16,7 @@ if cities.empty:
     st.info(_("No tourism indicators yet. Staff can add them by importing a file."))
     st.stop()
 
-names = dict(zip(cities["id"], cities["name"], strict=True))
+names = {i: _.city(n, ln) for i, n, ln in zip(cities["id"], cities["name"], cities["local_name"], strict=True)}
 with st.sidebar:
     st.subheader(_("Tourism filters"))
     city_id = st.selectbox(_("Measured in"), list(names), format_func=names.get, key="tourism_city")

@@ -185,3 +185,13 @@ def browser():
         b = p.chromium.launch(executable_path=CHROMIUM, args=CHROME_ARGS)
         yield b
         b.close()
+
+
+@pytest.fixture(autouse=True)
+def _spellings_learned_afresh(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test starts with no city spellings learned (the app learns its store's on its first read)."""
+    from twinmap.views import i18n
+
+    monkeypatch.setattr(i18n, "_SPELLINGS", {lang: {} for lang in i18n.spellings.LANGS})
+    monkeypatch.setattr(i18n, "_LEARNED", set())
+    monkeypatch.setattr(i18n, "_SOURCES", set())

@@ -55,7 +55,7 @@ def test_persian_defaults_to_the_jalali_calendar():
 def test_city_names_use_the_local_script_where_it_matches_the_language():
     tr_fa, tr_ru = i18n.Translator("fa"), i18n.Translator("ru")
     assert tr_fa.city("Sari", "ساری") == "ساری"
-    assert tr_fa.city("Astrakhan", "Астрахань") == "Astrakhan"
+    assert tr_fa.city("Astrakhan", "Астрахань") == "Astrakhan"  # no spelling learned from a store yet
     assert tr_ru.city("Astrakhan", "Астрахань") == "Астрахань"
     assert i18n.Translator("en").city("Sari", "ساری") == "Sari"
 
@@ -136,8 +136,10 @@ def _table_texts(frame) -> list[tuple[str, str]]:
     for column in frame.columns:
         if frame[column].dtype.kind in "iuf":  # Streamlit would write these digits itself
             shown.append(("table number", f"{column}: {frame[column].iloc[0]}"))
-        else:
-            shown += [("table", str(v)) for v in frame[column].dropna()]
+        else:  # a template's example values are what staff may type in a file (English names are accepted)
+            where = "table example" if column in {i18n.catalogue(lang).get("Example", "Example") for lang in
+                                                  ("en", "ru", "fa")} else "table"  # fmt: skip
+            shown += [(where, str(v)) for v in frame[column].dropna()]
     return shown
 
 
@@ -163,11 +165,31 @@ def _shown(at) -> list[tuple[str, str]]:
     return shown
 
 
-def _problems(shown: list[tuple[str, str]], lang: str, allowed: set[str]) -> list[tuple[str, str]]:
-    """What a reader of ``lang`` should not meet: Latin digits (Persian), plotly's or Streamlit's English."""
+def _spelled(store, lang: str) -> dict[str, str]:
+    """The English names of the store's cities that have a spelling for ``lang``, with that spelling."""
+    import duckdb
+
+    from twinmap.reads import queries
+
+    con = duckdb.connect(str(store), read_only=True)
+    cities = queries.city_spellings(con)
+    con.close()
+    i18n.learn_spellings(cities)
+    tr = i18n.Translator(lang)
+    return {name: tr.city(name, local) for name, local, _country, _id in cities if tr.city(name, local) != name}
+
+
+def _problems(shown: list[tuple[str, str]], lang: str, allowed: set[str],
+              spelled: dict[str, str] | None = None) -> list[tuple[str, str]]:  # fmt: skip
+    """What a reader of ``lang`` should not meet: Latin digits (Persian), plotly's or Streamlit's English,
+    and a city named in English where the reader has its spelling (a cell, an option, "Home – Partner")."""
     out = []
     for where, raw in shown:
         text = _plain(raw)
+        names = [text, *text.split(" – ")] if " – " in text else [text]
+        english = [n for n in names if n.strip().strip("\u2068\u2069") in (spelled or {})]
+        if english and where in ("table", "option", "chart text", "chart hovertext", "text", "figure"):
+            out.append((f"{where}: city in English", text))
         if where in ("chart axis left to plotly", "table number"):
             out.append((where, text))
             continue
@@ -196,7 +218,8 @@ def test_every_page_speaks_the_readers_digits_calendar_and_words(app_env, lang):
     from .conftest import ROOT
     from .support import stored_user
 
-    allowed = _allowed(app_env, lang)
+    allowed, spelled = _allowed(app_env, lang), _spelled(app_env, lang)
+    assert {"Sari", "Astrakhan", "Trabzon"} <= set(spelled)  # the sweep knows the shipped cities' spellings
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
     at.query_params["lang"] = lang
     at.session_state["user"] = stored_user("admin", "admin")
@@ -205,7 +228,7 @@ def test_every_page_speaks_the_readers_digits_calendar_and_words(app_env, lang):
     for page in pages.PAGES:
         at.switch_page(page.path).run()
         assert not at.exception, (page.url, [e.value for e in at.exception])
-        found = _problems(_shown(at), lang, allowed)
+        found = _problems(_shown(at), lang, allowed, spelled)
         if found:
             problems[page.url] = found[:40]
     assert not problems, "\n".join(f"{url}: {found}" for url, found in problems.items())
@@ -214,17 +237,26 @@ def test_every_page_speaks_the_readers_digits_calendar_and_words(app_env, lang):
 @pytest.mark.parametrize(
     ("lang", "name", "local", "shown"),
     [
-        ("ru", "Astrakhan", "Астрахань", "Астрахань"),
-        ("ru", "Aktau", "Ақтау", "Aktau"),  # Kazakh letters: not how a Russian reader writes it
-        ("ru", "Kyiv", "Київ", "Kyiv"),
-        ("ru", "Sari", "ساری", "Sari"),
+        ("ru", "Astrakhan", "Астрахань", "Астрахань"),  # the store's own spelling first
+        ("ru", "Aktau", "Ақтау", "Актау"),  # Kazakh letters: the gazetteer's Russian spelling instead
+        ("ru", "Kyiv", "Київ", "Киев"),
+        ("ru", "Sari", "ساری", "Сари"),
         ("fa", "Sari", "ساری", "ساری"),
-        ("fa", "Astrakhan", "Астрахань", "Astrakhan"),
+        ("fa", "Astrakhan", "Астрахань", "استراخان"),
+        ("fa", "Al Wakrah", "الوكرة", "الوکره"),  # an Arabic local name in Persian's letters
         ("en", "Sari", "ساری", "Sari"),
+        ("ru", "Montesilvano", "Montesilvano", "Montesilvano"),  # no Russian spelling known: as stored
     ],
 )
-def test_a_city_shows_its_local_name_only_to_readers_of_that_alphabet(lang, name, local, shown):
+def test_a_city_shows_one_spelling_in_the_readers_script(lang, name, local, shown):
+    country = {"Astrakhan": "RU", "Aktau": "KZ", "Kyiv": "UA", "Sari": "IR", "Al Wakrah": "QA"}.get(name, "IT")
+    i18n.learn_spellings([(name, local, country, None)])
     assert i18n.Translator(lang).city(name, local) == shown
+
+
+def test_two_cities_that_share_their_names_but_not_a_spelling_keep_their_english_name():
+    i18n.learn_spellings([("Paris", "Parisville", "FR", None), ("Paris", "Parisville", "US", None)])
+    assert i18n.Translator("ru").city("Paris", "Parisville") == "Paris"  # Париж or Парис: not guessed
 
 
 def test_english_text_inside_a_persian_sentence_keeps_its_own_direction():
@@ -258,3 +290,20 @@ def test_english_and_persian_counts_read_naturally():
     assert i18n.Translator("en").plural(problems, 1).startswith("Rejected: 1 problem.")
     assert i18n.Translator("en").plural(problems, 3).startswith("Rejected: 3 problems.")
     assert i18n.Translator("fa").plural(problems, 3).startswith("رد شد: ۳ مشکل")
+
+
+def test_the_app_learns_the_stores_spellings_before_it_names_a_partnership(app_env):
+    """A Russian reader's overview names Sari's partnerships in Cyrillic on both sides, learned by the app itself."""
+    from streamlit.testing.v1 import AppTest
+
+    from .conftest import ROOT
+    from .support import stored_user
+
+    assert not i18n.learned(None)  # nothing learned before the app reads its store (conftest)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    at.query_params["lang"] = "ru"
+    at.session_state["user"] = stored_user("admin", "admin")
+    at.run()
+    texts = " ".join(_plain(text) for _where, text in _shown(at))
+    assert "Сари – Астрахань" in texts
+    assert "Sari –" not in texts and "– Astrakhan" not in texts

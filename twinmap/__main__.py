@@ -357,7 +357,7 @@ def _digest(con, args) -> int:
     if found.empty:
         print(f"nothing to say: no digest sent to {args.to}")
         return 0
-    tr = i18n.Translator(args.lang, i18n.default_calendar(args.lang))
+    tr = _reader(con, args.lang)
     message = maildigest.message(found, tr, config.get("TWINMAP_APP_URL"), config.get("TWINMAP_DIGEST_FROM"), args.to)
     if args.dry_run:
         print(message.get_body(("plain",)).get_content())
@@ -374,8 +374,14 @@ def _digest(con, args) -> int:
     return 0
 
 
+def _reader(con, lang: str) -> i18n.Translator:
+    """A reader of ``lang`` in its own calendar, with the store's cities' spellings learned."""
+    i18n.learn_spellings(queries.city_spellings(con))
+    return i18n.Translator(lang, i18n.default_calendar(lang))
+
+
 def _report(con, args) -> int:
-    tr = i18n.Translator(args.lang, i18n.default_calendar(args.lang))
+    tr = _reader(con, args.lang)
     try:
         homes = report.home_cities(con, args.home_city or [])
     except report.UnknownHomeCity as err:

@@ -53,7 +53,8 @@ def stages(con: duckdb.DuckDBPyConnection, partnership_ids: Ids = None, private:
     before an agreement, and what staff noted on them, are private like the partnership in talks.
     """
     sql = f"""SELECT t.id, t.partnership_id, t.status, t.entered_on, t.entered_precision,
-                     CASE WHEN $private THEN t.note END AS note, t.source, h.name AS home_name, c.name AS partner_name
+                     CASE WHEN $private THEN t.note END AS note, t.source, h.name AS home_name, c.name AS partner_name,
+                     h.local_name AS home_local_name, c.local_name AS partner_local_name
               FROM stages t {_NAMES}
               WHERE {_ONLY.format(column="t.partnership_id")}
                 AND ($private OR NOT list_contains($hidden::VARCHAR[], t.status))
@@ -89,7 +90,8 @@ def missions(con: duckdb.DuckDBPyConnection, partnership_ids: Ids = None, unatta
     """
     sql = f"""SELECT m.id, m.title, d.name AS destination, d.country_code AS destination_country, m.starts_on,
                     m.starts_precision, m.ends_on, m.ends_precision, m.travellers, m.purpose, m.outcomes,
-                    m.status, m.partnership_id, h.name AS home_name, c.name AS partner_name
+                    m.status, m.partnership_id, h.name AS home_name, c.name AS partner_name,
+                     h.local_name AS home_local_name, c.local_name AS partner_local_name
              FROM missions m JOIN city_names d ON d.id = m.destination_city_id
              LEFT JOIN partnerships p ON p.id = m.partnership_id
              LEFT JOIN city_names h ON h.id = p.home_city_id LEFT JOIN city_names c ON c.id = p.partner_city_id
@@ -101,7 +103,8 @@ def missions(con: duckdb.DuckDBPyConnection, partnership_ids: Ids = None, unatta
 def follow_ups(con: duckdb.DuckDBPyConnection, today: dt.date, partnership_ids: Ids = None) -> pd.DataFrame:
     """Follow-up actions with their due period's last day, whether overdue, and whether done on time."""
     sql = f"""SELECT t.id, t.partnership_id, t.action, t.owner, t.due_on, t.due_precision, t.status, t.done_on,
-                     t.done_precision, t.notes, h.name AS home_name, c.name AS partner_name
+                     t.done_precision, t.notes, h.name AS home_name, c.name AS partner_name,
+                     h.local_name AS home_local_name, c.local_name AS partner_local_name
               FROM follow_ups t {_NAMES}
               WHERE {_ONLY.format(column="t.partnership_id")}
               ORDER BY t.due_on, t.id"""
@@ -126,7 +129,8 @@ def targets(con: duckdb.DuckDBPyConnection, today: dt.date, partnership_ids: Ids
     """
     sql = f"""SELECT t.id, t.partnership_id, t.indicator, t.target_value, t.due_on, t.due_precision,
                      t.description, p.home_city_id, c.country_code AS partner_country,
-                     h.name AS home_name, c.name AS partner_name
+                     h.name AS home_name, c.name AS partner_name,
+                     h.local_name AS home_local_name, c.local_name AS partner_local_name
               FROM targets t {_NAMES}
               WHERE {_ONLY.format(column="t.partnership_id")}
               ORDER BY t.due_on, t.id"""

@@ -119,6 +119,17 @@ def home_cities(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return con.cursor().execute(sql).df()
 
 
+def city_spellings(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str | None, str, int | None]]:
+    """Every city the store holds as pages name it: (name, local name, country code, GeoNames id or None).
+
+    A namesake's name carries its region ("San Juan, Tucumán"), which a spelling would drop: those
+    keep their English name.
+    """
+    sql = """SELECT v.name, v.local_name, v.country_code, v.geonameid FROM city_names v JOIN cities c ON c.id = v.id
+             WHERE v.name = c.name"""
+    return [(n, ln, cc, None if g is None else int(g)) for n, ln, cc, g in con.cursor().execute(sql).fetchall()]
+
+
 def signing_years(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
     """First and last year in which an agreement was signed (for the year filter's range)."""
     row = con.cursor().execute("SELECT min(year(signed_on)), max(year(signed_on)) FROM partnerships").fetchone()
@@ -273,10 +284,11 @@ def indicator_series(
 
 def indicator_cities(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Cities that have indicator data, with the indicators and origin countries they hold."""
-    sql = """SELECT c.id, c.name, list(DISTINCT i.indicator ORDER BY i.indicator) AS indicators,
+    sql = """SELECT c.id, c.name, c.local_name, list(DISTINCT i.indicator ORDER BY i.indicator) AS indicators,
                     list(DISTINCT i.origin_country ORDER BY i.origin_country)
                         FILTER (WHERE i.origin_country IS NOT NULL) AS origins
-             FROM indicators i JOIN city_names c ON c.id = i.city_id GROUP BY c.id, c.name ORDER BY c.name"""
+             FROM indicators i JOIN city_names c ON c.id = i.city_id GROUP BY c.id, c.name, c.local_name
+             ORDER BY c.name"""
     return con.cursor().execute(sql).df()
 
 

@@ -27,7 +27,7 @@ from twinmap.reads import snapshot as snapshots
 from twinmap.store import auth, db
 from twinmap.ui import backups, leaflet
 from twinmap.views import grant as grant_view
-from twinmap.views import labels, maps
+from twinmap.views import i18n, labels, maps
 from twinmap.views import report as printed
 from twinmap.views.i18n import Translator
 
@@ -125,6 +125,8 @@ def snapshot() -> snapshots.Snapshot:
     if held is not None and held[0] == path and held[1].version == version:
         return held[1]
     snap = _snapshot_of(path, version)
+    if not i18n.learned((path, version)):  # before any label of this version is made
+        _learn_spellings(path, version)
     _run.snapshot = (path, snap)
     return snap
 
@@ -138,6 +140,14 @@ def _snapshot_of(path: str, version: int) -> snapshots.Snapshot:
             while len(_snapshots) > KEPT_VERSIONS:
                 _snapshots.popitem(last=False)
     return snap
+
+
+def _learn_spellings(path: str, version: int) -> None:
+    """Learn the store's cities' spellings before a version's labels are made (see ``i18n.learn_spellings``)."""
+    try:
+        i18n.learn_spellings(queries.city_spellings(_connection(path)), (path, version))
+    except (db.DatabaseError, duckdb.Error) as err:  # the reads that follow say why the store cannot be read
+        _LOG.warning("city spellings not read: %s", err)
 
 
 _warmed: OrderedDict[tuple[str, int], threading.Thread] = OrderedDict()
@@ -169,6 +179,8 @@ def warm(path: str, previous: int, version: int) -> threading.Thread:
 def _replay(path: str, snap: snapshots.Snapshot, older: snapshots.Snapshot | None) -> None:
     if older is None:  # nothing was read of the previous version here (or it was dropped): visitors make theirs
         return
+    if not i18n.learned((path, snap.version)):  # the replayed labels spell the new version's cities
+        _learn_spellings(path, snap.version)
     try:
         snap.replay(older, until=lambda: _last_version.get(path, 0) > snap.version)
     except Exception:  # a busy or changed store: the visitor makes the read and sees why, as without warm-up

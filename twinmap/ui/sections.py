@@ -55,7 +55,8 @@ def partnership(p: Page, pid: int, home: int, events: pd.DataFrame, found: Healt
         ]  # fmt: skip
     if p.private_for(home):
         parts.append((_("Contact persons"), lambda: widgets.table_downloads(
-            cache.contacts(pid), f"contacts-{pid}", "register_contacts")))  # fmt: skip
+            cache.contacts(pid), f"contacts-{pid}", "register_contacts",
+            build=lambda rows: tables.contacts_table(rows, _))))  # fmt: skip
         parts.append((_("History of changes"),
                       lambda: grids.record_history(p, "partnerships", pid, "register_history")))  # fmt: skip
     for tab, (_title, draw) in zip(st.tabs([t for t, _d in parts]), parts, strict=True):

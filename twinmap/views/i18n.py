@@ -8,16 +8,18 @@ the Persian or Russian catalogue lacks any message the code uses.
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from twinmap.core import dates, geo, reference
+from twinmap.core import dates, geo, reference, spellings
 from twinmap.core.catalogue import LOCALES, catalogue, plurals
 from twinmap.core.reference import N_, NP_, Term
 from twinmap.core.text import SCRIPTS, format_number, in_alphabet
 from twinmap.core.text import digits as text_digits
 
-__all__ = ["ENGLISH", "LANGUAGES", "NP_", "N_", "Translator"]
+__all__ = ["ENGLISH", "LANGUAGES", "NP_", "N_", "Translator", "learn_spellings", "learned"]
 
 LANGUAGES = {"en": "English", "ru": "Русский", "fa": "فارسی"}
 RTL = frozenset({"fa"})
@@ -113,13 +115,58 @@ class Translator:
         return geo.country_name(code, self.lang)
 
     def city(self, name: str, local_name: str | None = None) -> str:
-        """A city's local name where it is written in this language's own alphabet, else its English name."""
-        if isinstance(local_name, str) and in_alphabet(local_name, self.lang):  # NaN from a frame is no name
-            return local_name
-        return name
+        """A city's name in the reader's script, the same on every page, table, map, PDF and e-mail.
+
+        The store's local name where it is written in this language's alphabet (an Arabic one
+        with Persian's letter forms for a Persian reader), else the gazetteer's spelling for this
+        language, else its English name.
+        """
+        local = local_name if isinstance(local_name, str) else None  # NaN from a frame is no name
+        if local and in_alphabet(local, self.lang):
+            return spellings.as_persian(local) if self.lang == "fa" else local
+        return _SPELLINGS.get(self.lang, {}).get((name, local)) or name
+
+    def place(self, name: str, country_code: str, geonameid: int | None = None) -> str:
+        """A gazetteer city's name in the reader's script, whether or not the store holds it (the finder's)."""
+        if self.lang not in spellings.LANGS:
+            return name
+        return spellings.of_city(name, country_code, geonameid).get(self.lang) or self.city(name)
 
 
 ENGLISH = Translator()
+
+# Each city's spelling per reader's language, by the (name, local name) pages read: learned from
+# the store's cities (:func:`learn_spellings`) before a data version is read, so labels made for
+# that version spell them. Two cities that share both names but not a spelling get neither; a
+# name given alone finds its city's spelling unless two cities of that name are spelled apart.
+_SPELLINGS: dict[str, dict[tuple[str, str | None], str | None]] = {lang: {} for lang in spellings.LANGS}
+_LEARNED: set[tuple[str, str | None, str, int | None]] = set()
+_SOURCES: set[Hashable] = set()
+_spellings_lock = threading.Lock()
+
+
+def learned(source: Hashable) -> bool:
+    """Whether the spellings of ``source`` (a store's data version) were learned (since the last reset)."""
+    return source in _SOURCES
+
+
+def learn_spellings(cities: Iterable[tuple[str, str | None, str, int | None]], source: Hashable = None) -> None:
+    """Learn the Russian and Persian spellings of cities given as (name, local name, country, GeoNames id).
+
+    Only what is new is worked out, so calling this on every new data version costs a set lookup
+    per city. ``source`` records where they came from (see :func:`learned`).
+    """
+    with _spellings_lock:
+        _SOURCES.add(source)
+        for name, local, country, geonameid in cities:
+            local = local if isinstance(local, str) else None
+            if (name, local, country, geonameid) in _LEARNED:
+                continue
+            _LEARNED.add((name, local, country, geonameid))
+            for lang, spelled in spellings.of_city(name, country, geonameid).items():
+                known = _SPELLINGS[lang]
+                for key in {(name, local), (name, None)}:  # a table that carries the name alone finds it too
+                    known[key] = spelled if known.get(key, spelled) == spelled else None
 
 
 KEYWORDS = {"_": None, "N_": None, "tr": None, "NP_": (1, 2)}

@@ -427,7 +427,8 @@ def candidate_map(
     fmap = base_map(tiles)
     rows = [
         {"lat": r["lat"], "lon": r["lon"], "colour": _score_colour(r["score"]),
-         "tooltip": esc(f"{i + 1}. {r['name']} ({tr.country(r['country_code'])}) – {tr.number(r['score'])}")}
+         "tooltip": esc(f"{tr.number(i + 1)}. {tr.place(r['name'], r['country_code'], r.get('geonameid'))} "
+                        f"({tr.country(r['country_code'])}) – {tr.number(r['score'])}")}
         for i, r in enumerate(found.to_dict("records"))
     ]  # fmt: skip
     _points(rows, name="candidates").add_to(fmap)
@@ -477,7 +478,7 @@ def organisations_map(frame: pd.DataFrame, tiles: str = "osm", tr: Translator = 
         listed = tr.join(names[:SEAT_NAMES]) + (" " + tr("and {n} more", n=tr.number(more)) if more > 0 else "")
         rows.append({"lat": lat, "lon": lon, "radius": round(6 + 2 * math.log2(len(names)), 1),
                      "colour": colours.get(next(iter(kinds)), SEVERAL_KINDS) if len(kinds) == 1 else SEVERAL_KINDS,
-                     "tooltip": esc(f"{city} ({tr.country(country)}): {listed}")})  # fmt: skip
+                     "tooltip": esc(f"{tr.place(city, country)} ({tr.country(country)}): {listed}")})  # fmt: skip
     if rows:  # folium refuses a tooltip over no features at all
         _points(rows, name="organisations").add_to(fmap)
     shown = [(tr(t.label), t.colour) for t in reference.ORGANISATION_KINDS if t.code in set(frame["kind"])]

@@ -133,7 +133,8 @@ class _Reader:
         self.city_db = {ref.db: ref for ref in self.spec.cities}
 
     def city(self, city_id: object) -> str:
-        return self.cities.get(city_id, "") if city_id is not None else ""
+        """A held city's name in the reader's script ('' for none)."""
+        return self.tr.city(self.cities[city_id]) if city_id in self.cities else ""
 
     def pair(self, partnership_id: object) -> str:
         home, partner = self.plan.partnership_cities.get(partnership_id, (None, None))

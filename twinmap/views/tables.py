@@ -58,7 +58,7 @@ def event_columns(frame: pd.DataFrame, tr: Translator = ENGLISH) -> dict[str, li
         tr("Event"): list(frame["title"]),
         tr("Kind"): [tr.term(reference.EVENT_KINDS, k) for k in frame["kind"]],
         tr("Partnership"): pair_labels(frame, tr),
-        tr("Venue"): list(frame["venue"].fillna("")),
+        tr("Venue"): [tr.city(v) for v in frame["venue"].fillna("")],  # a venue that is a city's name is that city
     }
 
 
@@ -313,20 +313,27 @@ def impact_summary(frame: pd.DataFrame) -> dict[str, int]:
 
 def second_partners_table(frame: pd.DataFrame, tr: Translator = ENGLISH) -> pd.DataFrame:
     """Our partners' own partners: home city, our partner, its partner and that partner's country."""
-    out = frame.assign(second_country=frame["second_country"].map(tr.country))
+    names = {c: frame[c].map(tr.city) for c in frame.columns[:3]}  # home, partner, its partner: city names
+    out = frame.assign(**names, second_country=frame["second_country"].map(tr.country))
     return out.set_axis([tr("Home city"), tr("Our partner"), tr("Its partner"), tr("Country")], axis=1)
 
 
 def shared_partners_table(frame: pd.DataFrame, tr: Translator = ENGLISH) -> pd.DataFrame:
     """Partner cities shared by several of our home cities."""
-    out = frame.assign(homes=frame["homes"].map(tr.join), b_country=frame["b_country"].map(tr.country))
+    out = frame.assign(
+        homes=[tr.join([tr.city(h) for h in homes]) for homes in frame["homes"]],
+        b_name=frame["b_name"].map(tr.city),
+        b_country=frame["b_country"].map(tr.country),
+    )
     names = [tr("Partner city"), tr("Country"), tr("Home cities")]
     return out[["b_name", "b_country", "homes"]].set_axis(names, axis=1)
 
 
 def degree_table(frame: pd.DataFrame, tr: Translator = ENGLISH) -> pd.DataFrame:
     """Cities with their number of twin cities."""
-    out = frame.assign(country=frame["country"].map(tr.country), degree=tr.figures(frame["degree"]))
+    out = frame.assign(
+        name=frame["name"].map(tr.city), country=frame["country"].map(tr.country), degree=tr.figures(frame["degree"])
+    )
     out = out[["name", "country", "degree"]]
     return out.set_axis([tr("City"), tr("Country"), tr("Twin cities")], axis=1)
 
@@ -365,7 +372,7 @@ def contacts_table(frame: pd.DataFrame, tr: Translator = ENGLISH) -> pd.DataFram
     """A partnership's coordinators, with a dash where a detail is not known."""
     columns = {"name": tr("Name"), "role": tr("Role"), "organisation": tr("Organisation"), "email": tr("Email"),
                "phone": tr("Phone"), "city": tr("City")}  # fmt: skip
-    out = pd.DataFrame({label: [MISSING if v is None or v != v else v for v in frame[c]]
+    out = pd.DataFrame({label: [MISSING if v is None or v != v else tr.city(v) if c == "city" else v for v in frame[c]]
                         for c, label in columns.items()})  # fmt: skip
     return rtl_order(out, tr)
 
@@ -376,7 +383,8 @@ def organisations_table(frame: pd.DataFrame, tr: Translator = ENGLISH, notes: bo
         tr("Organisation"): list(frame["name"]),
         tr("Kind"): [tr.term(reference.ORGANISATION_KINDS, k) for k in frame["kind"]],
         tr("Country"): [tr.country(c) for c in frame["country_code"]],
-        tr("City"): [c if isinstance(c, str) else "" for c in frame["city"]],
+        tr("City"): [tr.place(c, k) if isinstance(c, str) else "" for c, k in zip(frame["city"], frame["country_code"],
+                                                                                   strict=True)],
         tr("Stage"): [tr.term(reference.RELATION_STAGES, s) for s in frame["stage"]],
         tr("Since"): _dates(frame["since"], frame["since_precision"], tr),
         tr("Fee"): [f"{tr.number(f)} {c or ''}".strip() if f == f and f is not None else ""
@@ -399,7 +407,10 @@ def organisation_matches(frame: pd.DataFrame, query: str, tr: Translator = ENGLI
     kinds = {t.code: fold(tr(t.label)) for t in reference.ORGANISATION_KINDS}
     countries = {c: fold(f"{c} {tr.country(c)}") for c in set(frame["country_code"])}
     rows = zip(frame["name"], frame["city"], frame["country_code"], frame["kind"], strict=True)
-    hay = [f"{fold(n)} {fold(c) if isinstance(c, str) else ''} {countries[k]} {kinds.get(t, t)}" for n, c, k, t in rows]
+    hay = [
+        f"{fold(n)} {fold(c + ' ' + tr.place(c, k)) if isinstance(c, str) else ''} {countries[k]} {kinds.get(t, t)}"
+        for n, c, k, t in rows
+    ]
     return frame[[needle in h for h in hay]]
 
 
@@ -492,7 +503,9 @@ def people_table(frame: pd.DataFrame, tr: Translator = ENGLISH) -> pd.DataFrame:
 
     return rtl_order(pd.DataFrame({
         tr("Name"): list(frame["name"]), tr("Country"): [tr.country(c) for c in frame["country_code"]],
-        tr("City"): text(frame["city"]), tr("Association"): text(frame["association"]),
+        tr("City"): [tr.place(c, k) if isinstance(c, str) else "" for c, k in zip(frame["city"], frame["country_code"],
+                                                                                   strict=True)],
+        tr("Association"): text(frame["association"]),
         tr("Occupation"): text(frame["occupation"]), tr("Offered"): text(frame["offered"]),
         tr("Consent"): [tr("Yes") if c else tr("No") for c in frame["consent"]],
         tr("E-mail"): text(frame["email"]), tr("Phone"): text(frame["phone"]),
