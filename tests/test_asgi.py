@@ -70,3 +70,32 @@ def test_streamlits_options_are_read_as_streamlit_run_reads_them():
              "true"]  # fmt: skip
     assert serve.options(given) == {"server.port": 8080, "secrets.files": ["/a.toml", "/b.toml"],
                                     "server.headless": True}  # fmt: skip
+
+
+def _desk_client(host: str):
+    from starlette.applications import Starlette
+    from starlette.routing import Route
+    from starlette.testclient import TestClient
+
+    from twinmap.store import desk
+
+    return TestClient(Starlette(routes=[Route(desk.ROUTE, asgi.desk_password, methods=["POST"])]), client=(host, 5))
+
+
+def test_the_desk_answers_only_this_machine_with_its_secret(monkeypatch, tmp_path):
+    """The command line's way in while the app holds the file: never from elsewhere, a proxy or without the key."""
+    from twinmap.store import desk
+
+    store = str(tmp_path / "twinmap.duckdb")
+    key = desk.open_desk(store, "http://127.0.0.1:8501")
+    monkeypatch.setattr(asgi, "DESK", {"key": key})
+    assert oct(desk.path_of(store).stat().st_mode & 0o777) == "0o600"  # readable by the store's owner only
+    body = {"key": key, "name": "clerk"}
+    assert _desk_client("203.0.113.9").post(desk.ROUTE, json=body).status_code == 403  # another machine
+    local = _desk_client("127.0.0.1")
+    assert local.post(desk.ROUTE, json={**body, "key": "guess"}).status_code == 403
+    assert local.post(desk.ROUTE, json=body, headers={"x-forwarded-for": "203.0.113.9"}).status_code == 403
+    assert local.post(desk.ROUTE, content=b"not json").status_code == 403
+    desk.close_desk(store, key)
+    assert not desk.path_of(store).exists()
+    assert desk.path_of("postgresql://twinmap@db/twinmap") is None  # every process may open a PostgreSQL store

@@ -111,3 +111,9 @@ def test_the_units_relations_are_imported_and_read_at_scale(shipped_db):
     lines = _bench("bench_relations.py", "--db", str(shipped_db), "--organisations", "200", "--coverage", "500")
     assert any(ln.startswith("relations_commit_coverage_500:") for ln in lines), lines
     assert any(ln.startswith("relations_work_per_goal_year:") for ln in lines), lines
+
+
+def test_learning_the_stores_spellings_is_measured(shipped_db):
+    figures = dict(ln.split(": ", 1) for ln in _bench("bench_spellings.py", "--db", str(shipped_db)))
+    assert int(figures["spellings_known_ru"].split()[0]) > 0 and int(figures["spellings_known_fa"].split()[0]) > 0
+    assert "spellings_new_version" in figures

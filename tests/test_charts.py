@@ -137,3 +137,15 @@ def test_the_growth_chart_runs_to_this_year_in_the_readers_calendar():
     assert list(english["year"])[-3:] == [2024, 2025, 2026]
     fig = charts.growth(persian, PERSIAN)
     assert fig.data[0].x[-1] == "۱۴۰۵" and fig.data[0].text[-1] == "۲"
+
+
+def test_a_stacked_count_axis_is_labelled_up_to_its_tallest_stack():
+    """Two events of two kinds in one month stand 2 high: the axis is labelled to 2, not stopped at 1."""
+    import plotly.graph_objects as go
+
+    fig = go.Figure([go.Bar(x=["Jan"], y=[1], name="Visit"), go.Bar(x=["Jan"], y=[1], name="Sport")])
+    fig.update_layout(barmode="stack")
+    assert max(charts.with_ticks(fig).layout.yaxis.tickvals) >= 2
+    fig.update_layout(barmode="group")  # side by side, each bar 1 high
+    fig.layout.yaxis.tickvals = None
+    assert max(charts.with_ticks(fig).layout.yaxis.tickvals) == 1

@@ -24,6 +24,7 @@ from .conftest import CHROMIUM, ROOT, TODAY
 
 ADMIN_PASSWORD = "e2e admin password"
 ARTIFACTS = ROOT / "test-artifacts"
+SERVED: dict[str, str] = {}  # the module's server's store
 
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed")
 
@@ -51,9 +52,10 @@ def started(proc: subprocess.Popen, url: str, seconds: float = 120) -> None:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     port = _free_port()
+    SERVED["db"] = str(tmp_path_factory.mktemp("e2e") / "twinmap.duckdb")
     env = {
         **os.environ,
-        "TWINMAP_DB": str(tmp_path_factory.mktemp("e2e") / "twinmap.duckdb"),
+        "TWINMAP_DB": SERVED["db"],
         "TWINMAP_TODAY": TODAY.isoformat(),
         "TWINMAP_TILES": "osm",  # tiles are refused below: the outlines must carry the map
         "TWINMAP_ADMIN_PASSWORD": ADMIN_PASSWORD,
@@ -357,6 +359,36 @@ def test_every_page_answers_at_its_own_url(server, page):
     page.wait_for_selector("h1:has-text('Sister-city partnerships')", timeout=30_000)
 
 
+# Text a reader cannot read whole: a heading, button, figure, tab or caption whose text is cut
+# (an ellipsis, or clipped by its box), and a chart title under plotly's toolbar. Hidden ones
+# (a closed tab or expander) are not read.
+CUT = """() => {
+    const out = [];
+    const sel = "h1, h2, h3, button, [data-testid=stMetricValue], [data-testid=stMetricLabel], "
+        + "[data-testid=stCaptionContainer], [data-baseweb=tab]";
+    for (const el of document.querySelectorAll(sel)) {
+        const box = el.getBoundingClientRect();
+        if (!box.width || !box.height || !el.innerText.trim()) continue;
+        for (const t of [el, ...el.querySelectorAll("*")]) {
+            const style = getComputedStyle(t);
+            const clips = style.overflowX !== "visible" || style.textOverflow === "ellipsis";
+            if (clips && t.scrollWidth > t.clientWidth + 1 && t.innerText.trim()) {
+                out.push(["cut", el.innerText.trim().slice(0, 60)]);
+                break;
+            }
+        }
+    }
+    for (const plot of document.querySelectorAll(".js-plotly-plot")) {
+        const title = plot.querySelector(".gtitle"), bar = plot.querySelector(".modebar");
+        if (!title || !bar) continue;
+        const a = title.getBoundingClientRect(), b = bar.getBoundingClientRect();
+        if (a.width && b.width && a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom) {
+            out.push(["under the chart toolbar", title.textContent.slice(0, 60)]);
+        }
+    }
+    return out;
+}"""
+
 KIOSK_TYPE = """() => {
   const main = document.querySelector('[data-testid=stMain]'), small = [], outside = [];
   const texts = main.querySelectorAll('p, li, h1, h2, h3, [data-testid=stMetricValue], svg text');
@@ -408,6 +440,7 @@ def test_every_kind_of_kiosk_slide_reads_from_three_metres_and_fits_the_screen(s
         else:
             page.wait_for_timeout(800)  # charts lay out their text after the script has run
         found = page.evaluate(KIOSK_TYPE)
+        assert not page.evaluate(CUT), (kind, lang, page.evaluate(CUT))
         assert not found["small"], (kind, found["small"][:5])
         assert not found["outside"] and not found["scrolls"], (kind, found["outside"][:5])
         ARTIFACTS.mkdir(exist_ok=True)
@@ -476,3 +509,18 @@ def test_the_leaders_first_screen_answers_the_four_questions(server, browser):
         alive = tr("Alive")
         assert page.get_by_text(re.compile(rf"^{re.escape(alive)} \(")).count() == 1  # named by health, not by stage
         page.screenshot(path=str(ARTIFACTS / f"first-screen-{lang}-{width}.png"), full_page=False)
+
+
+def test_a_new_password_from_the_command_line_while_the_app_runs_goes_through_the_app(server):
+    """The app holds the DuckDB file; ``password`` hands the request to it (its desk) instead of failing."""
+    env = {**os.environ, "TWINMAP_DB": SERVED["db"]}
+    cmd = [sys.executable, "-m", "twinmap", "password", "desk-clerk", "--role", "viewer"]
+    first = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert first.returncode == 0, first.stderr
+    assert "new password for desk-clerk:" in first.stdout and "(through the running app)" in first.stdout
+    again = subprocess.run(cmd[:-2], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    said = [re.search(r"new password for desk-clerk: (\S+)", run.stdout) for run in (first, again)]
+    assert again.returncode == 0 and all(said) and said[0][1] != said[1][1]  # a new one each time
+    refused = subprocess.run([*cmd[:-2], "--role", "viewer", "--home-cities", "Atlantis,XX"], cwd=ROOT, env=env,
+                             capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr and refused.stderr.startswith("error:")

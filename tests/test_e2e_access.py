@@ -15,7 +15,7 @@ import pytest
 from twinmap.ui.pages import PAGES, menu_url
 
 from .conftest import ROOT
-from .test_e2e import ADMIN_PASSWORD, IDLE, _map_frame, pytestmark, server  # noqa: F401
+from .test_e2e import ADMIN_PASSWORD, CUT, IDLE, _map_frame, pytestmark, server  # noqa: F401
 
 AXE = (ROOT / "tests" / "vendor" / "axe-core" / "axe.min.js").read_text(encoding="utf-8")
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -67,8 +67,18 @@ def _measure(page) -> dict:
     if found:  # once more after a moment: an element Streamlit fades while it redraws is not the page
         page.wait_for_timeout(1500)
         found = page.evaluate(RUN_AXE, TAGS)
-    return {"violations": found,
+    return {"violations": found, "cut": _cut_at_widths(page),
             "lang": page.evaluate("[document.documentElement.lang, document.documentElement.dir]")}  # fmt: skip
+
+
+def _cut_at_widths(page) -> dict[int, list]:
+    """Text cut or covered at 1280 px (the sweep's width) and at 1920 px (a wide screen), then back."""
+    found = {1280: page.evaluate(CUT)}
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    page.wait_for_timeout(400)  # charts and grids lay themselves out again for the width
+    found[1920] = page.evaluate(CUT)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    return {width: seen for width, seen in found.items() if seen}
 
 
 @pytest.fixture(scope="module")
@@ -81,15 +91,16 @@ def sweep(server, browser):  # noqa: F811
         for p in PUBLIC:
             page.goto(f"{server}/{p.url}?lang={lang}")
             _settled(page)
-            found[(lang, "visitor", p.url)] = _measure(page) | _charts(page)
+            found[(lang, "visitor", p.url)] = _measure(page) | _charts(page) | {"text": page.inner_text("body")}
         page.goto(f"{server}/?kiosk=1&lang={lang}&seconds=60")
         page.wait_for_selector(".tm-progress", state="attached", timeout=60_000)
         page.wait_for_timeout(1500)
-        found[(lang, "kiosk", "kiosk")] = _measure(page) | {"watchdog": page.evaluate("window.tmWatchdog === true")}
+        found[(lang, "kiosk", "kiosk")] = _measure(page) | {"watchdog": page.evaluate("window.tmWatchdog === true"),
+                                                            "text": page.inner_text("body")}  # fmt: skip
         _sign_in(page, server, lang)
         for p in PAGES:
             _open(page, menu_url(p))
-            found[(lang, "admin", p.url)] = _measure(page) | _charts(page)
+            found[(lang, "admin", p.url)] = _measure(page) | _charts(page) | {"text": page.inner_text("body")}
         context.close()
     return found
 
@@ -101,6 +112,40 @@ def test_no_page_has_a_serious_or_critical_axe_violation_in_any_language_or_role
                for (lang, role, url), seen in sweep.items()}  # fmt: skip
     assert not {k: v for k, v in failing.items() if v}, failing
     assert len(sweep) == len(LANGS) * (len(PUBLIC) + 1 + len(PAGES))
+
+
+def test_no_heading_button_figure_or_chart_title_is_cut_or_covered_at_1280_or_1920_px(sweep):
+    """Every page in three languages, signed out and as an admin, and the kiosk (the phone test checks 390 px)."""
+    cut = [f"{lang} {role} {url}: {seen['cut']}" for (lang, role, url), seen in sweep.items() if seen["cut"]]
+    assert not cut, "\n".join(cut)
+
+
+def _shipped_spellings(lang: str) -> dict[str, str]:
+    """The shipped cities' names a reader of ``lang`` reads in their script, by English name."""
+    import csv
+
+    from twinmap.views import i18n
+
+    with (ROOT / "data" / "cities.csv").open(encoding="utf-8") as rows:
+        cities = [(r["name"], r["local_name"] or None, r["country_code"], int(r["geonameid"]) if r["geonameid"] else None)
+                  for r in csv.DictReader(rows)]  # fmt: skip
+    i18n.learn_spellings(cities)
+    tr = i18n.Translator(lang)
+    return {name: tr.city(name, local) for name, local, _c, _g in cities if tr.city(name, local) != name}
+
+
+def test_a_partnership_is_named_in_the_readers_script_on_every_page(sweep):
+    """Russian and Persian pages, as a visitor and an admin: no "Sari – Астрахань" nor "ساری – Trabzon"."""
+    for lang in ("ru", "fa"):
+        spelled = _shipped_spellings(lang)
+        assert {"Sari", "Astrakhan", "Trabzon"} <= set(spelled)
+        english = re.compile(r"(?:^|[\s(])(" + "|".join(map(re.escape, spelled)) + r") – |(?<= – )("
+                             + "|".join(map(re.escape, spelled)) + r")\b")  # fmt: skip
+        mixed = {f"{role} {url}": sorted({m.group(0).strip() for m in english.finditer(seen["text"])})
+                 for (lang_, role, url), seen in sweep.items() if lang_ == lang and english.search(seen["text"])}  # fmt: skip
+        assert not mixed, (lang, mixed)
+        named = " ".join(seen["text"] for (lang_, _r, _u), seen in sweep.items() if lang_ == lang)
+        assert f"{spelled['Sari']} – {spelled['Astrakhan']}" in named  # the pair itself, in one script
 
 
 def test_the_document_is_in_the_readers_language_and_direction(sweep):
@@ -130,7 +175,7 @@ LAYOUT = """() => {
 }"""
 
 
-@pytest.mark.parametrize("lang", ["en", "fa"])
+@pytest.mark.parametrize("lang", ["en", "ru", "fa"])
 def test_on_a_390_px_phone_no_page_scrolls_sideways_and_the_main_column_has_the_width(server, browser, lang):  # noqa: F811
     context = browser.new_context(**PHONE)
     page = context.new_page()
@@ -141,6 +186,7 @@ def test_on_a_390_px_phone_no_page_scrolls_sideways_and_the_main_column_has_the_
         assert seen["scroll"] <= seen["width"] and seen["main"] >= 389, (p.url, seen)
         assert seen["sidebar"] == 0, (p.url, "the sidebar starts collapsed on a phone", seen)
         assert _charts(page)["outside"] == [], (p.url, "a chart's axis label runs off its chart (cut where it ends)")
+        assert page.evaluate(CUT) == [], (p.url, "text cut or covered on a phone")
     page.screenshot(path=str(ROOT / "test-artifacts" / f"phone-account-{lang}.png"))
     if lang != "fa":  # the staff pages on a phone: in Persian, the language whose layout is mirrored
         context.close()
@@ -153,6 +199,7 @@ def test_on_a_390_px_phone_no_page_scrolls_sideways_and_the_main_column_has_the_
         _open(page, menu_url(p))
         seen = page.evaluate(LAYOUT)
         assert seen["scroll"] <= seen["width"] and seen["main"] >= 389, (p.url, seen)
+        assert page.evaluate(CUT) == [], (p.url, "text cut or covered on a phone")
     context.close()
 
 

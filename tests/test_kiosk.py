@@ -143,3 +143,22 @@ def test_the_photo_slide_shows_recent_public_photos_full_screen_and_never_a_staf
     assert "Delegation in Sari" in drawn and "Press office" in drawn
     assert "Internal only" not in drawn and "Lankaran" not in drawn
     assert len(at.get("image")) == 1
+
+
+def test_the_growth_slide_counts_the_headlines_signed_partners(app_env):
+    """The kiosk's two counts agree: the growth's last year plus those with no signing date = the headline's figure."""
+    import re
+
+    from twinmap.views import kiosk as k
+
+    order = k.cycle(12)
+    headline = _kiosk({"start": str(order.index(("headline", None))), "seconds": "600"})
+    signed = int(next(m.value for m in headline.metric if m.label == "Signed partners"))
+    growth = _kiosk({"start": str(order.index(("growth", None))), "seconds": "600"})
+    totals = growth.get("plotly_chart")[0].proto.spec
+    last = __import__("json").loads(totals)["data"][0]["y"][-1]
+    said = " ".join(m.value for m in growth.markdown)
+    undated = (
+        int(re.search(r"(\d+) signed partners? ha(?:s|ve) no signing date", said)[1]) if "signing date" in said else 0
+    )
+    assert last + undated == signed

@@ -154,3 +154,13 @@ def test_event_kinds_on_the_timeline_never_share_a_colour_with_an_agreements_sta
     stages = {t.colour for t in reference.STATUSES}
     kinds = [t.colour for t in reference.EVENT_KINDS]
     assert not stages & set(kinds) and len(set(kinds)) == len(kinds)
+
+
+def test_a_persian_readers_map_lays_its_labels_out_right_to_left():
+    """A label holding a Latin name ("Montesilvano (ایتالیا) – ...") reads from the right for a Persian reader."""
+    frame = _partners(partner_name="Montesilvano", partner_country="IT")
+    fa = maps.to_html(maps.partnership_map(frame, HOMES, tiles="none", tr=Translator("fa")))
+    tips = _layer(fa)["tip"]
+    assert any(t.startswith("\u2068Montesilvano\u2069 (") for t in tips)  # the Latin name as its own unit
+    assert ".leaflet-tooltip { direction: rtl" in fa
+    assert "direction: rtl" not in maps.to_html(maps.partnership_map(frame, HOMES, tiles="none"))

@@ -10,7 +10,6 @@ import argparse
 import datetime as dt
 import getpass
 import json
-import secrets
 import smtplib
 import sys
 from pathlib import Path
@@ -24,7 +23,7 @@ from twinmap.ingest import attachments, batches, exporter, importer, mapping, re
 from twinmap.ingest.specs import TABLES
 from twinmap.reads import attachments as attached
 from twinmap.reads import digest, opendata, queries, report
-from twinmap.store import auth, backup, db, postgres, transfer
+from twinmap.store import auth, backup, db, desk, postgres, transfer
 from twinmap.views import datapackage, i18n
 from twinmap.views import digest as maildigest
 from twinmap.views import report as printed
@@ -187,6 +186,8 @@ def _run(args: argparse.Namespace) -> int:
     try:
         con = seed.connect(target)
     except db.DatabaseError as err:
+        if args.command == "password" and err.msgid in (db.BUSY, db.BUSY_BY):
+            return _password_through_the_app(target, args, err)
         print(f"error: {path}: {err}", file=sys.stderr)
         return db.exit_code(err)
     try:
@@ -436,23 +437,29 @@ def _migrate_store(source: str, target: str) -> int:
 
 
 def _password(con, args) -> int:
-    password = secrets.token_urlsafe(12)
     try:
-        homes = auth.find_cities(con, args.home_cities) if args.home_cities is not None else None
-        if args.name in set(auth.users(con)["name"]):
-            auth.set_password(con, args.name, password)
-            if args.role:
-                auth.set_role(con, args.name, args.role, by="command line")
-        else:
-            auth.create_user(con, args.name, password, args.role or "editor")
-        if homes is not None:
-            auth.set_home_cities(con, args.name, homes)
+        password, scope = auth.give_password(con, args.name, args.role, args.home_cities)
     except auth.AuthError as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
-    scope = auth.users(con).set_index("name").loc[args.name, "home_cities"]
-    print(f"{args.name} changes {'the data of ' + scope if scope else 'every home city'}")
+    print(scope)
     print(f"new password for {args.name}: {password}")
+    return 0
+
+
+def _password_through_the_app(target: str, args, busy: db.DatabaseError) -> int:
+    """``password`` while the running app holds the file: the app does it (its desk), or say how to."""
+    try:
+        answer = desk.ask_password(target, args.name, args.role, args.home_cities)
+    except desk.DeskError as err:
+        print(f"error: {postgres.redact(target)}: {busy} ({err}). An administrator can also give a new password on "
+              "the Users page.", file=sys.stderr)  # fmt: skip
+        return db.exit_code(busy)
+    if "error" in answer:
+        print(f"error: {answer['error']}", file=sys.stderr)
+        return 1
+    print(answer["scope"])
+    print(f"new password for {args.name}: {answer['password']} (through the running app)")
     return 0
 
 

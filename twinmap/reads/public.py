@@ -26,6 +26,12 @@ def partners(con: duckdb.DuckDBPyConnection, today: dt.date) -> pd.DataFrame:
     return frame.sort_values(["signed_on", "partner_name"], na_position="last").reset_index(drop=True)
 
 
+def in_force(con: duckdb.DuckDBPyConnection, today: dt.date) -> pd.DataFrame:
+    """Public partnerships whose agreement is in force: what the headline counts as signed partners."""
+    frame = queries.partnerships(con, public_filter(), today)
+    return frame[frame["status"].isin(reference.AGREEMENT_STATUSES)].reset_index(drop=True)
+
+
 def growth(frame: pd.DataFrame, today: dt.date, cal: str = "gregorian") -> pd.DataFrame:
     """Partnerships signed each year of the reader's calendar and the running total, up to this year.
 

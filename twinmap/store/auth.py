@@ -283,6 +283,28 @@ def home_cities(con: duckdb.DuckDBPyConnection, name: str) -> tuple[int, ...]:
     return tuple(int(i) for (i,) in con.cursor().execute(sql, [name]).fetchall())
 
 
+def give_password(con: duckdb.DuckDBPyConnection, name: str, role: str | None = None,
+                  home_cities: str | None = None) -> tuple[str, str]:  # fmt: skip
+    """Give a user a new random password, adding them (as ``role``, default editor) if needed.
+
+    ``role`` changes an existing user's role; ``home_cities`` ("City,CC;City,CC", "" for every home
+    city) limits them. Returns the password and the scope in words. What the command line's
+    ``password`` does, on the store or through the running app's desk (:mod:`twinmap.store.desk`).
+    """
+    password = secrets.token_urlsafe(12)
+    homes = find_cities(con, home_cities) if home_cities is not None else None
+    if name in set(users(con)["name"]):
+        set_password(con, name, password)
+        if role:
+            set_role(con, name, role, by="command line")
+    else:
+        create_user(con, name, password, role or "editor")
+    if homes is not None:
+        set_home_cities(con, name, homes)
+    scope = users(con).set_index("name").loc[name, "home_cities"]
+    return password, f"{name} changes {'the data of ' + scope if scope else 'every home city'}"
+
+
 def set_home_cities(con: duckdb.DuckDBPyConnection, name: str, city_ids: tuple[int, ...] | list[int]) -> None:
     """Limit a user to these home cities (none: every home city)."""
     with db.write_transaction(con, bump=False) as cur:

@@ -24,10 +24,11 @@ from typing import Any
 import streamlit as st
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from twinmap.core import config
+from twinmap.store import auth
 
 APP = Path(__file__).resolve().parents[2] / "app.py"
 UPLOAD_PATH = "/_stcore/upload_file/"
@@ -156,9 +157,46 @@ def _cookie_for(ticket: str) -> tuple[str, int] | None:
     return tickets.cookie_for(cache.connection(), ticket)
 
 
-def app() -> st.App:
-    """The twinmap server: app.py behind the guard, and the route that makes a sign-in last."""
-    from twinmap.store import tickets
+DESK: dict[str, str | None] = {"key": None}  # this server's desk secret (set by twinmap.ui.serve when it opens one)
 
-    route = Route(tickets.ROUTE, sign_in_cookie, methods=["POST", "DELETE"])
-    return st.App(str(APP), middleware=[Middleware(Guard)], routes=[route])
+
+async def desk_password(request: Request) -> Response:
+    """The command line's ``password`` for a store this server holds (:mod:`twinmap.store.desk`).
+
+    Answered only to this machine, never through a proxy, and only with the desk's secret; the
+    store is written in a worker thread, never on the event loop.
+    """
+    import json
+
+    from starlette.concurrency import run_in_threadpool
+
+    from twinmap.store import desk
+
+    nothing = {"cache-control": "no-store"}
+    local = request.client is not None and request.client.host in ("127.0.0.1", "::1")
+    try:
+        asked = json.loads((await request.body())[:4096])
+    except ValueError:
+        asked = {}
+    if not local or "x-forwarded-for" in request.headers or not desk.accepts(asked.get("key"), DESK["key"]):
+        return Response(status_code=403, headers=nothing)
+    try:
+        password, scope = await run_in_threadpool(_give_password, asked)
+    except (auth.AuthError, KeyError, TypeError, AttributeError) as err:
+        return JSONResponse({"error": str(err)}, status_code=400, headers=nothing)
+    return JSONResponse({"password": password, "scope": scope}, headers=nothing)
+
+
+def _give_password(asked: dict) -> tuple[str, str]:
+    from twinmap.ui import cache
+
+    return auth.give_password(cache.connection(), str(asked["name"]), asked.get("role"), asked.get("home_cities"))
+
+
+def app() -> st.App:
+    """The twinmap server: app.py behind the guard, the route that makes a sign-in last, and the desk."""
+    from twinmap.store import desk, tickets
+
+    routes = [Route(tickets.ROUTE, sign_in_cookie, methods=["POST", "DELETE"]),
+              Route(desk.ROUTE, desk_password, methods=["POST"])]  # fmt: skip
+    return st.App(str(APP), middleware=[Middleware(Guard)], routes=routes)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import os
 import pkgutil
 import sys
 import time
@@ -22,7 +23,8 @@ from pathlib import Path
 from typing import Any
 
 import twinmap
-from twinmap.store import auth
+from twinmap.core import config
+from twinmap.store import auth, desk
 from twinmap.ui import compat, pages
 from twinmap.views import kiosk
 
@@ -143,5 +145,11 @@ def main(args: list[str]) -> int:
     print("twinmap: opening every page once before the server opens...", file=sys.stderr, flush=True)
     print(f"twinmap: ready in {prepare():.1f} s", file=sys.stderr, flush=True)
     sys.argv = [str(APP)]  # the app's own folder holds .streamlit/ and static/, as for streamlit run app.py
-    asgi.app().run(config=overrides)
+    store = config.db_target()
+    port = overrides.get("server.port") or os.environ.get("STREAMLIT_SERVER_PORT") or 8501
+    asgi.DESK["key"] = desk.open_desk(store, f"http://127.0.0.1:{port}")
+    try:
+        asgi.app().run(config=overrides)
+    finally:
+        desk.close_desk(store, asgi.DESK["key"])
     return 0

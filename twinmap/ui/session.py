@@ -255,14 +255,18 @@ _RTL_CSS = """<style>
 </style>"""
 
 
-# A figure's label wraps onto a second line instead of being cut ("Expiring within 12 …"): six
-# figures side by side at 1280 px leave a Russian label about 120 px.
+# A figure's label and value, and a button's label, wrap onto a second line instead of being cut
+# ("Expiring within 12 …", "Под угрозой", "Сохранить изм…"): six figures side by side at 1280 px
+# leave a Russian label about 120 px.
 # Captions in a grey dark enough to read (Streamlit's is 3.9:1 on white; WCAG AA asks 4.5:1), and
 # a focus ring on everything a keyboard reaches.
 _PAGE_CSS = """<style>
-[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * {
+[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] *,
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] *,
+button [data-testid="stMarkdownContainer"], button [data-testid="stMarkdownContainer"] * {
   white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
   height: auto !important; }
+button:has([data-testid="stMarkdownContainer"]) { height: auto !important; }
 [data-testid="stCaptionContainer"] { opacity: 1 !important; }
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] * { color: #5f5e5c !important; }
 a:focus-visible, button:focus-visible, input:focus-visible, [role="button"]:focus-visible,

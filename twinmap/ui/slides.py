@@ -18,7 +18,7 @@ from twinmap.reads import attachments as attached
 from twinmap.reads import public
 from twinmap.ui import cache, leaflet
 from twinmap.views import charts, kiosk, labels, maps, pictures
-from twinmap.views.i18n import Translator
+from twinmap.views.i18n import NP_, Translator
 
 log = logging.getLogger("twinmap.kiosk")
 
@@ -63,16 +63,35 @@ def _md(text: object) -> str:
     return labels.md_escape(text)
 
 
+FIGURE_EM = 2.8  # a figure's size on a kiosk (in the slide's rem) where it fits its column
+CHAR_EM = 0.62  # the width of a figure's widest characters, in em (digits, Cyrillic capitals)
+
+
+def figures(items: list[tuple[str, str]]) -> None:
+    """Figures side by side, each as large as the kiosk's type where it fits its column, smaller where not.
+
+    A long figure ("۱٬۱۶۵ کیلومتر", "Великобритания") at the kiosk's size ran past its column and
+    Streamlit cut it with an ellipsis; each is sized to its own length and the screen's width.
+    """
+    cols = st.columns(len(items))
+    rules = []
+    for i, (col, (label, value)) in enumerate(zip(cols, items, strict=True)):
+        fit = f"calc((100vw - 5rem) / {len(items)} / {max(len(value), 1) * CHAR_EM:.2f})"
+        where = f".st-key-tm_figure_{i} [data-testid=stMetricValue]"
+        rules.append(f"{where}, {where} p {{ font-size: min({FIGURE_EM}rem, {fit}) !important; }}")
+        col.container(key=f"tm_figure_{i}").metric(label, value)
+    st.html(f"<style>{' '.join(rules)}</style>")
+
+
 def headline(tr: Translator, today: dt.date) -> None:
     """Partners, countries, events this year, upcoming events."""
     head = cache.headline(public.public_filter(), today, tr.cal)
     st.title(tr("Our sister cities"))
-    cols = st.columns(4)
-    cols[0].metric(tr("Signed partners"), tr.number(head.signed_partners))
-    cols[1].metric(tr("Partner countries"), tr.number(head.countries))
     year = tr.digits(str(dates.year_of(today, tr.cal)))
-    cols[2].metric(tr("Events in {year}", year=year), tr.number(head.events_this_year))
-    cols[3].metric(tr("Upcoming events"), tr.number(head.upcoming_events))
+    figures([(tr("Signed partners"), tr.number(head.signed_partners)),
+             (tr("Partner countries"), tr.number(head.countries)),
+             (tr("Events in {year}", year=year), tr.number(head.events_this_year)),
+             (tr("Upcoming events"), tr.number(head.upcoming_events))])  # fmt: skip
     # Streamlit's theme would set its own (small) type: the kiosk's charts bring theirs.
     st.plotly_chart(charts.status_bar(head.by_status, tr, KIOSK_FONT_PX), key="kiosk_status", theme=None,
                     config={"staticPlot": True})  # fmt: skip
@@ -88,14 +107,24 @@ def upcoming(tr: Translator, today: dt.date) -> None:
 
 
 def growth(tr: Translator, today: dt.date) -> None:
-    """The network growing year by year as agreements were signed."""
+    """The network growing year by year as agreements were signed: the headline's signed partners, by year.
+
+    It counts what the headline slide counts (agreements in force); one whose signing date is not
+    on record cannot stand in a year, and the slide says how many there are.
+    """
     st.title(tr("Our network, year by year"))
+    signed = cache.in_force(today)
+    undated = int(signed["signed_on"].isna().sum())
 
     def make() -> object:
-        return charts.growth(public.growth(cache.kiosk_partners(today), today, tr.cal), tr, KIOSK_FONT_PX)
+        return charts.growth(public.growth(signed, today, tr.cal), tr, KIOSK_FONT_PX, room_lines=2 if undated else 0)
 
     fig = cache.built(("kiosk_growth", today, tr), make)  # every kiosk shows the same: counted once per data version
     st.plotly_chart(fig, key="kiosk_growth", theme=None, config={"staticPlot": True})
+    if undated:
+        st.markdown(_md(tr.plural(NP_("{n} signed partner has no signing date on record and is not in the years.",
+                                      "{n} signed partners have no signing date on record and are not in the years."),
+                                  undated)))  # fmt: skip
 
 
 def partner_map(tr: Translator, today: dt.date, index: int) -> None:
@@ -122,11 +151,10 @@ def partner_card(tr: Translator, today: dt.date, index: int) -> None:
     st.title(_md(tr.city(row["partner_name"], row["partner_local_name"])))
     km = geo.distance_km(row["home_lat"], row["home_lon"], row["partner_lat"], row["partner_lon"])
     direction = geo.compass(geo.bearing_deg(row["home_lat"], row["home_lon"], row["partner_lat"], row["partner_lon"]))
-    cols = st.columns(4)
-    cols[0].metric(tr("Country"), tr.country(row["partner_country"]))
-    cols[1].metric(tr("Population"), tr.number(row["partner_population"]))
-    cols[2].metric(tr("Distance ({direction})", direction=tr(direction)), tr("{km} km", km=round(km)))
-    cols[3].metric(tr("Local time"), tr.digits(labels.local_time(row["partner_timezone"])) or labels.MISSING)
+    figures([(tr("Country"), tr.country(row["partner_country"])),
+             (tr("Population"), tr.number(row["partner_population"])),
+             (tr("Distance ({direction})", direction=tr(direction)), tr("{km} km", km=round(km))),
+             (tr("Local time"), tr.digits(labels.local_time(row["partner_timezone"])) or labels.MISSING)])  # fmt: skip
     if row["signed_on"] == row["signed_on"] and row["signed_on"] is not None:
         since = tr("Partner since {date}", date=tr.date(row["signed_on"], row["signed_precision"]))
         st.markdown(f"## {_md(since)}")

@@ -356,4 +356,20 @@ def chart(fig: object, key: str, alt: str | None = None) -> None:
     """
     config = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "filename": key, "scale": 2}}
     title = getattr(getattr(getattr(fig, "layout", None), "title", None), "text", None)
+    if title:
+        clear_of_toolbar(fig)
     st.plotly_chart(fig, key=key, config=config, alt=alt or title or None)
+
+
+TOOLBAR_PX = 36  # plotly's toolbar (camera, zoom) at the top of a chart, shown on a hover or a tap
+
+
+def clear_of_toolbar(fig: object) -> None:
+    """Set a chart's title below plotly's toolbar, which otherwise covers it on a phone ("Partnerships by st📷tus").
+
+    The title is pinned under a strip as tall as the toolbar, and the top margin grows to hold both.
+    """
+    size = fig.layout.title.font.size or fig.layout.font.size or 14
+    top = fig.layout.margin.t if fig.layout.margin.t is not None else 80
+    fig.update_layout(title={"yref": "container", "y": 1, "yanchor": "top", "pad": {"t": TOOLBAR_PX}},
+                      margin={"t": max(top, TOOLBAR_PX + round(size * 1.6) + 8)})  # fmt: skip

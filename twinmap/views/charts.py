@@ -191,6 +191,22 @@ def for_reader(fig: go.Figure, tr: Translator) -> go.Figure:
     return fig
 
 
+def _stack_tops(fig: go.Figure, axis: str) -> list[float]:
+    """The tops of stacked bars on a value axis: a month of two events of two kinds reaches 2, not 1."""
+    if fig.layout.barmode not in ("stack", "relative"):
+        return []
+    tops: dict[str, float] = {}
+    for trace in fig.data:
+        across = getattr(trace, "orientation", None) == "h"
+        if trace.type != "bar" or axis != ("x" if across else "y"):
+            continue
+        keys, amounts = (trace.y, trace.x) if across else (trace.x, trace.y)
+        for key, amount in zip(keys if keys is not None else (), amounts if amounts is not None else (), strict=False):
+            if amount is not None and amount == amount:
+                tops[str(key)] = tops.get(str(key), 0.0) + max(float(amount), 0.0)
+    return list(tops.values())
+
+
 def _axis_values(fig: go.Figure, axis: str) -> list:
     """Every value the traces place on an axis (a horizontal bar's base and end included)."""
     values: list = []
@@ -235,7 +251,8 @@ def _localise_axis(fig: go.Figure, axis: str, kind: str, tr: Translator) -> None
     values = [v for v in _axis_values(fig, axis) if v is not None and v == v]
     layout_axis = getattr(fig.layout, f"{axis}axis")
     if kind == "number":
-        ticks = nice_ticks(min(0.0, float(min(values))), float(max(values)), layout_axis.nticks or 8)
+        top = max([float(max(values)), *_stack_tops(fig, axis)])
+        ticks = nice_ticks(min(0.0, float(min(values))), top, layout_axis.nticks or 8)
         decimals = _decimals(ticks)
         fig.update_layout({f"{axis}axis": {"tickmode": "array", "tickvals": ticks,
                                            "ticktext": [tr.number(v, decimals) for v in ticks]}})  # fmt: skip
@@ -372,7 +389,7 @@ def status_bar(by_status: dict[str, int], tr: Translator = ENGLISH, font_px: int
     return for_reader(fig, tr)
 
 
-def growth(frame: pd.DataFrame, tr: Translator = ENGLISH, font_px: int = 14) -> go.Figure:
+def growth(frame: pd.DataFrame, tr: Translator = ENGLISH, font_px: int = 14, room_lines: int = 0) -> go.Figure:
     """Partnerships in the network at the end of each year (the reader's calendar), to this year.
 
     Years are labels (a Persian reader's are Solar Hijri years in Persian digits); every year is
@@ -382,7 +399,7 @@ def growth(frame: pd.DataFrame, tr: Translator = ENGLISH, font_px: int = 14) -> 
     years = [tr.digits(str(y)) for y in frame["year"]]
     fig = go.Figure(go.Bar(x=years, y=list(frame["total"]), marker={"color": "#2e9d3a"},
                            text=list(frame["total"]), textfont={"size": font_px}, hoverinfo="skip"))  # fmt: skip
-    fig.update_layout(height=30 * font_px, font={"size": font_px},
+    fig.update_layout(height=round((30 - 2 * room_lines) * font_px), font={"size": font_px},  # room for lines below
                       yaxis={"title": tr("Signed partners"), "automargin": True},
                       xaxis={"tickmode": "array", "tickvals": years[::every], "type": "category", "automargin": True},
                       margin={"l": 10, "r": 10, "t": 20, "b": 10})  # fmt: skip

@@ -181,13 +181,22 @@ _KIOSK_STYLE = """<style>
 .twinmap-legend { font-size: 28px; line-height: 40px; padding: 10px 16px; }
 .twinmap-legend .swatch { width: 24px; height: 24px; vertical-align: -3px; }
 </style>"""
+_RTL_STYLE = "<style>.leaflet-tooltip { direction: rtl; text-align: right; }</style>"
 LEGEND_PX_PER_CHAR, LEGEND_PX_EXTRA = 7.5, 48  # the legend's width at 13 px, to keep the view clear of it
 
 
 def base_map(
-    tiles: str = "osm", center: tuple[float, float] = (38.0, 45.0), zoom: int = 3, controls: bool = True
+    tiles: str = "osm",
+    center: tuple[float, float] = (38.0, 45.0),
+    zoom: int = 3,
+    controls: bool = True,
+    rtl: bool = False,
 ) -> folium.Map:
-    """An empty map that needs nothing from the internet except (optional) tiles."""
+    """An empty map that needs nothing from the internet except (optional) tiles.
+
+    ``rtl``: the tooltips are laid out right to left, so a Persian label that holds a Latin name
+    ("Montesilvano (ایتالیا) – امضا شده") reads from the right, as its reader reads.
+    """
     fmap = folium.Map(
         zoom_control=controls,
         location=list(center),
@@ -197,6 +206,8 @@ def base_map(
         control_scale=controls,
         prefer_canvas=True,
     )
+    if rtl:
+        fmap.get_root().header.add_child(Element(_RTL_STYLE), name="twinmap_rtl_style")
     # Instance attributes shadow folium's CDN defaults (Leaflet, jQuery, Bootstrap, ...).
     fmap.default_js = LOCAL_JS
     fmap.default_css = LOCAL_CSS
@@ -319,7 +330,7 @@ def partnership_cities(partners: pd.DataFrame, homes: pd.DataFrame, tr: Translat
     names = [tr.city(n, ln) for n, ln in zip(firsts["partner_name"], firsts["partner_local_name"], strict=True)]
     many = [tr("{n} partnerships", n=tr.number(counts[i])) for i in firsts["partner_city_id"]]
     tips = [
-        f"{name} ({tr.country(cc)}) – " + (status if counts[i] == 1 else text)
+        f"{tr.isolate(name)} ({tr.country(cc)}) – " + (status if counts[i] == 1 else text)
         for name, cc, status, i, text in zip(
             names, firsts["partner_country"], statuses, firsts["partner_city_id"], many, strict=True
         )
@@ -349,7 +360,7 @@ def partnership_map(
     controls: bool = True,
 ) -> folium.Map:
     """The partner map: cities (clustered when many), arcs (bundled when many) and a status legend."""
-    fmap = base_map(tiles, controls=controls)
+    fmap = base_map(tiles, controls=controls, rtl=tr.rtl)
     cities = partnership_cities(partners, homes, tr)
     styles = [{"colour": t.colour} for t in reference.STATUSES]
     order = {t.code: i for i, t in enumerate(reference.STATUSES)}
@@ -424,7 +435,7 @@ def candidate_map(
     home: Mapping[str, Any], found: pd.DataFrame, tiles: str = "osm", tr: Translator = ENGLISH
 ) -> folium.Map:
     """The finder's candidates (darker green = higher score) around the home city."""
-    fmap = base_map(tiles)
+    fmap = base_map(tiles, rtl=tr.rtl)
     rows = [
         {"lat": r["lat"], "lon": r["lon"], "colour": _score_colour(r["score"]),
          "tooltip": esc(f"{tr.number(i + 1)}. {tr.place(r['name'], r['country_code'], r.get('geonameid'))} "
@@ -467,7 +478,7 @@ def organisations_map(frame: pd.DataFrame, tiles: str = "osm", tr: Translator = 
     Ten thousand organisations sit in a few hundred cities: a dot per seat keeps the map a few
     kilobytes and every organisation named in its seat's tooltip.
     """
-    fmap = base_map(tiles)
+    fmap = base_map(tiles, rtl=tr.rtl)
     colours = {t.code: t.colour for t in reference.ORGANISATION_KINDS}
     rows, mixed = [], False
     for (lat, lon, city, country), group in frame.groupby(["lat", "lon", "city", "country_code"], sort=False):
@@ -506,7 +517,7 @@ def network_map(links: pd.DataFrame, cities: pd.DataFrame, tiles: str = "osm", t
 
     A city is coloured as the legend says (:func:`network_colours`); its size says how many twins it has.
     """
-    fmap = base_map(tiles)
+    fmap = base_map(tiles, rtl=tr.rtl)
     shown = pd.DataFrame({
         "id": cities["id"].to_numpy(), "lat": cities["lat"].to_numpy(), "lon": cities["lon"].to_numpy(),
         "country": cities["country"].to_numpy(),
