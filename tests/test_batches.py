@@ -186,3 +186,26 @@ def test_a_file_whose_header_is_wrong_cannot_be_imported_in_part(crafted):
     assert not plan.can_skip
     with pytest.raises(batches.ImportRejected):
         batches.commit(crafted, plan, "tester", skip_invalid=True)
+
+
+def test_what_an_undo_will_do_is_read_before_it_is_done(con):
+    """Counted per table and action, with the rows themselves for a small import, named as a reader knows them."""
+    from twinmap.reads import history
+    from twinmap.views import previews
+
+    batch = _commit(
+        con,
+        "home_city,home_country,partner_city,partner_country,kind,status,signed_on,areas,notes\n"
+        "Sari,IR,Astrakhan,RU,sister_city,active,2014-05-15,youth,changed\n"
+        "Sari,IR,Kutaisi,GE,friendship,negotiating,,culture,new\n",
+        "partnerships",
+    )
+    undo = history.undo_preview(con, batch)
+    assert undo.counts[("partnerships", "update")] == 1 and undo.counts[("partnerships", "insert")] == 1
+    said = previews.undo_lines(undo, cities=1)
+    assert "Undo restores the previous values of 1 row changed in Partnerships." in said
+    assert "Undo removes 1 row added to Cities." in said  # Kutaisi, made from the gazetteer, goes too
+    rows = previews.undo_rows(undo)
+    assert {"Sari – Astrakhan", "Sari – Kutaisi"} <= set(rows["Row"])
+    assert history.undo_preview(con, batch, limit=2).rows == []  # a large import: its counts only
+    batches.undo(con, batch, "tester")

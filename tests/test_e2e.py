@@ -211,10 +211,10 @@ def test_kiosk_in_persian_offline_is_right_to_left_and_draws_the_map(server, pag
     assert {u.split("/")[2] for u in page.outside_requests} <= {"tile.openstreetmap.org"}
 
 
-def _sign_in(server, page):
+def _sign_in(server, page, name="admin", password=ADMIN_PASSWORD):
     page.goto(f"{server}/account")
-    page.get_by_role("textbox", name="User name").fill("admin")
-    page.get_by_role("textbox", name="Password").fill(ADMIN_PASSWORD)
+    page.get_by_role("textbox", name="User name").fill(name)
+    page.get_by_role("textbox", name="Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_selector("text=Signed in as", timeout=30_000)
 
@@ -511,16 +511,30 @@ def test_the_leaders_first_screen_answers_the_four_questions(server, browser):
         page.screenshot(path=str(ARTIFACTS / f"first-screen-{lang}-{width}.png"), full_page=False)
 
 
-def test_a_new_password_from_the_command_line_while_the_app_runs_goes_through_the_app(server):
-    """The app holds the DuckDB file; ``password`` hands the request to it (its desk) instead of failing."""
+def test_a_new_password_from_the_command_line_while_the_app_runs_goes_through_the_app(server, browser):
+    """The app holds the DuckDB file; ``password`` hands the request to it (its desk) instead of failing.
+
+    The new password signs in, and the next new password ends that lasting sign-in at once.
+    """
     env = {**os.environ, "TWINMAP_DB": SERVED["db"]}
     cmd = [sys.executable, "-m", "twinmap", "password", "desk-clerk", "--role", "viewer"]
     first = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert first.returncode == 0, first.stderr
     assert "new password for desk-clerk:" in first.stdout and "(through the running app)" in first.stdout
+    password = re.search(r"new password for desk-clerk: (\S+)", first.stdout)[1]
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    _sign_in(server, page, "desk-clerk", password)
+    deadline = time.time() + 20  # the lasting cookie arrives just after the sign-in
+    while not [c for c in context.cookies() if c["name"] == "twinmap_signin"] and time.time() < deadline:
+        page.wait_for_timeout(200)
     again = subprocess.run(cmd[:-2], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
-    said = [re.search(r"new password for desk-clerk: (\S+)", run.stdout) for run in (first, again)]
-    assert again.returncode == 0 and all(said) and said[0][1] != said[1][1]  # a new one each time
+    changed = re.search(r"new password for desk-clerk: (\S+)", again.stdout)
+    assert again.returncode == 0 and changed and changed[1] != password  # a new one each time
+    page.reload()
+    page.wait_for_selector(".st-key-account_name input", timeout=30_000)  # a changed password ends the sign-in
+    assert page.locator("text=Signed in as").count() == 0
+    context.close()
     refused = subprocess.run([*cmd[:-2], "--role", "viewer", "--home-cities", "Atlantis,XX"], cwd=ROOT, env=env,
                              capture_output=True, text=True, timeout=120)  # fmt: skip
     assert refused.returncode == 1 and "Traceback" not in refused.stderr and refused.stderr.startswith("error:")

@@ -142,6 +142,12 @@ def test_an_editor_edits_three_tables_in_grids_and_undoes_each_exactly(server, p
         box.click()
         pg.get_by_role("option", name=f"#{batch} · {table} · edit: {table.lower()} · admin").first.click()
         pg.wait_for_selector(f"text=Import #{batch} of edit: {table.lower()}", timeout=30_000)
+        does = {
+            "Contacts": "Undo brings back 1 row deleted from Contacts.",
+            "Events": "Undo removes 1 row added to Events.",
+            "Partnerships": "Undo restores the previous values of 1 row changed in Partnerships.",
+        }
+        pg.wait_for_selector(f"text={does[table]}", timeout=30_000)  # said before anyone confirms
         pg.locator("[class*=st-key-data_undo_sure] input").check(force=True)
         pg.locator(".st-key-data_undo button").click()
         pg.wait_for_selector(f"text=Import #{batch} undone.", timeout=30_000)

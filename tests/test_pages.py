@@ -3,6 +3,8 @@
 The Data page's import tests use the shipped data, whose cities the import fixtures name.
 """
 
+import re
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -247,6 +249,11 @@ def test_after_an_import_the_undo_offers_that_import_and_undoing_it_refreshes_th
 
     said = md_escape(f"Import #{NEXT_BATCH} of events_ddmmyyyy.csv into Events by leila")
     assert any(m.value.startswith(said) for m in at.markdown)
+    (counted,) = [m.value for m in at.markdown if m.value.startswith("- Undo removes")]  # what, before confirming
+    added = int(re.search(r"removes (\d+) rows? added to Events", counted)[1])
+    (rows,) = [d.value for d in at.dataframe if "What undo does" in d.value.columns]  # a small import: its rows
+    assert len(rows) == added and set(rows["What undo does"]) == {"removed"}
+    assert any("Chess match" in r for r in rows["Row"])  # named as the reader knows the event
     next(s for s in at.checkbox if s.label.startswith("I want to undo")).check().run()
     at.button(key="data_undo").click().run()
     assert [m.value for m in at.success] == [md_escape(f"Import #{NEXT_BATCH} undone.")]

@@ -99,3 +99,34 @@ def _diff(before: dict[str, Any] | None, after: dict[str, Any] | None) -> list[t
 def _plain(row: dict[str, Any]) -> dict[str, Any]:
     """A row as the log stores it (dates as ISO text), so a stored row and a logged one compare."""
     return {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in row.items()}
+
+
+@dataclass
+class Undo:
+    """What undoing a batch does, read before anyone confirms it: counts per table, and the rows of a small one."""
+
+    counts: dict[tuple[str, str], int]  # (table, insert/update/delete) -> rows
+    rows: list[tuple[str, str, dict[str, Any]]]  # (table, action, the row as it is now or as it was deleted)
+    city_names: dict[int, str]
+    partnership_cities: dict[int, tuple[int, int]]
+
+
+def undo_preview(con: duckdb.DuckDBPyConnection, batch: int, limit: int = 20) -> Undo:
+    """What undoing ``batch`` would remove, restore and bring back; the rows themselves when at most ``limit``."""
+    cur = con.cursor()
+    counts = {(t, a): int(n) for t, a, n in cur.execute(
+        "SELECT table_name, action, count(*) FROM import_changes WHERE batch_id = ? GROUP BY ALL ORDER BY ALL",
+        [batch]).fetchall()}  # fmt: skip
+    rows: list[tuple[str, str, dict[str, Any]]] = []
+    if sum(counts.values()) <= limit:
+        log = cur.execute("SELECT table_name, row_id, action, before FROM import_changes WHERE batch_id = ? "
+                          "ORDER BY seq", [batch]).fetchall()  # fmt: skip
+        for table, row_id, action, before in log:
+            if table not in SEQUENCES:
+                continue
+            now = cur.execute(f"SELECT * FROM {table} WHERE id = ?", [row_id]).fetch_arrow_table().to_pylist()
+            values = _plain(json.loads(before)) if action == "delete" and before else (_plain(now[0]) if now else {})
+            rows.append((table, action, {"id": row_id, **values}))
+    ids = [v for _t, _a, r in rows for k, v in r.items() if k.endswith("city_id") or k == "partnership_id"]
+    names, pairs = _names(cur, [Entry(0, "", "", "", dt.datetime.min, "", fields=[("x_id", v, None) for v in ids])])
+    return Undo(counts, rows, names, pairs)

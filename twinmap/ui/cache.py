@@ -23,6 +23,7 @@ from twinmap.core import config
 from twinmap.ingest import batches, exporter, seed
 from twinmap.reads import attachments as attached
 from twinmap.reads import grant, lifecycle, network, public, queries, relations, report
+from twinmap.reads import history as past
 from twinmap.reads import snapshot as snapshots
 from twinmap.store import auth, db
 from twinmap.ui import backups, leaflet
@@ -256,6 +257,7 @@ finder_learned = _composed("finder_learned")
 grant_events = _cached(grant.held_events)
 contacts = _cached(queries.contacts)
 history = _cached(batches.history)
+undo_preview = _cached(past.undo_preview, again=False)  # asked for one chosen import: not made ahead
 table_frame = _cached(exporter.table_frame, again=False)
 workbook = _cached(exporter.workbook, again=False)
 kiosk_partners = _cached(public.partners)

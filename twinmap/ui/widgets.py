@@ -17,7 +17,7 @@ from twinmap.ingest import exporter
 from twinmap.store import db
 from twinmap.ui import cache
 from twinmap.ui.session import translator
-from twinmap.views import htmltables
+from twinmap.views import htmltables, i18n, previews
 from twinmap.views.labels import MISSING, md_escape, pair_labels, rtl_order
 from twinmap.views.tables import city_matches, matching
 
@@ -373,3 +373,12 @@ def clear_of_toolbar(fig: object) -> None:
     top = fig.layout.margin.t if fig.layout.margin.t is not None else 80
     fig.update_layout(title={"yref": "container", "y": 1, "yanchor": "top", "pad": {"t": TOOLBAR_PX}},
                       margin={"t": max(top, TOOLBAR_PX + round(size * 1.6) + 8)})  # fmt: skip
+
+
+def undo_preview(undo: object, tr: i18n.Translator, key: str, cities: int = 0) -> None:
+    """What an undo will do, before anyone confirms it: counted per table, and the rows of a small import."""
+    for line in previews.undo_lines(undo, tr, cities):
+        st.markdown(f"- {md_escape(line)}")
+    rows = previews.undo_rows(undo, tr)
+    if rows is not None:
+        table(rows, key)

@@ -22,14 +22,47 @@ def batch_label(row: dict, tr: Translator = ENGLISH) -> str:
 
 
 def batch_details(row: dict, tr: Translator = ENGLISH) -> str:
-    """What undoing an import takes back, said before anyone confirms it."""
+    """Which import an undo takes back (what it does is :func:`undo_lines`), said before anyone confirms it."""
     return tr(
-        "Import #{batch} of {file} into {table} by {user} on {when}: {inserted} new row(s), {updated} changed, "
-        "{cities} city(ies) added. Undo deletes the new rows and restores the previous values of the changed ones.",
+        "Import #{batch} of {file} into {table} by {user} on {when}.",
         batch=row["id"], file=row["file_name"], table=tr(_table_label(row["table_name"])), user=row["user_name"],
-        when=tr.moment(row["created_at"]), inserted=int(row["inserted"]),
-        updated=int(row["updated"]), cities=int(row["cities_created"]),
+        when=tr.moment(row["created_at"]),
     )  # fmt: skip
+
+
+_UNDO_SAYS = {
+    "insert": NP_("Undo removes {n} row added to {table}.", "Undo removes {n} rows added to {table}."),
+    "update": NP_("Undo restores the previous values of {n} row changed in {table}.",
+                  "Undo restores the previous values of {n} rows changed in {table}."),
+    "delete": NP_("Undo brings back {n} row deleted from {table}.", "Undo brings back {n} rows deleted from {table}."),
+}  # fmt: skip
+_UNDO_DOES = {"insert": N_("removed"), "update": N_("previous values restored"), "delete": N_("brought back")}
+
+
+def undo_lines(undo: object, tr: Translator = ENGLISH, cities: int = 0) -> list[str]:
+    """What undoing a batch does, per table and action, in counted words ("Undo removes 3 rows added to Events.").
+
+    ``cities``: the cities the import added from the gazetteer, which the undo removes with it.
+    """
+    said = [tr.plural(_UNDO_SAYS[action], n, table=tr(_table_label(table)))
+            for (table, action), n in undo.counts.items() if action in _UNDO_SAYS]  # fmt: skip
+    if cities:
+        said.append(tr.plural(_UNDO_SAYS["insert"], int(cities), table=tr(_table_label("cities"))))
+    return said
+
+
+def undo_rows(undo: object, tr: Translator = ENGLISH) -> pd.DataFrame | None:
+    """The rows a small batch's undo touches, named as the reader knows them (None when there are too many)."""
+    if not undo.rows:
+        return None
+    out = []
+    for table, action, values in undo.rows:
+        read = _Reader(SimpleNamespace(table=table if table in TABLES else "cities", city_names=undo.city_names,
+                                       new_cities=[], partnership_cities=undo.partnership_cities), tr)  # fmt: skip
+        label = read.label(values) if table != "cities" else tr.city(str(values.get("name", "")))
+        out.append({tr("What undo does"): tr(_UNDO_DOES.get(action, action)), tr("Table"): tr(_table_label(table)),
+                    tr("Row"): label or tr.digits(f"#{values.get('id')}")})  # fmt: skip
+    return rtl_order(pd.DataFrame(out), tr)
 
 
 def grouped_notes(warnings: list, tr: Translator = ENGLISH, limit: int = 20) -> list[str]:
