@@ -158,6 +158,12 @@ def test_the_english_report_reads_back_the_figures_a_councillor_checks(con):
     assert _has_line(lines, "Women: 34; men: 50; events without a gender breakdown: 2.")
     info = _poppler("pdfinfo", pdf)
     assert re.search(r"Page size: +595.276 x 841.89 pts \(A4\)", info) and "Author:          Alpha Municipality" in info
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as file:  # nothing poppler calls an error (it once said
+        file.write(pdf)  # "Syntax Error: Suspects object is wrong type" to whoever opened the report)
+        file.flush()
+        said = subprocess.run(["pdfinfo", file.name], capture_output=True, check=True).stderr.decode()
+    assert "Error" not in said, said
+    assert b"/MarkInfo<</Marked true" in pdf  # still a tagged PDF
     fonts = _poppler("pdffonts", pdf).splitlines()[2:]
     assert fonts and all(" yes yes " in f for f in fonts), fonts  # every font embedded (as a subset)
     assert len(_poppler("pdfimages", pdf, "-list").splitlines()) == 2  # a header only: map and charts are vectors

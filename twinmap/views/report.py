@@ -339,6 +339,13 @@ def annual(r: reads.Year, tr: Translator = ENGLISH, homes: list[str] | None = No
     return pdf(*document(r, tr, homes, publisher, made))
 
 
+# Typst marks a tagged PDF "/MarkInfo<</Marked true/Suspects false>>", which is valid, but poppler
+# (pdfinfo, pdftoppm, Evince) reads Suspects as the wrong type and prints "Syntax Error" to whoever
+# opens it (typst/typst#7140). False is also its default: blanked to spaces of the same length, the
+# file says the same and every offset in its cross-reference table still holds.
+_SUSPECTS = b"/Suspects false"
+
+
 def pdf(data: dict, images: dict[str, str | bytes]) -> bytes:
     """Typeset the report: the template, its data and images in a scratch folder, the shipped fonts only."""
     with tempfile.TemporaryDirectory(prefix="twinmap-report-") as folder:
@@ -351,7 +358,8 @@ def pdf(data: dict, images: dict[str, str | bytes]) -> bytes:
             else:
                 (root / name).write_text(image, encoding="utf-8")
         try:
-            return typst.compile(str(root / "report.typ"), root=str(root), font_paths=[str(FONTS)],
+            made = typst.compile(str(root / "report.typ"), root=str(root), font_paths=[str(FONTS)],
                                  ignore_system_fonts=True)  # fmt: skip
+            return made.replace(_SUSPECTS, b" " * len(_SUSPECTS), 1)
         except typst.TypstError as exc:
             raise ReportError(f"The report could not be typeset: {exc.message}") from exc
