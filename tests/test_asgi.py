@@ -99,3 +99,5 @@ def test_the_desk_answers_only_this_machine_with_its_secret(monkeypatch, tmp_pat
     desk.close_desk(store, key)
     assert not desk.path_of(store).exists()
     assert desk.path_of("postgresql://twinmap@db/twinmap") is None  # every process may open a PostgreSQL store
+    assert desk.path_of("host=/tmp/pg port=5433 dbname=twinmap") is None  # a libpq DSN is PostgreSQL too
+    assert desk.open_desk(str(tmp_path / "no-such-folder" / "t.duckdb"), "http://127.0.0.1:1") is None

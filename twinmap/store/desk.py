@@ -21,6 +21,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from twinmap.core import config
+
 ROUTE = "/_twinmap/desk/password"
 LOOPBACK = ("http://127.0.0.1:", "http://localhost:", "http://[::1]:")  # the only addresses a desk may name
 SUFFIX = ".desk"
@@ -32,7 +34,7 @@ class DeskError(Exception):
 
 def path_of(store: str) -> Path | None:
     """Where a DuckDB store's desk is kept (None for a PostgreSQL store, which every process may open)."""
-    return None if "://" in store or store.startswith("postgres") else Path(store + SUFFIX)
+    return None if config.is_postgres(store) else Path(store + SUFFIX)
 
 
 def open_desk(store: str, url: str) -> str | None:
@@ -42,10 +44,13 @@ def open_desk(store: str, url: str) -> str | None:
         return None
     key = secrets.token_urlsafe(32)
     fresh = where.with_suffix(where.suffix + ".new")
-    fd = os.open(fresh, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as out:
-        json.dump({"url": url, "key": key, "pid": os.getpid()}, out)
-    os.replace(fresh, where)
+    try:
+        fd = os.open(fresh, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            json.dump({"url": url, "key": key, "pid": os.getpid()}, out)
+        os.replace(fresh, where)
+    except OSError:  # a folder the server may not write: the app runs, the command line waits for it to stop
+        return None
     return key
 
 
