@@ -304,6 +304,8 @@ def test_a_visitor_downloads_the_public_annual_report_in_persian_from_the_overvi
     page.goto(f"{server}/?lang=fa")
     page.wait_for_selector("h1", timeout=60_000)
     page.get_by_text("گزارش سالانه برای شورا (PDF)").click()
+    page.locator(".st-key-report_download button").wait_for(timeout=60_000)
+    _idle(page)  # a click while the page still runs can be lost with the redraw
     with page.expect_download(timeout=120_000) as pdf:  # typeset on the server: a minute on a loaded machine
         page.locator(".st-key-report_download button").click()
     assert pdf.value.suggested_filename == "twinmap-report-1405-public-fa.pdf"
