@@ -7,6 +7,12 @@ from twinmap.ingest.specs import LOAD_ORDER
 
 pytestmark = pytest.mark.both_backends  # every test here runs on a DuckDB file and on PostgreSQL
 
+# Sari–Astrakhan changed, and Sari–Kutaisi added with a city made from the gazetteer.
+ONE_CHANGED_ONE_NEW = (
+    "home_city,home_country,partner_city,partner_country,kind,status,signed_on,areas,notes\n"
+    "Sari,IR,Astrakhan,RU,sister_city,active,2014-05-15,youth,changed\n"
+    "Sari,IR,Kutaisi,GE,friendship,negotiating,,culture,new\n"
+)
 EV = "home_city,home_country,partner_city,partner_country,kind,title,starts_on,ends_on,venue,status\n"
 
 
@@ -25,9 +31,7 @@ def test_undo_restores_every_table_byte_for_byte(con):
     # Updates (status, dates, areas) and an insert that also creates a city from the gazetteer.
     batch = _commit(
         con,
-        "home_city,home_country,partner_city,partner_country,kind,status,signed_on,areas,notes\n"
-        "Sari,IR,Astrakhan,RU,sister_city,active,2014-05-15,youth,changed\n"
-        "Sari,IR,Kutaisi,GE,friendship,negotiating,,culture,new\n",
+        ONE_CHANGED_ONE_NEW,
         "partnerships",
     )
     assert _exports(con) != before
@@ -195,9 +199,7 @@ def test_what_an_undo_will_do_is_read_before_it_is_done(con):
 
     batch = _commit(
         con,
-        "home_city,home_country,partner_city,partner_country,kind,status,signed_on,areas,notes\n"
-        "Sari,IR,Astrakhan,RU,sister_city,active,2014-05-15,youth,changed\n"
-        "Sari,IR,Kutaisi,GE,friendship,negotiating,,culture,new\n",
+        ONE_CHANGED_ONE_NEW,
         "partnerships",
     )
     undo = history.undo_preview(con, batch)
