@@ -168,3 +168,25 @@ def test_the_rule_names_the_home_city_a_partnerships_row_belongs_to(province):
 
     city, column = scopes.outside(fence, "events", {"partnership_id": np.array([sari, weimar], dtype=np.int64)})
     assert city.tolist() == [_city(con, "Sari"), 0] and column[0] == "partnership_id"
+
+
+def test_an_undo_preview_names_only_the_readers_own_rows_and_counts_the_rest(province):
+    """Every staff member may open any past import; another city's partnerships (one still in talks) stay unnamed."""
+    from twinmap.reads import history
+    from twinmap.views import previews
+
+    con = province
+    setup = con.execute("SELECT id FROM import_batches WHERE file_name = 'shiraz.csv'").fetchone()[0]
+    sari = history.undo_preview(con, setup, (_city(con, "Sari"),))
+    named = " ".join(previews.undo_rows(sari)["Row"]) if sari.rows else ""
+    assert "Dushanbe" not in named and "Weimar" not in named
+    assert sari.withheld == 3  # both partnerships and the candidate's first stage
+    assert "3 rows belong to home cities outside yours and are not listed here." in previews.undo_lines(sari)
+    shiraz = history.undo_preview(con, setup, (_city(con, "Shiraz"),))
+    assert {"Shiraz – Weimar", "Shiraz – Dushanbe"} <= set(previews.undo_rows(shiraz)["Row"])
+    assert shiraz.withheld == 0 and history.undo_preview(con, setup).withheld == 0  # an admin: every row
+    mixed = importer.plan_import(con, _file("events_mixed.csv"), "e.csv", "events", writer="boss")
+    batch = batches.commit(con, mixed, "boss")
+    clerk = history.undo_preview(con, batch, (_city(con, "Shiraz"),))
+    shown = set(previews.undo_rows(clerk)["Row"])
+    assert clerk.withheld == 1 and not any("Sari" in row for row in shown) and len(shown) == 2

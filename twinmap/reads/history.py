@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -109,10 +110,19 @@ class Undo:
     rows: list[tuple[str, str, dict[str, Any]]]  # (table, action, the row as it is now or as it was deleted)
     city_names: dict[int, str]
     partnership_cities: dict[int, tuple[int, int]]
+    withheld: int = 0  # rows of other home cities, counted but not shown to a reader limited to some
 
 
-def undo_preview(con: duckdb.DuckDBPyConnection, batch: int, limit: int = 20) -> Undo:
-    """What undoing ``batch`` would remove, restore and bring back; the rows themselves when at most ``limit``."""
+def undo_preview(
+    con: duckdb.DuckDBPyConnection, batch: int, homes: tuple[int, ...] | None = None, limit: int = 20
+) -> Undo:
+    """What undoing ``batch`` would remove, restore and bring back; the rows themselves when at most ``limit``.
+
+    ``homes``: a reader limited to these home cities sees only the rows that are theirs or
+    shared (cities, ties, indicators), as the exports give them; another city's partnership,
+    its events and contacts, its organisations are counted, never named. Any staff member may
+    open any past import, and a partnership still in talks is its city's alone.
+    """
     cur = con.cursor()
     counts = {(t, a): int(n) for t, a, n in cur.execute(
         "SELECT table_name, action, count(*) FROM import_changes WHERE batch_id = ? GROUP BY ALL ORDER BY ALL",
@@ -127,6 +137,35 @@ def undo_preview(con: duckdb.DuckDBPyConnection, batch: int, limit: int = 20) ->
             now = cur.execute(f"SELECT * FROM {table} WHERE id = ?", [row_id]).fetch_arrow_table().to_pylist()
             values = _plain(json.loads(before)) if action == "delete" and before else (_plain(now[0]) if now else {})
             rows.append((table, action, {"id": row_id, **values}))
+    withheld = 0
+    if homes is not None and rows:
+        owner = _owners(cur, rows)
+        shown = [r for r in rows if owner(r) in (None, *homes)]
+        withheld, rows = len(rows) - len(shown), shown
     ids = [v for _t, _a, r in rows for k, v in r.items() if k.endswith("city_id") or k == "partnership_id"]
     names, pairs = _names(cur, [Entry(0, "", "", "", dt.datetime.min, "", fields=[("x_id", v, None) for v in ids])])
-    return Undo(counts, rows, names, pairs)
+    return Undo(counts, rows, names, pairs, withheld)
+
+
+def _owners(cur: duckdb.DuckDBPyConnection, rows: list[tuple[str, str, dict[str, Any]]]) -> Callable:
+    """Whose each logged row is: its home city (a partnership, a city's record), its partnership's, or None (shared).
+
+    A partnership the same batch deleted is found in the batch's own rows; one found nowhere
+    makes its rows no one's to show (-1), never everyone's.
+    """
+    homes = {int(r["id"]): int(r["home_city_id"]) for t, _a, r in rows if t == "partnerships" and r.get("home_city_id")}
+    wanted = sorted({int(r["partnership_id"]) for _t, _a, r in rows if r.get("partnership_id")} - set(homes))
+    homes |= dict(cur.execute("SELECT id, home_city_id FROM partnerships WHERE id IN (SELECT unnest(?))",
+                              [wanted]).fetchall())  # fmt: skip
+
+    def owner(row: tuple[str, str, dict[str, Any]]) -> int | None:
+        values = row[2]
+        if len(values) <= 1:  # the row is gone and its log kept nothing: whose it was is unknown
+            return -1
+        if values.get("home_city_id") is not None:
+            return int(values["home_city_id"])
+        if values.get("partnership_id") is not None:
+            return homes.get(int(values["partnership_id"]), -1)
+        return None
+
+    return owner

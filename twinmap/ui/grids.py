@@ -150,7 +150,7 @@ def record_history(p: Page, table: str, row_id: int, key: str) -> None:
         return
     if batch in rows:
         st.markdown(md_escape(previews.batch_details(rows[batch], _)))
-    widgets.undo_preview(cache.undo_preview(batch), _, f"{key}_undo_rows_{batch}",
+    widgets.undo_preview(cache.undo_preview(batch, p.homes), _, f"{key}_undo_rows_{batch}",
                          int(rows[batch]["cities_created"]) if batch in rows else 0)  # fmt: skip
     sure = st.checkbox(_("I want to undo this import and restore the previous values"), key=f"{key}_sure_{version}")
     if st.button(_("Undo"), disabled=not sure, key=f"{key}_undo"):

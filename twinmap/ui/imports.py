@@ -153,7 +153,9 @@ def history(p: Page) -> None:
     if batch is None:  # never one chosen for the reader: an undo can remove a whole file's rows
         return
     st.markdown(md_escape(previews.batch_details(rows[batch], _)))
-    widgets.undo_preview(cache.undo_preview(batch), _, f"data_undo_rows_{batch}", int(rows[batch]["cities_created"]))
+    widgets.undo_preview(
+        cache.undo_preview(batch, p.homes), _, f"data_undo_rows_{batch}", int(rows[batch]["cities_created"])
+    )
     sure = st.checkbox(_("I want to undo this import and restore the previous values"),
                        key=f"data_undo_sure_{version}")  # fmt: skip
     if st.button(_("Undo"), disabled=not sure, key="data_undo"):

@@ -36,6 +36,10 @@ _UNDO_SAYS = {
                   "Undo restores the previous values of {n} rows changed in {table}."),
     "delete": NP_("Undo brings back {n} row deleted from {table}.", "Undo brings back {n} rows deleted from {table}."),
 }  # fmt: skip
+_WITHHELD = NP_(
+    "{n} row belongs to home cities outside yours and is not listed here.",
+    "{n} rows belong to home cities outside yours and are not listed here.",
+)
 _UNDO_DOES = {"insert": N_("removed"), "update": N_("previous values restored"), "delete": N_("brought back")}
 
 
@@ -48,6 +52,8 @@ def undo_lines(undo: object, tr: Translator = ENGLISH, cities: int = 0) -> list[
             for (table, action), n in undo.counts.items() if action in _UNDO_SAYS]  # fmt: skip
     if cities:
         said.append(tr.plural(_UNDO_SAYS["insert"], int(cities), table=tr(_table_label("cities"))))
+    if getattr(undo, "withheld", 0):
+        said.append(tr.plural(_WITHHELD, undo.withheld))
     return said
 
 
