@@ -39,7 +39,7 @@ def scores(method: str, home: tm.Home, world: pd.DataFrame, net: tm.Network, sto
     lat, lon = world["lat"].to_numpy(float), world["lon"].to_numpy(float)
     km = np.maximum(tm.geo_km(home.lat, home.lon, lat, lon), 1)
     abroad = world["country_code"].to_numpy() != home.country
-    pop = world["population"].to_numpy(float)
+    pop = np.maximum(world["population"].to_numpy(float), 1)
     if method == "finder":
         return model.logit(tm.features(home, world, net, store_ids))
     if method == "random":

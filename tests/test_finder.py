@@ -36,10 +36,47 @@ def test_coastal_distances_of_known_cities():
 
 
 def test_the_model_learns_what_twinnings_show(learned):
-    coef = dict(zip(tm.FEATURES, learned.model.coef, strict=True))
+    effect = dict(zip(tm.FEATURES, learned.model.effects(), strict=True))
     assert learned.ties > 9_000
-    assert coef["abroad"] > 0 and coef["country_share"] > 0  # partners are abroad, in countries already twinned
-    assert coef["distance"] < 0  # and nearer rather than farther
+    assert effect["abroad"] > 0 and effect["country_share"] > 0  # partners are abroad, in countries already twinned
+    assert effect["distance"] + effect["distance_squared"] < 0  # and nearer rather than farther
+    assert learned.trained_at is not None
+
+
+def test_a_score_is_the_sum_of_its_parts(con, learned):
+    ranked = finder.rank(con, _city(con, "Sari"), finder.Weights(), limit=50, learned=learned)
+    pushes = ranked[[f"p_{f}" for f in tm.FEATURES]].sum(axis=1).to_numpy()
+    logit = np.log(ranked["score"] / (100 - ranked["score"])).to_numpy()
+    assert np.allclose(pushes + learned.model.intercept, logit, atol=1e-6)
+
+
+def _choices(rng, weights, homes=3000, drawn=20, favoured=0.0):
+    """Simulated choices: each home picks one of 200 rivals by a known utility; some rivals are drawn more often."""
+    x = rng.normal(size=(homes, 200, len(weights)))
+    utility = x @ weights
+    pick = (utility + rng.gumbel(size=utility.shape)).argmax(axis=1)
+    rows, chosen, groups, offset = [], [], [], []
+    for h in range(homes):
+        odds = np.exp(favoured * (x[h, :, 0] > 0))  # rivals with a high first feature drawn more often
+        q = odds / odds.sum()
+        others = rng.choice(np.delete(np.arange(200), pick[h]), drawn, replace=False, p=np.delete(q, pick[h]) /
+                            np.delete(q, pick[h]).sum())  # fmt: skip
+        at = np.concatenate([[pick[h]], others])
+        rows.append(x[h, at])
+        chosen.append(np.arange(len(at)) == 0)
+        groups.append(np.full(len(at), h))
+        offset.append(-np.log(q[at]))
+    return np.vstack(rows), np.concatenate(chosen), np.concatenate(groups), np.concatenate(offset)
+
+
+def test_the_choice_model_recovers_known_weights_and_corrects_for_favoured_draws():
+    rng = np.random.default_rng(3)
+    truth = np.array([1.0, -0.5])
+    x, chosen, groups, offset = _choices(rng, truth, favoured=1.5)
+    beta, _mean, scale = tm.fit_choice(x, chosen, groups, offset, penalty=0.01)
+    assert np.allclose(beta / scale, truth, atol=0.1)  # back to the raw features' scale
+    naive, _mean, scale = tm.fit_choice(x, chosen, groups, None, penalty=0.01)
+    assert naive[0] / scale[0] < truth[0] - 0.3  # not corrected: rivals drawn for a high first feature hide it
 
 
 def test_a_partner_abroad_that_shares_a_language_ranks_above_a_domestic_town_of_its_size(con, learned):
@@ -75,11 +112,29 @@ def test_every_suggestion_says_what_raised_and_lowered_it(con, learned):
 
 
 def test_a_home_city_with_no_place_or_a_store_without_ties_still_ranks(con):
-    with __import__("twinmap.store.db", fromlist=["db"]).write_transaction(con) as cur:
+    from twinmap.store import db
+
+    with db.write_transaction(con) as cur:
         cur.execute("DELETE FROM ties")
     bare = finder.learn(con)
-    ranked = finder.rank(con, _city(con, "Sari"), finder.Weights(), limit=10, learned=bare)
-    assert len(ranked) == 10
+    sari = _city(con, "Sari")
+    ranked = finder.rank(con, sari, finder.Weights(), limit=10, learned=bare)
+    assert len(ranked) == 10 and finder.unusable(con, sari) == []
+    with db.write_transaction(con) as cur:
+        cur.execute("UPDATE cities SET population = NULL WHERE id = ?", [sari])
+    assert len(finder.rank(con, sari, finder.Weights(size=3), limit=10, learned=bare)) == 10
+    assert finder.unusable(con, sari) == ["size_gap"]
+    # A home with no place (the store requires one; a gazetteer row may lack it): ranked on what is known
+    world = finder.world().head(500)
+    x = tm.features(tm.Home(np.nan, np.nan, np.nan, "IR", None), world, bare.net, np.zeros(500, np.int64))
+    scores = bare.model.logit(x)
+    assert np.isfinite(scores).all() and np.ptp(scores) > 0  # countries and sizes still tell cities apart
+    row = {f"x_{f}": v for f, v in zip(tm.FEATURES, x[0], strict=True)}
+    row |= {f"p_{f}": v for f, v in zip(tm.FEATURES, bare.model.parts(x)[0], strict=True)}
+    row |= {"distance_km": np.nan, "pair_ties": 3, "population": 50_000, "degree": 0, "our_country_ties": 0,
+            "common_partners": 0, "region_ties": np.nan, "region_country": np.nan}  # fmt: skip
+    said = [m for m, _v, _p in finder.explain(row, finder.Weights())]
+    assert "{km} km away" not in said and "the two countries already share {n} twinnings" in said
 
 
 def test_the_towns_around_a_new_city_show_where_its_region_twins():

@@ -131,6 +131,10 @@ def test_the_finder_ranks_and_adds_a_candidate(app_env):
     assert all(up for up in table["Raised by"])  # every suggestion says why, in words
     assert "km away" in " ".join(said) and "twinnings" in " ".join(said)
     assert not {"Astrakhan", "Aktau", "Montesilvano"} & set(table["City"])  # never what exists
+    learned = next(d.value for d in at.dataframe if "Effect from low to high" in d.value.columns).set_index("Part")
+    assert float(learned.loc["Abroad", "Effect from low to high"]) > 0  # what it learned, part by part
+    year = str(__import__("datetime").date.today().year)
+    assert any("twinnings of this store" in m.value and year in m.value for m in at.markdown)  # from what, when
     first = table["City"].iloc[0]
     at.button(key="finder_add").click().run()
     assert at.success[0].value.startswith(f"{first} is now a candidate")

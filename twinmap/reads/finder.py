@@ -28,6 +28,7 @@ any stage, or a tie of the network); those are listed apart (:func:`already`).
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from dataclasses import dataclass
 
@@ -171,13 +172,22 @@ class Learned:
     model: tm.Model
     net: tm.Network
     ties: int
+    trained_at: dt.datetime | None = None  # when (UTC): the page says what the ranking learned from, and when
 
 
 def learn(con: duckdb.DuckDBPyConnection) -> Learned:
     """Train on the store's twinnings (once per data version: the pages' cache keeps it)."""
     net = tm.network(con)
     model = tm.train(net, world())
-    return Learned(model, net, model.ties)
+    return Learned(model, net, model.ties, dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0))
+
+
+def unusable(con: duckdb.DuckDBPyConnection, home_id: int) -> list[str]:
+    """The parts the finder cannot use for this home city (no place on the map, no population on record)."""
+    lat, lon, population = con.cursor().execute("SELECT lat, lon, population FROM cities WHERE id = ?",
+                                                 [home_id]).fetchone()  # fmt: skip
+    out = [] if lat is not None and lon is not None else ["distance", "region_ties", "region_country"]
+    return out + ([] if population else ["size_gap"])
 
 
 def rank(
@@ -200,9 +210,9 @@ def rank(
     taken, second, countries = _ties(con, home_id)
     taken |= _network_ties(learned.net, home_id)
     c = cities[(cities["population"] >= min_population) & ~cities["geonameid"].isin(taken | {home_gid})].copy()
-    if lat is None or lon is None:  # a home city with no place: nothing to measure from
-        return c.head(0)
-    home = tm.Home(lat, lon, tm.people(population), str(country), home_id)
+    placed = lat is not None and lon is not None  # without a place, distance and the towns around are unknown
+    home = tm.Home(lat if placed else np.nan, lon if placed else np.nan,
+                   float(population) if population else np.nan, str(country), home_id)  # fmt: skip
     store_ids = _store_ids(c, learned.net)
     x = tm.features(home, c, learned.net, store_ids)
     c["distance_km"] = np.expm1(x[:, tm.FEATURES.index("distance")]) * 100  # the feature's own kilometres
@@ -213,8 +223,8 @@ def rank(
     c["common_partners"] = _common_count(learned.net, home_id, store_ids)
     c["our_country_ties"] = [learned.net.toward.get((int(i), str(country)), 0) for i in store_ids]
     c["degree"] = [learned.net.degree(int(i)) for i in store_ids]
-    c["region_ties"] = np.rint(np.expm1(x[:, tm.FEATURES.index("region_ties")])).astype(int)  # the feature's counts
-    c["region_country"] = np.rint(np.expm1(x[:, tm.FEATURES.index("region_country")])).astype(int)
+    c["region_ties"] = np.rint(np.expm1(x[:, tm.FEATURES.index("region_ties")]))  # the feature's counts (NaN: unknown)
+    c["region_country"] = np.rint(np.expm1(x[:, tm.FEATURES.index("region_country")]))
     c["pair_ties"] = [learned.net.country_pairs.get(tm.country_pair(str(country), k), 0) for k in c["country_code"]]
     c["language"] = [tm.shared_language(str(country), k) if k != country else None for k in c["country_code"]]
     tilts = _tilts(c, lat, lon, population, second, countries, themes, c["distance_km"].to_numpy())
@@ -250,14 +260,16 @@ def _common_count(net: tm.Network, home_id: int, store_ids: np.ndarray) -> np.nd
 
 def _tilts(c: pd.DataFrame, lat: float, lon: float, population: float | None, second: set[int],
            countries: set[str], themes: tuple[str, ...], km: np.ndarray) -> dict[str, np.ndarray]:  # fmt: skip
-    """The old parts, 0 to 1 each, for the tilts the user sets."""
-    home_coast = coastal(coast_km(np.array([lat]), np.array([lon]))[0])
+    """The old parts, 0 to 1 each, for the tilts the user sets (0.5, saying nothing, where the home has no place)."""
+    neutral = np.full(len(c), 0.5)
+    placed = lat is not None and lon is not None
+    home_coast = coastal(coast_km(np.array([lat]), np.array([lon]))[0]) if placed else None
     return {
         "size": np.clip(1 - np.abs(np.log10(c["population"] / (population or 100_000))), 0, 1),
-        "coast": 1 - np.abs(coastal(c["coast_km"]) - home_coast),
-        "climate": np.clip(1 - np.abs(np.abs(c["lat"]) - abs(lat)) / 15, 0, 1),
+        "coast": 1 - np.abs(coastal(c["coast_km"]) - home_coast) if placed else neutral,
+        "climate": np.clip(1 - np.abs(np.abs(c["lat"]) - abs(lat)) / 15, 0, 1) if placed else neutral,
         "themes": _themes(c, themes),
-        "distance": np.clip(1 - km / 6000, 0, 1),
+        "distance": np.clip(1 - km / 6000, 0, 1) if placed else neutral,
         "ties": np.where(c["geonameid"].isin(second), 1.0, np.where(c["country_code"].isin(countries), 0.5, 0.0)),
     }
 
@@ -279,6 +291,11 @@ def _themes(c: pd.DataFrame, themes: tuple[str, ...]) -> np.ndarray:
     return np.mean(fits, axis=0)
 
 
+def _whole(value: float) -> int:
+    """A count or distance as a whole number (0 where unknown; its part is then left out)."""
+    return 0 if pd.isna(value) else round(float(value))
+
+
 def explain(row: dict, weights: Weights) -> list[tuple[str, dict, float]]:
     """Why a candidate ranks where it does: (message, values, push) per part, the strongest first.
 
@@ -286,7 +303,7 @@ def explain(row: dict, weights: Weights) -> list[tuple[str, dict, float]]:
     positive parts raised it, negative ones lowered it. Tilts the user set follow the learned parts.
     """
     said = {
-        "distance": (N_("{km} km away"), {"km": round(row["distance_km"])}),
+        "distance": (N_("{km} km away"), {"km": _whole(row["distance_km"])}),
         "abroad": (N_("abroad") if row["x_abroad"] else N_("in your own country"), {}),
         "country_ties": (N_("the two countries already share {n} twinnings"), {"n": int(row["pair_ties"])}),
         "language": (
@@ -297,13 +314,18 @@ def explain(row: dict, weights: Weights) -> list[tuple[str, dict, float]]:
         "degree": (N_("twinned with {n} cities already"), {"n": int(row["degree"])}),
         "ties_to_our_country": (N_("twinned with {n} cities of your country"), {"n": int(row["our_country_ties"])}),
         "common_partners": (N_("{n} of your partners are twinned with it"), {"n": int(row["common_partners"])}),
-        "region_ties": (N_("{n} twinnings join towns near you and towns near it"), {"n": int(row["region_ties"])}),
-        "region_country": (N_("towns near you have {n} twinnings in its country"), {"n": int(row["region_country"])}),
+        "region_ties": (N_("{n} twinnings join towns near you and towns near it"), {"n": _whole(row["region_ties"])}),
+        "region_country": (
+            N_("towns near you have {n} twinnings in its country"),
+            {"n": _whole(row["region_country"])},
+        ),
     }
-    merged = {"distance": ("distance", "distance_squared"), "country_ties": ("country_ties", "country_share"),
-              "size": ("size", "size_gap")}  # fmt: skip
+    merged = {"distance": ("distance", "distance_squared"), "size": ("size", "size_gap"),
+              "country_ties": ("country_ties", "country_share", "share_back")}  # fmt: skip
     out = []
     for key, (msgid, values) in said.items():
+        if pd.isna(row.get(f"x_{key}")):  # unknown (a home city with no place): no reason either way
+            continue
         push = sum(row[f"p_{f}"] for f in merged.get(key, (key,)))
         out.append((msgid, values, round(float(push), 2)))
     out.sort(key=lambda part: -abs(part[2]))

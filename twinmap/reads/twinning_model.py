@@ -1,15 +1,19 @@
 """Which cities twin: a score learned from the world's twinnings the store holds, read part by part.
 
-A logistic regression on a few features of a pair of cities, each one a sentence a person can
-check: how far apart they are and whether abroad, how many twinnings their two countries already
-share, whether they share an official language (CLDR, through Babel), the candidate's size and
-the gap in size, how often the candidate twins already, and how many of the home city's partners
-are twinned with it (Adamic-Adar: common partners, the rarer the stronger), and the twinnings
-of the towns around the home city: with the towns around the candidate, and with its country.
-Trained on every tie
-of the store (the shipped Wikidata twinnings and the office's own) against cities drawn at
-random from the gazetteer, with a light L2 penalty, by Newton's method (no library needed). A
-pair's own tie is taken out of the counts it is judged by, so the model never learns from itself.
+A choice model (a conditional logit) on a few features of a pair of cities, each one a sentence
+a person can check: how far apart they are and whether abroad, how many twinnings their two
+countries already share (and what share of each country's twinnings that is), whether they
+share an official language (CLDR, through Babel), the candidate's size and the gap in size, how
+often the candidate twins already, and how many of the home city's partners are twinned with it
+(Adamic-Adar: common partners, the rarer the stronger), and the twinnings of the towns around
+the home city: with the towns around the candidate, and with its country.
+
+Each real partner is read as a choice among itself and rival cities drawn from the gazetteer
+for its home city (at random, and from the partner's own country, corrected for how often each
+was likely to be drawn). Each feature's part is a line with a few bends (hinges at quantiles),
+so a part can rise and then level off, and a score is still the sum of its parts. Fitted by
+Newton's method with a light L2 penalty (no library needed). A pair's own tie is taken out of the
+counts it is judged by, so the model never learns from itself.
 
 Measured in ``bench/bench_finder.py``: hidden ties of cities it has not seen, against simple
 baselines (nearest abroad, gravity, most-twinned, partners of partners).
@@ -19,6 +23,7 @@ from __future__ import annotations
 
 import functools
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import duckdb
@@ -28,12 +33,14 @@ from babel import languages
 
 from twinmap.core import geo
 
-FEATURES = ("distance", "distance_squared", "abroad", "country_ties", "country_share", "language", "size", "size_gap",
-            "degree", "ties_to_our_country", "common_partners", "region_ties", "region_country")  # fmt: skip
+FEATURES = ("distance", "distance_squared", "abroad", "country_ties", "country_share", "share_back", "language",
+            "size", "size_gap", "degree", "ties_to_our_country", "common_partners", "region_ties",
+            "region_country")  # fmt: skip
 RADIUS_KM = 100  # "near": the cities around the home city, and around a candidate, whose ties judge the pair
 NEGATIVES = 10  # gazetteer cities drawn at random per known tie, and as many more from the partner's own country
 MAX_HOMES = 4000  # cities whose ties train the model (a sample of the largest networks: under 30 s)
 PENALTY = 1.0
+KNOTS = 5  # where each feature's line may bend: at these many quantiles of the training candidates
 
 
 @dataclass
@@ -143,6 +150,8 @@ def features(home: Home, cand: pd.DataFrame, net: Network, store_ids: np.ndarray
     abroad = countries != home.country
     pairs = np.array([net.country_pairs.get(country_pair(home.country, c), 0) for c in countries], dtype=float) - own
     share = np.maximum(pairs, 0) / max(net.country_ties.get(home.country, 0) - own.any(), 1)
+    theirs = np.array([net.country_ties.get(c, 0) for c in countries], dtype=float) - own
+    back = np.maximum(pairs, 0) / np.maximum(theirs, 1)  # the share of the candidate's country's twinnings with ours
     speaks = np.array([shared_language(home.country, c) is not None for c in countries], dtype=float)
     population = np.maximum(pd.to_numeric(cand["population"], errors="coerce").fillna(20_000).to_numpy(float), 1_000)
     degree = np.array([net.degree(int(i)) for i in store_ids], dtype=float) - own
@@ -152,8 +161,9 @@ def features(home: Home, cand: pd.DataFrame, net: Network, store_ids: np.ndarray
     cand_xyz = unit_vectors(cand["lat"].to_numpy(float), cand["lon"].to_numpy(float))
     region, region_country = region_ties(home, cand_xyz, countries, net)
     return np.column_stack([
-        distance, distance**2, abroad, np.log1p(np.maximum(pairs, 0)), np.log(share + 1e-3), speaks * abroad,
-        np.log10(population), np.abs(np.log10(population / max(home.population, 1_000))),
+        distance, distance**2, abroad, np.log1p(np.maximum(pairs, 0)), np.log(share + 1e-3), np.log(back + 1e-3),
+        speaks * abroad,
+        np.log10(population), np.abs(np.log10(population / np.maximum(home.population, 1_000))),
         np.log1p(np.maximum(degree, 0)), np.log1p(np.maximum(toward, 0)), np.log1p(common),
         np.log1p(region), np.log1p(region_country),
     ])  # fmt: skip
@@ -177,7 +187,9 @@ def region_ties(home: Home, cand_xyz: np.ndarray, countries: np.ndarray, net: Ne
     only other cities' ties, so they work for a city with no partners yet.
     """
     n = len(cand_xyz)
-    if not len(net.tied_ids) or pd.isna(home.lat) or pd.isna(home.lon):
+    if pd.isna(home.lat) or pd.isna(home.lon):  # a home city with no place: unknown, not none
+        return np.full(n, np.nan), np.full(n, np.nan)
+    if not len(net.tied_ids):
         return np.zeros(n), np.zeros(n)
     here = unit_vectors(np.array([home.lat]), np.array([home.lon]))[0]
     near = net.tied_ids[(net.tied_xyz @ here) > _NEAR]
@@ -221,59 +233,157 @@ def common_partners(city: int | None, store_ids: np.ndarray, net: Network) -> np
 
 @dataclass(frozen=True)
 class Model:
-    """A fitted logistic regression on standardised features: its weights, the means and spreads, what it saw."""
+    """A fitted choice model: each feature's curve (a line and a few hinges), standardised, and what it saw.
 
-    coef: np.ndarray
+    ``x`` is always the raw feature matrix (one column per :data:`FEATURES`); the model expands
+    each feature into its hinges itself, so a feature's part of a score is the sum of its own
+    columns and every score is the sum of its parts.
+    """
+
+    coef: np.ndarray  # per basis column
     intercept: float
     mean: np.ndarray
     scale: np.ndarray
     ties: int
+    knots: tuple[tuple[float, ...], ...] = ()  # per feature: where its line bends
+    span: np.ndarray = field(default_factory=lambda: np.zeros((2, len(FEATURES))))  # a feature's low and high
+
+    def basis(self, x: np.ndarray) -> np.ndarray:
+        """Each feature, then each of its hinges max(0, x - knot)."""
+        return expand(x, self.knots)
 
     def logit(self, x: np.ndarray) -> np.ndarray:
-        """The score of each row (log-odds)."""
-        return self.intercept + ((x - self.mean) / self.scale) @ self.coef
+        """The score of each row (log-odds); an unknown feature (NaN: a home city with no place) counts as typical."""
+        return self.intercept + np.nan_to_num((self.basis(x) - self.mean) / self.scale) @ self.coef
 
     def parts(self, x: np.ndarray) -> np.ndarray:
-        """Each feature's push on each row's score, against a typical candidate (rows x features)."""
-        return ((x - self.mean) / self.scale) * self.coef
+        """Each feature's push on each row's score, against a typical candidate (rows x features; unknown: 0)."""
+        pushes = np.nan_to_num((self.basis(x) - self.mean) / self.scale) * self.coef
+        owner = np.concatenate([np.arange(x.shape[1])] + [np.full(len(k), j) for j, k in enumerate(self.knots)])
+        out = np.zeros((len(x), x.shape[1]))
+        for j in range(x.shape[1]):
+            out[:, j] = pushes[:, owner == j].sum(axis=1)
+        return out
+
+    def effects(self) -> np.ndarray:
+        """Per feature, how far its part moves a score from a low value to a high one (:attr:`span`), in log-odds.
+
+        Positive: more of it makes a twinning likelier. What the page shows as "what it learned".
+        """
+        parts = self.parts(self.span)
+        return parts[1] - parts[0]
 
 
-def fit(x: np.ndarray, y: np.ndarray, ties: int, penalty: float = PENALTY) -> Model:
-    """Logistic regression by Newton's method with an L2 penalty on the standardised features."""
+def expand(x: np.ndarray, knots: tuple[tuple[float, ...], ...]) -> np.ndarray:
+    """The raw features and their hinges (a feature without knots is a straight line)."""
+    hinges = [np.maximum(x[:, [j]] - np.array(k), 0) for j, k in enumerate(knots) if k]
+    return np.hstack([x, *hinges]) if hinges else x
+
+
+def bends(x: np.ndarray, n: int = KNOTS) -> tuple[tuple[float, ...], ...]:
+    """Where each feature's line may bend: at quantiles of the training candidates, strictly inside its range."""
+    out = []
+    for column in x.T:
+        low, high = column.min(), column.max()
+        qs = np.unique(np.quantile(column, np.linspace(0.1, 0.9, n))) if len(np.unique(column)) > 2 else []
+        out.append(tuple(float(q) for q in qs if low < q < high))
+    return tuple(out)
+
+
+def spans(x: np.ndarray) -> np.ndarray:
+    """A low and a high value per feature: the smallest, and the 95th percentile (or the largest, if that is it)."""
+    low, high = x.min(axis=0), np.quantile(x, 0.95, axis=0)
+    return np.vstack([low, np.where(high > low, high, x.max(axis=0))])
+
+
+def fit_choice(x: np.ndarray, chosen: np.ndarray, groups: np.ndarray, offset: np.ndarray | None = None,
+               penalty: float = PENALTY) -> tuple[np.ndarray, np.ndarray, np.ndarray]:  # fmt: skip
+    """A conditional logit: each real partner chosen among itself and the cities drawn for its home city.
+
+    The home city's own level (a busy region, a large country) cancels inside its group, so the
+    weights say only what sets a partner apart from the cities it could have chosen. ``offset``
+    (minus the log of how often each candidate was likely to be drawn) corrects for drawing
+    some countries more often than others (McFadden's sampling of alternatives). Newton's method
+    with step halving, an L2 penalty on the standardised columns. Returns weights, means, spreads.
+    """
     mean, scale = x.mean(axis=0), x.std(axis=0)
     scale[scale == 0] = 1
-    z = np.column_stack([np.ones(len(x)), (x - mean) / scale])
-    beta = np.zeros(z.shape[1])
-    ridge = np.full(z.shape[1], penalty)
-    ridge[0] = 0
-    for _ in range(30):
-        p = 1 / (1 + np.exp(-(z @ beta)))
-        grad = z.T @ (p - y) + ridge * beta
-        hess = (z * (p * (1 - p))[:, None]).T @ z + np.diag(ridge)
-        step = np.linalg.solve(hess, grad)
-        beta -= step
-        if np.abs(step).max() < 1e-6:
+    z = (x - mean) / scale
+    _, g = np.unique(groups, return_inverse=True)
+    pos = chosen > 0
+    off = np.zeros(len(z)) if offset is None else offset
+    neg = (z[~pos], g[~pos], off[~pos])
+    hit = (z[pos], g[pos], off[pos])
+    beta, n = np.zeros(z.shape[1]), int(g.max()) + 1
+    ridge = penalty * np.eye(z.shape[1])
+    for _ in range(50):
+        value, grad, hess = _choice_terms(beta, neg, hit, n)
+        step = np.linalg.solve(hess + ridge, grad - penalty * beta)
+        t, goal = 1.0, value - 0.5 * penalty * beta @ beta
+        while t > 1e-4:  # halve the step until the penalised likelihood does not fall
+            trial = beta + t * step
+            if _choice_terms(trial, neg, hit, n, value_only=True)[0] - 0.5 * penalty * trial @ trial >= goal:
+                break
+            t /= 2
+        beta = beta + t * step
+        if np.abs(t * step).max() < 1e-6:
             break
-    return Model(beta[1:], float(beta[0]), mean, scale, ties)
+    return beta, mean, scale
+
+
+def _choice_terms(beta: np.ndarray, neg: tuple, hit: tuple, n: int, value_only: bool = False) -> tuple:
+    """The log-likelihood of the choices, its gradient and Hessian (each group's rivals summed once)."""
+    (zn, gn, on), (zp, gp, op) = neg, hit
+    sn, sp = zn @ beta + on, zp @ beta + op
+    top = np.full(n, -np.inf)
+    np.maximum.at(top, gn, sn)
+    np.maximum.at(top, gp, sp)
+    en, ep = np.exp(sn - top[gn]), np.exp(sp - top[gp])
+    rivals = np.bincount(gn, en, n)
+    denom = ep + rivals[gp]
+    value = float((np.log(ep) - np.log(denom)).sum())
+    if value_only:
+        return value, None, None
+    sums = np.column_stack([np.bincount(gn, en * zn[:, j], n) for j in range(zn.shape[1])])
+    mu = (ep[:, None] * zp + sums[gp]) / denom[:, None]
+    weight = en * np.bincount(gp, 1 / denom, n)[gn]
+    hess = (zp * (ep / denom)[:, None]).T @ zp + (zn * weight[:, None]).T @ zn - mu.T @ mu
+    return value, (zp - mu).sum(axis=0), hess
+
+
+def _level(score: np.ndarray, y: np.ndarray) -> float:
+    """The constant that makes the scores' mean probability the share of real partners among the drawn pairs."""
+    a = 0.0
+    for _ in range(50):
+        p = 1 / (1 + np.exp(-(a + score)))
+        step = (y.sum() - p.sum()) / max(float((p * (1 - p)).sum()), 1e-9)
+        a += step
+        if abs(step) < 1e-9:
+            break
+    return a
 
 
 def train(net: Network, world: pd.DataFrame, seed: int = 7, max_homes: int = MAX_HOMES) -> Model:
-    """Learn from every tie whose ends the gazetteer holds, against random gazetteer cities."""
+    """Learn from every tie whose ends the gazetteer holds, against gazetteer cities drawn for each home city.
+
+    For each home city: its ties, :data:`NEGATIVES` cities drawn at random from the whole
+    gazetteer per tie, and as many from each partner's own country (the rivals a partner really
+    beat). How often each city was likely to be drawn is kept, and the choice model corrects for it.
+    """
     rng = np.random.default_rng(seed)
+    draw = _Draws(world)
     by_gid = net.cities.dropna(subset=["geonameid"]).set_index("geonameid")["id"]
     store_of = world["geonameid"].map(by_gid).fillna(0).astype(np.int64).to_numpy()
     in_world = set(int(g) for g in world["geonameid"])
-    rows, labels = [], []
     cities = net.cities
     columns = ["lat", "lon", "population", "country_code"]
-    world_cols = {c: world[c].to_numpy() for c in columns}
     city_cols = {c: cities[c].to_numpy() for c in columns}
     row_of = {int(i): k for k, i in enumerate(cities.index)}
     known_gid = cities["geonameid"].to_numpy()
-    by_country = {c: np.flatnonzero(world_cols["country_code"] == c) for c in world["country_code"].unique()}
     homes = list(net.neighbours)
     if len(homes) > max_homes:
         homes = list(rng.choice(homes, size=max_homes, replace=False))
+    rows, labels, groups, rates = [], [], [], []
     for a in homes:
         k = row_of.get(int(a))
         if k is None or pd.isna(city_cols["lat"][k]):  # a city without a place
@@ -285,18 +395,50 @@ def train(net: Network, world: pd.DataFrame, seed: int = 7, max_homes: int = MAX
         if not known:
             continue
         at = np.array([row_of[b] for b in known])
-        near = [rng.choice(by_country.get(str(c), np.arange(len(world))), NEGATIVES)
-                for c in city_cols["country_code"][at]]  # fmt: skip
-        picks = np.concatenate([rng.integers(0, len(world), NEGATIVES * len(known)), *near])
-        cand = pd.DataFrame({c: np.concatenate([city_cols[c][at], world_cols[c][picks]]) for c in columns})
+        picks, rate = draw.rivals(rng, city_cols["country_code"][at].astype(str))
+        cand = pd.DataFrame({c: np.concatenate([city_cols[c][at], draw.cols[c][picks]]) for c in columns})
         own = np.zeros(len(cand), dtype=bool)
         own[: len(known)] = True  # the home city's own ties: not counted in the figures that judge them
         rows.append(features(home, cand, net, np.concatenate([np.array(known, np.int64), store_of[picks]]), own))
         labels.append(own.astype(float))
+        groups.append(np.full(len(cand), len(groups)))
+        rates.append(rate(cand["country_code"].astype(str).to_numpy()))
     ties = sum(len(ns) for ns in net.neighbours.values()) // 2
     if not rows:
-        return Model(np.zeros(len(FEATURES)), 0.0, np.zeros(len(FEATURES)), np.ones(len(FEATURES)), 0)
-    return fit(np.vstack(rows), np.concatenate(labels), ties)
+        return Model(np.zeros(len(FEATURES)), 0.0, np.zeros(len(FEATURES)), np.ones(len(FEATURES)), 0,
+                     tuple(() for _ in FEATURES))  # fmt: skip
+    x, y = np.vstack(rows), np.concatenate(labels)
+    knots = bends(x)
+    coef, mean, scale = fit_choice(expand(x, knots), y, np.concatenate(groups), -np.log(np.concatenate(rates)))
+    score = ((expand(x, knots) - mean) / scale) @ coef
+    return Model(coef, _level(score, y), mean, scale, ties, knots, spans(x))
+
+
+class _Draws:
+    """The gazetteer as the training draws rivals from it, and how often a city of each country is drawn."""
+
+    def __init__(self, world: pd.DataFrame) -> None:
+        self.cols = {c: world[c].to_numpy() for c in ("lat", "lon", "population", "country_code")}
+        self.codes, where = np.unique(self.cols["country_code"].astype(str), return_inverse=True)
+        self.sizes = np.bincount(where, minlength=len(self.codes))
+        self.members = [np.flatnonzero(where == i) for i in range(len(self.codes))]
+
+    def rivals(self, rng: np.random.Generator, partner_countries: np.ndarray) -> tuple[np.ndarray, Callable]:
+        """Cities drawn for one home city, and a function giving any city's expected draws by its country."""
+        n = len(partner_countries)
+        everywhere = len(self.cols["lat"])
+        picks = [rng.integers(0, everywhere, NEGATIVES * n)]
+        per_city = np.full(len(self.codes), NEGATIVES * n / everywhere)
+        found = np.searchsorted(self.codes, partner_countries).clip(0, len(self.codes) - 1)
+        for i in found[self.codes[found] == partner_countries]:
+            picks.append(self.members[i][rng.integers(0, self.sizes[i], NEGATIVES)])
+            per_city[i] += NEGATIVES / self.sizes[i]
+
+        def rate(countries: np.ndarray) -> np.ndarray:
+            at = np.searchsorted(self.codes, countries).clip(0, len(self.codes) - 1)
+            return np.where(self.codes[at] == countries, per_city[at], NEGATIVES * n / everywhere)
+
+        return np.concatenate(picks), rate
 
 
 def people(value: object) -> float:

@@ -134,6 +134,7 @@ def _since(since: object, precision: object, today: dt.date, tr: Translator) -> 
 FINDER_PARTS = {
     "distance": N_("Distance"), "distance_squared": N_("Distance (far off)"), "abroad": N_("Abroad"),
     "country_ties": N_("Twinnings between the two countries"), "country_share": N_("Share of our country's twinnings"),
+    "share_back": N_("Share of its country's twinnings with ours"),
     "language": N_("A language in common"), "size": N_("Size"), "size_gap": N_("Gap in size"),
     "degree": N_("Twinnings it has already"), "ties_to_our_country": N_("Its twinnings with our country"),
     "common_partners": N_("Our partners' ties to it"), "region_ties": N_("Twinnings between our region and its region"),
