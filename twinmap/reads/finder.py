@@ -216,29 +216,36 @@ def rank(
     store_ids = _store_ids(c, learned.net)
     x = tm.features(home, c, learned.net, store_ids)
     c["distance_km"] = np.expm1(x[:, tm.FEATURES.index("distance")]) * 100  # the feature's own kilometres
-    pushes = learned.model.parts(x)
-    for i, name in enumerate(tm.FEATURES):
-        c[f"x_{name}"] = x[:, i]
-        c[f"p_{name}"] = pushes[:, i]
-    c["common_partners"] = _common_count(learned.net, home_id, store_ids)
-    c["our_country_ties"] = [learned.net.toward.get((int(i), str(country)), 0) for i in store_ids]
-    c["degree"] = [learned.net.degree(int(i)) for i in store_ids]
-    c["region_ties"] = np.rint(np.expm1(x[:, tm.FEATURES.index("region_ties")]))  # the feature's counts (NaN: unknown)
-    c["region_country"] = np.rint(np.expm1(x[:, tm.FEATURES.index("region_country")]))
-    c["pair_ties"] = [learned.net.country_pairs.get(tm.country_pair(str(country), k), 0) for k in c["country_code"]]
-    c["language"] = [tm.shared_language(str(country), k) if k != country else None for k in c["country_code"]]
     tilts = _tilts(c, lat, lon, population, second, countries, themes, c["distance_km"].to_numpy())
     total = np.zeros(len(c))
     for k, v in tilts.items():
         c[f"s_{k}"] = np.asarray(v, dtype=float)
         c[f"t_{k}"] = getattr(weights, k) * (c[f"s_{k}"] - 0.5)
         total += c[f"t_{k}"].to_numpy()
-    logit = learned.model.logit(x) + total
-    c["score"] = 100 / (1 + np.exp(-logit))
+    c["score"] = 100 / (1 + np.exp(-(learned.model.logit(x) + total)))
+    top = np.lexsort((-c["population"].to_numpy(), -c["score"].to_numpy()))[:limit]  # the best, then the larger
+    c, x, store_ids = c.iloc[top].reset_index(drop=True), x[top], store_ids[top]
+    return _explained(c, x, store_ids, learned, home_id, str(country), population, second)
+
+
+def _explained(c: pd.DataFrame, x: np.ndarray, store_ids: np.ndarray, learned: Learned, home_id: int, country: str,
+               population: object, second: set[int]) -> pd.DataFrame:  # fmt: skip
+    """The ranked candidates with each part's value and push, and the counts their reasons name (shown ones only)."""
+    pushes = learned.model.parts(x)
+    for i, name in enumerate(tm.FEATURES):
+        c[f"x_{name}"] = x[:, i]
+        c[f"p_{name}"] = pushes[:, i]
+    c["common_partners"] = _common_count(learned.net, home_id, store_ids)
+    c["our_country_ties"] = [learned.net.toward.get((int(i), country), 0) for i in store_ids]
+    c["degree"] = [learned.net.degree(int(i)) for i in store_ids]
+    c["region_ties"] = np.rint(np.expm1(x[:, tm.FEATURES.index("region_ties")]))  # the feature's counts (NaN: unknown)
+    c["region_country"] = np.rint(np.expm1(x[:, tm.FEATURES.index("region_country")]))
+    c["pair_ties"] = [learned.net.country_pairs.get(tm.country_pair(country, k), 0) for k in c["country_code"]]
+    c["language"] = [tm.shared_language(country, k) if k != country else None for k in c["country_code"]]
     c["home_population"] = population
     c["home_country"] = country
     c["partner_of_partner"] = c["geonameid"].isin(second)
-    return c.sort_values(["score", "population"], ascending=False).head(limit).reset_index(drop=True)
+    return c
 
 
 def _store_ids(c: pd.DataFrame, net: tm.Network) -> np.ndarray:
