@@ -103,7 +103,8 @@ def test_every_suggestion_says_what_raised_and_lowered_it(con, learned):
                          learned=learned)  # fmt: skip
     top = ranked.iloc[0].to_dict()
     parts = finder.explain(top, finder.Weights(coast=3))
-    assert {m for m, _v, _p in parts} >= {"{km} km away", "the two countries already share {n} twinnings"}
+    said = {m[-1] if isinstance(m, tuple) else m for m, _v, _p in parts}
+    assert said >= {"{km} km away", "the two countries already share {n} twinnings"}
     assert parts[-1][0] == finder.PARTS["coast"]  # the user's tilt, after the learned parts
     raised = cards.finder_reasons(top, finder.Weights(coast=3), Translator("en"), raised=True)
     assert raised and "{" not in raised
@@ -133,8 +134,10 @@ def test_a_home_city_with_no_place_or_a_store_without_ties_still_ranks(con):
     row |= {f"p_{f}": v for f, v in zip(tm.FEATURES, bare.model.parts(x)[0], strict=True)}
     row |= {"distance_km": np.nan, "pair_ties": 3, "population": 50_000, "degree": 0, "our_country_ties": 0,
             "common_partners": 0, "region_ties": np.nan, "region_country": np.nan}  # fmt: skip
-    said = [m for m, _v, _p in finder.explain(row, finder.Weights())]
+    said = [m[-1] if isinstance(m, tuple) else m for m, _v, _p in finder.explain(row, finder.Weights())]
     assert "{km} km away" not in said and "the two countries already share {n} twinnings" in said
+    one = cards.finder_reasons({**row, "p_country_ties": 1.0, "pair_ties": 1}, finder.Weights(), Translator("en"))
+    assert "the two countries already share 1 twinning" in one and "1 twinnings" not in one
 
 
 def test_the_towns_around_a_new_city_show_where_its_region_twins():

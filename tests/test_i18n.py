@@ -27,7 +27,14 @@ def test_reference_labels_are_translated():
 
 @pytest.mark.parametrize(
     ("lang", "number", "text"),
-    [("en", 1234567, "1,234,567"), ("ru", 1234567, "1\xa0234\xa0567"), ("fa", 1234567, "۱٬۲۳۴٬۵۶۷")],
+    [
+        ("en", 1234567, "1,234,567"),
+        ("ru", 1234567, "1\xa0234\xa0567"),
+        ("fa", 1234567, "۱٬۲۳۴٬۵۶۷"),
+        ("en", -3, "-3"),
+        ("fa", -3, "\u200e\u2212۳"),
+        ("fa", -0.2, "۰"),
+    ],  # a Persian minus stays left of its digits
 )
 def test_numbers_are_formatted_for_the_locale(lang, number, text):
     assert i18n.Translator(lang).number(number) == text

@@ -77,6 +77,9 @@ def format_number(value: float, lang: str, decimals: int = 0) -> str:
     from babel.numbers import format_decimal
 
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    if lang == "fa" and value < 0:  # CLDR's Persian minus: a left-to-right mark keeps it left of the digits
+        written = format_decimal(-value, format=pattern, locale="en")
+        return digits(written, lang) if set(written) <= set("0.,") else "\u200e\u2212" + digits(written, lang)
     return digits(format_decimal(value, format=pattern, locale="en" if lang == "fa" else lang), lang)
 
 

@@ -40,7 +40,7 @@ import pandas as pd
 import shapely
 
 from twinmap.core import geo, reference
-from twinmap.core.reference import N_
+from twinmap.core.reference import N_, NP_
 from twinmap.reads import twinning_model as tm
 
 # The smallest populations a search may ask for (a slider's steps).
@@ -303,7 +303,7 @@ def _whole(value: float) -> int:
     return 0 if pd.isna(value) else round(float(value))
 
 
-def explain(row: dict, weights: Weights) -> list[tuple[str, dict, float]]:
+def explain(row: dict, weights: Weights) -> list[tuple[str | tuple[str, str], dict, float]]:
     """Why a candidate ranks where it does: (message, values, push) per part, the strongest first.
 
     A push is the part's effect on the candidate's score against a typical candidate (log-odds):
@@ -312,18 +312,33 @@ def explain(row: dict, weights: Weights) -> list[tuple[str, dict, float]]:
     said = {
         "distance": (N_("{km} km away"), {"km": _whole(row["distance_km"])}),
         "abroad": (N_("abroad") if row["x_abroad"] else N_("in your own country"), {}),
-        "country_ties": (N_("the two countries already share {n} twinnings"), {"n": int(row["pair_ties"])}),
+        "country_ties": (
+            NP_("the two countries already share {n} twinning", "the two countries already share {n} twinnings"),
+            {"n": int(row["pair_ties"])},
+        ),
         "language": (
             N_("both speak {language}") if row.get("language") else N_("no official language in common"),
             {"language": row.get("language") or ""},
         ),
         "size": (N_("{population} people"), {"population": int(row["population"])}),
-        "degree": (N_("twinned with {n} cities already"), {"n": int(row["degree"])}),
-        "ties_to_our_country": (N_("twinned with {n} cities of your country"), {"n": int(row["our_country_ties"])}),
-        "common_partners": (N_("{n} of your partners are twinned with it"), {"n": int(row["common_partners"])}),
-        "region_ties": (N_("{n} twinnings join towns near you and towns near it"), {"n": _whole(row["region_ties"])}),
+        "degree": (NP_("twinned with {n} city already", "twinned with {n} cities already"), {"n": int(row["degree"])}),
+        "ties_to_our_country": (
+            NP_("twinned with {n} city of your country", "twinned with {n} cities of your country"),
+            {"n": int(row["our_country_ties"])},
+        ),
+        "common_partners": (
+            NP_("{n} of your partners is twinned with it", "{n} of your partners are twinned with it"),
+            {"n": int(row["common_partners"])},
+        ),
+        "region_ties": (
+            NP_(
+                "{n} twinning joins towns near you and towns near it",
+                "{n} twinnings join towns near you and towns near it",
+            ),
+            {"n": _whole(row["region_ties"])},
+        ),
         "region_country": (
-            N_("towns near you have {n} twinnings in its country"),
+            NP_("towns near you have {n} twinning in its country", "towns near you have {n} twinnings in its country"),
             {"n": _whole(row["region_country"])},
         ),
     }

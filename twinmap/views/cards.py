@@ -150,7 +150,8 @@ def finder_reasons(row: dict, weights: object, tr: Translator = ENGLISH, raised:
     for msgid, values, _push in parts[:4]:
         shown = {k: (tr.number(v) if isinstance(v, int) else _language(v, tr) if k == "language" else v)
                  for k, v in values.items()}  # fmt: skip
-        said.append(tr(msgid, **shown))
+        counted = isinstance(msgid, tuple)  # "1 twinning", "5 twinnings" (and Russian's three forms)
+        said.append(tr.plural(msgid, values["n"]) if counted else tr(msgid, **shown))
     return "; ".join(said)
 
 
