@@ -170,3 +170,22 @@ def args_encoded_once() -> None:
 
     if getattr(custom_component.json, "dumps", None) is not _dumps:
         custom_component.json = types.SimpleNamespace(**{**vars(json), "dumps": _dumps})
+
+
+def folium_rendered(fmap: Any) -> tuple[str, str, str]:
+    """A rendered map as ``st_folium`` sends it: (html, header, script), made by streamlit-folium's own helpers.
+
+    Private helpers (``_get_html``, ``_get_header``, ``_get_map_string``): ``st_folium`` calls
+    them on every run, two megabytes at full size; :mod:`twinmap.ui.leaflet` calls them once per
+    map. Issue 41 replaces this with a component of our own that takes the map as data.
+    """
+    import streamlit_folium as sf
+
+    return sf._get_html(fmap), sf._get_header(fmap), sf._get_map_string(fmap)
+
+
+def folium_component() -> Any:
+    """streamlit-folium's declared component (private ``_component_func``), to send a prepared map as st_folium does."""
+    import streamlit_folium as sf
+
+    return sf._component_func

@@ -54,9 +54,9 @@ def prepare(fmap: folium.Map) -> Prepared:
     """Render ``fmap`` as st_folium does (it changes the map's element ids: call it once, on a map of its own)."""
     fmap.get_root().render()
     fmap.render()
-    html, header = sf._get_html(fmap), sf._get_header(fmap)
+    html, header, rendered = compat.folium_rendered(fmap)
     css, js = _links(fmap)
-    script = compat.Encoded(sf._get_map_string(fmap))  # escaped to JSON once, not on every run
+    script = compat.Encoded(rendered)  # escaped to JSON once, not on every run
     south_west, north_east = fmap.get_bounds()
     bounds = {"_southWest": {"lat": south_west[0], "lng": south_west[1]},
               "_northEast": {"lat": north_east[0], "lng": north_east[1]}}  # fmt: skip
@@ -83,9 +83,10 @@ def show(prepared: Prepared, key: str, height: int, returned_objects: Iterable[s
     def _on_change() -> None:
         st.session_state[key] = st.session_state.get(hash_key, {})
 
-    compat.registered(sf._component_func)  # declared by a headless run before the server opened (serve)
+    component = compat.folium_component()
+    compat.registered(component)  # declared by a headless run before the server opened (serve)
     compat.args_encoded_once()
-    return sf._component_func(script=prepared.script, header=prepared.header, html=prepared.html, id=prepared.map_id,
+    return component(script=prepared.script, header=prepared.header, html=prepared.html, id=prepared.map_id,
                               key=hash_key, height=height, width=None, returned_objects=wanted, default=defaults,
                               zoom=None, center=None, feature_group=None, return_on_hover=False, layer_control=None,
                               pixelated=False, css_links=list(prepared.css_links), js_links=list(prepared.js_links),
