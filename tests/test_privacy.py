@@ -167,6 +167,25 @@ def test_a_scoped_editor_who_picks_another_home_city_reads_none_of_its_private_r
         assert not [s for s in SECRETS if s in shown], (path, [s for s in SECRETS if s in shown])
 
 
+def test_two_editors_of_different_home_cities_on_one_server_each_read_only_their_own(private_env):
+    """The pages' cache is shared by every session: what one city's editor was shown is never served to another's."""
+    con = db.connect(str(private_env))
+    alpha, beta = _city(con, "Alpha"), _city(con, "Beta")
+    con.close()
+    theirs = [s for s in SECRETS if s != "OMEGA-ACTION"]  # Alpha's private rows
+    owner = _session(stored_user("alpha_clerk", "editor", homes=(alpha,)))
+    other = _session(stored_user("beta_clerk", "editor", homes=(beta,)))
+    seen = set()
+    for path in PAGES_WITH_PRIVATE:
+        owner.switch_page(path).run()  # Alpha's editor first: the version's reads are made and kept for Alpha
+        other.switch_page(path).run()  # then Beta's, from the same process's cache
+        assert not owner.exception and not other.exception, path
+        seen |= {s for s in theirs if s in _page_text(owner)}
+        shown = _page_text(other)
+        assert not [s for s in theirs if s in shown], (path, [s for s in theirs if s in shown])
+    assert len(seen) >= 3, seen  # Alpha's editor does read them: the pages hold what Beta's must not see
+
+
 def test_a_viewer_who_picks_a_home_city_whose_partnerships_are_all_in_talks_reads_nothing_of_them(private_env):
     con = db.connect(str(private_env))
     omega = _city(con, "Omega")
