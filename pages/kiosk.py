@@ -16,10 +16,9 @@ session.apply_direction(tr)
 slides.watchdog(screen.seconds)
 
 
-@st.fragment(run_every=screen.seconds)
+@cache.fragment(run_every=screen.seconds)  # each slide's run pins the newest data version
 def rotate() -> None:
     """Show the next slide; a slide that fails is skipped for the next one."""
-    cache.begin_run()  # a fragment's run is a run of its own: the next slide reads the newest data
     now, today = time.time(), config.today()
     slot = st.session_state.get("kiosk_slot")
     if slot is None:

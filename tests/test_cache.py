@@ -83,3 +83,21 @@ def test_a_store_read_elsewhere_is_warmed_at_the_next_run_that_sees_its_commit(c
     warming.join(timeout=60)
     made = {key[0] for key in cache._snapshot_of(cache.config.db_target(), first + 1)._memo}
     assert "headline" in made
+
+
+def test_no_page_or_module_uses_a_bare_streamlit_fragment():
+    """A fragment's run must pin its data version (``cache.fragment``); a bare ``st.fragment`` would not."""
+    import ast
+
+    from .conftest import ROOT
+
+    files = [ROOT / "app.py", *(ROOT / "pages").glob("*.py"), *(ROOT / "twinmap").rglob("*.py")]
+    bare = sorted(
+        f"{f.relative_to(ROOT)}:{node.lineno}"
+        for f in files
+        if f.name != "cache.py" or f.parent.name != "ui"
+        for node in ast.walk(ast.parse(f.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Attribute) and node.attr == "fragment" and isinstance(node.value, ast.Name)
+        and node.value.id == "st"
+    )  # fmt: skip
+    assert not bare, f"use twinmap.ui.cache.fragment instead of st.fragment: {bare}"

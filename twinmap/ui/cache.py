@@ -78,6 +78,26 @@ def begin_run() -> None:
         _run.pinned = (config.db_target(), data_version(), db.local_commits())
 
 
+def fragment(run_every: float | None = None) -> Callable[[Callable], Callable]:
+    """``st.fragment`` whose every run pins the data version first, as a page's run does (:func:`begin_run`).
+
+    A fragment reruns alone, without the page's script: a bare one would read under the version
+    its page pinned, however old, or under none. Pages and widgets use this, never ``st.fragment``
+    (a test forbids it). Its body also runs within the page's own run, and pins afresh there too:
+    call a fragment last on its page.
+    """
+
+    def wrap(body: Callable) -> Callable:
+        @functools.wraps(body)
+        def pinned(*args: Any, **kwargs: Any) -> Any:
+            begin_run()
+            return body(*args, **kwargs)
+
+        return st.fragment(pinned, run_every=run_every)
+
+    return wrap
+
+
 def data_version() -> int:
     """The configured database's data version (changes on every committed write): pinned for a run."""
     path = config.db_target()

@@ -187,13 +187,13 @@ def store_unavailable(err: Exception) -> None:
         _retry_soon()
 
 
-@st.fragment(run_every=10)
+@cache.fragment(run_every=10)
 def _retry_soon() -> None:
     """Run the whole page again once the store answers (a busy file, a database server back)."""
     _retry(10)
 
 
-@st.fragment(run_every=60)
+@cache.fragment(run_every=60)
 def _retry_later() -> None:
     """Look again, once a minute, at a store a person has to mend: never a loop of failing runs."""
     _retry(60)
