@@ -33,7 +33,7 @@ with st.sidebar:
                                 for k, label in finder.PARTS.items()})  # fmt: skip
 
 found = cache.finder_rank(home_id, weights, tuple(themes), int(minimum), 25)
-unused = finder.unusable(cache.connection(), home_id)
+unused = cache.finder_unusable(home_id)
 if unused:  # no place on the map or no population: ranked on the rest, and said so
     st.info(_("{city} has no place on the map or no population on record, so these parts could not be used: "
               "{parts}. The ranking uses the others.", city=names.get(home_id, ""),
@@ -52,7 +52,7 @@ table = {
     _("Lowered by"): [cards.finder_reasons(r, weights, _, raised=False) for r in rows],
 }
 widgets.table_downloads(pd.DataFrame(table), "partner-candidates", "finder_table")
-taken = finder.already(cache.connection(), home_id, learned)
+taken = cache.finder_already(home_id)
 with st.expander(_("Already twinned ({n}): never offered again", n=_.number(len(taken)))):
     widgets.table(pd.DataFrame({_("City"): [_.city(n) for n in taken["name"]], _("Country"): [_.country(c) for c in
                                                                              taken["country_code"]]}),
@@ -60,18 +60,22 @@ with st.expander(_("Already twinned ({n}): never offered again", n=_.number(len(
 with st.expander(_("How the ranking is made")):
     st.markdown(labels.md_escape(_(
         "A choice model learned from the {n} twinnings of this store ({when}): each real partner is read as a "
-        "choice among itself and rival cities drawn from the gazetteer. It is trained again whenever the data "
-        "change. Fit is 0 to 100: how much the pair looks like cities that twinned; it is not a probability. Each "
-        "candidate shows the parts that raised and lowered it. On the shipped Wikidata twinnings, hidden from it, "
-        "it put about one real partner in five in its top 50: more than twice as many as the best simple rule "
-        "(the nearest city abroad, gravity, the most twinned, partners of partners; bench/RESULTS.md, Partner "
-        "finder).", n=_.number(learned.ties), when=_.moment(learned.trained_at))))  # fmt: skip
-    method = {_("Part"): [_(cards.FINDER_PARTS[f]) for f in finder.tm.FEATURES],
-              _("Effect from low to high"): _.figures(learned.model.effects(), 2)}  # fmt: skip
+        "choice among itself and rival cities drawn from the gazetteer. It is trained again whenever the "
+        "twinnings change. Fit is 0 to 100: how much the pair looks like cities that twinned; it is not a "
+        "probability. Each candidate shows the parts that raised and lowered it. On the shipped Wikidata "
+        "twinnings, hidden from it, it put about one real partner in five in its top 50: more than twice as many "
+        "as the best simple rule (the nearest city abroad, gravity, the most twinned, partners of partners; "
+        "bench/RESULTS.md, Partner finder).",
+        n=_.number(learned.ties), when=_.moment(learned.trained_at))))  # fmt: skip
+    learned_parts = finder.effects(learned.model)
+    method = {_("Part"): [_(cards.FINDER_PARTS[f]) for f, _e in learned_parts],
+              _("Effect from low to high"): _.figures([e for _f, e in learned_parts], 2)}  # fmt: skip
     st.caption(
         _(
             "How far each part moves a score (in log-odds) from its lowest value to a high one (the 95th "
-            "percentile of the cities it was trained on): above 0, more of it makes a twinning likelier."
+            "percentile of the cities it was trained on): above 0, more of it makes a twinning likelier. Distance "
+            "and the two countries' twinnings are each read several ways (a bend, each side's share) and are "
+            "shown moved together."
         )
     )
     widgets.table(pd.DataFrame(method), "finder_method")

@@ -10,11 +10,13 @@ own copy of the store either way.
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import itertools
 import os
 import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import duckdb
@@ -31,6 +33,12 @@ TODAY = dt.date(2026, 11, 23)
 # The app's own backups after a commit are off in tests (and the servers they start), but where a
 # test turns them on: every test would otherwise copy its store once.
 os.environ.setdefault("TWINMAP_BACKUP_HOURS", "0")
+# One cache folder for this run (its workers and the servers they start inherit it), removed at
+# the end: the finder's model is trained once per network, as a deployed server keeps it, and
+# nothing is written to the user's own cache. The finder's tests of the cache use their own.
+if "TWINMAP_CACHE_DIR" not in os.environ:
+    os.environ["TWINMAP_CACHE_DIR"] = tempfile.mkdtemp(prefix="twinmap-tests-cache-")
+    atexit.register(shutil.rmtree, os.environ["TWINMAP_CACHE_DIR"], True)
 ROOT = Path(__file__).resolve().parent.parent
 
 

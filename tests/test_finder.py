@@ -17,13 +17,19 @@ def _city(con, name: str) -> int:
 
 
 @pytest.fixture(scope="module")
-def learned(shipped_db):
+def kept(tmp_path_factory):
+    """This module's own cache folder: its models are trained here, not read from another test's."""
+    return tmp_path_factory.mktemp("kept-models")
+
+
+@pytest.fixture(scope="module")
+def learned(shipped_db, kept):
     """The model of the shipped store (its 9,902 Wikidata twinnings and the demo's), trained once."""
     from twinmap.ingest import seed
 
     con = seed.connect(shipped_db)
     try:
-        yield finder.learn(con)
+        yield finder.learn(con, kept)
     finally:
         con.close()
 
@@ -41,6 +47,10 @@ def test_the_model_learns_what_twinnings_show(learned):
     assert effect["abroad"] > 0 and effect["country_share"] > 0  # partners are abroad, in countries already twinned
     assert effect["distance"] + effect["distance_squared"] < 0  # and nearer rather than farther
     assert learned.trained_at is not None
+    grouped = dict(finder.effects(learned.model))  # as the page shows it: each quantity once, its readings together
+    assert set(grouped) == set(tm.FEATURES) - {"distance_squared", "country_share", "share_back"}
+    assert grouped["country_ties"] == pytest.approx(effect["country_ties"] + effect["country_share"]
+                                                    + effect["share_back"]) and grouped["country_ties"] > 0  # fmt: skip
 
 
 def test_a_score_is_the_sum_of_its_parts(con, learned):
@@ -157,3 +167,37 @@ def test_the_towns_around_a_new_city_show_where_its_region_twins():
     assert round(np.expm1(region[0])) == 2 and region[1] == 0  # two ties join the two regions; none the other
     toward = np.rint(np.expm1(x[:, tm.FEATURES.index("region_country")]))
     assert toward.tolist() == [2, 2]  # both are in the country the region twins with
+
+
+def test_a_trained_model_is_kept_by_what_it_learned_from_and_trained_again_when_that_changes(con, learned, kept,
+                                                                                           caplog):  # fmt: skip
+    """The same ties read the kept model back (its training time too); a new tie or a damaged file trains anew."""
+    files = sorted(kept.glob("finder-model-*.json"))
+    assert len(files) == 1
+    again = finder.learn(con, kept)  # the crafted store of this test is a copy of the shipped one
+    assert again.trained_at == learned.trained_at
+    np.testing.assert_array_equal(again.model.coef, learned.model.coef)
+    assert again.model.knots == learned.model.knots and again.ties == learned.ties
+    home = _city(con, "Sari")
+    top = finder.rank(con, home, finder.Weights(), learned=again)
+    assert list(top["name"]) == list(finder.rank(con, home, finder.Weights(), learned=learned)["name"])
+
+    con.execute("INSERT INTO events (partnership_id, starts_on, kind, title, status) SELECT min(id), DATE '2026-01-05', "
+                "'visit', 'A visit', 'held' FROM partnerships")  # fmt: skip
+    assert finder.learn(con, kept).trained_at == learned.trained_at  # an event is not a twinning: kept
+
+    rome, paris = _city(con, "Rome"), _city(con, "Paris")
+    con.execute("DELETE FROM ties WHERE (city_id = ? AND other_city_id = ?) OR (city_id = ? AND other_city_id = ?)",
+                [rome, paris, paris, rome])  # fmt: skip
+    changed = finder.learn(con, kept)
+    assert changed.ties == learned.ties - 1 and len(list(kept.glob("finder-model-*.json"))) == 2
+
+    files[0].write_text("{not json", encoding="utf-8")
+    con.execute("INSERT INTO ties (city_id, other_city_id) VALUES (?, ?)", [rome, paris])
+    with caplog.at_level("WARNING"):
+        retrained = finder.learn(con, kept)
+    assert "is not used" in caplog.text
+    np.testing.assert_array_equal(retrained.model.coef, learned.model.coef)  # the same ties, the same model
+    assert tm.from_json(learned.model.to_json()).effects().tolist() == learned.model.effects().tolist()
+    with pytest.raises(ValueError, match="not a twinning model"):
+        tm.from_json('{"features": []}')

@@ -133,6 +133,10 @@ def test_the_finder_ranks_and_adds_a_candidate(app_env):
     assert not {"Astrakhan", "Aktau", "Montesilvano"} & set(table["City"])  # never what exists
     learned = next(d.value for d in at.dataframe if "Effect from low to high" in d.value.columns).set_index("Part")
     assert float(learned.loc["Abroad", "Effect from low to high"]) > 0  # what it learned, part by part
+    # parts that read one quantity several ways are shown moved together: the countries' twinnings raise a pair
+    assert float(learned.loc["Twinnings between the two countries", "Effect from low to high"]) > 0
+    assert float(learned.loc["Distance", "Effect from low to high"]) < 0
+    assert not {"Distance (far off)", "Share of our country's twinnings"} & set(learned.index)
     year = str(__import__("datetime").date.today().year)
     assert any("twinnings of this store" in m.value and year in m.value for m in at.markdown)  # from what, when
     first = table["City"].iloc[0]

