@@ -8,13 +8,17 @@ real page in Debian's Chromium. A critical or serious violation fails unless
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import re
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from twinmap.ui.pages import PAGES, menu_url
 
-from .conftest import ROOT
+from .conftest import CHROME_ARGS, CHROMIUM, ROOT
 from .test_e2e import ADMIN_PASSWORD, CUT, IDLE, _map_frame, pytestmark, server  # noqa: F401
 
 AXE = (ROOT / "tests" / "vendor" / "axe-core" / "axe.min.js").read_text(encoding="utf-8")
@@ -26,6 +30,12 @@ RUN_AXE = """async (tags) => {
     return found.violations.filter(v => v.impact === "critical" || v.impact === "serious")
         .map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.length, example: v.nodes[0].html.slice(0, 160)}));
 }"""
+
+
+# The page's own script has given the document its language and the menu its roles (twinmap/ui/session.py):
+# under load a first page can be measured a moment before, which is the page still being drawn.
+APPLIED = """() => window.tmDocument !== undefined && document.documentElement.lang === window.tmDocument.lang
+    && [...document.querySelectorAll("[data-testid=stSidebarNavItems]")].every(l => l.getAttribute("role") === "none")"""
 
 
 def _known() -> set[str]:
@@ -65,6 +75,8 @@ def _measure(page, wide: bool = True) -> dict:
         page.add_script_tag(content=AXE)
     found = page.evaluate(RUN_AXE, TAGS)
     if found:  # once more after a moment: an element Streamlit fades while it redraws is not the page
+        with contextlib.suppress(PlaywrightTimeout):  # nor a menu the page's script has not reached yet
+            page.wait_for_function(APPLIED, timeout=15_000)
         page.wait_for_timeout(1500)
         found = page.evaluate(RUN_AXE, TAGS)
     return {"violations": found, "cut": _cut_at_widths(page, wide),
@@ -88,28 +100,42 @@ def _cut_at_widths(page, wide: bool = True) -> dict[int, list]:
 
 
 @pytest.fixture(scope="module")
-def sweep(server, browser):  # noqa: F811
-    """Every page in every language, signed out and as an admin, and the kiosk: axe's findings and the document."""
+def sweep(server):  # noqa: F811
+    """Every page in every language, signed out and as an admin, and the kiosk: axe's findings and the document.
+
+    The three languages are read at once, each by its own Chromium in its own thread (Playwright's
+    synchronous API is one instance per thread): the server serves three readers as it would.
+    """
+    with ThreadPoolExecutor(len(LANGS)) as pool:
+        parts = list(pool.map(functools.partial(_sweep_language, server), LANGS))
+    return {key: seen for part in parts for key, seen in part.items()}
+
+
+def _sweep_language(server: str, lang: str) -> dict:  # noqa: F811
+    from playwright.sync_api import sync_playwright
+
     found = {}
-    for lang in LANGS:
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
-        page = context.new_page()
-        for p in PUBLIC:
-            page.goto(f"{server}/{p.url}?lang={lang}")
-            _settled(page)
-            found[(lang, "visitor", p.url)] = _measure(page) | _charts(page) | {"text": page.inner_text("body")}
-        page.goto(f"{server}/?kiosk=1&lang={lang}&seconds=60")
-        page.wait_for_selector(".tm-progress", state="attached", timeout=60_000)
-        page.wait_for_timeout(1500)
-        found[(lang, "kiosk", "kiosk")] = _measure(page) | {"watchdog": page.evaluate("window.tmWatchdog === true"),
-                                                            "text": page.inner_text("body")}  # fmt: skip
-        _sign_in(page, server, lang)
-        for p in PAGES:
-            _open(page, menu_url(p))
-            found[(lang, "admin", p.url)] = (
-                _measure(page, wide=False) | _charts(page) | {"text": page.inner_text("body")}
-            )
-        context.close()
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROME_ARGS)
+        try:
+            page = chromium.new_context(viewport={"width": 1280, "height": 900}).new_page()
+            for p in PUBLIC:
+                page.goto(f"{server}/{p.url}?lang={lang}")
+                _settled(page)
+                found[(lang, "visitor", p.url)] = _measure(page) | _charts(page) | {"text": page.inner_text("body")}
+            page.goto(f"{server}/?kiosk=1&lang={lang}&seconds=60")
+            page.wait_for_selector(".tm-progress", state="attached", timeout=60_000)
+            page.wait_for_timeout(1500)
+            found[(lang, "kiosk", "kiosk")] = _measure(page) | {"watchdog": page.evaluate("window.tmWatchdog === true"),
+                                                                "text": page.inner_text("body")}  # fmt: skip
+            _sign_in(page, server, lang)
+            for p in PAGES:
+                _open(page, menu_url(p))
+                found[(lang, "admin", p.url)] = (
+                    _measure(page, wide=False) | _charts(page) | {"text": page.inner_text("body")}
+                )
+        finally:
+            chromium.close()
     return found
 
 
