@@ -56,13 +56,35 @@ def shipped_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 BACKENDS = ("duckdb", "postgres")
 
 
+# The modules that start app servers, browsers, nginx or an OIDC provider, or run the benchmarks:
+# marked ``slow``. The PostgreSQL runs of ``both_backends`` tests are marked ``postgres``: the quick
+# loop while working is ``./dev quick`` (``-m "not slow and not postgres"``; README, "Tests").
+SLOW = {
+    "test_bench": "every benchmark at a small size", "test_bench_servers": "benchmarks with app servers",
+    "test_e2e": "Chromium on a live server", "test_e2e_access": "axe in three languages, phones",
+    "test_e2e_attach": "Chromium", "test_e2e_edit": "Chromium", "test_e2e_relations": "Chromium",
+    "test_replicas": "PostgreSQL, two app servers and nginx", "test_oidc": "an OIDC provider and Chromium",
+    "test_deploy": "nginx in front of the app",
+}  # fmt: skip
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "both_backends: run on a DuckDB file and on PostgreSQL")
+    config.addinivalue_line("markers", "slow: starts servers or browsers, or runs benchmarks (not in the quick loop)")
+    config.addinivalue_line("markers", "postgres: the PostgreSQL run of a both_backends test (not in the quick loop)")
+    config.addinivalue_line("markers", "duckdb: the DuckDB run of a both_backends test")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.module is not None and item.module.__name__.rsplit(".", 1)[-1] in SLOW:
+            item.add_marker(pytest.mark.slow)
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if metafunc.definition.get_closest_marker("both_backends") and "backend" in metafunc.fixturenames:
-        metafunc.parametrize("backend", BACKENDS, indirect=True)
+        metafunc.parametrize("backend", [pytest.param(b, marks=getattr(pytest.mark, b)) for b in BACKENDS],
+                             indirect=True)  # fmt: skip
 
 
 @pytest.fixture

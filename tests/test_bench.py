@@ -1,28 +1,20 @@
-"""Every benchmark script runs at a small size, so none can rot; the generator is checked for what it promises."""
+"""Every benchmark script runs at a small size, so none can rot; the generator is checked for what it promises.
 
-import re
-import subprocess
+The benchmarks that start app servers and readers are in ``test_bench_servers.py`` (a file each, so
+the two test processes share them out).
+"""
+
 import sys
 
 import pandas as pd
 import pytest
 
 from .conftest import ROOT
+from .support import bench as _bench
 
 sys.path.insert(0, str(ROOT / "bench"))
 
 import generate
-
-FIGURE = re.compile(r"^[a-z0-9_]+: \S+ \S+")
-
-
-def _bench(script: str, *args: str, timeout: int = 600) -> list[str]:
-    done = subprocess.run([sys.executable, str(ROOT / "bench" / script), *args], capture_output=True, text=True,
-                          timeout=timeout, check=False, cwd=ROOT)  # fmt: skip
-    assert done.returncode == 0, done.stderr[-3000:]
-    lines = [ln for ln in done.stdout.splitlines() if ln and not ln.startswith("#")]
-    assert lines and all(FIGURE.match(ln) for ln in lines), lines
-    return lines
 
 
 def test_the_generator_is_deterministic_real_and_skewed_like_the_twinning_network(tmp_path):
@@ -75,36 +67,6 @@ def test_backup_and_restore_are_measured_on_both_stores_with_readers_beside():
     for store in ("duckdb", "postgres"):
         assert figures[f"{store}_restored_equal"].startswith("yes")
         assert "answers" in figures[f"{store}_readers_backup"]
-
-
-def test_postgresql_beside_the_file_and_sessions_per_replica_are_measured():
-    lines = _bench("bench_replicas.py", "--size", "small", "--replicas", "2", "--sessions", "2", "--rounds", "1",
-                   "--repeats", "1", "--pages", "overview")  # fmt: skip
-    figures = dict(ln.split(": ", 1) for ln in lines)
-    assert "pg_page_overview_warm" in figures and "file_page_overview_warm" in figures
-    assert "0 failed" in figures["replicas_2_sessions_2_p95"]
-
-
-def test_sessions_during_an_import_see_no_error_and_every_row_arrives():
-    lines = _bench("bench_concurrency.py", "--sessions", "2", "--rounds", "1", "--rows", "300")
-    assert "concurrency_failures: 0 failed" in lines
-    assert "concurrency_rows_lost: 0 rows" in lines
-
-
-def test_pages_and_ten_sessions_are_measured_beside_a_bare_streamlit_app():
-    lines = _bench("bench_sessions.py", "--size", "small", "--pages", "overview", "--no-admin", "--sessions", "2",
-                   "--rounds", "1", "--rows", "200")  # fmt: skip
-    figures = dict(ln.split(": ", 1) for ln in lines)
-    assert {"sessions_floor_warm", "sessions_page_overview_first", "sessions_page_overview_warm"} <= set(figures)
-    assert "0 failed" in figures["sessions_2_p95"] and "0 failed" in figures["sessions_import_2_p95"]
-    assert figures["sessions_import_rows_lost"] == "0 rows"
-
-
-def test_the_first_visitor_after_an_editors_import_is_measured_page_by_page():
-    lines = _bench("bench_after_import.py", "--size", "small", "--rows", "50", "--wait", "2")
-    figures = dict(ln.split(": ", 1) for ln in lines)
-    assert "after_import_commit" in figures, lines  # the editor's import did commit
-    assert {f"after_import_{p}" for p in ("overview", "register", "pipeline", "tourism", "network")} <= set(figures)
 
 
 def test_the_units_relations_are_imported_and_read_at_scale(shipped_db):

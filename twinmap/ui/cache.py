@@ -1,8 +1,19 @@
-"""The thin Streamlit layer over the store: one cached connection, reads cached per data version.
+"""The thin Streamlit layer over the store: one connection per process, and every read of a data version once.
 
-Every read is cached under (query name, database path, data version, arguments), so a
-committed write shows up on the next rerun of every session and nothing stale is served.
-Nothing else in ``twinmap`` imports Streamlit's caches.
+The contract (what a page may rely on, and what code here must keep):
+
+1. A run reads one data version, pinned at its start (:func:`begin_run`; a fragment pins its own,
+   :func:`fragment`). A commit this process makes unpins it, so a page that writes reads its write.
+2. A read is a named function of its arguments, kept in that version's snapshot under (function,
+   arguments). Arguments carry everything the answer depends on, the reader's scope (home cities,
+   signed in or not) and language included: a read never looks at the session itself.
+3. A view built from reads (:func:`built`) is kept under a key naming everything it depends on.
+4. What leaves the cache is shared by every session: a frame leaves as a copy (copy-on-write).
+   Pages do not change a figure, dict or list they were given.
+5. After a commit, what pages asked of the previous version is made again for the new one in the
+   background (:func:`warm`), unless the read says ``again=False`` (a download, one chosen import).
+6. While the store cannot be read, what was read of its last version is served, and
+   :func:`problem` says why. Nothing else in ``twinmap`` imports Streamlit's caches.
 """
 
 from __future__ import annotations
