@@ -65,7 +65,7 @@ def _pages(pdf: bytes) -> int:
 
 def compare(lines: int, folder: Path) -> dict[str, str]:
     """The same Persian rows through Typst and through Chromium's print: seconds and bytes, or why not."""
-    from twinmap.views import report
+    from twinmap.views import report_pdf as report
 
     rows = [[f"ساری – آستاراخان {i}", "فعال", f"آخرین رویداد ۱۴۰۴/۰۲/{i % 28 + 1:02d}"] for i in range(lines)]
     table = {"kind": "table", "columns": ["همکاری", "وضعیت", "دلیل"], "widths": [2, 1, 2], "rows": rows}

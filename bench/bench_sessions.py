@@ -161,6 +161,12 @@ def main() -> None:
     parser.add_argument("--sessions", type=int, default=10)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--rows", type=int, default=100_000, help="events the editor commits (0: no import)")
+    parser.add_argument(
+        "--after",
+        type=float,
+        default=20.0,
+        help="seconds the readers keep reading after the commit (the new version's reads made)",
+    )
     parser.add_argument("--no-admin", action="store_true", help="signed out only")
     parser.add_argument("--plain", action="store_true", help="app servers as a bare streamlit run app.py (unprepared)")
     args = parser.parse_args()
@@ -264,6 +270,15 @@ def during(url: str, args, file: Path, password: str, floor_p95: float) -> None:
         print(f"# editor: the file was chosen again {report['retries']} time(s): the preview did not come")
     if "seconds" in report:
         print(f"sessions_import_seconds: {report['seconds']:.1f} s ({args.rows} rows, upload to committed)")
+    if args.after:  # after the commit: the pages' reads of the new version are made again (and the finder's model)
+        over = threading.Event()
+        threading.Timer(args.after, over.set).start()
+        times, failures = many(url, args.sessions, CYCLE, 0, until=over)
+        print(f"sessions_after_import_{args.sessions}_p50: {p(times, 50):.3f} s")
+        print(
+            f"sessions_after_import_{args.sessions}_p95: {p(times, 95):.3f} s ({len(times)} answers, {failures} "
+            f"failed, in the {args.after:.0f} s after the commit; max {max(times, default=float('nan')):.2f} s)"
+        )
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ head = cache.headline(f, today, _.cal)
 st.title(_("Sister-city partnerships"))
 if p.signed_in:  # the leader's four questions first: how each partnership is doing, what comes, what ends, tourism
     own = f.own()  # a user limited to some home cities assesses only theirs
-    widgets.glance(cache.built(("glance", own, f, today, _), lambda: cards.at_a_glance(
+    widgets.glance(cache.view(("glance", own, f, today, _), lambda: cards.at_a_glance(
         cache.assessed_health(own, today), cache.upcoming_events(f, today, 8), cache.expiring(f, today, 12),
         cache.tourism_impact(f, "tourist_arrivals", today, 24), _)))  # fmt: skip
 widgets.metrics(cards.headline_figures(head, today, _))
@@ -23,7 +23,7 @@ with left:
     fmap = cache.partner_map(f, today, config.get("TWINMAP_TILES"), _)
     leaflet.show(fmap, "overview_map", 380)
 with right:
-    widgets.chart(cache.built(("status_bar", f, today, _), lambda: charts.status_bar(head.by_status, _)),
+    widgets.chart(cache.view(("status_bar", f, today, _), lambda: charts.status_bar(head.by_status, _)),
                   key="overview_status")  # fmt: skip
 widgets.titled_table(_("Next events"), cache.upcoming_events(f, today, 8), "overview_events", always=True,
                      build=lambda r: tables.events_table(r, _), memo=(f, today))  # fmt: skip
@@ -40,13 +40,13 @@ st.header(_("What needs attention"))
 own = f.own()  # a user limited to some home cities assesses only theirs
 assessed = cache.assessed_health(own, today)
 widgets.metrics(cards.health_figures(assessed, _), columns=3)
-weak = cache.built(("weak", own, today), lambda: assessed[assessed["klass"] != reference.ALIVE])
+weak = cache.view(("weak", own, today), lambda: assessed[assessed["klass"] != reference.ALIVE])
 if len(weak):
     st.subheader(_("Dying or at risk, and why"))
     widgets.table_downloads(weak, "partnership-health", "overview_health", build=lambda r: tables.health_table(r, _),
                             memo=(own, today), **widgets.LONG_TEXT)  # fmt: skip
 six, twelve = cache.expiring(f, today, 6), cache.expiring(f, today, 12)
-later = cache.built(("expiring_later", f, today), lambda: twelve[~twelve["id"].isin(six["id"])])
+later = cache.view(("expiring_later", f, today), lambda: twelve[~twelve["id"].isin(six["id"])])
 widgets.titled_table(_("Agreements expiring within 6 months"), six, "overview_expiring_6",
                      build=lambda r: tables.expiring_table(r, today, _), memo=(f, today))  # fmt: skip
 widgets.titled_table(_("Agreements expiring in 6 to 12 months"), later, "overview_expiring_12",

@@ -27,7 +27,7 @@ with groups:
     st.caption(_("Each organisation at its seat, coloured by kind. One with no city the gazetteer knows is in the "
                  "table only."))  # fmt: skip
     query = st.text_input(_("Search"), key="relations_search", placeholder=_("Name, country, city or kind")).strip()
-    matched = cache.built(("organisation_matches", homes, query, _),
+    matched = cache.view(("organisation_matches", homes, query, _),
                           lambda: tables.organisation_matches(found, query, _))  # fmt: skip
     widgets.table_downloads(matched, "organisations", "relations_organisations",
                             build=lambda r: tables.organisations_table(r, _, notes=p.staff),
@@ -63,7 +63,7 @@ with media:
     if items.empty:
         st.info(_("No press items yet. Import them on the Data page (table: Media coverage)."))
     else:
-        figure = cache.built(("coverage_chart", homes, _),
+        figure = cache.view(("coverage_chart", homes, _),
                              lambda: charts.coverage_by_month(cache.coverage_by_month(homes), _))  # fmt: skip
         widgets.chart(figure, key="relations_coverage_chart", alt=_("Press items per month, by tone"))
         widgets.titled_table(_("By country of the outlet"), cache.coverage_by_country(homes),

@@ -7,7 +7,7 @@ import streamlit as st
 from twinmap.core import dates, reference
 from twinmap.ingest.attachments import Target
 from twinmap.ui import attached, cache, page, widgets
-from twinmap.views import charts, grant, ics, tables
+from twinmap.views import charts, grant_sheets, ics, tables
 
 p = page.start()
 _ = p.tr
@@ -90,6 +90,6 @@ if p.signed_in:
     year = st.selectbox(_("Year"), list(range(today.year, first - 1, -1)), format_func=lambda y: _.digits(str(y)),
                         key="timeline_grant_year")  # fmt: skip
     sheets = cache.grant_report(f.own(), int(year), _)  # a user limited to some home cities: theirs
-    widgets.table(grant.summary_shown(next(iter(sheets.values())), _), "timeline_grant_summary")
-    st.download_button(_("Grant report (Excel)"), lambda: grant.workbook(sheets), f"grant-report-{year}.xlsx",
+    widgets.table(grant_sheets.summary_shown(next(iter(sheets.values())), _), "timeline_grant_summary")
+    st.download_button(_("Grant report (Excel)"), lambda: grant_sheets.workbook(sheets), f"grant-report-{year}.xlsx",
                        widgets.XLSX, key="timeline_grant_xlsx", on_click="ignore")  # fmt: skip

@@ -46,7 +46,7 @@ label = _.term(reference.INDICATORS, indicator)
 if series.empty:
     st.info(_("No data for the chosen countries of origin. Choose other countries or tick all foreign visitors."))
 else:
-    fig = cache.built(
+    fig = cache.view(
         ("tourism_chart", int(city_id), indicator, tuple(origins), with_total, today, _),
         lambda: charts.tourism(series, signings, label, _),
     )  # a band per signing: slow to build

@@ -19,11 +19,12 @@ def test_sessions_during_an_import_see_no_error_and_every_row_arrives():
 
 def test_pages_and_ten_sessions_are_measured_beside_a_bare_streamlit_app():
     lines = _bench("bench_sessions.py", "--size", "small", "--pages", "overview", "--no-admin", "--sessions", "2",
-                   "--rounds", "1", "--rows", "200")  # fmt: skip
+                   "--rounds", "1", "--rows", "200", "--after", "2")  # fmt: skip
     figures = dict(ln.split(": ", 1) for ln in lines)
     assert {"sessions_floor_warm", "sessions_page_overview_first", "sessions_page_overview_warm"} <= set(figures)
     assert "0 failed" in figures["sessions_2_p95"] and "0 failed" in figures["sessions_import_2_p95"]
     assert figures["sessions_import_rows_lost"] == "0 rows"
+    assert "0 failed" in figures["sessions_after_import_2_p95"]  # and in the seconds after the commit
 
 
 def test_the_first_visitor_after_an_editors_import_is_measured_page_by_page():

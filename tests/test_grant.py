@@ -7,7 +7,7 @@ import openpyxl
 from twinmap.ingest import batches, importer
 from twinmap.reads import grant as reads_grant
 from twinmap.reads import queries
-from twinmap.views import grant
+from twinmap.views import grant_sheets as grant
 
 HEAD = ("home_city,home_country,partner_city,partner_country,kind,title,starts_on,status,participants,"
         "participants_female,participants_male,participants_by_country,funding_source,budget,currency\n")  # fmt: skip

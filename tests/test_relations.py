@@ -186,7 +186,7 @@ def test_a_fee_falling_due_is_in_the_digest_and_on_the_overview(con, app_env):
 
     from twinmap.ingest import seed
     from twinmap.reads import digest as digests
-    from twinmap.views import digest as mails
+    from twinmap.views import digest_mail as mails
     from twinmap.views.i18n import Translator
 
     from .conftest import TODAY

@@ -18,7 +18,7 @@ import pytest
 
 from twinmap.ingest import batches, importer, seed
 from twinmap.reads import impact, queries, report
-from twinmap.views import report as printed
+from twinmap.views import report_pdf as printed
 from twinmap.views.i18n import Translator
 
 from .conftest import ROOT, TODAY

@@ -21,7 +21,7 @@ DASHBOARD_PAGES = [p for p in PAGES if p.group == DASHBOARDS]
 
 def _made(snap) -> set:
     """The reads a snapshot holds (views a page builds from them are not reads: left out)."""
-    return {key for key in snap._memo if key[0] != "built"}
+    return {key for key in snap._memo if key[0] != "view"}
 
 
 @pytest.fixture(scope="module")

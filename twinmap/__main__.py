@@ -1,4 +1,8 @@
-"""Command line: ``python -m twinmap serve|import|template|history|undo|export``.
+"""Command line: ``python -m twinmap COMMAND``; ``--help`` lists the commands and what each does.
+
+``serve`` runs the app; ``import``, ``map``, ``template``, ``history`` and ``undo`` are for files;
+``export`` and ``publish`` give open data; ``digest`` and ``report`` the leaders' reading; ``backup``
+and ``restore`` the store; ``password`` and ``sign-ins`` users; ``attach`` and ``attachments`` documents.
 
 Uses the database that ``TWINMAP_DB`` names, as the app does. Exit codes: 0 done (or valid,
 with ``--dry-run``); 1 rejected or refused, nothing changed; 2 usage error.
@@ -25,8 +29,8 @@ from twinmap.reads import attachments as attached
 from twinmap.reads import digest, opendata, queries, report
 from twinmap.store import auth, backup, db, desk, postgres, transfer
 from twinmap.views import datapackage, i18n
-from twinmap.views import digest as maildigest
-from twinmap.views import report as printed
+from twinmap.views import digest_mail as maildigest
+from twinmap.views import report_pdf as printed
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -1,4 +1,7 @@
-"""Read queries: every figure the pages show is aggregated here, in DuckDB.
+"""The store's basic reads: partnerships, cities, events, indicators, contacts and the headline, aggregated in SQL.
+
+What is judged from them lives beside (:mod:`~twinmap.reads.health`, :mod:`~twinmap.reads.impact`,
+:mod:`~twinmap.reads.lifecycle`, :mod:`~twinmap.reads.relations`); these are the rows they start from.
 
 Filters arrive as frozen dataclasses (hashable, so read caches can key on them) and become
 bound parameters; no text a person typed is ever formatted into SQL. Private stages

@@ -7,11 +7,11 @@ The contract (what a page may rely on, and what code here must keep):
 2. A read is a named function of its arguments, kept in that version's snapshot under (function,
    arguments). Arguments carry everything the answer depends on, the reader's scope (home cities,
    signed in or not) and language included: a read never looks at the session itself.
-3. A view built from reads (:func:`built`) is kept under a key naming everything it depends on.
+3. A view built from reads (:func:`view`) is kept under a key naming everything it depends on.
 4. What leaves the cache is shared by every session: a frame leaves as a copy (copy-on-write).
    Pages do not change a figure, dict or list they were given.
 5. After a commit, what pages asked of the previous version is made again for the new one in the
-   background (:func:`warm`), unless the read says ``again=False`` (a download, one chosen import).
+   background (:func:`warm`), unless the read says ``ahead=False`` (a download, one chosen import).
 6. While the store cannot be read, what was read of its last version is served, and
    :func:`problem` says why. Nothing else in ``twinmap`` imports Streamlit's caches.
 """
@@ -38,9 +38,8 @@ from twinmap.reads import history as past
 from twinmap.reads import snapshot as snapshots
 from twinmap.store import auth, db
 from twinmap.ui import backups, leaflet
-from twinmap.views import grant as grant_view
-from twinmap.views import i18n, labels, maps
-from twinmap.views import report as printed
+from twinmap.views import grant_sheets, i18n, labels, maps
+from twinmap.views import report_pdf as printed
 from twinmap.views.i18n import Translator
 
 _LOG = logging.getLogger(__name__)
@@ -227,13 +226,13 @@ def clear_reads() -> None:
     st.cache_data.clear()
 
 
-def built(key: Hashable, make: Callable[[], Any]) -> Any:
+def view(key: Hashable, make: Callable[[], Any]) -> Any:
     """A view of this run's data version made once under ``key`` (which names all it depends on besides).
 
     A page whose warm run would otherwise sort and format fifty thousand rows again for the same
     answer (the pipeline's cards) keeps what it drew; the next data version builds afresh.
     """
-    return _shared(snapshot().memo(("built", key), make))
+    return _shared(snapshot().memo(("view", key), make))
 
 
 def _shared(value: Any) -> Any:
@@ -241,16 +240,16 @@ def _shared(value: Any) -> Any:
     return value.copy(deep=False) if isinstance(value, pd.DataFrame) else value
 
 
-def _cached(query: Callable, again: bool = True) -> Callable:
+def _cached(query: Callable, ahead: bool = True) -> Callable:
     """Wrap a read function (first argument: the connection) in this run's snapshot.
 
-    ``again``: the next data version makes it ahead, as pages asked it (not a download's file).
+    ``ahead``: the next data version makes it ahead, as pages asked it (not a download's file).
     """
 
     @functools.wraps(query)
     def read(*args: Any) -> Any:
         snap = snapshot()
-        return _shared(snap.ask(snapshots.Snapshot.read, query, *args) if again else snap.read(query, *args))
+        return _shared(snap.ask(snapshots.Snapshot.read, query, *args) if ahead else snap.read(query, *args))
 
     return read
 
@@ -290,9 +289,9 @@ finder_unusable = _cached(finder.unusable)
 grant_events = _cached(grant.held_events)
 contacts = _cached(queries.contacts)
 history = _cached(batches.history)
-undo_preview = _cached(past.undo_preview, again=False)  # asked for one chosen import: not made ahead
-table_frame = _cached(exporter.table_frame, again=False)
-workbook = _cached(exporter.workbook, again=False)
+undo_preview = _cached(past.undo_preview, ahead=False)  # asked for one chosen import: not made ahead
+table_frame = _cached(exporter.table_frame, ahead=False)
+workbook = _cached(exporter.workbook, ahead=False)
 kiosk_partners = _cached(public.partners)
 in_force = _cached(public.in_force)
 attachments = _cached(attached.listing)
@@ -312,7 +311,7 @@ def due_with_organisations(homes: tuple[int, ...] | None, today: Any, private: b
 
 def coverage_by_country(homes: tuple[int, ...] | None) -> pd.DataFrame:
     """Press items per country and tone, counted once per data version (from the cached coverage)."""
-    return built(("coverage_by_country", homes), lambda: relations.coverage_by_country(coverage(homes)))
+    return view(("coverage_by_country", homes), lambda: relations.coverage_by_country(coverage(homes)))
 
 
 def coverage_by_month(homes: tuple[int, ...] | None) -> pd.DataFrame:
@@ -422,7 +421,7 @@ home_names = _cached(_home_names)
 
 def _grant_report(con: duckdb.DuckDBPyConnection, f: queries.PartnershipFilter, year: int, tr: Translator) -> dict:
     """A year's grant report (its sheets), built once per data version and reader."""
-    return grant_view.report(grant.held_events(con, f, year), year, tr)
+    return grant_sheets.report(grant.held_events(con, f, year), year, tr)
 
 
 grant_report = _cached(_grant_report)
@@ -435,4 +434,4 @@ def _annual_report(con: duckdb.DuckDBPyConnection, f: queries.PartnershipFilter,
     return printed.annual(found, tr, list(homes), config.get("TWINMAP_PUBLISHER"))
 
 
-annual_report = _cached(_annual_report, again=False)
+annual_report = _cached(_annual_report, ahead=False)

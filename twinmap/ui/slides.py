@@ -1,6 +1,7 @@
-"""Drawing the kiosk's slides (the one place besides ``ui`` that draws with Streamlit).
+"""Drawing the kiosk's slides with Streamlit: the headline, what is coming, growth, a partner's map and card, photos.
 
-Each slide reads public data only, through :mod:`twinmap.views.kiosk`. Text from the data goes
+Each slide reads public data only (:mod:`twinmap.reads.public`, the photos marked public) through
+the shared cache, and :mod:`twinmap.views.kiosk` decides their order. Text from the data goes
 through Markdown escaping; the only raw HTML is our own fixed markup (styles, progress bar).
 """
 
@@ -119,7 +120,7 @@ def growth(tr: Translator, today: dt.date) -> None:
     def make() -> object:
         return charts.growth(public.growth(signed, today, tr.cal), tr, KIOSK_FONT_PX, room_lines=2 if undated else 0)
 
-    fig = cache.built(("kiosk_growth", today, tr), make)  # every kiosk shows the same: counted once per data version
+    fig = cache.view(("kiosk_growth", today, tr), make)  # every kiosk shows the same: counted once per data version
     st.plotly_chart(fig, key="kiosk_growth", theme=None, config={"staticPlot": True})
     if undated:
         st.markdown(_md(tr.plural(NP_("{n} signed partner has no signing date on record and is not in the years.",
@@ -184,7 +185,7 @@ def photo(tr: Translator, _today: dt.date, index: int) -> None:
         found = attached.content(cache.connection(), int(row["id"]), attached.PUBLIC)
         return pictures.fitted(found[2], KIOSK_PHOTO_BOX) if found else b""
 
-    picture = cache.built(("kiosk_photo", row["sha256"]), scaled)  # scaled once per data version, for every screen
+    picture = cache.view(("kiosk_photo", row["sha256"]), scaled)  # scaled once per data version, for every screen
     if not picture:
         raise LookupError("the photo is no longer public")
     st.image(picture, width="content")

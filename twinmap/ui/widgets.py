@@ -103,7 +103,7 @@ def pick_home_cities(container: object = st) -> list[int]:
                                      help=hint)  # fmt: skip
         found = options
         if query:
-            found = cache.built(("home_matches", query, tr), lambda: city_matches(cache.home_cities(), query, tr))
+            found = cache.view(("home_matches", query, tr), lambda: city_matches(cache.home_cities(), query, tr))
         held = [i for i in st.session_state.get("home_ids") or () if i in names]
         options = list(dict.fromkeys([*held, *found[:OPTIONS_SHOWN]]))
     return container.multiselect(tr("Home cities"), options, format_func=names.get, key="home_ids",
@@ -259,7 +259,7 @@ def _once_per_version(
     if memo is None:
         return build
     tr = translator()
-    return lambda rows: cache.built(("first_rows", key, memo, tr), lambda: build(rows))
+    return lambda rows: cache.view(("first_rows", key, memo, tr), lambda: build(rows))
 
 
 def titled_table(

@@ -1,4 +1,7 @@
-"""Plotly figure builders for the timeline and tourism pages (no geo charts: they need a CDN).
+"""Plotly figures the pages, the kiosk and the report draw (no geo charts: they need a CDN), in the reader's terms.
+
+The timeline, tourism series, partners by status, growth of signings and press coverage; and
+:func:`for_reader`, which gives any figure the reader's digits, calendar and direction on its axes.
 
 Hover texts are HTML-escaped: plotly renders a subset of HTML in them.
 """
