@@ -37,7 +37,7 @@ from twinmap.reads import finder, grant, lifecycle, network, public, queries, re
 from twinmap.reads import history as past
 from twinmap.reads import snapshot as snapshots
 from twinmap.store import auth, db
-from twinmap.ui import backups, leaflet
+from twinmap.ui import backups, leaflet, workers
 from twinmap.views import grant_sheets, i18n, labels, maps
 from twinmap.views import report_pdf as printed
 from twinmap.views.i18n import Translator
@@ -429,9 +429,14 @@ grant_report = _cached(_grant_report)
 
 def _annual_report(con: duckdb.DuckDBPyConnection, f: queries.PartnershipFilter, year: int, tr: Translator,
                    today: Any, internal: bool, homes: tuple[str, ...]) -> bytes:  # fmt: skip
-    """A year's annual report as PDF, made once per data version, filter, year, reader and version."""
+    """A year's annual report as PDF, made once per data version, filter, year, reader and version.
+
+    The store is read here; the document is laid out and typeset in a worker process
+    (:mod:`twinmap.ui.workers`): at 50,000 partnerships that is seconds of Python the readers'
+    pages would otherwise wait behind, and most of the report's memory.
+    """
     found = report.gather(con, f, year, tr.cal, today, internal)
-    return printed.annual(found, tr, list(homes), config.get("TWINMAP_PUBLISHER"))
+    return workers.run(printed.annual, found, tr, list(homes), config.get("TWINMAP_PUBLISHER"))
 
 
 annual_report = _cached(_annual_report, ahead=False)
