@@ -101,3 +101,38 @@ def test_no_page_or_module_uses_a_bare_streamlit_fragment():
         and node.value.id == "st"
     )  # fmt: skip
     assert not bare, f"use twinmap.ui.cache.fragment instead of st.fragment: {bare}"
+
+
+def test_the_warm_up_waits_for_a_quiet_moment_but_never_for_long(monkeypatch):
+    """After a commit the warm-up's next read waits while pages are being run, up to MOST_DEFERRED seconds."""
+    import threading
+    import time
+
+    from twinmap.ui import cache as reads
+
+    monkeypatch.setattr(reads, "_last_run", [0.0])
+    began = time.monotonic()
+    reads._readers_first()
+    assert time.monotonic() - began < 0.05  # nobody reading: at once
+
+    monkeypatch.setattr(reads, "MOST_DEFERRED", 0.6)
+    stop = threading.Event()
+
+    def readers() -> None:  # a page run begins every 50 ms
+        while not stop.is_set():
+            reads._last_run[0] = time.monotonic()
+            time.sleep(0.05)
+
+    busy = threading.Thread(target=readers)
+    busy.start()
+    try:
+        began = time.monotonic()
+        reads._readers_first()
+        waited = time.monotonic() - began
+    finally:
+        stop.set()
+        busy.join()
+    assert 0.55 <= waited < 1.5  # held back while they read, and let go after MOST_DEFERRED
+    began = time.monotonic()
+    reads._readers_first()  # the last run began just now: a quiet moment is QUIET_SECONDS away
+    assert 0.03 < time.monotonic() - began < reads.QUIET_SECONDS + 0.5

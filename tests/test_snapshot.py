@@ -104,6 +104,10 @@ def test_a_newer_version_makes_what_the_older_was_asked_most_recent_first_until_
     assert ("headline", f, TODAY, "gregorian") in newer._memo  # the most recent first
     assert newer.replay(older) == 2
     assert ("twinmap.reads.queries", "events", (ours, (), None, None)) in newer._memo
+    paused: list[int] = []
+    newest = snapshot.Snapshot(lambda: crafted, version=3)
+    assert newest.replay(older, pause=lambda: paused.append(len(newest._memo))) == 2
+    assert len(paused) == 2 and paused[0] == 0  # asked before each read is made: the readers may go first
 
 
 def test_only_the_most_recent_reads_are_remembered_for_the_next_version(crafted):

@@ -46,17 +46,19 @@ class Snapshot:
                 self._asked.popitem(last=False)
         return read(self, *args)
 
-    def replay(self, older: Snapshot, until: Callable[[], bool] = lambda: False) -> int:
+    def replay(self, older: Snapshot, until: Callable[[], bool] = lambda: False,
+               pause: Callable[[], None] = lambda: None) -> int:  # fmt: skip
         """Make the reads pages last asked of ``older``, the most recent first, until ``until()``; how many.
 
         After an import the first visitors would each wait for what they saw before, read afresh;
         made here, in the background, they find it made, whatever their page, filter, language
-        or role: nothing lists the pages' reads a second time.
+        or role: nothing lists the pages' reads a second time. ``pause()`` is called before each.
         """
         with older._lock:
             calls = list(reversed(older._asked))
         made = 0
         for read, args in calls:
+            pause()  # readers first: the caller may hold the next read back while pages are being run
             if until():
                 break
             self.ask(read, *args)
