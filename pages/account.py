@@ -33,7 +33,7 @@ st.title(_("Sign in"))
 st.caption(_("For the staff of the international unit. The dashboards are open to everyone."))
 refused = st.session_state.pop("directory_error", None)
 if refused:
-    st.error(labels.md_escape(_(refused[0], **refused[1]).capitalize()))
+    st.error(labels.md_escape(_.sentence(refused[0], **refused[1])))
 provider = compat.directory_provider()
 if provider is not None:
     if st.button(_("Sign in with your organisation's account"), key="account_directory", type="primary"):
@@ -47,6 +47,6 @@ if submitted:
     try:
         st.session_state.user = auth.sign_in(cache.connection(), name.strip(), password)
     except auth.AuthError as err:
-        st.error(labels.md_escape(_(err.msgid, **err.values).capitalize()))
+        st.error(labels.md_escape(_.told(err)))
     else:
         st.rerun()

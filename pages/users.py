@@ -1,7 +1,5 @@
 """Users (admins only): who may sign in, with which role and home cities; the sign-in audit."""
 
-import secrets
-
 import streamlit as st
 
 from twinmap.store import auth
@@ -25,13 +23,13 @@ with left, st.form("users_add", clear_on_submit=True):
     name = st.text_input(_("User name"), key="users_new_name")
     role = st.selectbox(_("Role"), auth.ROLES, index=1, format_func=_, key="users_new_role")
     if st.form_submit_button(_("Add with a new password")):
-        password = secrets.token_urlsafe(12)
+        password = auth.new_password()
         try:
             auth.create_user(con, name.strip(), password, role)
             shown = {"name": labels.md_escape(name), "password": labels.md_escape(password)}
             st.session_state.users_flash = _("Added {name}. Their password, shown only now: {password}", **shown)
         except auth.AuthError as err:
-            st.error(labels.md_escape(_(err.msgid, **err.values).capitalize()))
+            st.error(labels.md_escape(_.told(err)))
         else:
             st.rerun()  # the table above shows the new user
 
@@ -63,7 +61,7 @@ with right, st.form("users_change"):
                 shown = _.join([city_names[c] for c in limited]) if limited else _("every home city")
                 done = labels.md_escape(_("{name} now changes the data of {cities}.", name=who, cities=shown))
             elif action == "password":
-                password = secrets.token_urlsafe(12)
+                password = auth.new_password()
                 auth.set_password(con, who, password)
                 shown = {"name": labels.md_escape(who), "password": labels.md_escape(password)}
                 done = _("New password for {name}, shown only now: {password}", **shown)
@@ -74,7 +72,7 @@ with right, st.form("users_change"):
                 auth.delete_user(con, who, by=p.user.name)
                 done = _("Deleted {name}.", name=labels.md_escape(who))
         except auth.AuthError as err:
-            st.error(labels.md_escape(_(err.msgid, **err.values).capitalize()))
+            st.error(labels.md_escape(_.told(err)))
         else:
             st.session_state.users_flash = done
             st.rerun()  # the table above shows the change

@@ -50,9 +50,11 @@ def started(proc: subprocess.Popen, url: str, seconds: float = 120) -> None:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
+def server(tmp_path_factory, shipped_db):
+    """The app on a copy of the shipped store (built once per test process: test_serve builds one on a first start)."""
     port = _free_port()
     SERVED["db"] = str(tmp_path_factory.mktemp("e2e") / "twinmap.duckdb")
+    shutil.copy(shipped_db, SERVED["db"])
     env = {
         **os.environ,
         "TWINMAP_DB": SERVED["db"],

@@ -314,3 +314,14 @@ def test_the_app_learns_the_stores_spellings_before_it_names_a_partnership(app_e
     texts = " ".join(_plain(text) for _where, text in _shown(at))
     assert "Сари – Астрахань" in texts
     assert "Sari –" not in texts and "– Astrakhan" not in texts
+
+
+def test_an_error_is_told_as_a_sentence_that_keeps_the_names_it_quotes():
+    """Only the first letter is raised: "leila" would otherwise become "Leila" and "Sari" become "sari"."""
+    from types import SimpleNamespace
+
+    from twinmap.views.i18n import Translator
+
+    err = SimpleNamespace(msgid="the user {name} of Sari was not found", values={"name": "McLeod"})
+    assert Translator("en").told(err) == "The user McLeod of Sari was not found"
+    assert Translator("en").sentence("{n} rows of SARI", n=3) == "3 rows of SARI"

@@ -123,6 +123,11 @@ def _check_password(password: str) -> None:
         raise AuthError(N_("a password has at least {n} characters"), n=MIN_PASSWORD)
 
 
+def new_password() -> str:
+    """A random password for a new or reset account (16 URL-safe characters: 96 bits), shown once to whoever set it."""
+    return secrets.token_urlsafe(12)
+
+
 def ensure_admin(con: duckdb.DuckDBPyConnection) -> str | None:
     """Create the first admin when there are no users; return a generated password (else None)."""
     if con.cursor().execute("SELECT count(*) FROM users").fetchone()[0]:
@@ -132,7 +137,7 @@ def ensure_admin(con: duckdb.DuckDBPyConnection) -> str | None:
         log.error("twinmap: TWINMAP_ADMIN_PASSWORD was not used: it has %d characters, a password has at least %d",
                   len(given), MIN_PASSWORD)  # fmt: skip
         given = None
-    password = given or secrets.token_urlsafe(12)
+    password = given or new_password()
     try:
         create_user(con, "admin", password, "admin")
     except AuthError:
@@ -291,7 +296,7 @@ def give_password(con: duckdb.DuckDBPyConnection, name: str, role: str | None = 
     city) limits them. Returns the password and the scope in words. What the command line's
     ``password`` does, on the store or through the running app's desk (:mod:`twinmap.store.desk`).
     """
-    password = secrets.token_urlsafe(12)
+    password = new_password()
     homes = find_cities(con, home_cities) if home_cities is not None else None
     if name in set(users(con)["name"]):
         set_password(con, name, password)

@@ -15,7 +15,7 @@ from twinmap.core import reference
 from twinmap.core.reference import N_
 from twinmap.ingest import attachments, batches, uploads
 from twinmap.reads import attachments as attached
-from twinmap.ui import cache
+from twinmap.ui import cache, widgets
 from twinmap.ui.page import Page
 from twinmap.views.labels import md_escape
 
@@ -137,7 +137,7 @@ def _store(p: Page, to: attachments.Target, files: list[tuple[str, bytes]], deta
     except attachments.NotStored as err:
         return _flash(key, "error", "\n\n".join(err.said(_)))
     except batches.CommitFailed as err:
-        return _flash(key, "error", _(err.msgid, **err.values).capitalize())
+        return _flash(key, "error", _.told(err))
     said = [_(STORED, batch=stored.batch)] if stored.batch is not None else []
     if stored.already:
         said.append(_("Already on this record, not added again: {files}", files=", ".join(stored.already)))
@@ -146,14 +146,8 @@ def _store(p: Page, to: attachments.Target, files: list[tuple[str, bytes]], deta
 
 def _flash(key: str, kind: str, text: str) -> None:
     """Keep a message for the next run and rerun, so the gallery above shows the change."""
-    st.session_state[f"{key}_flash"] = (kind, text)
+    widgets.keep_message(key, kind, text)
     st.rerun()
-
-
-def _show_flash(key: str) -> None:
-    kind, text = st.session_state.pop(f"{key}_flash", (None, ""))
-    if kind:
-        getattr(st, kind)(md_escape(text))
 
 
 def remove_form(p: Page, frame: pd.DataFrame, key: str) -> None:
@@ -169,14 +163,14 @@ def remove_form(p: Page, frame: pd.DataFrame, key: str) -> None:
             try:
                 batch = attachments.remove(cache.connection(), chosen, p.user.name, p.user)
             except batches.CommitFailed as err:
-                return _flash(key, "error", _(err.msgid, **err.values).capitalize())
+                return _flash(key, "error", _.told(err))
             _flash(key, "success", _("Removed as import #{batch}; it can be undone on the Data page.", batch=batch))
 
 
 def section(p: Page, to: attachments.Target, home: int | None, key: str) -> None:
     """A record's documents and photos, and for its home city's staff the forms to add and remove them."""
     frame = listing(p, to)
-    _show_flash(key)
+    widgets.kept_message(key)
     gallery(p, frame, key)
     if p.staff and (home is None or p.private_for(home)):
         upload_form(p, to, key)

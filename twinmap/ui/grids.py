@@ -61,7 +61,7 @@ def editor(p: Page, grid: edits.Grid, defaults: dict[str, str]) -> None:
         reopen()
         st.rerun()
     if not left.button(_("Save changes"), type="primary", key="edit_save", icon=":material/save:"):
-        _flash()
+        widgets.kept_message("edit")
         return
     save = edits.plan_save(cache.connection(), grid, {int(k): v for k, v in changes.get("edited_rows", {}).items()},
                            changes.get("added_rows", []), changes.get("deleted_rows", []), defaults,
@@ -77,22 +77,14 @@ def editor(p: Page, grid: edits.Grid, defaults: dict[str, str]) -> None:
     except edits.EditConflict as err:
         return _problems(p, save, err.problems)
     except (batches.StalePreview, db.DatabaseError) as err:
-        return st.warning(md_escape(_(err.msgid, **err.values) if isinstance(err, db.DatabaseError) else
+        return st.warning(md_escape(_.told(err) if isinstance(err, db.DatabaseError) else
                                     _("The data changed while saving: save again.")))  # fmt: skip
     except (batches.CommitFailed, batches.DeleteRefused) as err:
-        return st.error(md_escape(_(err.msgid, **err.values).capitalize()))
-    st.session_state.edit_flash = (
-        "success",
-        _(SAVED, batch=batch) if batch else _("Nothing has changed: there is nothing to save."),
-    )
+        return st.error(md_escape(_.told(err)))
+    said = _(SAVED, batch=batch) if batch else _("Nothing has changed: there is nothing to save.")
+    widgets.keep_message("edit", "success", said)
     reopen()
     st.rerun()
-
-
-def _flash() -> None:
-    if "edit_flash" in st.session_state:
-        kind, text = st.session_state.pop("edit_flash")
-        (st.success if kind == "success" else st.error)(md_escape(text))
 
 
 def _problems(p: Page, save: edits.Save, problems: list) -> None:
@@ -156,10 +148,10 @@ def record_history(p: Page, table: str, row_id: int, key: str) -> None:
     if st.button(_("Undo"), disabled=not sure, key=f"{key}_undo"):
         try:
             batches.undo(cache.connection(), batch, p.user.name, writer=p.user)
-            st.session_state.edit_flash = ("success", _("Import #{batch} undone.", batch=batch))
+            widgets.keep_message("edit", "success", _("Import #{batch} undone.", batch=batch))
             reopen()
         except (batches.UndoRefused, batches.CommitFailed, db.DatabaseError) as err:
-            st.session_state.edit_flash = ("error", _(err.msgid, **err.values).capitalize())
+            widgets.keep_message("edit", "error", _.told(err))
         st.rerun()
 
 

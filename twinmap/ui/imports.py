@@ -132,15 +132,13 @@ def _commit(p: Page, plans: list[Plan], skip: bool) -> None:
     except batches.StalePreview:
         st.warning(_("The data changed since this preview was made: check the preview again, then commit."))
     except (batches.CommitFailed, db.DatabaseError) as err:  # a full disk says so, in the reader's language
-        st.error(md_escape(_(err.msgid, **err.values).capitalize()))
+        st.error(md_escape(_.told(err)))
 
 
 def history(p: Page) -> None:
     """Past imports, and the undo of one, named in full before anyone confirms it."""
     _ = p.tr
-    if "data_flash" in st.session_state:  # the outcome of an undo, shown after the page reran with fresh history
-        kind, text = st.session_state.pop("data_flash")
-        (st.success if kind == "success" else st.error)(md_escape(text))
+    widgets.kept_message("data")  # the outcome of an undo, shown after the page reran with fresh history
     past = cache.history()
     widgets.table(previews.history_table(past, _), "data_history")
     committed = past[past["status"] == "committed"]
@@ -161,9 +159,9 @@ def history(p: Page) -> None:
     if st.button(_("Undo"), disabled=not sure, key="data_undo"):
         try:
             batches.undo(cache.connection(), batch, p.user.name, writer=p.user)
-            st.session_state.data_flash = ("success", _("Import #{batch} undone.", batch=batch))
+            widgets.keep_message("data", "success", _("Import #{batch} undone.", batch=batch))
         except (batches.UndoRefused, batches.CommitFailed, db.DatabaseError) as err:
-            st.session_state.data_flash = ("error", _(err.msgid, **err.values).capitalize())
+            widgets.keep_message("data", "error", _.told(err))
         st.rerun()
 
 

@@ -199,7 +199,7 @@ def signed_out_notice() -> None:
     """Say once, on the page that follows, why this session was signed out."""
     why = st.session_state.pop("signed_out_because", None)
     if why is not None:
-        st.warning(translator()(why[0], **why[1]).capitalize())
+        st.warning(translator().sentence(why[0], **why[1]))
 
 
 def is_staff() -> bool:

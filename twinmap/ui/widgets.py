@@ -382,3 +382,18 @@ def undo_preview(undo: object, tr: i18n.Translator, key: str, cities: int = 0) -
     rows = previews.undo_rows(undo, tr)
     if rows is not None:
         table(rows, key)
+
+
+def keep_message(key: str, kind: str, text: str) -> None:
+    """Say ``text`` on this session's next run: a page that changed data reruns to read it, then says what it did.
+
+    ``kind`` is ``success``, ``info``, ``warning`` or ``error``; :func:`kept_message` shows it once.
+    """
+    st.session_state[f"{key}_flash"] = (kind, text)
+
+
+def kept_message(key: str) -> None:
+    """The message kept under ``key`` for this run, shown once (escaped: it may quote what a person typed)."""
+    kind, text = st.session_state.pop(f"{key}_flash", (None, ""))
+    if kind in ("success", "info", "warning", "error"):
+        getattr(st, kind)(md_escape(text))

@@ -55,6 +55,15 @@ class Translator:
         return text.format(n=self.number(n), **{k: self.number(v) if isinstance(v, int | float) else self.isolate(v)
                                                 for k, v in values.items()})  # fmt: skip
 
+    def sentence(self, message: str, **values: object) -> str:
+        """The message as a sentence: its first letter raised (``str.capitalize`` would lower the rest, names too)."""
+        text = self(message, **values)
+        return text[:1].upper() + text[1:]
+
+    def told(self, err: object) -> str:
+        """An error raised for people (its ``msgid`` and ``values``) in this language, as a sentence."""
+        return self.sentence(err.msgid, **err.values)  # type: ignore[attr-defined]
+
     def isolate(self, value: object) -> object:
         """Text set into a right-to-left sentence as a unit of its own direction (Unicode isolates).
 
