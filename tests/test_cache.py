@@ -136,3 +136,18 @@ def test_the_warm_up_waits_for_a_quiet_moment_but_never_for_long(monkeypatch):
     began = time.monotonic()
     reads._readers_first()  # the last run began just now: a quiet moment is QUIET_SECONDS away
     assert 0.03 < time.monotonic() - began < reads.QUIET_SECONDS + 0.5
+
+
+def test_the_finders_model_is_trained_in_a_worker_process_and_then_read_back(cache, tmp_path, monkeypatch):
+    """Training is seconds of Python: the app fits it beside the readers, once per network."""
+    from twinmap.ui import workers
+
+    monkeypatch.setenv("TWINMAP_CACHE_DIR", str(tmp_path))
+    ran, real = [], workers.run
+    monkeypatch.setattr(workers, "run", lambda job, *args: ran.append(job.__name__) or real(job, *args))
+    cache.begin_run()
+    learned = cache.finder_learned()
+    assert ran == ["train"] and learned.trained_at is not None
+    cache.clear_reads()  # a new snapshot (as after a commit of events): the kept model, no training
+    cache.begin_run()
+    assert cache.finder_learned().trained_at == learned.trained_at and ran == ["train"]

@@ -34,6 +34,7 @@ import json
 import logging
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -182,7 +183,8 @@ class Learned:
     trained_at: dt.datetime | None = None  # when (UTC): the page says what the ranking learned from, and when
 
 
-def learn(con: duckdb.DuckDBPyConnection, folder: Path | None = None) -> Learned:
+def learn(con: duckdb.DuckDBPyConnection, folder: Path | None = None,
+          train: Callable[[tm.Network, pd.DataFrame], tm.Model] = tm.train) -> Learned:  # fmt: skip
     """The model of the store's twinnings: trained once per network, and kept.
 
     Training takes seconds (12 s at 58,000 ties) and gives the same model for the same ties,
@@ -190,16 +192,27 @@ def learn(con: duckdb.DuckDBPyConnection, folder: Path | None = None) -> Learned
     kept in ``folder`` (the cache folder, :func:`twinmap.core.config.cache_dir`) under that hash:
     a commit that adds events or figures, a restart and a second server on the same data read it
     back in milliseconds, with when it was trained, instead of training again beside the readers.
+    ``train`` is how a model is fitted when none is kept (the app runs it in a worker process).
     """
     net = tm.network(con)
     key = tm.fingerprint(net, world())
     kept = _kept(folder or config.cache_dir(), key)
     if kept is not None:
         return Learned(kept[0], net, kept[0].ties, kept[1])
-    model = tm.train(net, world())
+    model = train(net, world())
     trained = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
     _keep(folder or config.cache_dir(), key, model, trained)
     return Learned(model, net, model.ties, trained)
+
+
+KEPT_MODELS = 20  # models kept in the cache folder (a few kB each): the newest, for stores and versions in use
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:  # removed meanwhile by another server
+        return 0.0
 
 
 def _model_file(folder: Path, key: str) -> Path:
@@ -230,6 +243,8 @@ def _keep(folder: Path, key: str, model: tm.Model, trained: dt.datetime) -> None
         with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=folder, delete=False, suffix=".part") as out:
             out.write(text)
         os.replace(out.name, path)
+        for stale in sorted(folder.glob("finder-model-*.json"), key=_mtime)[:-KEPT_MODELS]:  # the newest only
+            stale.unlink(missing_ok=True)
     except OSError as err:
         _LOG.warning("finder: the trained model could not be kept in %s (%s)", folder, err)
 

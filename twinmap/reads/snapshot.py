@@ -30,8 +30,10 @@ MAX_ASKED = 128  # the most recent distinct reads pages asked (every page as vis
 class Snapshot:
     """The reads of one data version of one store; ``connect`` gives the store's connection when a read is made."""
 
-    def __init__(self, connect: Callable[[], duckdb.DuckDBPyConnection], version: int) -> None:
-        self.connect, self.version = connect, version
+    def __init__(self, connect: Callable[[], duckdb.DuckDBPyConnection], version: int,
+                 train: Callable[..., Any] = finder.tm.train) -> None:  # fmt: skip
+        """``train`` fits the finder's model when none is kept (the app gives one that runs in a worker process)."""
+        self.connect, self.version, self.train = connect, version, train
         self._memo: OrderedDict[Hashable, Any] = OrderedDict()
         self._making: dict[Hashable, threading.Lock] = {}
         self._asked: OrderedDict[tuple[Callable, tuple], None] = OrderedDict()
@@ -151,7 +153,7 @@ class Snapshot:
 
     def finder_learned(self) -> finder.Learned:
         """The partner finder's model of this version's twinnings (read back, unless a commit changed them)."""
-        return self.memo(("finder_learned",), lambda: finder.learn(self.connect()))
+        return self.memo(("finder_learned",), lambda: finder.learn(self.connect(), train=self.train))
 
     def finder_already(self, home_id: int) -> pd.DataFrame:
         """The cities a home city is already twinned with (never offered), with the version's model's network."""

@@ -173,10 +173,16 @@ def _snapshot_of(path: str, version: int) -> snapshots.Snapshot:
     with _snapshots_lock:
         snap = _snapshots.get((path, version))
         if snap is None:
-            snap = _snapshots[(path, version)] = snapshots.Snapshot(functools.partial(_connection, path), version)
+            snap = _snapshots[(path, version)] = snapshots.Snapshot(functools.partial(_connection, path), version,
+                                                                    train=_train_beside)  # fmt: skip
             while len(_snapshots) > KEPT_VERSIONS:
                 _snapshots.popitem(last=False)
     return snap
+
+
+def _train_beside(net: Any, world: pd.DataFrame) -> Any:
+    """Fit the finder's model in a worker process: 5-12 s of Python the readers' pages need not wait behind."""
+    return workers.run(finder.tm.train, net, world)
 
 
 def _learn_spellings(path: str, version: int) -> None:
