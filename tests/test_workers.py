@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import os
 import signal
+import sys
 import threading
 import time
 from pathlib import Path
@@ -51,6 +52,17 @@ def test_a_job_runs_in_its_own_process_and_its_result_comes_back():
     pid, value = workers.run(_pid_and_square, 12)
     assert value == 144 and pid != os.getpid()
     assert not _children()  # gone when done: nothing left between jobs
+
+
+def _chatty(kb: int) -> int:
+    sys.stderr.write("a library's warning, once per fresh interpreter\n" * (kb * 20))
+    return kb
+
+
+def test_what_a_worker_writes_is_read_by_the_server_not_left_in_its_pipe(capfd):
+    """A worker writing into the server's own output would stop once that pipe was full (nobody reads it)."""
+    assert workers.run(_chatty, 512) == 512  # 512 kB: eight times a pipe's buffer
+    assert "a library's warning" not in capfd.readouterr().err
 
 
 def test_the_jobs_own_error_is_raised_as_it_was():

@@ -56,17 +56,23 @@ def run(job: Callable[..., T], *args: Any) -> T:
     env = {**os.environ, "STREAMLIT_LOGGER_LEVEL": "error"}
     with _slots:
         worker = subprocess.Popen([sys.executable, "-c", _CHILD], stdin=subprocess.PIPE,  # noqa: S603 (our own code)
-                                  stdout=subprocess.PIPE, cwd=config.ROOT, env=env)  # fmt: skip
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=config.ROOT, env=env)  # fmt: skip
         try:
-            out, _ = worker.communicate(asked)
+            # Its messages are read here as it writes them: a worker writing into the server's own
+            # output (a pipe nobody reads while the server runs, under a supervisor) would stop
+            # once that pipe was full, and the reader waiting for its report with it.
+            out, said = worker.communicate(asked)
         except BaseException:  # this thread is being stopped: so is its worker
             worker.kill()
             worker.wait()
             raise
+    said_text = said.decode("utf-8", "replace").strip()[-4000:]
     if worker.returncode != 0 or not out:
-        _LOG.warning("twinmap: a worker stopped before it finished %s (exit code %s)",
-                     getattr(job, "__name__", job), worker.returncode)  # fmt: skip
+        _LOG.warning("twinmap: a worker stopped before it finished %s (exit code %s): %s",
+                     getattr(job, "__name__", job), worker.returncode, said_text or "it said nothing")  # fmt: skip
         raise WorkerError("the worker process stopped before it finished")
+    if said_text:  # warnings a fresh interpreter prints once (libraries' deprecations): kept out of the log
+        _LOG.debug("twinmap: the worker of %s said: %s", getattr(job, "__name__", job), said_text)
     kind, value = pickle.loads(out)  # noqa: S301 (our own child's answer over its pipe: nobody else writes it)
     if kind == "error":
         raise value
@@ -79,7 +85,7 @@ def serve_one() -> None:
         with contextlib.suppress(OSError, AttributeError):
             ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
     answer = sys.stdout.buffer
-    sys.stdout = sys.stderr  # whatever the job prints goes to the log, not into the answer
+    sys.stdout = sys.stderr  # whatever the job prints goes to the server (its debug log), not into the answer
     job, args = pickle.load(sys.stdin.buffer)  # noqa: S301 (the server that started us, over our stdin)
     try:
         outcome: tuple[str, Any] = ("ok", job(*args))
