@@ -233,10 +233,11 @@ def _replay(path: str, snap: snapshots.Snapshot, older: snapshots.Snapshot | Non
 def _readers_first() -> None:
     """Hold the warm-up's next read while readers' pages are being run (at most :data:`MOST_DEFERRED` seconds).
 
-    The warm-up runs in the readers' interpreter. Measured with ten readers after a commit of
-    100,000 events (``bench_sessions.py --after``), it was their longest wait: it made the reads
-    of pages nobody was reading while they queued behind it. A reader who asks first makes their
-    read themselves, as without warm-up; the rest is made in the quiet moments.
+    The warm-up runs in the readers' interpreter, and after a commit of 100,000 events the 20 s
+    that follow were the readers' longest wait (``bench_sessions.py --after``). Background work
+    should not go before a reader's page. A reader who asks first makes their read themselves, as
+    without warm-up; the rest is made in the quiet moments. Measured: within noise of before
+    (bench/RESULTS.md, Sessions, session 23).
     """
     waited = 0.0
     while time.monotonic() - _last_run[0] < QUIET_SECONDS and waited < MOST_DEFERRED:
