@@ -255,6 +255,28 @@ def _idle(page) -> None:
     page.wait_for_selector(IDLE, state="attached", timeout=60_000)
 
 
+def _said_anew(page, click, words: str, timeout: int = 60_000) -> str:
+    """Click, then wait for a new message holding ``words`` and the run's end; the message's text.
+
+    A message an earlier click left (say "Stored as import #5") is still drawn while the next
+    run begins, and that run may not have begun yet: waiting for the words alone would go on
+    before the new run has committed anything.
+    """
+    said = page.locator("[data-testid=stAlert]").filter(has_text=words)
+    before = said.first.inner_text() if said.count() else ""
+    click()
+    page.wait_for_function(
+        """([words, before, idle]) => {
+            const said = [...document.querySelectorAll('[data-testid=stAlert]')].map(e => e.innerText)
+                .filter(t => t.includes(words));
+            return said.length > 0 && !said.includes(before) && document.querySelector(idle) !== null;
+        }""",
+        arg=[words, before, IDLE],
+        timeout=timeout,
+    )
+    return said.first.inner_text()
+
+
 def _open(page, link: str, heading: str) -> None:
     page.locator("[data-testid=stSidebarNav] a", has_text=link).first.click()
     page.wait_for_selector(f"h1:has-text('{heading}')", timeout=60_000)

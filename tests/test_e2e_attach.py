@@ -10,7 +10,7 @@ from __future__ import annotations
 import subprocess
 
 from .conftest import ROOT
-from .test_e2e import ARTIFACTS, KIOSK_TYPE, _idle, _open, _sign_in, page, pytestmark, server  # noqa: F401
+from .test_e2e import ARTIFACTS, KIOSK_TYPE, _idle, _open, _said_anew, _sign_in, page, pytestmark, server  # noqa: F401
 from .test_uploads import pdf, photo
 
 
@@ -50,9 +50,7 @@ def _attach(pg, files: list[str], kind: str | None, public: bool, caption: str =
     if caption:
         pg.locator(".st-key-register_files_caption input").fill(caption)
         pg.locator(".st-key-register_files_credit input").fill("Sari press office")
-    pg.get_by_role("button", name="Attach").click()
-    pg.wait_for_selector("text=Stored as import #", timeout=60_000)
-    _idle(pg)
+    _said_anew(pg, pg.get_by_role("button", name="Attach").click, "Stored as import #")
 
 
 def _pdf_text(pg, tmp_path, lang: str) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from .test_e2e import ARTIFACTS, _idle, _open, _sign_in, page, pytestmark, server  # noqa: F401
+from .test_e2e import ARTIFACTS, _idle, _open, _said_anew, _sign_in, page, pytestmark, server  # noqa: F401
 
 ROW, HEADER = 35, 18  # the grid's row height and half its header's, in pixels
 
@@ -85,9 +85,7 @@ def _type_into(pg, moves: int, text: str) -> None:
 
 
 def _save(pg) -> int:
-    pg.locator(".st-key-edit_save button").click()
-    pg.wait_for_selector("text=Saved as import #", timeout=30_000)
-    text = pg.locator("[data-testid=stAlert]", has_text="Saved as import #").inner_text()
+    text = _said_anew(pg, pg.locator(".st-key-edit_save button").click, "Saved as import #", timeout=30_000)
     return int(text.split("#")[1].split(";")[0])
 
 
