@@ -81,4 +81,4 @@ with right:
 
 with st.expander(_("The partnerships shown, as a table")):  # what the map shows, for a screen reader too
     widgets.table_downloads(partners, "partnerships-shown", "map_table",
-                            build=lambda r: tables.partners_shown_table(r, _), memo=(f, today))  # fmt: skip
+                            build=tables.partners_shown_table)  # fmt: skip

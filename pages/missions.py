@@ -26,9 +26,9 @@ m[2].metric(_("Missions this year"), _.number(int((trips["starts_on"].dt.year ==
 only_open = st.toggle(_("Open actions only"), value=True, key="missions_open_only")
 shown = follow[follow["status"].isin(reference.FOLLOW_UP_OPEN)] if only_open else follow
 st.subheader(_("Follow-up actions"))
-widgets.table_downloads(shown, "follow-ups", "missions_follow_ups", build=lambda r: tables.follow_ups_table(r, _))
+widgets.table_downloads(shown, "follow-ups", "missions_follow_ups", build=tables.follow_ups_table)
 st.subheader(_("Missions"))
-widgets.table_downloads(trips, "missions", "missions_table", build=lambda r: tables.missions_table(r, _))
+widgets.table_downloads(trips, "missions", "missions_table", build=tables.missions_table)
 if len(trips):
     st.subheader(_("Photos and documents of a mission"))
     recent = trips.sort_values("starts_on", ascending=False).head(widgets.OPTIONS_SHOWN)

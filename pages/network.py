@@ -23,14 +23,14 @@ if second.empty:
     st.info(_("The data holds no twin cities of our partners yet. Staff can import them (table: other cities' ties)."))
 else:
     widgets.table_downloads(second, "partners-of-partners", "network_second",
-                            build=lambda rows: tables.second_partners_table(rows, _))  # fmt: skip
+                            build=tables.second_partners_table)  # fmt: skip
 
 st.subheader(_("Partners shared by several home cities"))
 if shared.empty:
     st.info(_("No partner city is shared by two of our home cities."))
 else:
     widgets.table_downloads(shared, "shared-partners", "network_shared",
-                            build=lambda rows: tables.shared_partners_table(rows, _))  # fmt: skip
+                            build=tables.shared_partners_table)  # fmt: skip
 
 st.subheader(_("Twin cities per city"))
-widgets.table_downloads(cities, "degree-per-city", "network_degree", build=lambda rows: tables.degree_table(rows, _))
+widgets.table_downloads(cities, "degree-per-city", "network_degree", build=tables.degree_table)

@@ -21,8 +21,7 @@ widgets.chart(charts.funnel(board, _), key="pipeline_funnel", alt=_("Lifecycle p
 query = ""
 if len(board) > widgets.OPTIONS_SHOWN:
     board, query = widgets.find_partnerships(board, "pipeline_find")
-board_columns = cache.view(("pipeline_columns", f, today, query, _, widgets.CARDS_SHOWN),
-                            lambda: cards.stage_columns(board, today, _, widgets.CARDS_SHOWN))  # fmt: skip
+board_columns = cache.view(cards.stage_columns, board, today, _, widgets.CARDS_SHOWN)
 for column, stage in zip(st.columns(len(board_columns) or 1), board_columns, strict=False):
     column.markdown(f"**{labels.md_escape(stage.label)}** · {stage.count}")
     for name, since in stage.cards:

@@ -1,5 +1,7 @@
 """Register: every partnership, searchable, and one partnership in full (agreement, health, work)."""
 
+import functools
+
 import streamlit as st
 
 from twinmap.core import reference
@@ -21,14 +23,17 @@ held = [c for c in reference.codes(reference.STATUSES) if c in present]
 stages = right.multiselect(_("Stages"), held, format_func=lambda s: _.term(reference.STATUSES, s),
                            placeholder=_("All stages"), key="register_stages",
                            select_all=widgets.english_only(_))  # fmt: skip
-frame = tables.matching(frame, query, stages, _)
+frame = cache.view(tables.matching, frame, query, tuple(stages), _)
 if frame.empty:
     st.info(_("No partnership matches. Clear the search or the stages."))
     st.stop()
 st.caption(_("{n} partnerships. Choose one below to see it in full.", n=_.number(len(frame))))
-widgets.table_downloads(frame, "partnership-register", "register_table",
-                        build=lambda r: tables.register_table(r, _, with_health=p.signed_in),
-                        memo=(p.filter, p.today, p.signed_in, query, tuple(stages)))  # fmt: skip
+widgets.table_downloads(
+    frame,
+    "partnership-register",
+    "register_table",
+    build=functools.partial(tables.register_table, with_health=p.signed_in),
+)
 
 pid = widgets.pick_partnerships(tables.fullest_first(frame), _("Partnership"), "register_pick")[0]
 names = {pid: labels.pair_labels(frame[frame["id"] == pid], _)[0]}

@@ -65,11 +65,10 @@ st.download_button(
 
 st.subheader(_("Upcoming events"))
 widgets.table_downloads(
-    tables.events_table(cache.upcoming_events(f, today, 20), _), "upcoming-events", "timeline_upcoming"
+    cache.upcoming_events(f, today, 20), "upcoming-events", "timeline_upcoming", build=tables.events_table
 )
 st.subheader(_("All events shown"))
-widgets.table_downloads(events, "events", "timeline_events", build=lambda r: tables.events_table(r, _),
-                        memo=(f, tuple(kinds), start, end))  # fmt: skip
+widgets.table_downloads(events, "events", "timeline_events", build=tables.events_table)
 
 st.subheader(_("Photos and documents of an event"))
 shown = events.sort_values("starts_on", ascending=False).head(widgets.OPTIONS_SHOWN)  # the newest first

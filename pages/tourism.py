@@ -1,11 +1,18 @@
 """Tourism: indicators by origin country over time, signing periods marked, impact against the trend."""
 
+import pandas as pd
 import streamlit as st
 
 from twinmap.core import reference
 from twinmap.reads import impact, queries
 from twinmap.ui import cache, page, widgets
 from twinmap.views import charts, tables
+
+
+def _tourism_chart(series: pd.DataFrame, partners: pd.DataFrame, origins: tuple, label: str, tr: object) -> object:
+    """The indicator's lines with a band per signing with a partner of those countries."""
+    return charts.tourism(series, partners[partners["partner_country"].isin(origins)], label, tr)
+
 
 p = page.start()
 _ = p.tr
@@ -40,16 +47,12 @@ with st.sidebar:
     )
     with_total = st.checkbox(_("Show all foreign visitors"), value=False, key="tourism_total")
 
-signings = partners[partners["partner_country"].isin(origins)]
 series = cache.indicator_series(int(city_id), indicator, tuple(origins) + (("",) if with_total else ()))
 label = _.term(reference.INDICATORS, indicator)
 if series.empty:
     st.info(_("No data for the chosen countries of origin. Choose other countries or tick all foreign visitors."))
 else:
-    fig = cache.view(
-        ("tourism_chart", int(city_id), indicator, tuple(origins), with_total, today, _),
-        lambda: charts.tourism(series, signings, label, _),
-    )  # a band per signing: slow to build
+    fig = cache.view(_tourism_chart, series, partners, tuple(origins), label, _)  # a band per signing: slow
     widgets.chart(fig, key="tourism_chart", alt=label)
 
 st.subheader(_("Did a partnership bring more visitors than the trend?"))

@@ -66,7 +66,7 @@ def test_a_commit_makes_again_what_pages_asked_of_the_previous_version_before_an
     assert not warming.is_alive()
     made = set(cache._snapshot_of(path, first + 1)._memo)
     assert ("headline", ours, today, "jalali") in made
-    assert ("partner_map", ours, today, "none", tr) in made
+    assert ("made", "twinmap.ui.cache", "_partner_map", (ours, today, "none", tr)) in made
     assert ("twinmap.reads.queries", "events", (ours, (), None, None)) in made
     assert not any(key[1:2] == ("table_frame",) for key in made), made
     events = cache._snapshot_of(path, first + 1)._memo[("twinmap.reads.queries", "events", (ours, (), None, None))]

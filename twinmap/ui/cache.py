@@ -7,9 +7,10 @@ The contract (what a page may rely on, and what code here must keep):
 2. A read is a named function of its arguments, kept in that version's snapshot under (function,
    arguments). Arguments carry everything the answer depends on, the reader's scope (home cities,
    signed in or not) and language included: a read never looks at the session itself.
-3. A view built from reads (:func:`view`) is kept under a key naming everything it depends on.
-4. What leaves the cache is shared by every session: a frame leaves as a copy (copy-on-write).
-   Pages do not change a figure, dict or list they were given.
+3. A view built from reads (:func:`view`) is a named function of its arguments; its key is derived
+   (:mod:`twinmap.ui.keys`), never written by a caller: a frame from the cache stands for its read.
+4. What leaves the cache is shared by every session: a frame leaves as a copy (copy-on-write), a
+   dict or list read-only; a figure is drawn from a copy made once (``widgets.chart``).
 5. After a commit, what pages asked of the previous version is made again for the new one in the
    background, in the moments no page is being run (:func:`warm`), unless the read says
    ``ahead=False`` (a download, one chosen import).
@@ -24,6 +25,7 @@ import functools
 import logging
 import threading
 import time
+import types
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any
@@ -39,7 +41,7 @@ from twinmap.reads import finder, grant, lifecycle, network, public, queries, re
 from twinmap.reads import history as past
 from twinmap.reads import snapshot as snapshots
 from twinmap.store import auth, db
-from twinmap.ui import backups, leaflet, workers
+from twinmap.ui import backups, keys, leaflet, workers
 from twinmap.views import grant_sheets, i18n, labels, maps
 from twinmap.views import report_pdf as printed
 from twinmap.views.i18n import Translator
@@ -253,18 +255,34 @@ def clear_reads() -> None:
     st.cache_data.clear()
 
 
-def view(key: Hashable, make: Callable[[], Any]) -> Any:
-    """A view of this run's data version made once under ``key`` (which names all it depends on besides).
+def view(make: Callable[..., Any], *args: Any) -> Any:
+    """``make(*args)`` for this run's data version, made once and shared by every run that asks the same.
 
-    A page whose warm run would otherwise sort and format fifty thousand rows again for the same
-    answer (the pipeline's cards) keeps what it drew; the next data version builds afresh.
+    The key is derived from ``make`` and ``args`` (:mod:`twinmap.ui.keys`), never written by the
+    caller: a frame that came out of the cache stands for the read that made it, the reader's
+    scope included, so two readers share a view only when they share what it was made of. A
+    page's warm run thus skips sorting and formatting fifty thousand rows again for the same
+    answer (the pipeline's cards); the next data version builds afresh.
     """
-    return _shared(snapshot().memo(("view", key), make))
+    key = ("view", keys.derived(make, args))
+    return _leaving(snapshot().memo(key, lambda: make(*args)), key)
 
 
-def _shared(value: Any) -> Any:
-    """A frame as a shallow copy: pandas' copy-on-write keeps a page's changes out of the shared result."""
-    return value.copy(deep=False) if isinstance(value, pd.DataFrame) else value
+def _leaving(value: Any, key: Hashable) -> Any:
+    """What the cache hands a page, remembered as ``key``'s (so that a view may take it as an argument).
+
+    A frame leaves as a shallow copy (pandas' copy-on-write keeps a page's changes out of the
+    shared result), a dict or list read-only: every session shares them.
+    """
+    if isinstance(value, pd.DataFrame):
+        value = value.copy(deep=False)
+    elif isinstance(value, dict):
+        value = types.MappingProxyType(value)
+    elif isinstance(value, list):
+        value = tuple(value)
+    elif isinstance(value, tuple) and not hasattr(value, "_fields"):  # each of several frames read together
+        return tuple(_leaving(v, (key, i)) for i, v in enumerate(value))
+    return keys.note(value, key)
 
 
 def _cached(query: Callable, ahead: bool = True) -> Callable:
@@ -276,7 +294,8 @@ def _cached(query: Callable, ahead: bool = True) -> Callable:
     @functools.wraps(query)
     def read(*args: Any) -> Any:
         snap = snapshot()
-        return _shared(snap.ask(snapshots.Snapshot.read, query, *args) if ahead else snap.read(query, *args))
+        found = snap.ask(snapshots.Snapshot.read, query, *args) if ahead else snap.read(query, *args)
+        return _leaving(found, (query.__module__, query.__qualname__, args))
 
     return read
 
@@ -287,7 +306,25 @@ def _composed(name: str) -> Callable:
 
     @functools.wraps(method)
     def read(*args: Any) -> Any:
-        return _shared(snapshot().ask(method, *args))
+        return _leaving(snapshot().ask(method, *args), ("Snapshot", name, args))
+
+    return read
+
+
+def _made(build: Callable[..., Any], ahead: bool = True) -> Callable:
+    """A view ``build(snapshot, *args)`` composed from this version's reads, made once per version and arguments.
+
+    Kept under ``build``'s name and the arguments (the reader's scope and language among them);
+    ``ahead``: the next data version makes it ahead, as pages asked it.
+    """
+
+    def made(snap: snapshots.Snapshot, *args: Any) -> Any:
+        return snap.memo(("made", build.__module__, build.__qualname__, args), lambda: build(snap, *args))
+
+    @functools.wraps(build)
+    def read(*args: Any) -> Any:
+        snap = snapshot()
+        return _leaving(snap.ask(made, *args) if ahead else made(snap, *args), ("made", build.__qualname__, args))
 
     return read
 
@@ -333,17 +370,17 @@ work_per_goal = _cached(relations.work_per_goal)
 
 def due_with_organisations(homes: tuple[int, ...] | None, today: Any, private: bool, days: int = 90) -> pd.DataFrame:
     """Fees, calls and follow-up actions due with organisations soon (from the cached reads)."""
-    return relations.due(organisations(homes), organisation_work(homes, private), today, days)
+    return view(relations.due, organisations(homes), organisation_work(homes, private), today, days)
 
 
 def coverage_by_country(homes: tuple[int, ...] | None) -> pd.DataFrame:
     """Press items per country and tone, counted once per data version (from the cached coverage)."""
-    return view(("coverage_by_country", homes), lambda: relations.coverage_by_country(coverage(homes)))
+    return view(relations.coverage_by_country, coverage(homes))
 
 
 def coverage_by_month(homes: tuple[int, ...] | None) -> pd.DataFrame:
-    """Press items per month and tone (from the cached coverage)."""
-    return relations.coverage_by_month(coverage(homes))
+    """Press items per month and tone, counted once per data version (from the cached coverage)."""
+    return view(relations.coverage_by_month, coverage(homes))
 
 
 attachment_thumbnail = _cached(attached.thumbnail)
@@ -352,31 +389,27 @@ agreements_on_file = _cached(attached.agreements_on_file)
 partner_events = _cached(public.partner_events)
 
 
-def partner_map(f: queries.PartnershipFilter, today: Any, tiles: str, tr: Translator) -> leaflet.Prepared:
-    """The partner map of a filter, built and rendered once per data version, filter and reader (seconds at 50,000)."""
-    return snapshot().ask(_partner_map, f, today, tiles, tr)
-
-
 def _partner_map(
     snap: snapshots.Snapshot, f: queries.PartnershipFilter, today: Any, tiles: str, tr: Translator
 ) -> leaflet.Prepared:
-    def build() -> leaflet.Prepared:
-        partners, homes = snap.partnerships(f, today), snap.read(queries.home_cities)
-        fmap = maps.partnership_map(partners, homes[homes["id"].isin(partners["home_city_id"])], tiles=tiles, tr=tr)
-        return leaflet.prepare(fmap)
-
-    return snap.memo(("partner_map", f, today, tiles, tr), build)
+    """The partner map of a filter, built and rendered once per data version, filter and reader (seconds at 50,000)."""
+    partners, homes = snap.partnerships(f, today), snap.read(queries.home_cities)
+    fmap = maps.partnership_map(partners, homes[homes["id"].isin(partners["home_city_id"])], tiles=tiles, tr=tr)
+    return leaflet.prepare(fmap)
 
 
-def organisations_map(homes: tuple[int, ...] | None, tiles: str, tr: Translator) -> leaflet.Prepared:
+partner_map = _made(_partner_map)
+
+
+def _organisations_map(
+    snap: snapshots.Snapshot, homes: tuple[int, ...] | None, tiles: str, tr: Translator
+) -> leaflet.Prepared:
     """The organisations of these home cities on a map, built once per data version, scope and reader."""
-    snap = snapshot()
+    found = snap.read(relations.organisations, homes)
+    return leaflet.prepare(maps.organisations_map(maps.organisation_seats(found), tiles, tr))
 
-    def build() -> leaflet.Prepared:
-        found = snap.read(relations.organisations, homes)
-        return leaflet.prepare(maps.organisations_map(maps.organisation_seats(found), tiles, tr))
 
-    return _shared(snap.memo(("organisations_map", homes, tiles, tr), build))
+organisations_map = _made(_organisations_map, ahead=False)
 
 
 def _network(
@@ -395,13 +428,6 @@ def _network(
 network_view = _cached(_network)
 
 
-def network_map(
-    include_private: bool, home_ids: tuple[int, ...], tiles: str, tr: Translator, private_homes: tuple[int, ...] = ()
-) -> Any:
-    """The network map, built and rendered once per data version, homes and reader."""
-    return snapshot().ask(_network_map, include_private, home_ids, tiles, tr, private_homes)
-
-
 def _network_map(
     snap: snapshots.Snapshot,
     include_private: bool,
@@ -410,11 +436,12 @@ def _network_map(
     tr: Translator,
     private_homes: tuple[int, ...] = (),
 ) -> leaflet.Prepared:
-    def build() -> leaflet.Prepared:
-        shown, cities, *_ = snap.read(_network, include_private, home_ids, private_homes)
-        return leaflet.prepare(maps.network_map(shown, cities, tiles=tiles, tr=tr))
+    """The network map, built and rendered once per data version, homes and reader."""
+    shown, cities, *_ = snap.read(_network, include_private, home_ids, private_homes)
+    return leaflet.prepare(maps.network_map(shown, cities, tiles=tiles, tr=tr))
 
-    return snap.memo(("network_map", include_private, home_ids, tiles, tr, private_homes), build)
+
+network_map = _made(_network_map)
 
 
 expiring = _composed("expiring")
@@ -424,17 +451,13 @@ targets_of = _composed("targets_of")
 partnership_ids = _composed("ids")
 
 
-def pair_names(f: queries.PartnershipFilter, today: Any, tr: Translator) -> dict:
-    """Each partnership's "Home – Partner" label in the reader's script, by id (once per version and reader)."""
-    return snapshot().ask(_pair_names, f, today, tr)
-
-
 def _pair_names(snap: snapshots.Snapshot, f: queries.PartnershipFilter, today: Any, tr: Translator) -> dict:
-    def build() -> dict:
-        frame = snap.partnerships(f, today)
-        return dict(zip((int(i) for i in frame["id"]), labels.pair_labels(frame, tr), strict=True))
+    """Each partnership's "Home – Partner" label in the reader's script, by id (once per version and reader)."""
+    frame = snap.partnerships(f, today)
+    return dict(zip((int(i) for i in frame["id"]), labels.pair_labels(frame, tr), strict=True))
 
-    return snap.memo(("pair_names", f, today, tr), build)
+
+pair_names = _made(_pair_names)
 
 
 def _home_names(con: duckdb.DuckDBPyConnection, tr: Translator) -> dict[int, str]:

@@ -36,27 +36,27 @@ def partnership(p: Page, pid: int, home: int, events: pd.DataFrame, found: Healt
     """
     _, ids, private = p.tr, (pid,), p.private_for(home)
     parts: list[tuple[str, Callable[[], None]]] = [
-        (_("Events"), lambda: widgets.table_downloads(tables.events_table(events, _), f"events-{pid}",
-                                                      "register_events")),
+        (_("Events"), lambda: widgets.table_downloads(events, f"events-{pid}", "register_events",
+                                                      build=tables.events_table)),
         (_("Documents and photos"), lambda: attached.section(p, Target("partnerships", pid), home, "register_files")),
     ]  # fmt: skip
     if p.internal_for(home):
         parts += [
             (_("Health"), lambda: health(p, found)),
             (_("Stage history"), lambda: widgets.table_downloads(
-                tables.stages_table(cache.stages(ids, private), _), f"stages-{pid}", "register_stages_table")),
+                cache.stages(ids, private), f"stages-{pid}", "register_stages_table", build=tables.stages_table)),
             (_("Missions"), lambda: widgets.table_downloads(
-                tables.missions_table(cache.missions(ids), _), f"missions-{pid}", "register_missions")),
+                cache.missions(ids), f"missions-{pid}", "register_missions", build=tables.missions_table)),
             (_("Follow-ups"), lambda: widgets.table_downloads(
-                tables.follow_ups_table(cache.follow_ups(p.today, ids), _), f"follow-ups-{pid}",
-                "register_follow_ups")),
+                cache.follow_ups(p.today, ids), f"follow-ups-{pid}", "register_follow_ups",
+                build=tables.follow_ups_table)),
             (_("Targets"), lambda: widgets.table_downloads(
-                tables.targets_table(cache.targets(p.today, ids), _), f"targets-{pid}", "register_targets")),
+                cache.targets(p.today, ids), f"targets-{pid}", "register_targets", build=tables.targets_table)),
         ]  # fmt: skip
     if p.private_for(home):
         parts.append((_("Contact persons"), lambda: widgets.table_downloads(
             cache.contacts(pid), f"contacts-{pid}", "register_contacts",
-            build=lambda rows: tables.contacts_table(rows, _))))  # fmt: skip
+            build=tables.contacts_table)))  # fmt: skip
         parts.append((_("History of changes"),
                       lambda: grids.record_history(p, "partnerships", pid, "register_history")))  # fmt: skip
     for tab, (_title, draw) in zip(st.tabs([t for t, _d in parts]), parts, strict=True):

@@ -117,10 +117,7 @@ def growth(tr: Translator, today: dt.date) -> None:
     signed = cache.in_force(today)
     undated = int(signed["signed_on"].isna().sum())
 
-    def make() -> object:
-        return charts.growth(public.growth(signed, today, tr.cal), tr, KIOSK_FONT_PX, room_lines=2 if undated else 0)
-
-    fig = cache.view(("kiosk_growth", today, tr), make)  # every kiosk shows the same: counted once per data version
+    fig = cache.view(_growth_chart, signed, today, tr, bool(undated))  # every kiosk shows the same: once per version
     st.plotly_chart(fig, key="kiosk_growth", theme=None, config={"staticPlot": True})
     if undated:
         st.markdown(_md(tr.plural(NP_("{n} signed partner has no signing date on record and is not in the years.",
@@ -172,6 +169,17 @@ def partner_card(tr: Translator, today: dt.date, index: int) -> None:
             col.markdown(labels.MISSING)
 
 
+def _growth_chart(signed: pd.DataFrame, today: dt.date, tr: Translator, undated: bool) -> object:
+    """Signed partners by year, with room under the chart for the line on those with no signing date."""
+    return charts.growth(public.growth(signed, today, tr.cal), tr, KIOSK_FONT_PX, room_lines=2 if undated else 0)
+
+
+def _scaled_photo(attachment_id: int) -> bytes:
+    """A public photo fitted to the kiosk's screen (b"" once it is no longer public)."""
+    found = attached.content(cache.connection(), attachment_id, attached.PUBLIC)
+    return pictures.fitted(found[2], KIOSK_PHOTO_BOX) if found else b""
+
+
 def photo(tr: Translator, _today: dt.date, index: int) -> None:
     """A recent public photo, full screen, with its caption, credit, date and the partnership it belongs to."""
     frame = cache.public_photos(KIOSK_PHOTOS)
@@ -181,11 +189,7 @@ def photo(tr: Translator, _today: dt.date, index: int) -> None:
         partner = tr.city(row["partner_name"], row["partner_local_name"])
         st.title(_md(f"{home} {'←' if tr.rtl else '→'} {partner}"))
 
-    def scaled() -> bytes:
-        found = attached.content(cache.connection(), int(row["id"]), attached.PUBLIC)
-        return pictures.fitted(found[2], KIOSK_PHOTO_BOX) if found else b""
-
-    picture = cache.view(("kiosk_photo", row["sha256"]), scaled)  # scaled once per data version, for every screen
+    picture = cache.view(_scaled_photo, int(row["id"]))  # scaled once per data version, for every screen
     if not picture:
         raise LookupError("the photo is no longer public")
     st.image(picture, width="content")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
-from collections.abc import Callable, Hashable
+from collections.abc import Callable
 
 import duckdb
 import pandas as pd
@@ -15,13 +15,16 @@ from twinmap.core import config, dates
 from twinmap.core.reference import N_
 from twinmap.ingest import exporter
 from twinmap.store import db
-from twinmap.ui import cache
+from twinmap.ui import cache, keys
 from twinmap.ui.session import translator
 from twinmap.views import htmltables, i18n, previews
 from twinmap.views.labels import MISSING, md_escape, pair_labels, rtl_order
 from twinmap.views.tables import city_matches, matching
 
 log = logging.getLogger("twinmap")
+
+# Turns stored rows into the reader's table: build(rows, tr=tr), a function of views.tables or a partial of one.
+Builder = Callable[[pd.DataFrame, i18n.Translator], pd.DataFrame]
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -34,25 +37,24 @@ def table_downloads(
     frame: pd.DataFrame,
     name: str,
     key: str,
-    build: Callable[[pd.DataFrame], pd.DataFrame] | None = None,
-    memo: Hashable | None = None,
+    build: Builder | None = None,
     **dataframe_args: object,
 ) -> None:
     """Show a table (its first :data:`ROWS_SHOWN` rows) with CSV and Excel downloads of all of it.
 
-    ``build`` turns stored rows into the reader's table; it is applied to the rows shown on
-    every run and to all rows only when a download is pressed, so fifty thousand rows cost a
-    page no more than five hundred. The files are made when a button is pressed (deferred
-    data), and a press does not rerun the page (``on_click="ignore"``).
-
-    ``memo`` names everything besides the data version and the reader that decides ``frame``
-    (a page's filter and widgets): the rows shown are then built once per data version, not
-    on every run of every reader.
+    ``build(rows, tr=tr)`` turns stored rows into the reader's table (a function of ``views.tables``,
+    or a ``functools.partial`` of one); it is applied to the rows shown on every run and to all
+    rows only when a download is pressed, so fifty thousand rows cost a page no more than five
+    hundred. The files are made when a button is pressed (deferred data), and a press does not
+    rerun the page (``on_click="ignore"``). The rows shown of a frame that came out of the cache
+    are built once per data version (:func:`shown_rows`).
     """
     tr = translator()
-    make = build or (lambda rows: rows)
-    shown = _once_per_version(build, key, memo)
-    _first_rows(frame, key, shown, N_("The first {n} of {total} rows; the downloads hold them all."), **dataframe_args)
+
+    def make(rows: pd.DataFrame) -> pd.DataFrame:
+        return build(rows, tr=tr) if build is not None else rows
+
+    _first_rows(frame, key, build, N_("The first {n} of {total} rows; the downloads hold them all."), **dataframe_args)
     left, right, _ = st.columns([1, 1, 4])
     icon = ":material/download:"
     left.download_button(
@@ -83,7 +85,9 @@ def find_partnerships(frame: pd.DataFrame, key: str, container: object = st) -> 
     """A search box over partnerships (names in any script, country, purpose): the matches and what was typed."""
     tr = translator()
     query = container.text_input(tr("Find a partnership"), key=key, placeholder=tr("City or country"))
-    return (matching(frame, query, [], tr) if query else frame), query
+    if not query:
+        return frame, query
+    return (cache.view(matching, frame, query, (), tr) if keys.origin(frame) else matching(frame, query, [], tr)), query
 
 
 def pick_home_cities(container: object = st) -> list[int]:
@@ -103,7 +107,7 @@ def pick_home_cities(container: object = st) -> list[int]:
                                      help=hint)  # fmt: skip
         found = options
         if query:
-            found = cache.view(("home_matches", query, tr), lambda: city_matches(cache.home_cities(), query, tr))
+            found = cache.view(city_matches, cache.home_cities(), query, tr)
         held = [i for i in st.session_state.get("home_ids") or () if i in names]
         options = list(dict.fromkeys([*held, *found[:OPTIONS_SHOWN]]))
     return container.multiselect(tr("Home cities"), options, format_func=names.get, key="home_ids",
@@ -245,21 +249,25 @@ def card(pairs: list[tuple[str, str]]) -> None:
         st.markdown(f"**{md_escape(label)}:** {md_escape(tr.isolate(text))}")
 
 
-def _once_per_version(
-    build: Callable[[pd.DataFrame], pd.DataFrame] | None, key: str, memo: Hashable | None
-) -> Callable:
-    """``build`` as it runs on a table's first rows, kept for the data version when ``memo`` names what decides them.
+def shown_rows(frame: pd.DataFrame, build: Builder | None) -> pd.DataFrame:
+    """``build`` applied to a table's first :data:`ROWS_SHOWN` rows in the reader's words.
 
     Formatting a table's rows (dates in the reader's calendar, names, terms) is the same answer on
-    every warm run of every reader of one version; ``memo`` is what the page's widgets chose.
-    No ``build``: the rows as they are.
+    every warm run of every reader of one version: for a frame that came out of the cache, the
+    rows are built once per version, keyed by the read that made the frame (the reader's scope
+    included) and ``build`` (:func:`twinmap.ui.cache.view`). A frame a page derived is built on
+    every run. No ``build``: the rows as they are.
     """
     if build is None:
-        return lambda rows: rows
-    if memo is None:
-        return build
+        return frame.head(ROWS_SHOWN)
     tr = translator()
-    return lambda rows: cache.view(("first_rows", key, memo, tr), lambda: build(rows))
+    if keys.origin(frame) is None:
+        return build(frame.head(ROWS_SHOWN), tr=tr)
+    return cache.view(_built_head, build, frame, tr)
+
+
+def _built_head(build: Builder, frame: pd.DataFrame, tr: i18n.Translator) -> pd.DataFrame:
+    return build(frame.head(ROWS_SHOWN), tr=tr)
 
 
 def titled_table(
@@ -267,41 +275,32 @@ def titled_table(
     frame: pd.DataFrame,
     key: str,
     always: bool = False,
-    build: Callable[[pd.DataFrame], pd.DataFrame] | None = None,
+    build: Builder | None = None,
     total: int | None = None,
-    memo: Hashable | None = None,
 ) -> None:
     """A table under its heading (its first rows, see :func:`table_downloads`); an empty one is left out.
 
     ``total``: how many rows there are when ``frame`` holds only the first of them (an import preview).
-    ``memo``: as for :func:`table_downloads`.
     """
     if always or len(frame):
         st.subheader(title)
-        first_rows(frame, key, build, total, memo)
+        first_rows(frame, key, build, total)
 
 
-def first_rows(
-    frame: pd.DataFrame,
-    key: str,
-    build: Callable[[pd.DataFrame], pd.DataFrame] | None = None,
-    total: int | None = None,
-    memo: Hashable | None = None,
-) -> None:
+def first_rows(frame: pd.DataFrame, key: str, build: Builder | None = None, total: int | None = None) -> None:
     """A table's first rows, and a note saying how many there are."""
-    _first_rows(frame, key, _once_per_version(build, key, memo), N_("The first {n} of {total} rows."), total=total)
+    _first_rows(frame, key, build, N_("The first {n} of {total} rows."), total=total)
 
 
 def _first_rows(
-    frame: pd.DataFrame, key: str, make: Callable, note: str, total: int | None = None, **dataframe_args: object
+    frame: pd.DataFrame, key: str, build: Builder | None, note: str, total: int | None = None, **dataframe_args: object
 ) -> None:
     """The first :data:`ROWS_SHOWN` rows as the reader's table, and a note saying how many there are."""
-    shown = frame.head(ROWS_SHOWN)
-    table(make(shown), key, **dataframe_args)
+    table(shown_rows(frame, build), key, **dataframe_args)
     total = len(frame) if total is None else total
-    if total > len(shown):
+    if total > min(len(frame), ROWS_SHOWN):
         tr = translator()
-        st.caption(tr(note, n=tr.number(len(shown)), total=tr.number(total)))
+        st.caption(tr(note, n=tr.number(min(len(frame), ROWS_SHOWN)), total=tr.number(total)))
 
 
 # A table whose last column holds sentences ("Why"): rows three lines tall and the column a
@@ -356,15 +355,19 @@ def chart(fig: object, key: str, alt: str | None = None) -> None:
     """
     config = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "filename": key, "scale": 2}}
     title = getattr(getattr(getattr(fig, "layout", None), "title", None), "text", None)
-    if title:
-        clear_of_toolbar(fig)
+    if title:  # a figure from the cache is every session's: its cleared copy is made once per version
+        fig = cache.view(_cleared_copy, fig) if keys.origin(fig) is not None else clear_of_toolbar(fig)
     st.plotly_chart(fig, key=key, config=config, alt=alt or title or None)
 
 
 TOOLBAR_PX = 36  # plotly's toolbar (camera, zoom) at the top of a chart, shown on a hover or a tap
 
 
-def clear_of_toolbar(fig: object) -> None:
+def _cleared_copy(fig: object) -> object:
+    return clear_of_toolbar(type(fig)(fig))
+
+
+def clear_of_toolbar(fig: object) -> object:
     """Set a chart's title below plotly's toolbar, which otherwise covers it on a phone ("Partnerships by st📷tus").
 
     The title is pinned under a strip as tall as the toolbar, and the top margin grows to hold both.
@@ -373,6 +376,7 @@ def clear_of_toolbar(fig: object) -> None:
     top = fig.layout.margin.t if fig.layout.margin.t is not None else 80
     fig.update_layout(title={"yref": "container", "y": 1, "yanchor": "top", "pad": {"t": TOOLBAR_PX}},
                       margin={"t": max(top, TOOLBAR_PX + round(size * 1.6) + 8)})  # fmt: skip
+    return fig
 
 
 def undo_preview(undo: object, tr: i18n.Translator, key: str, cities: int = 0) -> None:
