@@ -56,6 +56,7 @@ def test_a_commit_makes_again_what_pages_asked_of_the_previous_version_before_an
     cache.partner_map(ours, today, "none", tr)
     cache.events(ours, (), None, None)
     cache.table_frame("events")  # a download's file: not made again
+    cache.contacts(1)  # one record's details: not opted in, not made again
     with db.write_transaction(cache.connection()) as cur:
         cur.execute("UPDATE events SET title = 'Renamed here' WHERE title = 'Gamma days'")
     assert cache.data_version() == first + 1
@@ -68,9 +69,23 @@ def test_a_commit_makes_again_what_pages_asked_of_the_previous_version_before_an
     assert ("headline", ours, today, "jalali") in made
     assert ("made", "twinmap.ui.cache", "_partner_map", (ours, today, "none", tr)) in made
     assert ("twinmap.reads.queries", "events", (ours, (), None, None)) in made
-    assert not any(key[1:2] == ("table_frame",) for key in made), made
+    assert not any(key[1:2] in (("table_frame",), ("contacts",)) for key in made), made
     events = cache._snapshot_of(path, first + 1)._memo[("twinmap.reads.queries", "events", (ours, (), None, None))]
     assert "Renamed here" in set(events["title"])  # made of the new version
+
+
+def test_the_warm_up_is_bounded_in_time(cache, monkeypatch):
+    """Past :data:`WARM_SECONDS` the warm-up stops: what is left, its first reader makes."""
+    monkeypatch.setattr(cache, "WARM_SECONDS", 0.0)
+    cache.begin_run()
+    first = cache.data_version()
+    cache.partnerships(cache.queries.PartnershipFilter(), cache.config.today())
+    with db.write_transaction(cache.connection()) as cur:
+        cur.execute("UPDATE events SET title = 'Renamed here' WHERE title = 'Gamma days'")
+    assert cache.data_version() == first + 1
+    path = cache.config.db_target()
+    cache._warmed[(path, first + 1)].join(timeout=60)
+    assert not cache._snapshot_of(path, first + 1)._memo
 
 
 def test_a_store_read_elsewhere_is_warmed_at_the_next_run_that_sees_its_commit(cache):

@@ -11,9 +11,10 @@ The contract (what a page may rely on, and what code here must keep):
    (:mod:`twinmap.ui.keys`), never written by a caller: a frame from the cache stands for its read.
 4. What leaves the cache is shared by every session: a frame leaves as a copy (copy-on-write), a
    dict or list read-only; a figure is drawn from a copy made once (``widgets.chart``).
-5. After a commit, what pages asked of the previous version is made again for the new one in the
-   background, in the moments no page is being run (:func:`warm`), unless the read says
-   ``ahead=False`` (a download, one chosen import).
+5. After a commit, the reads that opted in (``ahead=True``: what many readers share) and pages
+   asked of the previous version are made again for the new one in the background, in the
+   moments no page is being run (:func:`warm`): at most :data:`snapshots.MAX_ASKED` reads, for
+   at most :data:`WARM_SECONDS`, stopped by a newer version.
 6. While the store cannot be read, what was read of its last version is served, and
    :func:`problem` says why. Nothing else in ``twinmap`` imports Streamlit's caches.
 """
@@ -79,6 +80,7 @@ _run = threading.local()  # the data version this script run pinned (one thread 
 _last_run = [0.0]  # when (time.monotonic) the last page run of this process began: the warm-up yields to readers
 QUIET_SECONDS = 0.25  # the warm-up makes its next read once no page run has begun for this long...
 MOST_DEFERRED = 5.0  # ...or after this many seconds of waiting for one (so it ends, under any load)
+WARM_SECONDS = 120.0  # the warm-up stops after this long: what is left, its first reader makes
 
 
 def begin_run() -> None:
@@ -227,7 +229,9 @@ def _replay(path: str, snap: snapshots.Snapshot, older: snapshots.Snapshot | Non
     if not i18n.learned((path, snap.version)):  # the replayed labels spell the new version's cities
         _learn_spellings(path, snap.version)
     try:
-        snap.replay(older, until=lambda: _last_version.get(path, 0) > snap.version, pause=_readers_first)
+        deadline = time.monotonic() + WARM_SECONDS
+        snap.replay(older, pause=_readers_first,
+                    until=lambda: _last_version.get(path, 0) > snap.version or time.monotonic() > deadline)  # fmt: skip
     except Exception:  # a busy or changed store: the visitor makes the read and sees why, as without warm-up
         _LOG.warning("twinmap: warming the reads of data version %s stopped", snap.version, exc_info=True)
 
@@ -285,10 +289,12 @@ def _leaving(value: Any, key: Hashable) -> Any:
     return keys.note(value, key)
 
 
-def _cached(query: Callable, ahead: bool = True) -> Callable:
+def _cached(query: Callable, ahead: bool = False) -> Callable:
     """Wrap a read function (first argument: the connection) in this run's snapshot.
 
-    ``ahead``: the next data version makes it ahead, as pages asked it (not a download's file).
+    ``ahead`` (opt-in): the next data version makes it ahead, as pages asked it. Reads many
+    readers share (a page's lists, maps, figures) opt in; one record's details, a download's
+    file and one chosen import do not.
     """
 
     @functools.wraps(query)
@@ -311,11 +317,11 @@ def _composed(name: str) -> Callable:
     return read
 
 
-def _made(build: Callable[..., Any], ahead: bool = True) -> Callable:
+def _made(build: Callable[..., Any], ahead: bool = False) -> Callable:
     """A view ``build(snapshot, *args)`` composed from this version's reads, made once per version and arguments.
 
     Kept under ``build``'s name and the arguments (the reader's scope and language among them);
-    ``ahead``: the next data version makes it ahead, as pages asked it.
+    ``ahead`` (opt-in): the next data version makes it ahead, as pages asked it.
     """
 
     def made(snap: snapshots.Snapshot, *args: Any) -> Any:
@@ -329,43 +335,43 @@ def _made(build: Callable[..., Any], ahead: bool = True) -> Callable:
     return read
 
 
-partnerships = _cached(queries.partnerships)
-home_cities = _cached(queries.home_cities)
-signing_years = _cached(queries.signing_years)
-events = _cached(queries.events)
-upcoming_events = _cached(queries.upcoming_events)
+partnerships = _cached(queries.partnerships, ahead=True)
+home_cities = _cached(queries.home_cities, ahead=True)
+signing_years = _cached(queries.signing_years, ahead=True)
+events = _cached(queries.events, ahead=True)
+upcoming_events = _cached(queries.upcoming_events, ahead=True)
 headline = _composed("headline")
-indicator_series = _cached(queries.indicator_series)
-indicator_cities = _cached(queries.indicator_cities)
+indicator_series = _cached(queries.indicator_series, ahead=True)
+indicator_cities = _cached(queries.indicator_cities, ahead=True)
 tourism_impact = _composed("tourism_impact")
 register_table = _composed("register_table")
 assessed_health = _composed("assessed_health")
 board = _composed("board")
-stages = _cached(lifecycle.stages)
-missions = _cached(lifecycle.missions)
-follow_ups = _cached(lifecycle.follow_ups)
-targets = _cached(lifecycle.targets)
-network_edges = _cached(network.edges)
+stages = _cached(lifecycle.stages, ahead=True)
+missions = _cached(lifecycle.missions, ahead=True)
+follow_ups = _cached(lifecycle.follow_ups, ahead=True)
+targets = _cached(lifecycle.targets, ahead=True)
+network_edges = _cached(network.edges, ahead=True)
 finder_rank = _composed("finder_rank")
 finder_learned = _composed("finder_learned")
 finder_already = _composed("finder_already")
-finder_unusable = _cached(finder.unusable)
-grant_events = _cached(grant.held_events)
+finder_unusable = _cached(finder.unusable, ahead=True)
+grant_events = _cached(grant.held_events, ahead=True)
 contacts = _cached(queries.contacts)
-history = _cached(batches.history)
-undo_preview = _cached(past.undo_preview, ahead=False)  # asked for one chosen import: not made ahead
-table_frame = _cached(exporter.table_frame, ahead=False)
-workbook = _cached(exporter.workbook, ahead=False)
-kiosk_partners = _cached(public.partners)
-in_force = _cached(public.in_force)
+history = _cached(batches.history, ahead=True)
+undo_preview = _cached(past.undo_preview)  # asked for one chosen import: not made ahead
+table_frame = _cached(exporter.table_frame)
+workbook = _cached(exporter.workbook)
+kiosk_partners = _cached(public.partners, ahead=True)
+in_force = _cached(public.in_force, ahead=True)
 attachments = _cached(attached.listing)
-organisations = _cached(relations.organisations)
-coverage = _cached(relations.coverage)
-diaspora_by_country = _cached(relations.diaspora_by_country)
-people_abroad = _cached(relations.people_abroad)
-organisation_work = _cached(relations.work)
+organisations = _cached(relations.organisations, ahead=True)
+coverage = _cached(relations.coverage, ahead=True)
+diaspora_by_country = _cached(relations.diaspora_by_country, ahead=True)
+people_abroad = _cached(relations.people_abroad, ahead=True)
+organisation_work = _cached(relations.work, ahead=True)
 organisation_contacts = _cached(relations.contacts_of)
-work_per_goal = _cached(relations.work_per_goal)
+work_per_goal = _cached(relations.work_per_goal, ahead=True)
 
 
 def due_with_organisations(homes: tuple[int, ...] | None, today: Any, private: bool, days: int = 90) -> pd.DataFrame:
@@ -384,9 +390,9 @@ def coverage_by_month(homes: tuple[int, ...] | None) -> pd.DataFrame:
 
 
 attachment_thumbnail = _cached(attached.thumbnail)
-public_photos = _cached(attached.public_photos)
-agreements_on_file = _cached(attached.agreements_on_file)
-partner_events = _cached(public.partner_events)
+public_photos = _cached(attached.public_photos, ahead=True)
+agreements_on_file = _cached(attached.agreements_on_file, ahead=True)
+partner_events = _cached(public.partner_events, ahead=True)
 
 
 def _partner_map(
@@ -398,7 +404,7 @@ def _partner_map(
     return leaflet.prepare(fmap)
 
 
-partner_map = _made(_partner_map)
+partner_map = _made(_partner_map, ahead=True)
 
 
 def _organisations_map(
@@ -409,7 +415,7 @@ def _organisations_map(
     return leaflet.prepare(maps.organisations_map(maps.organisation_seats(found), tiles, tr))
 
 
-organisations_map = _made(_organisations_map, ahead=False)
+organisations_map = _made(_organisations_map)
 
 
 def _network(
@@ -425,7 +431,7 @@ def _network(
     return shown, cities, network.partners_of_partners(shown, homes), network.shared_partners(shown, homes)
 
 
-network_view = _cached(_network)
+network_view = _cached(_network, ahead=True)
 
 
 def _network_map(
@@ -441,7 +447,7 @@ def _network_map(
     return leaflet.prepare(maps.network_map(shown, cities, tiles=tiles, tr=tr))
 
 
-network_map = _made(_network_map)
+network_map = _made(_network_map, ahead=True)
 
 
 expiring = _composed("expiring")
@@ -457,7 +463,7 @@ def _pair_names(snap: snapshots.Snapshot, f: queries.PartnershipFilter, today: A
     return dict(zip((int(i) for i in frame["id"]), labels.pair_labels(frame, tr), strict=True))
 
 
-pair_names = _made(_pair_names)
+pair_names = _made(_pair_names, ahead=True)
 
 
 def _home_names(con: duckdb.DuckDBPyConnection, tr: Translator) -> dict[int, str]:
@@ -466,7 +472,7 @@ def _home_names(con: duckdb.DuckDBPyConnection, tr: Translator) -> dict[int, str
     return {int(i): tr.city(n, ln) for i, n, ln in zip(homes["id"], homes["name"], homes["local_name"], strict=True)}
 
 
-home_names = _cached(_home_names)
+home_names = _cached(_home_names, ahead=True)
 
 
 def _grant_report(con: duckdb.DuckDBPyConnection, f: queries.PartnershipFilter, year: int, tr: Translator) -> dict:
@@ -474,7 +480,7 @@ def _grant_report(con: duckdb.DuckDBPyConnection, f: queries.PartnershipFilter, 
     return grant_sheets.report(grant.held_events(con, f, year), year, tr)
 
 
-grant_report = _cached(_grant_report)
+grant_report = _cached(_grant_report, ahead=True)
 
 
 def _annual_report(con: duckdb.DuckDBPyConnection, f: queries.PartnershipFilter, year: int, tr: Translator,
@@ -489,4 +495,4 @@ def _annual_report(con: duckdb.DuckDBPyConnection, f: queries.PartnershipFilter,
     return workers.run(printed.annual, found, tr, list(homes), config.get("TWINMAP_PUBLISHER"))
 
 
-annual_report = _cached(_annual_report, ahead=False)
+annual_report = _cached(_annual_report)
