@@ -2,6 +2,7 @@
 
 import functools
 
+import pandas as pd
 import streamlit as st
 
 from twinmap.core import reference
@@ -10,6 +11,12 @@ from twinmap.ingest import attachments, forms
 from twinmap.reads import queries
 from twinmap.ui import attached, cache, page, sections, widgets
 from twinmap.views import cards, ics, labels, summary, tables
+
+
+def _one(frame: pd.DataFrame, pid: int) -> pd.DataFrame:
+    """The chosen partnership's row (a mask over fifty thousand rows, once per version and choice)."""
+    return frame[frame["id"] == pid]
+
 
 p = page.start()
 _ = p.tr
@@ -35,9 +42,10 @@ widgets.table_downloads(
     build=functools.partial(tables.register_table, with_health=p.signed_in),
 )
 
-pid = widgets.pick_partnerships(tables.fullest_first(frame), _("Partnership"), "register_pick")[0]
-names = {pid: labels.pair_labels(frame[frame["id"] == pid], _)[0]}
-row = labels.plain_row(frame[frame["id"] == pid].iloc[0])
+pid = widgets.pick_partnerships(cache.view(tables.fullest_first, frame), _("Partnership"), "register_pick")[0]
+chosen = cache.view(_one, frame, pid)
+names = {pid: labels.pair_labels(chosen, _)[0]}
+row = labels.plain_row(chosen.iloc[0])
 found = row["health"] if p.internal_for(row["home_city_id"]) and isinstance(row.get("klass"), str) else None
 
 st.header(labels.md_escape(names[pid]))

@@ -1,13 +1,33 @@
 """Timeline: agreements from signing to expiry, events by kind, and what is coming."""
 
 import dataclasses
+import datetime as dt
 
+import pandas as pd
 import streamlit as st
 
 from twinmap.core import dates, reference
 from twinmap.ingest.attachments import Target
 from twinmap.ui import attached, cache, page, widgets
 from twinmap.views import charts, grant_sheets, ics, tables
+
+
+def _timeline_figure(partners: pd.DataFrame, events: pd.DataFrame, counts: pd.DataFrame | None, today: dt.date,
+                     start: dt.date, end: dt.date, tr: object) -> object:  # fmt: skip
+    """Each event on its partnership's line, or (too many to read: ``counts`` given) events per month by kind."""
+    if counts is None:
+        fig = charts.timeline(partners, events, today, tr)
+    else:
+        fig = charts.events_by_month(events, today, tr, counts=counts)
+    fig.update_xaxes(range=[start, end])
+    return fig
+
+
+def _newest_events(events: pd.DataFrame, most: int, tr: object) -> tuple[pd.DataFrame, dict]:
+    """The newest ``most`` events (sorting a million is seconds of a run) and their labels, by id."""
+    shown = events.sort_values("starts_on", ascending=False).head(most)
+    return shown, dict(zip(shown["id"], tables.event_labels(shown, tr), strict=True))
+
 
 p = page.start()
 _ = p.tr
@@ -46,12 +66,11 @@ st.caption(
         last=_.digits(str(dates.year_of(end, _.cal))),
     )
 )
-if charts.readable_timeline(partners, events):
-    fig = charts.timeline(partners, events, today, _)
-else:
+readable = charts.readable_timeline(partners, events)
+if not readable:
     st.caption(_("Too many to draw one by one: events per month by kind. Choose partnerships to see each event."))
-    fig = charts.events_by_month(events, today, _, counts=cache.events_per_month(f, tuple(kinds), start, end))
-fig.update_xaxes(range=[start, end])
+counts = None if readable else cache.events_per_month(f, tuple(kinds), start, end)
+fig = cache.view(_timeline_figure, partners, events, counts, today, start, end, _)  # once per version and choice
 widgets.chart(fig, key="timeline_chart", alt=_("Timeline"))
 st.download_button(
     _("Add these events to a calendar (.ics)"),
@@ -71,8 +90,7 @@ st.subheader(_("All events shown"))
 widgets.table_downloads(events, "events", "timeline_events", build=tables.events_table)
 
 st.subheader(_("Photos and documents of an event"))
-shown = events.sort_values("starts_on", ascending=False).head(widgets.OPTIONS_SHOWN)  # the newest first
-names = dict(zip(shown["id"], tables.event_labels(shown, _), strict=True))
+shown, names = cache.view(_newest_events, events, widgets.OPTIONS_SHOWN, _)
 chosen_event = st.selectbox(_("Event"), list(names), index=None, format_func=names.get, key="timeline_event_files",
                             placeholder=_("Choose an event"))  # fmt: skip
 if chosen_event is not None:

@@ -147,13 +147,13 @@ def pick_partnerships(frame: pd.DataFrame, label: str, key: str, multi: bool = F
     pick that may be none ("—", first), as a mission that serves no partnership.
     """
     tr = translator()
-    shown = frame
+    found, held = frame, ()
     if len(frame) > OPTIONS_SHOWN:
         found, query = find_partnerships(frame, f"{key}_find", container)
         held = st.session_state.get(key)  # what is chosen stays on offer (one pick gives way to a search)
-        held = [] if held is None or (query and not multi) else (list(held) if multi else [held])
-        shown = pd.concat([frame[frame["id"].isin(held)], found.head(OPTIONS_SHOWN)]).drop_duplicates("id")
-    names = dict(zip((int(i) for i in shown["id"]), pair_labels(shown, tr), strict=True))
+        held = () if held is None or (query and not multi) else (tuple(held) if multi else (held,))
+    keyed = keys.origin(frame) is not None and keys.origin(found) is not None
+    names = cache.view(_offered, frame, found, held, tr) if keyed else _offered(frame, found, held, tr)
     if multi:
         return container.multiselect(label, list(names), format_func=names.get, key=key, placeholder=placeholder,
                                      select_all=english_only(tr))  # fmt: skip
@@ -163,6 +163,14 @@ def pick_partnerships(frame: pd.DataFrame, label: str, key: str, multi: bool = F
     if not names:
         return []
     return [container.selectbox(label, list(names), format_func=names.get, key=key)]
+
+
+def _offered(frame: pd.DataFrame, found: pd.DataFrame, held: tuple, tr: i18n.Translator) -> dict[int, str]:
+    """What a picker offers, by id: what is chosen, then the first matches (all of a short list)."""
+    shown = frame
+    if len(frame) > OPTIONS_SHOWN:
+        shown = pd.concat([frame[frame["id"].isin(held)], found.head(OPTIONS_SHOWN)]).drop_duplicates("id")
+    return dict(zip((int(i) for i in shown["id"]), pair_labels(shown, tr), strict=True))
 
 
 def english_only(tr: object) -> bool:
