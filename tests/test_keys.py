@@ -102,3 +102,28 @@ def test_what_leaves_the_cache_cannot_change_what_the_next_reader_gets(cache):
     frame = cache.partnerships(queries.PartnershipFilter(), cache.config.today())
     frame.loc[frame.index[0], "partner_name"] = "CHANGED"  # a page changes its copy only
     assert "CHANGED" not in set(cache.partnerships(queries.PartnershipFilter(), cache.config.today())["partner_name"])
+
+
+class _Held:
+    """A value the cache noted."""
+
+
+def test_a_value_freed_while_another_is_noted_never_stands_the_noting_thread_still(monkeypatch):
+    """The collector calls the registry back at any moment and in any thread, inside :func:`keys.note` too."""
+    import threading
+
+    doomed = [_Held()]
+    keys.note(doomed[0], ("doomed",))
+    shape = keys._shape
+
+    def shape_and_free(value):  # the moment a collection would free another noted value, mid-note
+        doomed.clear()
+        return shape(value)
+
+    monkeypatch.setattr(keys, "_shape", shape_and_free)
+    kept = _Held()
+    worker = threading.Thread(target=keys.note, args=(kept, ("kept",)), daemon=True)
+    worker.start()
+    worker.join(timeout=10)
+    assert not worker.is_alive(), "noting a value stood still while another noted value was freed"
+    assert keys.origin(kept) == ("kept",)

@@ -15,7 +15,6 @@ import dataclasses
 import datetime as dt
 import enum
 import functools
-import threading
 import types
 import weakref
 from collections.abc import Callable, Hashable
@@ -24,7 +23,6 @@ from typing import Any
 import numpy as np
 
 _origins: dict[int, tuple[weakref.ref, Hashable, Hashable]] = {}
-_lock = threading.Lock()
 _PLAIN = (type(None), bool, int, float, complex, str, bytes, dt.date, dt.time, dt.timedelta, enum.Enum, np.generic)
 # what a page-level view function may read from its page's globals: code, and constants named in capitals
 _CODE = (types.ModuleType, types.FunctionType, types.BuiltinFunctionType, type, functools.partial)
@@ -39,8 +37,7 @@ def note(value: Any, key: Hashable) -> Any:
         ref = weakref.ref(value, functools.partial(_forget, id(value)))
     except TypeError:
         return value
-    with _lock:
-        _origins[id(value)] = (ref, key, _shape(value))
+    _origins[id(value)] = (ref, key, _shape(value))  # one dict operation: atomic, no lock (see _forget)
     return value
 
 
@@ -51,15 +48,20 @@ def _shape(value: Any) -> Hashable:
 
 
 def _forget(ident: int, ref: weakref.ref) -> None:
-    with _lock:
-        if _origins.get(ident, (None,))[0] is ref:
-            del _origins[ident]
+    """Drop a dead value's entry (a weak reference's callback).
+
+    No lock: the garbage collector may call this in any thread, in the middle of anything,
+    :func:`note` included, and a lock held there would never be given back. A value's id is not
+    reused before this runs.
+    """
+    found = _origins.get(ident)
+    if found is not None and found[0] is ref:
+        _origins.pop(ident, None)
 
 
 def origin(value: Any) -> Hashable | None:
     """The key of the read or view ``value`` came out of the cache from, or None."""
-    with _lock:
-        found = _origins.get(id(value))
+    found = _origins.get(id(value))
     return found[1] if found is not None and found[0]() is value and found[2] == _shape(value) else None
 
 
