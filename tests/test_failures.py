@@ -137,6 +137,7 @@ def test_a_damaged_data_block_shows_the_message_once_and_never_loops(shipped_db,
     st.cache_resource.clear()
 
 
+@pytest.mark.slow  # starts `python -m twinmap serve`: not in the quick loop
 def test_serve_opens_its_port_on_a_damaged_store_and_says_so(shipped_db, tmp_path):
     store = _damaged_data_block(shipped_db, tmp_path)
     port = _free_port()

@@ -68,6 +68,7 @@ def test_after_prepare_a_dashboards_first_visitor_waits_for_no_read(prepared, pa
     assert _made(snap) - before == set(), "made when the visitor came: the warm-up does not make these"
 
 
+@pytest.mark.slow  # starts `python -m twinmap serve`: not in the quick loop
 def test_the_serve_command_answers_its_health_check_only_once_ready(tmp_path):
     """``python -m twinmap serve`` builds the store and makes the first reads, then opens the port."""
     port = _free_port()
