@@ -1,11 +1,18 @@
 """Map: partners, great-circle arcs and status colours; click a partner for its details."""
 
+import pandas as pd
 import streamlit as st
 
 from twinmap.core import config, reference
 from twinmap.reads import queries
 from twinmap.ui import cache, leaflet, page, widgets
 from twinmap.views import cards, labels, tables
+
+
+def _of_city(partners: pd.DataFrame, city: int | None) -> pd.DataFrame:
+    """The partnerships of the city clicked on the map (a mask over fifty thousand, once per version and city)."""
+    return partners[(partners["partner_city_id"] == city) | (partners["home_city_id"] == city)]
+
 
 p = page.start()
 _ = p.tr
@@ -62,7 +69,7 @@ with left:
 with right:
     feature = (clicked or {}).get("last_active_drawing") or {}
     city = feature.get("properties", {}).get("city_id")
-    chosen = partners[(partners["partner_city_id"] == city) | (partners["home_city_id"] == city)]
+    chosen = cache.view(_of_city, partners, city)
     if chosen.empty:
         st.info(_("Select a partner city on the map to see its partnership here."))
     else:
