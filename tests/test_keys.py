@@ -73,6 +73,18 @@ def test_what_cannot_name_its_answer_cannot_key_a_view(cache):
         cache.view(_first_id, changed)
 
 
+def test_a_widget_given_a_frame_the_page_filtered_builds_it_on_every_run(cache):
+    """``view_if_keyed``: once per version for a frame from the cache, every time for one a page made."""
+    _rows.calls = 0
+    frame = cache.partnerships(queries.PartnershipFilter(), cache.config.today())
+    for _ in range(3):
+        cache.view_if_keyed(_rows, frame, 2)
+    assert _rows.calls == 1
+    for _ in range(3):
+        cache.view_if_keyed(_rows, frame[frame["id"] > 0], 2)
+    assert _rows.calls == 4
+
+
 def test_a_pages_function_that_reads_the_pages_data_is_refused():
     """A function defined in a page (module ``__main__``) must take what it uses as arguments."""
     page: dict = {"__name__": "__main__", "pd": pd}

@@ -272,6 +272,19 @@ def view(make: Callable[..., Any], *args: Any) -> Any:
     return _leaving(snapshot().memo(key, lambda: make(*args)), key)
 
 
+def view_if_keyed(make: Callable[..., Any], *args: Any) -> Any:
+    """:func:`view` when the arguments can key one, else ``make(*args)`` now (a widget given any frame).
+
+    A table or picker handed a frame straight from the cache builds its rows once per version; one
+    handed a frame the page filtered builds them on every run, as it must.
+    """
+    try:
+        key = ("view", keys.derived(make, args))
+    except TypeError:
+        return make(*args)
+    return _leaving(snapshot().memo(key, lambda: make(*args)), key)
+
+
 def _leaving(value: Any, key: Hashable) -> Any:
     """What the cache hands a page, remembered as ``key``'s (so that a view may take it as an argument).
 

@@ -85,9 +85,7 @@ def find_partnerships(frame: pd.DataFrame, key: str, container: object = st) -> 
     """A search box over partnerships (names in any script, country, purpose): the matches and what was typed."""
     tr = translator()
     query = container.text_input(tr("Find a partnership"), key=key, placeholder=tr("City or country"))
-    if not query:
-        return frame, query
-    return (cache.view(matching, frame, query, (), tr) if keys.origin(frame) else matching(frame, query, [], tr)), query
+    return (cache.view_if_keyed(matching, frame, query, (), tr) if query else frame), query
 
 
 def pick_home_cities(container: object = st) -> list[int]:
@@ -152,8 +150,7 @@ def pick_partnerships(frame: pd.DataFrame, label: str, key: str, multi: bool = F
         found, query = find_partnerships(frame, f"{key}_find", container)
         held = st.session_state.get(key)  # what is chosen stays on offer (one pick gives way to a search)
         held = () if held is None or (query and not multi) else (tuple(held) if multi else (held,))
-    keyed = keys.origin(frame) is not None and keys.origin(found) is not None
-    names = cache.view(_offered, frame, found, held, tr) if keyed else _offered(frame, found, held, tr)
+    names = cache.view_if_keyed(_offered, frame, found, held, tr)
     if multi:
         return container.multiselect(label, list(names), format_func=names.get, key=key, placeholder=placeholder,
                                      select_all=english_only(tr))  # fmt: skip
@@ -268,10 +265,7 @@ def shown_rows(frame: pd.DataFrame, build: Builder | None) -> pd.DataFrame:
     """
     if build is None:
         return frame.head(ROWS_SHOWN)
-    tr = translator()
-    if keys.origin(frame) is None:
-        return build(frame.head(ROWS_SHOWN), tr=tr)
-    return cache.view(_built_head, build, frame, tr)
+    return cache.view_if_keyed(_built_head, build, frame, translator())
 
 
 def _built_head(build: Builder, frame: pd.DataFrame, tr: i18n.Translator) -> pd.DataFrame:
