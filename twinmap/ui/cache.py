@@ -268,8 +268,7 @@ def view(make: Callable[..., Any], *args: Any) -> Any:
     page's warm run thus skips sorting and formatting fifty thousand rows again for the same
     answer (the pipeline's cards); the next data version builds afresh.
     """
-    key = ("view", keys.derived(make, args))
-    return _leaving(snapshot().memo(key, lambda: make(*args)), key)
+    return _kept(("view", keys.derived(make, args)), make, args)
 
 
 def view_if_keyed(make: Callable[..., Any], *args: Any) -> Any:
@@ -282,6 +281,11 @@ def view_if_keyed(make: Callable[..., Any], *args: Any) -> Any:
         key = ("view", keys.derived(make, args))
     except TypeError:
         return make(*args)
+    return _kept(key, make, args)
+
+
+def _kept(key: Hashable, make: Callable[..., Any], args: tuple) -> Any:
+    """``make(*args)`` made once in this run's snapshot under ``key``, handed out as :func:`_leaving` does."""
     return _leaving(snapshot().memo(key, lambda: make(*args)), key)
 
 
