@@ -268,7 +268,8 @@ def view(make: Callable[..., Any], *args: Any) -> Any:
     page's warm run thus skips sorting and formatting fifty thousand rows again for the same
     answer (the pipeline's cards); the next data version builds afresh.
     """
-    return _kept(("view", keys.derived(make, args)), make, args)
+    key = ("view", keys.derived(make, args))
+    return _leaving(snapshot().memo(key, lambda: make(*args)), key)
 
 
 def view_if_keyed(make: Callable[..., Any], *args: Any) -> Any:
@@ -281,11 +282,6 @@ def view_if_keyed(make: Callable[..., Any], *args: Any) -> Any:
         key = ("view", keys.derived(make, args))
     except TypeError:
         return make(*args)
-    return _kept(key, make, args)
-
-
-def _kept(key: Hashable, make: Callable[..., Any], args: tuple) -> Any:
-    """``make(*args)`` made once in this run's snapshot under ``key``, handed out as :func:`_leaving` does."""
     return _leaving(snapshot().memo(key, lambda: make(*args)), key)
 
 
